@@ -1,0 +1,108 @@
+"""One settings object, from ``disclose.toml`` and ``DISCLOSE_*`` environment variables.
+
+Nothing else in the package reads environment variables. Precedence (highest first): explicit overrides
+(e.g. the demo's home), environment, the TOML file, defaults. Paths in the TOML file are relative to it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+ENV_PREFIX = "DISCLOSE_"
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message names the file and key."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    home: Path = Field(default=PROJECT_ROOT / "data", description="where landing/, raw/, warehouse/, published/ live")
+    organisation: str = Field(default="Example Constabulary", min_length=2, max_length=120)
+    contact: str = "Freedom of Information Unit"
+    threshold: int = Field(default=5, ge=2, le=100, description="k: counts 1..k-1 are suppressed")
+    synthetic: bool = Field(default=False, description="outputs are marked as synthetic demonstration data")
+    quarantine_max_share: float = Field(default=0.01, ge=0.0, le=1.0)
+    duckdb_memory_limit: str = "4GB"
+    duckdb_threads: int = Field(default=2, ge=1, le=256)
+    reference_dir: Path = PROJECT_ROOT / "data" / "reference"
+    sql_dir: Path = PROJECT_ROOT / "sql"
+    expectations_dir: Path = PROJECT_ROOT / "expectations"
+    requests_dir: Path = PROJECT_ROOT / "data" / "requests"
+
+    @field_validator("duckdb_memory_limit")
+    @classmethod
+    def _memory(cls, v: str) -> str:
+        import re
+
+        if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", v.strip()):
+            raise ValueError("must look like '4GB' or '512MiB'")
+        return v.strip()
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.home / "landing"
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.home / "raw"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.home / "warehouse" / "disclose.duckdb"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.home / "published"
+
+    @property
+    def disclosure_log_path(self) -> Path:
+        return self.published_dir / "disclosure-log.jsonl"
+
+
+_ENV_KEYS = {"home", "organisation", "contact", "threshold", "synthetic", "quarantine_max_share",
+             "duckdb_memory_limit", "duckdb_threads"}
+
+
+def load_settings(config_file: Path | None = None, **overrides: object) -> Settings:
+    """Build the settings. ``config_file`` defaults to $DISCLOSE_CONFIG, else ./disclose.toml if present."""
+    values: dict[str, object] = {}
+    path = config_file or (Path(os.environ[ENV_PREFIX + "CONFIG"]) if ENV_PREFIX + "CONFIG" in os.environ else None)
+    if path is None and Path("disclose.toml").is_file():
+        path = Path("disclose.toml")
+    if path is not None:
+        values.update(_read_toml(path))
+    for key in _ENV_KEYS:
+        env = os.environ.get(ENV_PREFIX + key.upper())
+        if env is not None:
+            values[key] = env
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        where = f" (from {path})" if path else ""
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"invalid configuration{where}: {problems}") from None
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    section = data.get("disclose", data)
+    if not isinstance(section, dict):
+        raise ConfigError(f"config file {path}: [disclose] must be a table")
+    base = path.resolve().parent
+    for key in ("home", "reference_dir", "sql_dir", "expectations_dir", "requests_dir"):
+        if key in section:
+            section[key] = (base / str(section[key])).resolve()
+    return section

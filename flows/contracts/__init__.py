@@ -1,0 +1,1 @@
+"""Shared contracts: the tidy table, release ids and the release manifest (see docs/contracts.md)."""

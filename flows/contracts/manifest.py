@@ -1,0 +1,96 @@
+"""The release manifest: everything needed to reproduce a release for an internal review or an ICO appeal.
+
+Written as ``manifest.json`` inside the release folder. It lists every other file in the folder with its size
+and sha256, so the guard (and anyone later) can prove the files are the ones that were released.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_SCHEMA_VERSION = 1
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FileEntry(_Strict):
+    path: str  # relative to the release folder, forward slashes
+    bytes: int
+    sha256: str
+    media_type: str
+
+
+class TableEntry(_Strict):
+    name: str
+    title: str
+    rows: int
+    dimensions: list[str]
+    measures: dict[str, str]  # measure name -> role
+    cells_suppressed: int
+
+
+class DisclosurePolicy(_Strict):
+    threshold: int  # k: counts 1..k-1 are sensitive
+    method: str  # e.g. "primary suppression only; no margins published"
+    policy: str  # the configured strategy name
+    margins_published: bool
+
+
+class ExtractRef(_Strict):
+    file_id: int
+    sha256: str
+    source: str
+    extracted_at: datetime | None
+
+
+class WarehouseState(_Strict):
+    as_at: datetime | None  # the latest extracted_at included: what the figures are "as known at"
+    extracts: list[ExtractRef]
+    extract_set_sha256: str  # hash of the sorted extract sha256s: one string that names the input set
+
+
+class CodeVersion(_Strict):
+    package_version: str
+    git_sha: str | None
+    git_dirty: bool | None
+    lock_sha256: str | None
+
+
+class Manifest(_Strict):
+    schema_version: int = MANIFEST_SCHEMA_VERSION
+    release_id: str
+    reference: str
+    version: int
+    title: str
+    created_at: datetime
+    organisation: str
+    synthetic: bool
+    files: list[FileEntry]
+    tables: list[TableEntry]
+    disclosure: DisclosurePolicy
+    request_spec_sha256: str | None = None
+    request_spec_path: str | None = None
+    reference_data_version: str
+    reference_data_sha256: str
+    code: CodeVersion
+    warehouse: WarehouseState
+    content_sha256: str = Field(description="hash of the published values and spec: equal => nothing new to release")
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_manifest(release_dir: Path) -> Manifest:
+    return Manifest.model_validate_json((release_dir / MANIFEST_NAME).read_text(encoding="utf-8"))

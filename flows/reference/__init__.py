@@ -1,0 +1,1 @@
+"""Reference data: code lists committed in data/reference/, loaded and versioned here."""
