@@ -1,0 +1,44 @@
+# disclose: make help lists the targets. Every target bootstraps the locked environment first.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv
+BIN := $(VENV)/bin
+SCALE ?= tiny
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+
+.PHONY: help bootstrap demo test test-slow test-all lint bench clean-demo
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check 'uv==0.13.8'
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+bootstrap: $(VENV)/.synced  ## create .venv from uv.lock (exact pinned versions)
+
+demo: bootstrap  ## run the whole pipeline on synthetic data in data/demo/ (no Prefect server needed)
+	$(BIN)/disclose demo
+
+test: bootstrap  ## the default test suite (fast; what CI runs first)
+	$(BIN)/pytest
+
+test-slow: bootstrap  ## slower suites: property runs, larger data (CI runs these too)
+	$(BIN)/pytest -m slow
+
+test-all: test test-slow  ## everything CI runs
+
+lint: bootstrap  ## ruff
+	$(BIN)/ruff check .
+
+bench: bootstrap  ## benchmarks outside the test suite: make bench SCALE=tiny|force|national
+	$(BIN)/python -m bench.run --scale $(SCALE)
+
+clean-demo:  ## forget the demo's data home
+	rm -rf data/demo

@@ -1,0 +1,144 @@
+"""The ``disclose`` command: parses arguments, calls flows or stages, prints results. No logic lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from flows.config import ConfigError, Settings, load_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+console = Console()
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="disclose.toml to use", exists=True, dir_okay=False)]
+HomeOpt = Annotated[Path | None, typer.Option("--home", help="data home (landing/, raw/, warehouse/, published/)")]
+
+def _settings(config: Path | None, home: Path | None, **extra: object) -> Settings:
+    try:
+        return load_settings(config, home=home, **extra)
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]{message}[/red]")
+    raise typer.Exit(code)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option(help="folder to write extracts to (e.g. a landing folder)")],
+    seed: Annotated[int, typer.Option(help="random seed: the same seed gives the same files")] = 1,
+    scale: Annotated[str, typer.Option(help="tiny | force | national")] = "tiny",
+    fmt: Annotated[str, typer.Option("--format", help="csv | parquet")] = "csv",
+) -> None:
+    """Write realistic synthetic custody and crime extracts (never real people)."""
+    from flows.generate import generate as run
+
+    if scale not in {"tiny", "force", "national"} or fmt not in {"csv", "parquet"}:
+        _fail("--scale must be tiny, force or national and --format csv or parquet", 2)
+    summary = run(seed=seed, scale=scale, out=out, fmt=fmt)  # type: ignore[arg-type]
+    console.print(f"wrote {len(summary.files)} files to {out}")
+
+
+@app.command()
+def nightly(config: ConfigOpt = None, home: HomeOpt = None,
+            plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False) -> None:
+    """Ingest landed extracts, rebuild the warehouse, validate, and release the standing table."""
+    _settings(config, home)  # fail early, with a clear message, on bad configuration
+    _print_run(_run("nightly", plain, config=_str(config), home=_str(home)))
+
+
+@app.command()
+def request(spec: Annotated[Path, typer.Argument(help="request spec (YAML)")],
+            config: ConfigOpt = None, home: HomeOpt = None,
+            plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False) -> None:
+    """Answer an FOI request spec with a draft response pack."""
+    _settings(config, home)
+    _print_run(_run("request", plain, spec=str(spec), config=_str(config), home=_str(home)))
+
+
+@app.command()
+def audit(paths: Annotated[list[Path], typer.Argument(help="release folders or files to check")],
+          threshold: Annotated[int | None, typer.Option(help="k; default from each manifest")] = None) -> None:
+    """Re-read published files and refuse anything unsafe (the publish guard)."""
+    from flows.publish.guard import main
+
+    raise typer.Exit(main(paths, threshold))
+
+
+@app.command()
+def quarantine(config: ConfigOpt = None, home: HomeOpt = None,
+               limit: Annotated[int, typer.Option(help="rows to list")] = 50) -> None:
+    """List what ingest held back, and why (file, row, column; never the values)."""
+    from flows.ingest.report import quarantine_summary
+
+    settings = _settings(config, home)
+    console.print(quarantine_summary(settings, limit))
+
+
+@app.command()
+def demo(seed: Annotated[int, typer.Option(help="seed for the synthetic sample")] = 1,
+         plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False) -> None:
+    """Run everything on synthetic data in data/demo/: generate, nightly, the two seed requests."""
+    from flows.demo import DEMO_REQUESTS, demo_settings
+    from flows.ingest import landed_files
+
+    settings = demo_settings()
+    if not landed_files(settings.landing_dir) and not settings.warehouse_path.exists():
+        from flows.generate import generate as run
+
+        summary = run(seed=seed, scale="tiny", out=settings.landing_dir)
+        console.print(f"generated {len(summary.files)} synthetic extract files in {settings.landing_dir}")
+    results = [_run("nightly", plain, demo=True)]
+    results += [_run("request", plain, spec=str(settings.requests_dir / name), demo=True) for name in DEMO_REQUESTS]
+    console.rule("synthetic demonstration data: outputs")
+    for result in results:
+        _print_run(result)
+    console.print(f"disclosure log: {settings.published_dir / 'disclosure-log.csv'}")
+    console.print(f"warehouse:      {settings.warehouse_path}")
+
+
+def _str(path: Path | None) -> str | None:
+    return str(path) if path else None
+
+
+def _run(kind: str, plain: bool, **params: object):
+    """Run the nightly or request pipeline, through Prefect (embedded server unless PREFECT_API_URL) or plainly."""
+    from flows.pipeline import PipelineFailed
+    from flows.requests.spec import SpecError
+
+    try:
+        if plain:
+            from flows import pipeline
+            from flows.demo import settings_for
+
+            settings = settings_for(params.get("config"), params.get("home"), bool(params.get("demo")))
+            if kind == "nightly":
+                return pipeline.run_nightly(settings)
+            return pipeline.run_request(settings, str(params["spec"]))
+        from flows.runtime import quiet_prefect
+
+        quiet_prefect()
+        if kind == "nightly":
+            from flows.nightly import nightly as flow
+        else:
+            from flows.request import request as flow
+        return flow(**params)
+    except (PipelineFailed, SpecError) as exc:
+        _fail(str(exc))
+
+
+def _print_run(result: object) -> None:
+    for line in result.summary_lines():  # type: ignore[attr-defined]
+        console.print(line)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app(sys.argv[1:])

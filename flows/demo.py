@@ -1,0 +1,22 @@
+"""The demo's own home (data/demo/, ignored by git): synthetic output never mixes with a real installation."""
+
+from __future__ import annotations
+
+from flows.config import PROJECT_ROOT, Settings, load_settings
+
+DEMO_HOME = PROJECT_ROOT / "data" / "demo"
+DEMO_REQUESTS = ("wmp-3056-15.yaml", "mps-01-foi-22-025326.yaml")
+DEMO_ORGANISATION = "Example Constabulary (synthetic demonstration)"
+
+
+def demo_settings() -> Settings:
+    return load_settings(home=DEMO_HOME, synthetic=True, organisation=DEMO_ORGANISATION)
+
+
+def settings_for(config: str | None = None, home: str | None = None, demo: bool = False) -> Settings:
+    """Settings from flow parameters, which must be plain JSON for Prefect deployments."""
+    from pathlib import Path
+
+    if demo:
+        return demo_settings()
+    return load_settings(Path(config) if config else None, home=Path(home) if home else None)

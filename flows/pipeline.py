@@ -1,0 +1,144 @@
+"""The nightly run and a request run as plain sequences of stages.
+
+Each stage is one call to a stage module; ``step`` decides how a stage runs: called directly (tests, plain
+runs) or as a Prefect task (flows/nightly.py, flows/request.py wrap each stage so the UI shows them).
+Stages open the warehouse themselves, so nothing unpicklable passes between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flows.config import Settings
+from flows.ingest import IngestReport, ingest_landing
+from flows.reference.load import load_reference
+from flows.warehouse import connect
+
+Step = Callable[..., Any]
+
+
+def direct(name: str, fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
+class PipelineFailed(RuntimeError):
+    """A stage found a problem that must stop publication; the message says which and why."""
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    ingest: IngestReport | None = None
+    validations: list = field(default_factory=list)
+    releases: list = field(default_factory=list)
+
+    def summary_lines(self) -> list[str]:
+        lines = []
+        if self.ingest is not None:
+            lines += [o.line() for o in self.ingest.outcomes] or ["no new extracts in the landing folder"]
+        lines += [f"validated {v.suite}: {'passed' if v.success else 'warnings'}" for v in self.validations]
+        lines += [r.summary() for r in self.releases]
+        return lines
+
+
+def new_run_id(kind: str) -> str:
+    return f"{kind}-{datetime.now():%Y%m%dT%H%M%S%f}"
+
+
+def stage_ingest(settings: Settings) -> IngestReport:
+    """Load the reference data and every landed file; fail loudly if any file was rejected."""
+    with connect(settings) as con:
+        load_reference(con, settings.reference_dir)
+        report = ingest_landing(con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir,
+                                max_share=settings.quarantine_max_share)
+    return report
+
+
+def stage_transform(settings: Settings) -> list[str]:
+    from flows.transform import build_models
+
+    with connect(settings) as con:
+        return build_models(con, settings.sql_dir)
+
+
+def stage_validate(settings: Settings, suites: tuple[str, ...], run_id: str) -> list:
+    """Run each GX suite once; a failed critical expectation stops the run before publication."""
+    from flows.validate import validate_suite
+
+    with connect(settings) as con:
+        reports = [
+            validate_suite(con, suite, expectations_dir=settings.expectations_dir, sql_dir=settings.sql_dir,
+                           run_id=run_id)
+            for suite in suites
+        ]
+    failures = [f"{r.suite}: {msg}" for r in reports if r.blocks_publication for msg in r.critical_failures]
+    if failures:
+        raise PipelineFailed("validation failed, nothing published: " + "; ".join(failures))
+    return reports
+
+
+def check_ingest(report: IngestReport) -> None:
+    if report.rejected:
+        lines = "; ".join(o.line() for o in report.rejected)
+        raise PipelineFailed(f"{len(report.rejected)} file(s) rejected, nothing published: {lines}")
+
+
+def request_path(settings: Settings, spec: str | Path) -> Path:
+    """A spec named without a folder is looked up in the configured requests folder."""
+    path = Path(spec)
+    if not path.exists() and not path.is_absolute() and (settings.requests_dir / path).exists():
+        return settings.requests_dir / path
+    return path
+
+
+NIGHTLY_SUITES = ("ingest_reconciliation", "staging.custody_offences", "staging.crimes",
+                  "marts.arrests_by_offence_group_year_outcome")
+
+
+def stage_publish_standing(settings: Settings) -> Any:
+    """Release the standing arrests table: cells only (no margins yet), primary suppression, then publish."""
+    from flows.release_inputs import publish_tables
+    from flows.sdc.primary import drop_margins, suppress_primary
+    from flows.transform import STANDING_TABLE, standing_arrests_table
+
+    with connect(settings, read_only=True) as con:
+        table = standing_arrests_table(con)
+        safe = suppress_primary(drop_margins(table), settings.threshold)
+        return publish_tables(
+            settings, con, [safe], reference=STANDING_TABLE.replace("_", "-"), title=table.title, request=None,
+        )
+
+
+def run_nightly(settings: Settings, step: Step = direct) -> RunResult:
+    result = RunResult(new_run_id("nightly"))
+    result.ingest = step("ingest", stage_ingest, settings)
+    check_ingest(result.ingest)
+    step("transform", stage_transform, settings)
+    result.validations = step("validate", stage_validate, settings, NIGHTLY_SUITES, result.run_id)
+    result.releases.append(step("publish", stage_publish_standing, settings))
+    return result
+
+
+def stage_answer_request(settings: Settings, spec_file: str) -> Any:
+    """Load and check the spec, count each data part, suppress, and publish the draft response pack."""
+    from flows.release_inputs import publish_tables
+    from flows.requests.answer import answer_request
+    from flows.requests.spec import load_spec
+    from flows.sdc.primary import suppress_primary
+
+    path = request_path(settings, spec_file)
+    spec, spec_sha = load_spec(path)
+    with connect(settings, read_only=True) as con:
+        tables = [suppress_primary(t, settings.threshold) for t in answer_request(con, spec, settings.sql_dir)]
+        return publish_tables(settings, con, tables, reference=spec.reference, title=spec.title, request=spec,
+                              spec_sha256=spec_sha, spec_path=str(path))
+
+
+def run_request(settings: Settings, spec_file: str, step: Step = direct) -> RunResult:
+    result = RunResult(new_run_id("request"))
+    result.releases.append(step("answer", stage_answer_request, settings, str(spec_file)))
+    return result

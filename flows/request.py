@@ -1,0 +1,15 @@
+"""Prefect flow: answer one FOI request spec (a deployment parameter) with a draft response pack."""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from flows.demo import settings_for
+from flows.pipeline import RunResult, run_request
+from flows.tasks import as_task
+
+
+@flow(name="request", log_prints=False, flow_run_name="request-{spec}")
+def request(spec: str, config: str | None = None, home: str | None = None, demo: bool = False) -> RunResult:
+    """Validate the spec, count, suppress, publish the pack and log it."""
+    return run_request(settings_for(config, home, demo), spec, step=as_task)

@@ -1,0 +1,1 @@
+"""Statistical disclosure control. Usable without Prefect: tidy tables in, flagged tidy tables out."""
