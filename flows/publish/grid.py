@@ -1,0 +1,139 @@
+"""The published grid: the one place a tidy table becomes the header row and cells a reader will see.
+
+The workbook, the CSV copy, the CSVW schema and the content hash are all built from a :class:`Grid`, so they
+cannot disagree, and the grid is built from :func:`published_view` only, so no writer ever holds a value that
+disclosure control hid. Layout rules (AF "Releasing statistics in spreadsheets"):
+
+* codes sit in their own column, before the label they code (checklist item 26);
+* a hidden value shows its shorthand, e.g. ``[c]``; a shown value is a number, never ``12 [p]`` (item 29);
+  shorthand that qualifies a shown value (``[p]``, ``[r]``) goes in a "shorthand" column after the value;
+* a value that is missing without a flag is ``[x]`` (not available), a label without a code is ``[z]``:
+  no table cell is left blank unless it is a shorthand-column cell, which the sheet explains (item 31).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+from flows.contracts.tidy import HIDING_FLAGS, Role, TidyTable, published_view
+
+Cell = str | int | float
+ColumnKind = Literal["dimension", "code", "measure", "shorthand"]
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    name: str  # machine name: CSVW column name
+    header: str  # what the reader sees: XLSX and CSV header
+    kind: ColumnKind
+    role: str | None = None  # measure role for measure columns
+
+
+@dataclass(frozen=True)
+class Grid:
+    name: str
+    title: str
+    notes: tuple[str, ...]
+    columns: tuple[GridColumn, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    dimensions: tuple[str, ...]
+    measures: dict[str, str]  # measure name -> role
+    cells_suppressed: int
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    @property
+    def shorthand_used(self) -> list[str]:
+        """Each single marker used in the body, e.g. ``[c]`` and ``[p]`` from ``[c][p]``."""
+        found: set[str] = set()
+        for row in self.rows:
+            for value in row:
+                if isinstance(value, str) and value.startswith("["):
+                    found.update("[" + part for part in value.split("[") if part)
+        return sorted(found)
+
+    @property
+    def has_shorthand_columns(self) -> bool:
+        return any(c.kind == "shorthand" for c in self.columns)
+
+    def canonical(self) -> dict[str, object]:
+        """Plain data for hashing: everything a reader of this table would see."""
+        return {"name": self.name, "title": self.title, "notes": list(self.notes), "headers": self.headers,
+                "rows": [list(r) for r in self.rows]}
+
+
+class GridError(ValueError):
+    """A table cannot be laid out for publication; the message names the table and column."""
+
+
+def build_grid(table: TidyTable) -> Grid:
+    view = published_view(table)
+    columns = _columns(table, view)
+    rows = [_row(table, record, columns) for record in view.iter_rows(named=True)]
+    suppressed = sum(int(view[m.flag].str.contains("[c]", literal=True).sum()) for m in table.measures)
+    return Grid(
+        name=table.name,
+        title=table.title,
+        notes=tuple(table.notes),
+        columns=tuple(columns),
+        rows=tuple(rows),
+        dimensions=tuple(table.dimension_names),
+        measures={m.name: str(m.role) for m in table.measures},
+        cells_suppressed=suppressed,
+    )
+
+
+def _columns(table: TidyTable, view: pl.DataFrame) -> list[GridColumn]:
+    cols: list[GridColumn] = []
+    for d in table.dimensions:
+        if d.codes:
+            cols.append(GridColumn(f"{d.name}_code", f"{d.title} code", "code"))
+        cols.append(GridColumn(d.name, d.title, "dimension"))
+    for m in table.measures:
+        cols.append(GridColumn(m.name, m.title, "measure", str(m.role)))
+        shown_with_flag = view.filter(pl.col(m.name).is_not_null() & (pl.col(m.flag) != ""))
+        if shown_with_flag.height:
+            cols.append(GridColumn(f"{m.name}_shorthand", f"{m.title} shorthand", "shorthand"))
+    names = [c.name for c in cols]
+    headers = [c.header for c in cols]
+    for label, values in (("column name", names), ("header", headers)):
+        dupes = sorted({v for v in values if values.count(v) > 1})
+        if dupes:
+            raise GridError(f"table {table.name!r}: duplicate {label}(s) {dupes}; give dimensions and measures "
+                            "distinct titles")
+    empty = [c.name for c in cols if not c.header.strip()]
+    if empty:
+        raise GridError(f"table {table.name!r}: empty header for column(s) {empty}")
+    return cols
+
+
+def _row(table: TidyTable, record: dict[str, object], columns: list[GridColumn]) -> tuple[Cell, ...]:
+    dims = {d.name: d for d in table.dimensions}
+    cells: list[Cell] = []
+    for col in columns:
+        if col.kind == "dimension":
+            cells.append(str(record[col.name]))
+        elif col.kind == "code":
+            d = dims[col.name.removesuffix("_code")]
+            cells.append(d.codes.get(str(record[d.name]), "[z]"))
+        elif col.kind == "measure":
+            cells.append(_measure_cell(record[col.name], str(record[f"{col.name}_flag"] or ""), col.role))
+        else:
+            name = col.name.removesuffix("_shorthand")
+            shown = record[name] is not None
+            cells.append(str(record[f"{name}_flag"] or "") if shown else "")
+    return tuple(cells)
+
+
+def _measure_cell(value: object, flag: str, role: str | None) -> Cell:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return flag if any(h in flag for h in HIDING_FLAGS) else "[x]" + flag
+    if role == Role.COUNT:
+        return int(value)  # type: ignore[call-overload]
+    return float(value)  # type: ignore[arg-type]

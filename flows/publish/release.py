@@ -1,0 +1,118 @@
+"""Publishing a release: build every file in a staging folder, let the guard re-read it, then rename it into place.
+
+A release appears whole or not at all. Files are written to ``published/.staging-<uuid>/`` on the same
+filesystem, audited by :mod:`flows.publish.guard`, and only then renamed to ``published/<reference>/v<N>/`` in
+one step; on any problem the staging folder is deleted and the last good version is untouched. Versions are
+never rewritten: a changed figure makes ``v<N+1>``, and an unchanged re-run publishes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from flows.contracts.manifest import read_manifest
+from flows.contracts.release import ReleaseId, existing_versions, next_release_id
+from flows.contracts.tidy import TidyTable, check_tidy
+from flows.publish.context import ReleaseContext
+from flows.publish.csv_copy import csv_name, write_csv
+from flows.publish.grid import Grid, build_grid
+from flows.publish.guard import Finding, audit_paths
+from flows.publish.letter import render_letter
+from flows.publish.log import build_entry, record_releases, write_entry
+from flows.publish.manifest_write import content_sha256, file_entry, write_manifest
+from flows.publish.xlsx import write_workbook
+
+LETTER_NAME = "letter.md"
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    status: Literal["published", "unchanged"]
+    release_id: str  # "<reference>/v<N>": also the folder's path under published/
+    path: Path
+    content_sha256: str
+    files: tuple[str, ...] = ()
+    log_entries_added: tuple[str, ...] = ()
+
+
+class PublicationRefused(RuntimeError):
+    """The guard found something in the built files; nothing was published."""
+
+    def __init__(self, release_id: ReleaseId, findings: list[Finding]) -> None:
+        self.release_id = release_id
+        self.findings = findings
+        lines = "\n".join(f"  - {f}" for f in findings[:50])
+        more = f"\n  ... and {len(findings) - 50} more" if len(findings) > 50 else ""
+        super().__init__(f"publication of {release_id} refused: the guard found {len(findings)} problem(s):\n"
+                         f"{lines}{more}")
+
+
+def publish_release(tables: list[TidyTable], context: ReleaseContext, published_dir: Path) -> PublishResult:
+    """Publish ``tables`` (already through disclosure control) as the next version of ``context.reference``."""
+    if not tables:
+        raise ValueError(f"release {context.reference}: no tables to publish")
+    for table in tables:
+        check_tidy(table)
+    grids = [build_grid(t) for t in tables]  # from here on only published values exist
+    names = [csv_name(g) for g in grids]
+    if len(set(names)) != len(names):
+        raise ValueError(f"release {context.reference}: table names must give distinct CSV file names, got {names}")
+    content_hash = content_sha256(grids, context)
+    published_dir.mkdir(parents=True, exist_ok=True)
+
+    latest = existing_versions(published_dir, context.reference)
+    if latest and _content_of(latest[-1], published_dir) == content_hash:
+        added = record_releases(published_dir)  # heal a log left behind by an earlier crash
+        return PublishResult("unchanged", str(latest[-1]), latest[-1].path_under(published_dir), content_hash,
+                             log_entries_added=tuple(added))
+
+    release_id = next_release_id(published_dir, context.reference)
+    staging = published_dir / f".staging-{uuid.uuid4().hex}"
+    staging.mkdir()
+    try:
+        _build(staging, grids, context, release_id, content_hash)
+        findings = audit_paths([staging], threshold=context.threshold)
+        if findings:
+            raise PublicationRefused(release_id, findings)
+        target = release_id.path_under(published_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            raise FileExistsError(f"{target} appeared while this release was being built (another publisher?); "
+                                  "re-run to publish as the next version")
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    added = record_releases(published_dir)
+    files = tuple(sorted(p.name for p in target.iterdir()))
+    return PublishResult("published", str(release_id), target, content_hash, files, tuple(added))
+
+
+def _content_of(release_id: ReleaseId, published_dir: Path) -> str:
+    folder = release_id.path_under(published_dir)
+    try:
+        return read_manifest(folder).content_sha256
+    except (OSError, ValueError) as exc:
+        raise RuntimeError(f"{folder}: cannot read manifest.json of the latest version ({exc}); fix or audit it "
+                           "before publishing a new version") from None
+
+
+def _build(folder: Path, grids: list[Grid], context: ReleaseContext, release_id: ReleaseId,
+           content_hash: str) -> None:
+    """Workbook, CSV copies, letter, log entry, and the manifest last (it hashes all the others)."""
+    workbook = f"{context.stem}.xlsx"
+    write_workbook(folder / workbook, grids, context, str(release_id))
+    attachments = [workbook]
+    for grid in grids:
+        attachments += [p.name for p in write_csv(folder, grid, context, context.published)]
+    if context.request is not None:
+        text = render_letter(context, str(release_id), attachments)
+        (folder / LETTER_NAME).write_text(text, encoding="utf-8")
+        attachments.append(LETTER_NAME)
+    write_entry(folder, build_entry(context, release_id, [file_entry(folder, n) for n in attachments]))
+    write_manifest(folder, release_id, grids, context, content_hash)

@@ -1,0 +1,46 @@
+"""Validation with Great Expectations suites kept in ``expectations/``.
+
+Every suite validates the small result of one check query run inside DuckDB (``sql/checks/``): marts are
+selected whole, large staging tables arrive as per-file violation counts, so GX never holds big tables or
+personal rows. GX is imported lazily (it takes seconds) and its context is built once per process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from flows.validate.docs import render_data_docs
+from flows.validate.report import ExpectationRecord, ValidationReport
+from flows.validate.results import latest_results, store_report
+from flows.validate.runner import run_suite, warm_up
+from flows.validate.suites import SuiteError, load_suite, suite_names
+
+__all__ = [
+    "ExpectationRecord",
+    "SuiteError",
+    "ValidationReport",
+    "latest_results",
+    "load_suite",
+    "render_data_docs",
+    "run_suite",
+    "store_report",
+    "suite_names",
+    "validate_suite",
+    "warm_up",
+]
+
+
+def validate_suite(con: duckdb.DuckDBPyConnection, suite: str, *, params: dict | None = None,
+                   expectations_dir: Path, sql_dir: Path, run_id: str) -> ValidationReport:
+    """Run ``suite`` and append its results to ``validation.results``.
+
+    ``sql_dir`` is the ``sql/`` root (``Settings.sql_dir``); suites name their queries relative to it.
+    Raises ``SuiteError`` when the suite, its query or a parameter is unusable (a missing table included):
+    that is a broken check, not a data failure. Data failures are in the report; ``blocks_publication``
+    is true when any critical expectation failed or could not run.
+    """
+    report = run_suite(con, suite, params=params, expectations_dir=expectations_dir, sql_dir=sql_dir, run_id=run_id)
+    store_report(con, report)
+    return report

@@ -1,0 +1,83 @@
+"""Run a suite's check queries inside DuckDB and hand GX only their small results.
+
+Queries take named DuckDB parameters (``$name``) and nothing else. DuckDB rejects a parameter the query
+does not use, so each query gets just the parameters its text names. pandas is imported lazily (about a
+second), like GX, so commands that only read stored results stay quick.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from flows.validate.suites import SuiteError, SuiteSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_COMMENT = re.compile(r"--[^\n]*")
+_STRING = re.compile(r"'(?:[^']|'')*'")
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def merged_params(spec: SuiteSpec, params: dict | None) -> dict[str, Any]:
+    """The suite's defaults overridden by the caller's; an unknown name is a typo, not a new parameter."""
+    unknown = sorted(set(params or {}) - set(spec.params))
+    if unknown:
+        raise SuiteError(f"suite {spec.name!r} has no parameter(s) {unknown}; it takes {sorted(spec.params)}")
+    return {**spec.params, **(params or {})}
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql_dir: Path, relative: str, params: dict[str, Any],
+              suite: str) -> pd.DataFrame:
+    path = sql_dir / relative
+    try:
+        sql = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SuiteError(f"suite {suite!r}: check query {path} does not exist") from None
+    used = referenced_params(sql)
+    missing = sorted(used - set(params))
+    if missing:
+        raise SuiteError(f"suite {suite!r}: {path.name} needs parameter(s) {missing}; declare them in meta.disclose.params")
+    try:
+        frame = con.sql(sql, params={k: params[k] for k in used}).df()
+    except duckdb.Error as exc:
+        raise SuiteError(f"suite {suite!r}: check query {path.name} failed: {exc}") from None
+    return gx_friendly(frame)
+
+
+def referenced_params(sql: str) -> set[str]:
+    return set(_PARAM.findall(_STRING.sub("''", _COMMENT.sub("", sql))))
+
+
+def parameter_value(frame: pd.DataFrame, name: str, returns: str, suite: str) -> Any:
+    """A parameter query's result as a GX suite parameter: all values of its one column, or its one value."""
+    import pandas as pd
+
+    if frame.shape[1] != 1:
+        raise SuiteError(f"suite {suite!r}: parameter query {name!r} must return one column, not {frame.shape[1]}")
+    values = [_plain(v) for v in frame.iloc[:, 0].tolist() if not pd.isna(v)]
+    if returns == "list":
+        return values
+    if len(values) != 1:
+        raise SuiteError(f"suite {suite!r}: parameter query {name!r} must return one value, not {len(values)}")
+    return values[0]
+
+
+def gx_friendly(frame: pd.DataFrame) -> pd.DataFrame:
+    """DuckDB gives nullable Int64 columns when a column holds NULLs; GX's pandas pair metrics then fail with
+    "boolean value of NA is ambiguous". Counts stay exact in float64 (below 2**53), so use that there."""
+    import pandas as pd
+
+    out = {}
+    for name, col in frame.items():
+        if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and pd.api.types.is_numeric_dtype(col.dtype):
+            out[name] = col.astype("float64") if col.isna().any() else col.astype(col.dtype.numpy_dtype)
+    return frame.assign(**out) if out else frame
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v

@@ -1,0 +1,64 @@
+-- One row per file of staged crimes, holding violation counts pushed down into DuckDB, so GX sees counts
+-- only (never a crime's row) however many millions of rows staging holds.
+with crimes as (
+    select file_id, row_number, crime_ref, recorded_date, outcome_code, outcome_date, extracted_at
+    from staging.crimes
+),
+
+known_outcome_codes as (
+    select distinct outcome_code from ref.ho_outcome_types
+),
+
+row_checks as (
+    select
+        crimes.file_id,
+        count(*) as crime_rows,
+        count(*) filter (
+            where crimes.file_id is null or crimes.row_number is null or crimes.crime_ref is null
+        ) as null_key_rows,
+        count(*) filter (
+            where crimes.outcome_code is not null and known_outcome_codes.outcome_code is null
+        ) as unknown_outcome_code_rows,
+        count(*) filter (where crimes.outcome_date < crimes.recorded_date) as outcome_before_recorded_rows,
+        count(*) filter (where crimes.recorded_date > crimes.extracted_at) as recorded_after_extract_rows
+    from crimes
+    left join known_outcome_codes on crimes.outcome_code = known_outcome_codes.outcome_code
+    group by crimes.file_id
+),
+
+crime_counts as (
+    select file_id, crime_ref, count(*) as copies
+    from crimes
+    group by file_id, crime_ref
+),
+
+duplicate_crimes as (
+    select file_id, sum(copies - 1)::bigint as duplicate_crime_rows
+    from crime_counts
+    where copies > 1
+    group by file_id
+),
+
+final as (
+    select
+        row_checks.file_id,
+        row_checks.crime_rows,
+        row_checks.null_key_rows,
+        coalesce(duplicate_crimes.duplicate_crime_rows, 0) as duplicate_crime_rows,
+        row_checks.unknown_outcome_code_rows,
+        row_checks.outcome_before_recorded_rows,
+        row_checks.recorded_after_extract_rows
+    from row_checks
+    left join duplicate_crimes on row_checks.file_id = duplicate_crimes.file_id
+)
+
+select
+    file_id,
+    crime_rows,
+    null_key_rows,
+    duplicate_crime_rows,
+    unknown_outcome_code_rows,
+    outcome_before_recorded_rows,
+    recorded_after_extract_rows
+from final
+order by file_id

@@ -1,0 +1,91 @@
+-- One row per file of staged custody offences, holding violation counts pushed down into DuckDB, so GX
+-- sees counts only (never a person's row) however many millions of rows staging holds.
+with offences as (
+    select file_id, custody_ref, offence_seq, offence_code, disposal, age_at_arrest, arrest_at, extracted_at
+    from staging.custody_offences
+),
+
+known_offence_codes as (
+    select distinct cjs_code from ref.offences
+),
+
+known_disposals as (
+    select distinct disposal from ref.custody_disposals
+),
+
+row_checks as (
+    select
+        offences.file_id,
+        count(*) as offence_rows,
+        count(*) filter (
+            where offences.file_id is null or offences.custody_ref is null or offences.offence_seq is null
+        ) as null_key_rows,
+        count(*) filter (where known_offence_codes.cjs_code is null) as unknown_offence_code_rows,
+        count(*) filter (where known_disposals.disposal is null) as unknown_disposal_rows,
+        count(*) filter (where offences.age_at_arrest not between $min_age and $max_age) as age_out_of_range_rows,
+        count(*) filter (where offences.arrest_at > offences.extracted_at) as arrest_after_extract_rows
+    from offences
+    left join known_offence_codes on offences.offence_code = known_offence_codes.cjs_code
+    left join known_disposals on offences.disposal = known_disposals.disposal
+    group by offences.file_id
+),
+
+key_counts as (
+    select file_id, custody_ref, offence_seq, count(*) as copies
+    from offences
+    group by file_id, custody_ref, offence_seq
+),
+
+duplicate_keys as (
+    select file_id, sum(copies - 1)::bigint as duplicate_key_rows
+    from key_counts
+    where copies > 1
+    group by file_id
+),
+
+custody_records as (
+    select file_id, custody_ref, count(*) filter (where offence_seq = 1) as principal_offences
+    from offences
+    group by file_id, custody_ref
+),
+
+principal_checks as (
+    select
+        file_id,
+        count(*) as custody_records,
+        count(*) filter (where principal_offences <> 1) as records_without_one_principal_offence
+    from custody_records
+    group by file_id
+),
+
+final as (
+    select
+        row_checks.file_id,
+        row_checks.offence_rows,
+        coalesce(principal_checks.custody_records, 0) as custody_records,
+        row_checks.null_key_rows,
+        coalesce(duplicate_keys.duplicate_key_rows, 0) as duplicate_key_rows,
+        coalesce(principal_checks.records_without_one_principal_offence, 0)
+            as records_without_one_principal_offence,
+        row_checks.unknown_offence_code_rows,
+        row_checks.unknown_disposal_rows,
+        row_checks.age_out_of_range_rows,
+        row_checks.arrest_after_extract_rows
+    from row_checks
+    left join duplicate_keys on row_checks.file_id = duplicate_keys.file_id
+    left join principal_checks on row_checks.file_id = principal_checks.file_id
+)
+
+select
+    file_id,
+    offence_rows,
+    custody_records,
+    null_key_rows,
+    duplicate_key_rows,
+    records_without_one_principal_offence,
+    unknown_offence_code_rows,
+    unknown_disposal_rows,
+    age_out_of_range_rows,
+    arrest_after_extract_rows
+from final
+order by file_id
