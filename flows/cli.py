@@ -12,7 +12,7 @@ from rich.console import Console
 from flows.config import ConfigError, Settings, load_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-console = Console()
+console = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="disclose.toml to use", exists=True, dir_okay=False)]
@@ -112,6 +112,7 @@ def _str(path: Path | None) -> str | None:
 def _run(kind: str, plain: bool, **params: object):
     """Run the nightly or request pipeline, through Prefect (embedded server unless PREFECT_API_URL) or plainly."""
     from flows.pipeline import PipelineFailed
+    from flows.publish.release import PublicationRefused
     from flows.requests.spec import SpecError
 
     try:
@@ -131,7 +132,7 @@ def _run(kind: str, plain: bool, **params: object):
         else:
             from flows.request import request as flow
         return flow(**params)
-    except (PipelineFailed, SpecError) as exc:
+    except (PipelineFailed, SpecError, PublicationRefused, FileNotFoundError) as exc:
         _fail(str(exc))
 
 
@@ -142,3 +143,7 @@ def _print_run(result: object) -> None:
 
 def main() -> None:  # pragma: no cover - console entry point
     app(sys.argv[1:])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -41,7 +41,9 @@ class RunResult:
         if self.ingest is not None:
             lines += [o.line() for o in self.ingest.outcomes] or ["no new extracts in the landing folder"]
         lines += [f"validated {v.suite}: {'passed' if v.success else 'warnings'}" for v in self.validations]
-        lines += [r.summary() for r in self.releases]
+        for r in self.releases:
+            lines.append(f"{r.status} {r.release_id}: {r.path}")
+            lines += [f"  {r.path / name}" for name in r.files]
         return lines
 
 

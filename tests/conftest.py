@@ -39,3 +39,12 @@ def write_extract(folder: Path, name: str, header: str, rows: list[str], encodin
     path = folder / name
     path.write_bytes(("\n".join([header, *rows]) + "\n").encode(encoding))
     return path
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect API for every flow test in the session (starting one costs seconds)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield

@@ -34,9 +34,9 @@ def answer_part(con: duckdb.DuckDBPyConnection, part: DataPart, sql_dir: Path, t
     if part.offences.by == "none":
         codes = [{"selection_label": "Selected offences", "cjs_code": c["cjs_code"]} for c in codes]
     windows = [{"period": w.label, "start_date": w.start, "end_date": w.end} for w in part.periods]
-    frame = con.execute(
+    frame = con.sql(
         (sql_dir / TEMPLATE).read_text(encoding="utf-8"),
-        {"selections": codes, "windows": windows, "outcome_column": part.outcome},
+        params={"selections": codes, "windows": windows, "outcome_column": part.outcome},
     ).pl()
     frame = _in_spec_order(frame, codes, [w["period"] for w in windows])
     dims = [
