@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flows.config import PROJECT_ROOT, Settings, load_settings
 
 DEMO_HOME = PROJECT_ROOT / "data" / "demo"
@@ -15,8 +17,20 @@ def demo_settings() -> Settings:
 
 def settings_for(config: str | None = None, home: str | None = None, demo: bool = False) -> Settings:
     """Settings from flow parameters, which must be plain JSON for Prefect deployments."""
-    from pathlib import Path
-
     if demo:
         return demo_settings()
     return load_settings(Path(config) if config else None, home=Path(home) if home else None)
+
+
+def run_name(kind: str):
+    """A flow-run name from the parameters: which spec, which data home (or the demo)."""
+
+    def name() -> str:
+        from prefect.runtime import flow_run
+
+        params = flow_run.parameters
+        where = "demo" if params.get("demo") else (params.get("home") or "default-home")
+        spec = params.get("spec")
+        return f"{kind}-{Path(spec).stem}-{Path(where).name}" if spec else f"{kind}-{Path(where).name}"
+
+    return name

@@ -52,9 +52,24 @@ def answer_part(con: duckdb.DuckDBPyConnection, part: DataPart, sql_dir: Path, t
         dimensions=tuple(dims),
         measures=(Measure("arrests", "Number of arrests", Role.COUNT),),
         frame=frame.with_columns(pl.col("arrests").cast(pl.Int64)),
-        notes=(part.interpretation,),
+        notes=(part.interpretation, codes_note(con, part.offences.selections)),
     )
     return with_empty_flags(table)
+
+
+def codes_note(con: duckdb.DuckDBPyConnection, names: list[str]) -> str:
+    """The recorded interpretation in full: every CJS code each selection was taken to cover."""
+    rows = con.execute(
+        "select s.selection, s.selection_label, s.cjs_code, o.offence_title from ref.offence_selections s "
+        "join ref.offences o using (cjs_code) where s.selection in (select unnest(?)) order by s.cjs_code",
+        [names],
+    ).fetchall()
+    parts = []
+    for name in names:
+        label = next((r[1] for r in rows if r[0] == name), name)
+        codes = "; ".join(f"{code} {title}" for sel, _, code, title in rows if sel == name)
+        parts.append(f"{label}: {codes}")
+    return "CJS offence codes counted. " + " | ".join(parts) + "."
 
 
 def answer_request(con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path) -> list[TidyTable]:
