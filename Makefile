@@ -29,8 +29,8 @@ demo: bootstrap  ## run the whole pipeline on synthetic data in data/demo/ (no P
 test: bootstrap  ## the default test suite (fast; what CI runs first)
 	$(BIN)/pytest
 
-test-slow: bootstrap  ## slower suites: property runs, larger data (CI runs these too)
-	$(BIN)/pytest -m slow
+test-slow: bootstrap  ## slower suites: property runs, larger data, a real Prefect server + worker (CI runs these too)
+	$(BIN)/pytest -m "slow or server"
 
 test-all: test test-slow  ## everything CI runs
 
