@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -21,14 +22,26 @@ def _csvs(landing: Path, source: str) -> list[Path]:
     return sorted(p for p in landing.glob(f"{source}_*.csv"))
 
 
+def _utf8(path: Path, encoding: str, scratch: Path) -> Path:
+    """DuckDB reads neither Windows-1252 nor (for bytes 0x80-0x9F) Latin-1: baselines transcode too."""
+    if encoding != "cp1252":
+        return path
+    out = scratch / path.name
+    with path.open(encoding="cp1252", newline="") as src, out.open("w", encoding="utf-8", newline="") as dst:
+        while block := src.read(1 << 20):
+            dst.write(block)
+    return out
+
+
 def bare_ingest(landing: Path, db: Path) -> None:
     """The baseline: CREATE TABLE AS SELECT * FROM read_csv(...) per file, nothing else."""
     enc = _encodings(landing)
     con = duckdb.connect(str(db), config={"memory_limit": "4GB", "threads": 2})
-    for i, path in enumerate(sorted(landing.glob("*.csv"))):
-        encoding = "latin-1" if enc.get(path.name) == "cp1252" else "utf-8"
-        con.execute(f"create table t{i} as select * from read_csv(?, header = true, all_varchar = true, encoding = '{encoding}')",  # noqa: S608
-                    [str(path)])
+    with tempfile.TemporaryDirectory() as scratch:
+        for i, path in enumerate(sorted(landing.glob("*.csv"))):
+            readable = _utf8(path, enc.get(path.name, "utf-8"), Path(scratch))
+            con.execute(f"create table t{i} as select * from read_csv(?, header = true, all_varchar = true)",  # noqa: S608
+                        [str(readable)])
     con.close()
 
 
@@ -58,17 +71,11 @@ def floor(landing: Path, reference: Path) -> None:
     con.execute("create table ref_disposals as select * from read_csv(?, all_varchar = true)",
                 [str(reference / "custody_disposals.csv")])
     enc = _encodings(landing)
-    files = _csvs(landing, "custody")
-    parts = []
-    for encoding, group in (("utf-8", [p for p in files if enc[p.name] != "cp1252"]),
-                            ("latin-1", [p for p in files if enc[p.name] == "cp1252"])):
-        if group:
-            view = f"rows_{len(parts)}"
-            con.execute(f"create view {view} as select * from read_csv({[str(p) for p in group]!r}, header = true, "  # noqa: S608
-                        f"all_varchar = true, union_by_name = true, encoding = '{encoding}')")
-            parts.append(view)
-    con.execute("create view rows as " + " union all by name ".join(f"select * from {v}" for v in parts))  # noqa: S608
-    con.execute(FLOOR_SQL).fetchall()
+    with tempfile.TemporaryDirectory() as scratch:
+        files = [str(_utf8(p, enc[p.name], Path(scratch))) for p in _csvs(landing, "custody")]
+        con.execute("create view rows as select * from read_csv(?, header = true, all_varchar = true, "
+                    "union_by_name = true)", [files])
+        con.execute(FLOOR_SQL).fetchall()
 
 
 def nightly(home: Path) -> None:
