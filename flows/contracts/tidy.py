@@ -10,7 +10,7 @@ writer may see, and it blanks every value whose flag hides it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import polars as pl
@@ -83,6 +83,10 @@ class TidyTable:
     measures: tuple[Measure, ...]
     frame: pl.DataFrame
     notes: tuple[str, ...] = ()  # table-specific notes for the Notes sheet
+    # False when a margin is not the sum of its cells (persons counted once across categories; the
+    # any-offence rule, where one arrest appears under several offences). Disclosure control must then
+    # not treat margins as sums, and check_tidy skips the sum check.
+    additive: bool = True
 
     @property
     def dimension_names(self) -> list[str]:
@@ -92,7 +96,7 @@ class TidyTable:
         return next(m for m in self.measures if m.name == name)
 
     def with_frame(self, frame: pl.DataFrame) -> TidyTable:
-        return TidyTable(self.name, self.title, self.dimensions, self.measures, frame, self.notes)
+        return replace(self, frame=frame)
 
 
 class TidyContractError(ValueError):
@@ -132,7 +136,8 @@ def check_tidy(table: TidyTable) -> None:
                 raise TidyContractError(f"{where}: count column {m.name!r} is {values.dtype}, not integer")
             if (values.drop_nulls() < 0).any():
                 raise TidyContractError(f"{where}: count column {m.name!r} has negative values")
-    _check_margins(table)
+    if table.additive:
+        _check_margins(table)
 
 
 def _is_shorthand(flag: str) -> bool:

@@ -1,95 +1,104 @@
-"""Answer the data parts of a request: resolve offences through the reference data, count with a SQL template
-filled only with DuckDB parameters, and return tidy tables (true values; suppression comes next)."""
+"""Answer the data parts of a request: plan each part against the warehouse, count it with one query, and
+return tidy tables holding true values (disclosure control comes next).
+
+``margins`` decides whether totals and subtotals are included. It defaults to False because a total next to a
+``[c]`` cell gives the cell away by subtraction: turn it on only where secondary suppression protects totals.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from flows.contracts.tidy import Dimension, Measure, Role, TidyTable, with_empty_flags
-from flows.requests.spec import DataPart, RequestSpec, SpecError
+from flows.contracts.tidy import Measure, Role, TidyTable
+from flows.requests.catalogue import COMPARISON_SUFFIX
+from flows.requests.cells import full_grid, provisional_flags
+from flows.requests.derived import derive_changes
+from flows.requests.errors import SpecError
+from flows.requests.models import DataPart, RequestSpec
+from flows.requests.notes import table_notes
+from flows.requests.plan import PartPlan, plan_part
+from flows.requests.query import run_count
 
-TEMPLATE = Path("requests") / "arrests_by_selection_period_outcome.sql"
-
-
-def resolve_selections(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[dict[str, str]]:
-    """Each named selection's codes; an unknown name is an error that lists the names that exist."""
-    rows = con.execute(
-        "select selection, selection_label, cjs_code from ref.offence_selections where selection in (select unnest(?))",
-        [names],
-    ).fetchall()
-    found = {r[0] for r in rows}
-    unknown = [n for n in names if n not in found]
-    if unknown:
-        known = [r[0] for r in con.sql("select distinct selection from ref.offence_selections order by 1").fetchall()]
-        raise SpecError(f"offences.selections: unknown selection(s) {unknown}; known selections are {known}")
-    order = {n: i for i, n in enumerate(names)}
-    return [{"selection_label": label, "cjs_code": code} for _, label, code in sorted(rows, key=lambda r: order[r[0]])]
+NON_ADDITIVE_NOTE = "Totals in this table count each unit once"
 
 
-def answer_part(con: duckdb.DuckDBPyConnection, part: DataPart, sql_dir: Path, table_name: str) -> TidyTable:
-    codes = resolve_selections(con, part.offences.selections)
-    if part.offences.by == "none":
-        codes = [{"selection_label": "Selected offences", "cjs_code": c["cjs_code"]} for c in codes]
-    windows = [{"period": w.label, "start_date": w.start, "end_date": w.end} for w in part.periods]
-    frame = con.sql(
-        (sql_dir / TEMPLATE).read_text(encoding="utf-8"),
-        params={"selections": codes, "windows": windows, "outcome_column": part.outcome},
-    ).pl()
-    frame = _in_spec_order(frame, codes, [w["period"] for w in windows])
-    dims = [
-        Dimension("offence", "Offence"),
-        Dimension("period", "Period"),
-        Dimension("outcome", "Outcome" if part.outcome != "further_action" else "Further action"),
-    ]
-    if part.outcome == "none":
-        frame, dims = frame.drop("outcome"), dims[:2]
+def answer_request(
+    con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False
+) -> list[TidyTable]:
+    """One tidy table per data part, in the order of the parts."""
+    tables = []
+    for index, part in enumerate(spec.parts):
+        if isinstance(part, DataPart):
+            tables.append(answer_part(con, part, sql_dir, where=f"parts[{index}]", margins=margins))
+    return tables
+
+
+def answer_part(
+    con: duckdb.DuckDBPyConnection, part: DataPart, sql_dir: Path, *, where: str = "part", margins: bool = False
+) -> TidyTable:
+    plan = plan_part(con, part, where, margins=margins)
+    counted = run_count(con, sql_dir, plan.info.source, [d.sql for d in plan.dims], plan.as_at_if_requested,
+                        plan.params())
+    return build_table(plan, counted)
+
+
+def build_table(plan: PartPlan, counted: pl.DataFrame) -> TidyTable:
+    grid = full_grid(plan, counted)
+    name = plan.info.name
+    current_flag, previous_flag = provisional_flags(plan, grid)
+    measures = [Measure(name, plan.info.title, Role.COUNT)]
+    columns = [pl.col("value").alias(name), current_flag.alias(f"{name}_flag")]
+    if plan.part.compare != "none":
+        previous = f"{name}{COMPARISON_SUFFIX}"
+        measures += [
+            Measure(previous, f"{plan.info.title} in the same period a year earlier", Role.COUNT),
+            Measure("change", "Change on the same period a year earlier", Role.CHANGE, (name, previous)),
+            Measure("pct_change", "Percentage change on the same period a year earlier", Role.PCT_CHANGE,
+                    (name, previous)),
+        ]
+        columns += [pl.col("previous").alias(previous), previous_flag.alias(f"{previous}_flag"),
+                    pl.lit(None, pl.Int64).alias("change"), pl.lit("").alias("change_flag"),
+                    pl.lit(None, pl.Float64).alias("pct_change"), pl.lit("").alias("pct_change_flag")]
+    dims = [d.dimension for d in plan.dims]
+    frame = grid.select([*(d.name for d in dims), *columns])
     table = TidyTable(
-        name=table_name,
-        title=_title(part),
+        name=f"part_{plan.part.id.lower()}",
+        title=plan.part.title or default_title(plan),
         dimensions=tuple(dims),
-        measures=(Measure("arrests", "Number of arrests", Role.COUNT),),
-        frame=frame.with_columns(pl.col("arrests").cast(pl.Int64)),
-        notes=(part.interpretation, codes_note(con, part.offences.selections)),
+        measures=tuple(measures),
+        frame=frame,
+        notes=table_notes(plan),
     )
-    return with_empty_flags(table)
+    table = derive_changes(table)
+    return table if plan.additive else mark_non_additive(table)
 
 
-def codes_note(con: duckdb.DuckDBPyConnection, names: list[str]) -> str:
-    """The recorded interpretation in full: every CJS code each selection was taken to cover."""
-    rows = con.execute(
-        "select s.selection, s.selection_label, s.cjs_code, o.offence_title from ref.offence_selections s "
-        "join ref.offences o using (cjs_code) where s.selection in (select unnest(?)) order by s.cjs_code",
-        [names],
-    ).fetchall()
-    parts = []
-    for name in names:
-        label = next((r[1] for r in rows if r[0] == name), name)
-        codes = "; ".join(f"{code} {title}" for sel, _, code, title in rows if sel == name)
-        parts.append(f"{label}: {codes}")
-    return "CJS offence codes counted. " + " | ".join(parts) + "."
+def is_additive(table: TidyTable) -> bool:
+    """False for a table whose totals are distinct counts, not sums (persons; the any-offence rule)."""
+    if hasattr(table, "additive"):
+        return bool(table.additive)
+    return not any(n.startswith(NON_ADDITIVE_NOTE) for n in table.notes)
 
 
-def answer_request(con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path) -> list[TidyTable]:
-    return [answer_part(con, part, sql_dir, f"part_{part.id}") for part in spec.data_parts]
+def mark_non_additive(table: TidyTable) -> TidyTable:
+    """Record that margins are not sums: in the contract's ``additive`` field once it has one (proposed to the
+    lead), and always in the notes, which readers see."""
+    if "additive" in {f.name for f in dataclasses.fields(table)}:
+        return dataclasses.replace(table, additive=False)
+    return table
 
 
-def _in_spec_order(frame: pl.DataFrame, codes: list[dict], periods: list[str]) -> pl.DataFrame:
-    offence_order = {label: i for i, label in enumerate(dict.fromkeys(c["selection_label"] for c in codes))}
-    period_order = {p: i for i, p in enumerate(periods)}
-    return (
-        frame.with_columns(
-            pl.col("offence").replace_strict(offence_order, return_dtype=pl.Int32).alias("__o"),
-            pl.col("period").replace_strict(period_order, return_dtype=pl.Int32).alias("__p"),
-        )
-        .sort(["__o", "__p", "outcome"])
-        .drop(["__o", "__p"])
-    )
+def default_title(plan: PartPlan) -> str:
+    dims = [d.dimension.title.lower() for d in plan.dims]
+    by = f", by {', '.join(dims[:-1])} and {dims[-1]}" if len(dims) > 1 else ""
+    first, last = plan.periods[0].label, plan.periods[-1].label
+    span = first if len(plan.periods) == 1 else f"{first} to {last}"
+    what = plan.offences.all_label
+    return f"{plan.info.noun}: {what[0].lower() + what[1:]}{by}, {span}"[:200]
 
 
-def _title(part: DataPart) -> str:
-    first, last = part.periods[0], part.periods[-1]
-    span = first.label if len(part.periods) == 1 else f"{first.label} to {last.label}"
-    return f"Arrests for the offences requested, {span}"[:200]
+__all__ = ["SpecError", "answer_part", "answer_request", "build_table", "is_additive", "mark_non_additive"]

@@ -1,92 +1,27 @@
-"""The request spec (version 1): case fields and parts, validated on load with clear, field-named errors.
+"""Load a request spec from YAML, safely: a size limit, a safe loader that builds no objects, dates left as text
+(so an impossible date is reported with its field), and every problem named by file, field and reason.
 
-This first version answers arrest counts by named offence selection, explicit inclusive date windows and
-custody outcome; the request-engine issue extends it (financial years, weeks, comparisons, demographics).
+Version 2 is current. Version 1 specs (the first two seeds) are refused with the steps to migrate them,
+rather than silently read with different meanings.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ValidationError
 
-from flows.contracts.release import check_reference
+from flows.requests.errors import SpecError, from_validation
+from flows.requests.models import SCHEMA_VERSION, DataPart, RequestSpec
 
 MAX_SPEC_BYTES = 256 * 1024
-SPEC_VERSION = 1
+MAX_NESTING = 20
 
-
-class SpecError(ValueError):
-    """A request spec that cannot be answered; the message names the file and field."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Window(_Strict):
-    """An inclusive date window, e.g. Wednesday to Wednesday as the requester wrote it."""
-
-    label: str = Field(min_length=1, max_length=80)
-    start: date
-    end: date
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Window:
-        if self.end < self.start:
-            raise ValueError(f"window {self.label!r} ends ({self.end}) before it starts ({self.start})")
-        return self
-
-
-class OffenceSelection(_Strict):
-    selections: list[str] = Field(min_length=1, description="named selections in data/reference/offence_selections.csv")
-    by: Literal["selection", "none"] = "selection"  # "selection": one row per selection; "none": all together
-
-
-class DataPart(_Strict):
-    id: str
-    question: str
-    response: Literal["data"]
-    measure: Literal["arrests"] = "arrests"
-    offences: OffenceSelection
-    periods: list[Window] = Field(min_length=1, max_length=120)
-    outcome: Literal["further_action", "disposal_group", "none"] = "none"
-    interpretation: str = Field(min_length=1, description="what the request's words were taken to mean")
-
-
-class TextPart(_Strict):
-    id: str
-    question: str
-    response: Literal["not_held", "ncnd", "exempt", "text"]
-    text: str = Field(min_length=1)
-    exemptions: list[Annotated[str, Field(pattern=r"^s\.\d+(\(\w+\))*$")]] = []
-    held_by: str | None = None
-
-
-class RequestSpec(_Strict):
-    schema_version: Literal[1] = SPEC_VERSION
-    reference: str
-    title: str = Field(min_length=3, max_length=200)
-    received: date
-    requested_format: Literal["xlsx", "csv", "any"] = "any"
-    request_text: str = Field(min_length=1)
-    parts: list[Annotated[DataPart | TextPart, Field(discriminator="response")]] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _reference(self) -> RequestSpec:
-        check_reference(self.reference)
-        ids = [p.id for p in self.parts]
-        if len(set(ids)) != len(ids):
-            raise ValueError("part ids must be unique")
-        return self
-
-    @property
-    def data_parts(self) -> list[DataPart]:
-        return [p for p in self.parts if isinstance(p, DataPart)]
+__all__ = ["MAX_SPEC_BYTES", "SCHEMA_VERSION", "DataPart", "RequestSpec", "SpecError", "load_spec", "load_standing",
+           "read_yaml"]
 
 
 class _TextDatesLoader(yaml.SafeLoader):
@@ -99,21 +34,72 @@ _TextDatesLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_spec(path: Path) -> tuple[RequestSpec, str]:
-    """Parse a spec safely (size limit, yaml.safe_load); return it and the sha256 of its bytes."""
+def read_yaml(path: Path) -> tuple[Any, str]:
+    """The parsed document and the sha256 of its bytes; refuses big, non-UTF-8, aliased or deep documents."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SpecError(f"{path}: cannot read the request ({exc.strerror})") from None
+        raise SpecError(f"cannot read the request ({exc.strerror})", path) from None
     if len(data) > MAX_SPEC_BYTES:
-        raise SpecError(f"{path}: {len(data)} bytes is larger than the {MAX_SPEC_BYTES} byte limit for a request")
+        raise SpecError(f"{len(data)} bytes is larger than the {MAX_SPEC_BYTES} byte limit for a request", path)
     try:
-        raw = yaml.load(data.decode("utf-8"), Loader=_TextDatesLoader)  # noqa: S506 (a SafeLoader)
+        text = data.decode("utf-8-sig")
+        events = list(yaml.parse(text, Loader=_TextDatesLoader))  # noqa: S506 (a SafeLoader)
+        if any(isinstance(e, yaml.AliasEvent) for e in events):
+            raise SpecError("YAML anchors and aliases (&, *) are not allowed in a request: write each value out",
+                            path)
+        depth = max(_depths(events), default=0)
+        if depth > MAX_NESTING:
+            raise SpecError(f"nested {depth} levels deep; a request needs at most {MAX_NESTING}", path)
+        raw = yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 (a SafeLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{path}: not valid YAML: {exc}") from None
+        raise SpecError(f"not valid YAML: {exc}".replace("\n", " "), path) from None
+    return raw, hashlib.sha256(data).hexdigest()
+
+
+def _depths(events: list[yaml.Event]) -> list[int]:
+    depth, out = 0, []
+    for e in events:
+        if isinstance(e, yaml.CollectionStartEvent):
+            depth += 1
+            out.append(depth)
+        elif isinstance(e, yaml.CollectionEndEvent):
+            depth -= 1
+    return out
+
+
+def validate(raw: Any, model: type[BaseModel], path: Path | str, kind: str = "request") -> Any:
+    """Check the version first (its own message), then every field."""
+    if not isinstance(raw, dict):
+        raise SpecError(f"a {kind} must be a group of fields (reference:, title:, ...), not {type(raw).__name__}",
+                        path)
+    version = raw.get("schema_version")
+    if version is None:
+        raise SpecError([("schema_version", f"is required: write schema_version: {SCHEMA_VERSION} at the top")], path)
+    if version == 1:
+        raise SpecError([("schema_version", "version 1 specs are no longer read. To migrate: set schema_version: "
+                          "2; turn each period {label, start, end} into {window: {start, end}, label}; turn "
+                          "offences {selections: [...], by: ...} into offences {items: [{selection: ...}], "
+                          "variants: [...]} and list offence under breakdowns if it was by: selection; move "
+                          "outcome: further_action into breakdowns. See README, 'Request specs'.")], path)
+    if version != SCHEMA_VERSION:
+        raise SpecError([("schema_version", f"{version!r} is not a version this program reads "
+                                            f"(it reads {SCHEMA_VERSION})")], path)
     try:
-        spec = RequestSpec.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'top level'}: {e['msg']}" for e in exc.errors())
-        raise SpecError(f"{path}: {problems}") from None
-    return spec, hashlib.sha256(data).hexdigest()
+        raise from_validation(exc, path) from None
+
+
+def load_spec(path: Path) -> tuple[RequestSpec, str]:
+    """Parse and validate a request; return it and the sha256 of its bytes (recorded in the manifest)."""
+    raw, digest = read_yaml(path)
+    return validate(raw, RequestSpec, path), digest
+
+
+def load_standing(path: Path) -> tuple[Any, str]:
+    """Parse and validate a standing publication spec (data/requests/standing/*.yaml)."""
+    from flows.requests.standing import StandingSpec
+
+    raw, digest = read_yaml(path)
+    return validate(raw, StandingSpec, path, "standing publication"), digest

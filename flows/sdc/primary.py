@@ -6,6 +6,8 @@ derived value next to a hidden input would give it away.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
 from flows.contracts.tidy import Role, TidyTable
@@ -42,7 +44,7 @@ def drop_margins(table: TidyTable) -> TidyTable:
         if parents:
             f = f.filter(~pl.col(d.name).is_in(sorted(parents)))
     dims = tuple(type(d)(d.name, d.title, None, {}, d.codes) for d in table.dimensions)
-    return type(table)(table.name, table.title, dims, table.measures, f, table.notes)
+    return replace(table, dimensions=dims, frame=f)
 
 
 def cells_suppressed(table: TidyTable) -> int:

@@ -1,0 +1,184 @@
+"""Resolve the offences a request names into offence codes, through the reference data in the warehouse.
+
+An item (a named selection, a CJS or Home Office code, an offence group, an Act's code prefix) becomes one
+offence category: a label and its codes. Variant codes (attempt A, aiding B, conspiracy C, inciting I) are
+added to, or removed from, every item exactly as the part's ``variants`` says, so "s.25 including conspiracy"
+is a decision written in the spec, not an accident of the reference list. Unknown names are errors that
+suggest the closest known ones.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import duckdb
+
+from flows.requests.catalogue import VARIANT_SUFFIX, VARIANTS
+from flows.requests.errors import SpecError
+from flows.requests.models import OffenceItem, Offences
+
+
+@dataclass(frozen=True)
+class Category:
+    label: str
+    codes: tuple[str, ...]
+    item_kind: str
+
+
+@dataclass(frozen=True)
+class ResolvedOffences:
+    categories: tuple[Category, ...]  # empty when all offences count
+    titles: dict[str, str]  # code -> title, for the notes
+    groups: dict[str, str]  # code -> offence group
+    all_label: str  # the label of every selected offence together
+
+    @property
+    def overlapping(self) -> bool:
+        """Does a code sit in two categories? Then the categories do not add up to the total."""
+        codes = [c for cat in self.categories for c in cat.codes]
+        return len(codes) != len(set(codes))
+
+    def category_group(self) -> dict[str, str] | None:
+        """Category -> its offence group, or None when a category spans groups (no hierarchy possible)."""
+        out = {}
+        for cat in self.categories:
+            groups = {self.groups[c] for c in cat.codes}
+            if len(groups) != 1:
+                return None
+            out[cat.label] = groups.pop()
+        return out
+
+    def code_rows(self) -> list[dict[str, str]]:
+        """The SQL parameter: one row per (category, code)."""
+        return [{"code": c, "offence": cat.label, "offence_group": self.groups[c]}
+                for cat in self.categories for c in cat.codes]
+
+
+@dataclass(frozen=True)
+class _CodeList:
+    titles: dict[str, str]
+    groups: dict[str, str]
+    group_names: dict[str, str]  # code or lower-case name -> group name
+    variant_of: dict[str, tuple[str, str]]  # variant code -> (base code, variant name)
+    selections: dict[str, tuple[str, tuple[str, ...]]]  # name -> (label, codes)
+
+
+def _custody_codes(con: duckdb.DuckDBPyConnection) -> _CodeList:
+    rows = con.sql("select cjs_code, offence_title, offence_group_code, offence_group, variant from ref.offences").fetchall()
+    titles = {r[0]: r[1] for r in rows}
+    by_letter = {v: k for k, v in VARIANT_SUFFIX.items()}
+    variant_of = {}
+    for code, _, _, _, variant in rows:
+        name = variant if variant in VARIANTS else by_letter.get(code[-1])
+        if variant != "substantive" and name is not None and code[:-1] in titles:
+            variant_of[code] = (code[:-1], name)
+    selections: dict[str, tuple[str, list[str]]] = {}
+    for name, label, code in con.sql(
+        "select selection, selection_label, cjs_code from ref.offence_selections order by rowid"
+    ).fetchall():
+        selections.setdefault(name, (label, []))[1].append(code)
+    return _CodeList(
+        titles=titles,
+        groups={r[0]: r[3] for r in rows},
+        group_names=_group_names(con.sql("select offence_group_code, offence_group from ref.offence_groups").fetchall()),
+        variant_of=variant_of,
+        selections={k: (v[0], tuple(v[1])) for k, v in selections.items()},
+    )
+
+
+def _crime_codes(con: duckdb.DuckDBPyConnection) -> _CodeList:
+    rows = con.sql(
+        "select ho_offence_code, ho_offence_title, ho_offence_group_code, ho_offence_group from ref.ho_offence_codes"
+    ).fetchall()
+    return _CodeList(titles={r[0]: r[1] for r in rows}, groups={r[0]: r[3] for r in rows},
+                     group_names=_group_names([(r[2], r[3]) for r in rows]), variant_of={}, selections={})
+
+
+def _group_names(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    out = {}
+    for code, name in pairs:
+        out[code.lower()] = name
+        out[name.lower()] = name
+    return out
+
+
+def resolve_offences(
+    con: duckdb.DuckDBPyConnection, offences: Offences, source: str, field: str = "offences"
+) -> ResolvedOffences:
+    codes = _custody_codes(con) if source == "custody" else _crime_codes(con)
+    if offences.all_offences:
+        return ResolvedOffences((), codes.titles, codes.groups, offences.label or "All offences")
+    variants = set(offences.variants or [])
+    categories, problems = [], []
+    for i, item in enumerate(offences.items):
+        where = f"{field}.items[{i}].{item.kind}"
+        try:
+            label, base = _item_codes(item, codes)
+        except LookupError as exc:
+            problems.append((where, str(exc)))
+            continue
+        chosen = _apply_variants(base, variants, codes, keep_named=item.kind == "code")
+        if not chosen:
+            problems.append((where, f"{item.value!r} leaves no offence codes once variants {sorted(variants)} "
+                                    "are applied"))
+            continue
+        categories.append(Category(item.label or label, tuple(chosen), item.kind))
+    labels = [c.label for c in categories]
+    for label in sorted({x for x in labels if labels.count(x) > 1}):
+        problems.append((f"{field}.items", f"two items are labelled {label!r}; give one a label of its own"))
+    if problems:
+        raise SpecError(problems)
+    together = offences.label or (categories[0].label if len(categories) == 1 else "Selected offences")
+    return ResolvedOffences(tuple(categories), codes.titles, codes.groups, together)
+
+
+def _item_codes(item: OffenceItem, codes: _CodeList) -> tuple[str, list[str]]:
+    """The item's standard label and its codes before variants; LookupError says what is known instead."""
+    value = item.value.strip()
+    if item.kind in ("code", "ho_code"):
+        code = value.upper()
+        if code not in codes.titles:
+            raise LookupError(f"offence code {value!r} is not in the reference data{suggest(code, codes.titles)}")
+        return codes.titles[code], [code]
+    if item.kind == "selection":
+        if value not in codes.selections:
+            raise LookupError(f"no offence selection is called {value!r}{suggest(value, codes.selections)}; "
+                              "selections are listed in data/reference/offence_selections.csv")
+        label, members = codes.selections[value]
+        return label, list(members)
+    if item.kind == "group":
+        name = codes.group_names.get(value.lower())
+        if name is None:
+            known = sorted({n for n in codes.group_names.values()})
+            raise LookupError(f"no offence group is called {value!r}{suggest(value, known)}")
+        return name, sorted(c for c, g in codes.groups.items() if g == name)
+    prefix = value.upper()
+    members = sorted(c for c in codes.titles if c.startswith(prefix))
+    if not members:
+        prefixes = sorted({c[:4] for c in codes.titles})
+        raise LookupError(f"no offence code starts with {value!r}{suggest(prefix, prefixes)}")
+    return f"All offences with CJS codes {prefix}…", members
+
+
+def _apply_variants(base: list[str], variants: set[str], codes: _CodeList, *, keep_named: bool) -> list[str]:
+    """Drop variant codes the part does not include; add included variants of every substantive code."""
+    out = []
+    for code in base:
+        variant = codes.variant_of.get(code)
+        if variant is None or variant[1] in variants or keep_named:
+            out.append(code)
+    for code, (parent, name) in codes.variant_of.items():
+        if name in variants and parent in out and code not in out:
+            out.append(code)
+    return out
+
+
+def suggest(value: str, known: dict[str, str] | list[str] | dict[str, object]) -> str:
+    """'; closest known: ...' from difflib (case-insensitive), with titles when ``known`` maps code -> title."""
+    by_upper = {str(k).upper(): str(k) for k in known}
+    close = [by_upper[c] for c in difflib.get_close_matches(value.upper(), list(by_upper), n=3, cutoff=0.5)]
+    if not close:
+        return ""
+    titled = isinstance(known, dict) and all(isinstance(known[c], str) for c in close)
+    return "; closest known: " + ", ".join(f"{c} ({known[c]})" if titled else c for c in close)

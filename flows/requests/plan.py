@@ -1,0 +1,216 @@
+"""Plan one data part against the warehouse: its as-at time, windows, offence categories and dimensions.
+
+Everything that needs the warehouse but not the count is decided here, so the count is one query and every
+problem (unknown code, a period after the data, a hierarchy that cannot hold) is reported before it runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+import duckdb
+
+from flows.contracts.tidy import Dimension
+from flows.requests.catalogue import BREAKDOWNS, MEASURES, MeasureInfo
+from flows.requests.errors import SpecError
+from flows.requests.models import DataPart, parse_as_at
+from flows.requests.offences import ResolvedOffences, resolve_offences
+from flows.requests.periods import ResolvedPeriod, last_complete_day, overlapping, resolve_periods
+from flows.requests.query import DimPlan, check_source
+
+OFFENCE_DIMS = ("offence", "offence_group")
+#: the ledger's name (raw.extract_files.source) of the files each measure source is loaded from
+LEDGER_SOURCE = {"custody": "custody", "crime": "crime", "police_uk": "police_uk_street"}
+
+
+@dataclass(frozen=True)
+class PlannedDim:
+    sql: DimPlan
+    dimension: Dimension
+    labels: tuple[str, ...]  # every label the column may hold, in reading order (margins included)
+    additive: bool
+
+
+@dataclass(frozen=True)
+class PartPlan:
+    part: DataPart
+    info: MeasureInfo
+    as_at: datetime
+    as_at_requested: bool
+    periods: tuple[ResolvedPeriod, ...]
+    offences: ResolvedOffences
+    dims: tuple[PlannedDim, ...]
+
+    @property
+    def additive(self) -> bool:
+        return all(d.additive for d in self.dims)
+
+    @property
+    def last_day(self) -> date:
+        return last_complete_day(self.as_at)
+
+    @property
+    def as_at_if_requested(self) -> datetime | None:
+        """None means 'the latest extract' (counted from core.*, which already holds the latest state)."""
+        return self.as_at if self.as_at_requested else None
+
+    def params(self) -> dict:
+        windows = []
+        for p in self.periods:
+            windows.append({"period": p.label, "start_date": p.span.start, "end_date": p.span.end, "is_current": True})
+            if p.previous is not None:
+                windows.append({"period": p.label, "start_date": p.previous.start, "end_date": p.previous.end,
+                                "is_current": False})
+        params = {"codes": self.offences.code_rows() or [{"code": "", "offence": "", "offence_group": ""}],
+                  "all_offences": not self.offences.categories, "all_label": self.offences.all_label,
+                  "windows": windows, "date_basis": self.part.basis}
+        if self.info.source == "custody":
+            params |= {"rule": self.part.offences.rule, "unit": "person" if self.info.unit == "person" else "custody_record"}
+        return params
+
+
+def plan_part(con: duckdb.DuckDBPyConnection, part: DataPart, where: str, *, margins: bool) -> PartPlan:
+    info = MEASURES[part.measure]
+    check_source(con, info.source)
+    as_at, requested = _as_at(con, part, info.source, where)
+    periods = resolve_periods(part.periods, as_at=as_at, compare=part.compare != "none",
+                              provisional_days=part.provisional_days, field=f"{where}.periods")
+    offences = _offences(con, part, info, f"{where}.offences")
+    dims, offences = _dims(con, part, info, periods, offences, margins and part.totals, where)
+    return PartPlan(part, info, as_at, requested, tuple(periods), offences, tuple(dims))
+
+
+def _as_at(con: duckdb.DuckDBPyConnection, part: DataPart, source: str, where: str) -> tuple[datetime, bool]:
+    rows = con.sql(
+        "select min(extracted_at), max(extracted_at) from raw.extract_files "
+        "where status in ('loaded', 'partly quarantined') and source = $source",
+        params={"source": LEDGER_SOURCE[source]},
+    ).fetchall()
+    first, latest = rows[0] if rows else (None, None)
+    if latest is None:
+        what = {"custody": "custody extract", "crime": "crime extract",
+                "police_uk": "data.police.uk street-level crime file"}[source]
+        raise SpecError([(f"{where}.measure", f"{part.measure} are counted from the {what}s, and no {what} has been "
+                                              "loaded into the warehouse yet")])
+    wanted = parse_as_at(part.as_at)
+    if wanted is None:
+        return latest, False
+    if wanted > latest or wanted < first:
+        raise SpecError([(f"{where}.as_at", f"{part.as_at} is outside the extracts held: the first was taken "
+                                            f"{first:%d %b %Y %H:%M}, the latest {latest:%d %b %Y %H:%M}")])
+    return wanted, True
+
+
+def _offences(con: duckdb.DuckDBPyConnection, part: DataPart, info: MeasureInfo, where: str) -> ResolvedOffences:
+    if info.source == "police_uk":
+        from flows.requests.police_uk import resolve_crime_types
+
+        return resolve_crime_types(con, part.offences, where)
+    return resolve_offences(con, part.offences, info.source, where)
+
+
+def _dims(
+    con: duckdb.DuckDBPyConnection, part: DataPart, info: MeasureInfo, periods: list[ResolvedPeriod],
+    offences: ResolvedOffences, totals: bool, where: str,
+) -> tuple[list[PlannedDim], ResolvedOffences]:
+    names = list(part.breakdowns)
+    if "period" not in names:
+        names.insert(sum(1 for n in names[:2] if n in OFFENCE_DIMS), "period")
+    hierarchy = "offence" in names and "offence_group" in names and totals
+    if "offence" in names and "offence_group" in names:
+        names.remove("offence_group")
+    persons = info.unit == "person"
+    out = []
+    for name in names:
+        if name == "offence" and not offences.categories:
+            raise SpecError([(f"{where}.breakdowns", "a breakdown by offence needs the offences listed under "
+                                                    "offences.items; with all_offences use offence_group")])
+        if name in OFFENCE_DIMS:
+            overlap = part.offences.rule == "any" or offences.overlapping
+            dim, offences = _offence_dim(con, name, info, offences, hierarchy, totals, not (persons or overlap), where)
+            out.append(dim)
+            continue
+        labels = [p.label for p in periods] if name == "period" else categories(con, name, info.source)
+        additive = not persons and not (name == "period" and overlapping(periods))
+        out.append(_flat_dim(name, labels, totals, additive))
+    return out, offences
+
+
+def _flat_dim(name: str, labels: list[str], totals: bool, additive: bool) -> PlannedDim:
+    b = BREAKDOWNS[name]
+    total = b.total if totals and len(labels) > 1 else None
+    return PlannedDim(DimPlan(name, total), Dimension(name, b.title, total=total),
+                      tuple(labels) + ((total,) if total else ()), additive)
+
+
+def _offence_dim(
+    con: duckdb.DuckDBPyConnection, name: str, info: MeasureInfo, offences: ResolvedOffences, hierarchy: bool,
+    totals: bool, additive: bool, where: str,
+) -> tuple[PlannedDim, ResolvedOffences]:
+    """The offence column: categories, offence groups, or both as a hierarchy (offence -> group -> total).
+    A group label that equals an offence label gets ' (group total)' so labels stay unique in the column;
+    the returned offences carry the shown group labels, which the SQL parameter uses."""
+    if name == "offence_group":
+        labels = _groups_in_order(offences) or categories(con, "offence_group", info.source)
+        return _flat_dim(name, labels, totals, additive), offences
+    leaves = [c.label for c in offences.categories]
+    total = "All offences requested"
+    if not hierarchy:
+        flat = _flat_dim(name, leaves, totals, additive)
+        if flat.dimension.total is None:
+            dim = Dimension(name, flat.dimension.title, codes=_single_codes(offences))
+            return PlannedDim(flat.sql, dim, flat.labels, additive), offences
+        dim = Dimension(name, flat.dimension.title, total=total, codes=_single_codes(offences))
+        return PlannedDim(DimPlan(name, total), dim, (*leaves, total), additive), offences
+    group_of = offences.category_group()
+    if group_of is None:
+        raise SpecError([(f"{where}.breakdowns", "offence group totals need each offence item to sit in one "
+                                                "offence group; split the items that span groups")])
+    groups = list(dict.fromkeys(group_of[x] for x in leaves))
+    clash = set(groups) & (set(leaves) | {total})
+    rename = {g: f"{g} (group total)" if g in clash else g for g in groups}
+    labels: list[str] = []
+    for g in groups:
+        labels += [x for x in leaves if group_of[x] == g] + [rename[g]]
+    labels.append(total)
+    shown = replace(offences, groups={c: rename.get(g, g) for c, g in offences.groups.items()})
+    dim = Dimension("offence", "Offence", total=total, parents={leaf: rename[group_of[leaf]] for leaf in leaves},
+                    codes=_single_codes(offences))
+    return PlannedDim(DimPlan("offence", total, parent="offence_group"), dim, tuple(labels), additive), shown
+
+
+def _single_codes(offences: ResolvedOffences) -> dict[str, str]:
+    """Label -> code for categories that are one code (writers show it in a column of its own)."""
+    return {c.label: c.codes[0] for c in offences.categories if len(c.codes) == 1 and c.item_kind != "crime_type"}
+
+
+def _groups_in_order(offences: ResolvedOffences) -> list[str]:
+    return list(dict.fromkeys(offences.groups[c] for cat in offences.categories for c in cat.codes))
+
+
+_REFERENCE_CATEGORIES = {
+    ("custody", "outcome"): "select disposal_group from ref.custody_disposals order by rowid",
+    ("custody", "further_action"): "select further_action from ref.custody_disposals order by rowid",
+    ("custody", "disposal"): "select disposal from ref.custody_disposals order by rowid",
+    ("custody", "offence_group"): "select offence_group from ref.offence_groups order by rowid",
+    ("crime", "offence_group"): "select ho_offence_group from ref.ho_offence_codes order by rowid",
+    ("crime", "outcome"): "select outcome_group from ref.ho_outcome_types order by rowid",
+    ("crime", "outcome_type"): "select outcome_label from ref.ho_outcome_types order by rowid",
+    ("custody", "gender"): "select distinct coalesce(gender, 'Not recorded') from core.arrest_offences order by 1",
+    ("custody", "station"): "select distinct coalesce(station, 'Not recorded') from core.arrest_offences order by 1",
+    ("custody", "arresting_agency"):
+        "select distinct coalesce(arresting_agency, 'Not recorded') from core.arrest_offences order by 1",
+    ("crime", "district"): "select distinct coalesce(district, 'Not recorded') from core.crimes order by 1",
+    ("police_uk", "outcome"): "select distinct coalesce(nullif(trim(last_outcome_category), ''), 'No outcome "
+                              "recorded') from staging.police_uk_street_crimes order by 1",
+}
+
+
+def categories(con: duckdb.DuckDBPyConnection, name: str, source: str) -> list[str]:
+    """The categories a breakdown shows (zeros included): fixed lists, the reference data or the warehouse."""
+    fixed = BREAKDOWNS[name].categories
+    if fixed:
+        return list(fixed)
+    query = _REFERENCE_CATEGORIES[(source, name)]  # keys are allow-listed pairs; the texts are constants
+    return list(dict.fromkeys(r[0] for r in con.sql(query).fetchall()))

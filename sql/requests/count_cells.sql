@@ -1,0 +1,17 @@
+-- Count the units of a request into cells and margins in one pass: GROUPING SETS give every combination of
+-- each dimension at its category level and at its total (and, for offence -> offence group, the group level).
+-- Distinct units are counted, so a margin is right even where categories overlap (any-offence rule, persons).
+-- Filled by flows/requests/query.py with allow-listed identifiers only ({labels}, {grouping_sets}); labels
+-- of totals arrive as parameters. `units` is the CTE chain of custody_units.sql or crime_units.sql.
+{units},
+
+final as (
+    select
+        {labels},
+        count(distinct unit_key) filter (where is_current) as value,
+        count(distinct unit_key) filter (where not is_current) as previous
+    from units
+    group by grouping sets ({grouping_sets})
+)
+
+select * from final
