@@ -46,7 +46,10 @@ def bare_ingest(landing: Path, db: Path) -> None:
 
 
 FLOOR_SQL = """
-with latest as (
+with rows as (
+    select * from read_csv($files, header = true, all_varchar = true, union_by_name = true)
+),
+latest as (
     select custody_ref, max(extracted_at_ts) as extracted_at_ts from (
         select custody_ref, coalesce(try_strptime(extracted_at, '%d/%m/%Y %H:%M'), try_strptime(extracted_at, '%Y-%m-%d %H:%M')) as extracted_at_ts
         from rows) group by custody_ref
@@ -73,9 +76,7 @@ def floor(landing: Path, reference: Path) -> None:
     enc = _encodings(landing)
     with tempfile.TemporaryDirectory() as scratch:
         files = [str(_utf8(p, enc[p.name], Path(scratch))) for p in _csvs(landing, "custody")]
-        con.execute("create view rows as select * from read_csv(?, header = true, all_varchar = true, "
-                    "union_by_name = true)", [files])
-        con.execute(FLOOR_SQL).fetchall()
+        con.execute(FLOOR_SQL, {"files": files}).fetchall()
 
 
 def nightly(home: Path) -> None:

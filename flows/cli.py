@@ -65,6 +65,29 @@ def request(spec: Annotated[Path, typer.Argument(help="request spec (YAML)")],
 
 
 @app.command()
+def check(spec: Annotated[Path, typer.Argument(help="request spec (YAML) to check without running it")]) -> None:
+    """Validate a request spec and show how it was read (due date, parts), without touching the warehouse."""
+    from flows.requests.spec import SpecError, load_spec
+
+    try:
+        loaded, digest = load_spec(spec)
+    except SpecError as exc:
+        _fail(str(exc), 2)
+    console.print(f"{spec}: valid (sha256 {digest[:12]}); reference {loaded.reference}, due {loaded.due:%d %B %Y}")
+    for part in loaded.parts:
+        console.print(f"  part {part.id}: {part.response}: {part.question}")
+
+
+@app.command()
+def schema(config: ConfigOpt = None) -> None:
+    """Write the request spec JSON Schemas (data/requests/schema.json and standing/schema.json)."""
+    from flows.requests.schema import export_schemas
+
+    for path in export_schemas(_settings(config, None).requests_dir):
+        console.print(f"wrote {path}")
+
+
+@app.command()
 def audit(paths: Annotated[list[Path], typer.Argument(help="release folders or files to check")],
           threshold: Annotated[int | None, typer.Option(help="k; default from each manifest")] = None) -> None:
     """Re-read published files and refuse anything unsafe (the publish guard)."""

@@ -129,15 +129,21 @@ def stage_answer_request(settings: Settings, spec_file: str) -> Any:
     """Load and check the spec, count each data part, suppress, and publish the draft response pack."""
     from flows.release_inputs import publish_tables
     from flows.requests.answer import answer_request
-    from flows.requests.spec import load_spec
+    from flows.requests.derived import derive_changes
+    from flows.requests.letter_facts import letter_facts
+    from flows.requests.spec import SpecError, load_spec
     from flows.sdc.primary import suppress_primary
 
     path = request_path(settings, spec_file)
     spec, spec_sha = load_spec(path)
     with connect(settings, read_only=True) as con:
-        tables = [suppress_primary(t, settings.threshold) for t in answer_request(con, spec, settings.sql_dir)]
+        try:
+            tables = answer_request(con, spec, settings.sql_dir)
+        except SpecError as exc:
+            raise exc.in_file(path) from None
+        tables = [derive_changes(suppress_primary(t, settings.threshold)) for t in tables]
         return publish_tables(settings, con, tables, reference=spec.reference, title=spec.title, request=spec,
-                              spec_sha256=spec_sha, spec_path=str(path))
+                              facts=letter_facts(spec, tables), spec_sha256=spec_sha, spec_path=str(path))
 
 
 def run_request(settings: Settings, spec_file: str, step: Step = direct) -> RunResult:

@@ -7,10 +7,11 @@ from datetime import date
 from typing import Any
 
 import duckdb
+import polars as pl
 
 from flows.config import Settings
 from flows.contracts.manifest import DisclosurePolicy
-from flows.contracts.tidy import TidyTable
+from flows.contracts.tidy import Role, TidyTable
 from flows.provenance import code_version, warehouse_state
 from flows.reference.load import reference_version
 from flows.sdc.primary import cells_suppressed
@@ -37,7 +38,8 @@ def suppression_note(threshold: int) -> str:
 
 def publish_tables(
     settings: Settings, con: duckdb.DuckDBPyConnection, tables: list[TidyTable], *, reference: str, title: str,
-    request: Any | None, spec_sha256: str | None = None, spec_path: str | None = None,
+    request: Any | None, facts: Any | None = None, spec_sha256: str | None = None, spec_path: str | None = None,
+    next_update: str | None = None, explanation: list[str] | None = None,
 ) -> Any:
     from flows.publish.context import ReleaseContext
     from flows.publish.release import publish_release
@@ -54,8 +56,9 @@ def publish_tables(
         threshold=settings.threshold,
         published=date.today(),
         as_at=state.as_at,
-        notes=[*COUNTING_RULES, suppression_note(settings.threshold)],
-        request=_foi_request(request, suppressed, tables) if request is not None else None,
+        notes=[*_counting_rules(tables, request), *(explanation or [suppression_note(settings.threshold)])],
+        next_update=next_update,
+        request=_foi_request(request, facts, suppressed, tables, settings.threshold) if request is not None else None,
         request_spec_sha256=spec_sha256,
         request_spec_path=spec_path,
         reference_data_version=ref.version,
@@ -67,7 +70,15 @@ def publish_tables(
     return publish_release(tables, context, settings.published_dir)
 
 
-def _foi_request(spec: Any, suppressed: int, tables: list[TidyTable]) -> Any:
+def _counting_rules(tables: list[TidyTable], request: Any | None) -> list[str]:
+    """Standing tables use the house rules; a request's tables carry the rules used for them in their notes."""
+    if request is None:
+        return list(COUNTING_RULES)
+    restated = {p.interpretation.strip() for p in request.data_parts}  # the letter restates these separately
+    return list(dict.fromkeys(note for t in tables for note in t.notes if note.strip() not in restated))
+
+
+def _foi_request(spec: Any, facts: Any, suppressed: int, tables: list[TidyTable], threshold: int) -> Any:
     """The FOI facts for the letter and the log: parts answered, exemptions relied on, the outcome."""
     from flows.publish.context import Exemption, FoiRequest
 
@@ -76,26 +87,25 @@ def _foi_request(spec: Any, suppressed: int, tables: list[TidyTable]) -> Any:
         exemptions.append(Exemption(section="s.40(2)", reason="small numbers could identify the people counted"))
         if any(_pending_suppressed(t) for t in tables):
             exemptions.append(Exemption(section="s.30(1)", reason="some figures concern investigations still open"))
-    parts, ncnd = [], False
-    for part in spec.parts:
-        if part.response == "data":
-            parts.append(f"Part {part.id}: {part.question}. The figures are in the attached tables.")
-            continue
-        parts.append(f"Part {part.id}: {part.question}. {part.text}")
-        for section in part.exemptions:
-            exemptions.append(Exemption(section=section))
-        ncnd = ncnd or part.response == "ncnd"
-    data = bool(spec.data_parts)
-    if not data:
+    exemptions += [Exemption(section=section) for section in facts.exemptions]
+    ncnd = any(part.response == "ncnd" for part in spec.parts)
+    if not spec.data_parts:
         outcome = "Neither confirm nor deny" if ncnd else "Not held"
     else:
         outcome = "Partially disclosed" if exemptions else "Disclosed in full"
-    return FoiRequest(request_text=spec.request_text.strip(), date_received=spec.received, response_parts=parts,
+    return FoiRequest(request_text=spec.request_text.strip(), date_received=spec.received, date_due=facts.due,
+                      response_parts=list(facts.response_parts), interpretations=list(facts.interpretations),
+                      withheld=[suppression_note(threshold)] if suppressed else [],
                       outcome=outcome, exemptions=exemptions, ncnd=ncnd)
 
 
 def _pending_suppressed(table: TidyTable) -> bool:
+    """Does any hidden count concern an outcome still pending (what s.30 protects)?"""
     f = table.frame
-    if "outcome" not in f.columns:
+    outcome_columns = [c for c in ("outcome", "further_action", "outcome_group") if c in f.columns]
+    flags = [m.flag for m in table.measures if m.role is Role.COUNT]
+    if not outcome_columns or not flags:
         return False
-    return bool(f.filter((f["outcome"] == "Outcome pending") & f["arrests_flag"].str.contains("[c]", literal=True)).height)
+    pending = pl.any_horizontal([pl.col(c).str.contains("(?i)pending") for c in outcome_columns])
+    hidden = pl.any_horizontal([pl.col(flag).str.contains("[c]", literal=True) for flag in flags])
+    return bool(f.filter(pending & hidden).height)

@@ -68,6 +68,10 @@ class FoiRequest(_Frozen):
     outcome: Outcome
     exemptions: list[Exemption] = Field(default_factory=list)
     ncnd: bool = False
+    date_due: date | None = Field(default=None, description="20 working days after receipt (FOIA s.10)")
+    interpretations: list[str] = Field(default_factory=list, description="how each part was read, restated")
+    withheld: list[str] = Field(default_factory=list,
+                                description="what disclosure control did, in general terms (never which cells)")
 
     @field_validator("request_text")
     @classmethod

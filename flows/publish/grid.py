@@ -92,7 +92,7 @@ def build_grid(table: TidyTable) -> Grid:
 def _columns(table: TidyTable, view: pl.DataFrame) -> list[GridColumn]:
     cols: list[GridColumn] = []
     for d in table.dimensions:
-        if d.codes:
+        if any(label in d.codes for label in view[d.name].unique().to_list()):  # a code column only if it has codes
             cols.append(GridColumn(f"{d.name}_code", f"{d.title} code", "code"))
         cols.append(GridColumn(d.name, d.title, "dimension"))
     for m in table.measures:

@@ -51,17 +51,20 @@ def render_letter(context: ReleaseContext, release_id: str, attachments: list[st
             f"{context.organisation}  ", f"{context.contact}  ",
             f"Date: {context.date_responded:%d %B %Y}", "",
             "Dear Requester,", "", "## Your request", "",
-            f"We received your request on {req.date_received:%d %B %Y}. You asked:", ""]
+            f"We received your request on {req.date_received:%d %B %Y}"
+            + (f"; a response is due by {req.date_due:%d %B %Y}." if req.date_due else ".") + " You asked:", ""]
     out += [f"> {line}" if line.strip() else ">" for line in req.request_text.strip().splitlines()]
     out += ["", "## Our response", "", f"Outcome: {req.outcome}.", ""]
     out += [f"{n}. {part}" for n, part in enumerate(req.response_parts, start=1)] or ["The figures are attached."]
+    if req.interpretations:
+        out += ["", "## How we read your request", ""] + [f"- {text}" for text in req.interpretations]
     if context.notes:
         out += ["", "## How the figures were counted", ""] + [f"- {note}" for note in context.notes]
-    out += ["", "## Figures we have withheld", "",
-            f"To protect the people these figures count, counts from 1 to {context.threshold - 1} are not "
-            "published and are shown as [c] (confidential). Some other figures may also be shown as [c] so that "
-            "withheld figures cannot be worked out from totals or from earlier releases. We do not say which "
-            "figures were withheld for which reason, because that would itself reveal them."]
+    out += ["", "## Figures we have withheld", ""]
+    out += req.withheld or [
+        f"To protect the people these figures count, counts from 1 to {context.threshold - 1} are not "
+        "published and are shown as [c] (confidential)."]
+    out += ["", "We do not say which figures were withheld for which reason, because that would itself reveal them."]
     if req.exemptions:
         out += ["", "## Exemptions", "",
                 "This response serves as a refusal notice under section 17 of the Freedom of Information Act 2000 "
