@@ -1,17 +1,27 @@
-"""Ingest: take whatever lands, archive it, stage good rows, quarantine bad ones, never corrupt the warehouse."""
+"""Ingest: take whatever lands, archive it, stage good rows, quarantine bad ones, never corrupt the warehouse.
+
+``ingest_landing`` is the stage entry point (flows/pipeline.py); ``load_file`` handles one file.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from flows.ingest import ledger
-from flows.ingest.load_file import FileOutcome, load_file
+from flows.config import PROJECT_ROOT
+from flows.ingest import ledger, tables
+from flows.ingest.load_file import FileOutcome, LoadContext, load_file
+from flows.ingest.profiles import load_profiles
 
 IGNORED_SUFFIXES = {".json", ".md", ".txt", ".partial"}
+DEFAULT_PROFILES_DIR = PROJECT_ROOT / "data" / "profiles"
+DEFAULT_REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+
+__all__ = ["FileOutcome", "IngestReport", "ingest_landing", "landed_files"]
 
 
 @dataclass
@@ -21,6 +31,10 @@ class IngestReport:
     @property
     def rejected(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == "rejected"]
+
+    @property
+    def duplicates(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "duplicate"]
 
     @property
     def new_files(self) -> int:
@@ -37,17 +51,41 @@ def landed_files(landing: Path) -> list[Path]:
     )
 
 
-def ingest_landing(
-    con: duckdb.DuckDBPyConnection, landing: Path, *, raw_dir: Path, sql_dir: Path, max_share: float,
-    remove_landed: bool = True,
-) -> IngestReport:
-    """Load every landed file; each file is archived first, so removing it from landing loses nothing."""
+def prepare_warehouse(con: duckdb.DuckDBPyConnection, reference_dir: Path = DEFAULT_REFERENCE_DIR) -> None:
+    """Tables ingest writes to, and the police.uk vocabularies its checks join to."""
     ledger.ensure_tables(con)
+    tables.ensure_tables(con)
+    tables.load_police_uk_reference(con, reference_dir)
+
+
+def reference_label(con: duckdb.DuckDBPyConnection) -> str | None:
+    """'<version> <sha256>' of the reference data loaded in ref.version (None before any is loaded)."""
+    exists = con.execute("select count(*) from duckdb_tables() where schema_name = 'ref' and table_name = 'version'")
+    if not exists.fetchall()[0][0]:
+        return None
+    rows = con.execute("select version || ' ' || sha256 from ref.version").fetchall()
+    return rows[0][0] if rows else None
+
+
+def ingest_landing(
+    con: duckdb.DuckDBPyConnection, landing: Path, *, raw_dir: Path, sql_dir: Path,
+    max_share: float | Mapping[str, float], remove_landed: bool = True, profiles_dir: Path | None = None,
+    reference_dir: Path | None = None,
+) -> IngestReport:
+    """Load every landed file; each is archived first, so removing it from landing loses nothing.
+
+    ``max_share`` is the largest share of a file's rows that may be quarantined before the file is
+    rejected: one number for every source, or a mapping from source name (custody, crime,
+    police_uk_street, ...) with an optional 'default'."""
+    prepare_warehouse(con, reference_dir or DEFAULT_REFERENCE_DIR)
+    shares = dict(max_share) if isinstance(max_share, Mapping) else {"default": float(max_share)}
+    ctx = LoadContext(raw_dir=raw_dir, sql_dir=sql_dir, max_share=shares,
+                      received_at=datetime.now().replace(microsecond=0),
+                      profiles=load_profiles(profiles_dir or DEFAULT_PROFILES_DIR), link=remove_landed,
+                      reference=reference_label(con))
     report = IngestReport()
-    received_at = datetime.now().replace(microsecond=0)
     for path in landed_files(landing):
-        outcome = load_file(con, path, raw_dir=raw_dir, sql_dir=sql_dir, max_share=max_share, received_at=received_at)
-        report.outcomes.append(outcome)
+        report.outcomes.append(load_file(con, path, ctx))
         if remove_landed:
             path.unlink()
     return report

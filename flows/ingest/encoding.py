@@ -1,87 +1,134 @@
-"""Text encodings: accept UTF-8 (with or without BOM) and Windows-1252, hand DuckDB plain UTF-8.
+"""One pass over a delivered file's bytes: its sha256, size, what kind of file it really is, and its encoding.
 
-DuckDB 2.0 cannot load its encodings extension offline, so Windows-1252 files are transcoded in a
-streaming pass. Windows-1252 is never read as Latin-1: the two differ in 0x80-0x9F (’ – € …), and a
-byte that Windows-1252 leaves undefined rejects the file rather than guessing.
+Everything ingest needs to know before parsing is learnt in this single read, so the hot path reads each
+file's bytes once in Python (hashing) and once in DuckDB (parsing). Text must be UTF-8 (with or without BOM)
+or Windows-1252; DuckDB 2.0 cannot load its encodings extension offline, so Windows-1252 is transcoded in a
+streaming pass (``as_utf8``). Windows-1252 is never read as Latin-1: the two differ in 0x80-0x9F (’ – €), and
+a byte that Windows-1252 leaves undefined rejects the file rather than guessing.
 """
 
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 CHUNK = 1 << 20
 BOM = codecs.BOM_UTF8
+CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+MAGIC = {
+    b"PK\x03\x04": "zip",
+    b"PK\x05\x06": "zip",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "ole",  # legacy .xls, or an encrypted (password-protected) workbook
+    b"PAR1": "parquet",
+}
+# Two line breaks with nothing between them: a blank record, which DuckDB skips but still counts in its line
+# numbers (quoted newlines can look the same; then the exact csv pass simply finds no blank record). One
+# pattern per file, chosen by its first line break, keeps this to a single scan of each block.
 
 
-class EncodingRejected(ValueError):
-    """The file is neither UTF-8 nor Windows-1252 text."""
+def _blank_mark(first_block: bytes) -> bytes:
+    lf = first_block.find(b"\n")
+    if lf > 0 and first_block[lf - 1 : lf] == b"\r":
+        return b"\n\r\n"
+    return b"\n\n" if lf >= 0 else b"\r\r"
 
 
 @dataclass(frozen=True)
 class Sniffed:
-    encoding: str  # utf-8 | utf-8-sig | cp1252
     sha256: str
     bytes: int
+    kind: str  # text | zip | ole | parquet | binary
+    encoding: str | None = None  # utf-8 | utf-8-sig as read; DuckDB confirms it (see ``not_utf8``)
+    problem: str | None = None  # why these bytes cannot be a text extract
+    may_have_blank_lines: bool = False
+    ends_with_newline: bool = True
+    cp1252_undefined_at: int | None = None  # first byte Windows-1252 leaves undefined
+    first_non_ascii_is_utf8: bool | None = None  # None: the file is plain ASCII
+
+    def not_utf8(self) -> str | None:
+        """Once DuckDB finds bytes that are not UTF-8: why the file cannot be Windows-1252 either, or None."""
+        if self.encoding == "utf-8-sig":
+            return "starts with a UTF-8 byte-order mark but is not valid UTF-8"
+        if self.cp1252_undefined_at is not None:
+            return f"byte at offset {self.cp1252_undefined_at} is neither UTF-8 nor Windows-1252 text"
+        return None
 
 
 def sniff(path: Path) -> Sniffed:
-    """One pass: sha256, size, and whether every byte decodes as UTF-8 (else Windows-1252, strictly)."""
+    """Hash the file and classify its bytes in one streaming read; never raises for bad content.
+
+    UTF-8 validity is not checked here: decoding in Python costs more than hashing, and DuckDB checks every
+    row as it parses anyway. A file DuckDB finds invalid is then read as Windows-1252 (``as_utf8``)."""
     h, size = hashlib.sha256(), 0
-    utf8 = codecs.getincrementaldecoder("utf-8")("strict")
-    cp1252 = codecs.getincrementaldecoder("cp1252")("strict")
-    is_utf8, is_cp1252, first = True, True, b""
+    first, tail, blank, problem, last, mark = b"", b"", False, None, b"", b"\n\n"
+    cp1252_bad: int | None = None
+    first_utf8: bool | None = None
     with path.open("rb") as fh:
         while block := fh.read(CHUNK):
             if not first:
-                first = block[:3]
+                first, mark = block[:8], _blank_mark(block)
             h.update(block)
+            if problem is None and _kind(first) == "text":
+                problem = _text_problem(block, size, first)
+                if not block.isascii():
+                    if first_utf8 is None:
+                        first_utf8 = _decodes_as_utf8(block)
+                    if cp1252_bad is None:
+                        cp1252_bad = _first_undefined_cp1252(block, size)
+                blank = blank or mark in block or mark in tail + block[:2]
+                tail = block[-2:]
             size += len(block)
-            if b"\x00" in block:
-                raise EncodingRejected("contains NUL bytes: a binary file, not a text extract")
-            if is_utf8:
-                try:
-                    utf8.decode(block)
-                except UnicodeDecodeError:
-                    is_utf8 = False
-            if not is_utf8 and is_cp1252:
-                try:
-                    cp1252.decode(block)
-                except UnicodeDecodeError as exc:
-                    raise EncodingRejected(
-                        f"byte 0x{block[exc.start]:02x} at offset {size - len(block) + exc.start} is neither "
-                        "UTF-8 nor Windows-1252"
-                    ) from None
-    if is_utf8:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            is_utf8 = False
-    encoding = ("utf-8-sig" if first.startswith(BOM) else "utf-8") if is_utf8 else "cp1252"
-    if encoding == "cp1252":
-        _recheck_cp1252(path)  # the UTF-8 pass may have stopped early; check every byte
-    return Sniffed(encoding, h.hexdigest(), size)
+            last = block[-1:]
+    digest = h.hexdigest()
+    kind = _kind(first)
+    if size == 0:
+        return Sniffed(digest, 0, "text", "utf-8", problem="the file is empty")
+    if kind != "text":
+        return Sniffed(digest, size, kind)
+    if problem:
+        return Sniffed(digest, size, "binary", problem=problem)
+    encoding = "utf-8-sig" if first.startswith(BOM) else "utf-8"
+    return Sniffed(digest, size, "text", encoding, None, blank, last in (b"\n", b"\r"), cp1252_bad, first_utf8)
 
 
-def _recheck_cp1252(path: Path) -> None:
-    dec = codecs.getincrementaldecoder("cp1252")("strict")
-    offset = 0
-    with path.open("rb") as fh:
-        while block := fh.read(CHUNK):
-            try:
-                dec.decode(block)
-            except UnicodeDecodeError as exc:
-                raise EncodingRejected(
-                    f"byte 0x{block[exc.start]:02x} at offset {offset + exc.start} is neither UTF-8 nor Windows-1252"
-                ) from None
-            offset += len(block)
+def _decodes_as_utf8(block: bytes) -> bool:
+    """Whether the first block with non-ASCII bytes is UTF-8 (a sequence cut by the block end is fine): a
+    Windows-1252 export almost never is, so it can be transcoded before DuckDB reads it rather than after."""
+    try:
+        codecs.utf_8_decode(block, "strict", False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _kind(first: bytes) -> str:
+    for magic, kind in MAGIC.items():
+        if first.startswith(magic):
+            return kind
+    return "text"
+
+
+def _text_problem(block: bytes, offset: int, first: bytes) -> str | None:
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 text: export the extract as UTF-8 or Windows-1252"
+    if b"\x00" in block:
+        at = offset + block.index(b"\x00")
+        return f"contains NUL bytes (first at offset {at}): a binary file, not a text extract"
+    return None
+
+
+def _first_undefined_cp1252(block: bytes, offset: int) -> int | None:
+    hits = [block.find(b) for b in CP1252_UNDEFINED]
+    hits = [i for i in hits if i >= 0]
+    return offset + min(hits) if hits else None
 
 
 def as_utf8(path: Path, encoding: str, scratch: Path) -> Path:
-    """Return a path DuckDB can read as UTF-8 without a BOM: the file itself, or a transcoded copy."""
-    if encoding == "utf-8":
+    """A path DuckDB can read as UTF-8: the file itself (DuckDB skips a UTF-8 BOM), or a transcoded copy."""
+    if encoding in ("utf-8", "utf-8-sig"):
         return path
     out = scratch / (path.stem + ".utf8.csv")
     with path.open("r", encoding=encoding, newline="") as src, out.open("w", encoding="utf-8", newline="") as dst:
@@ -91,8 +138,7 @@ def as_utf8(path: Path, encoding: str, scratch: Path) -> Path:
 
 
 def read_header(path: Path, encoding: str) -> list[str]:
-    import csv
-
+    """The first CSV record (the header); empty if the first line is blank. Raises UnicodeDecodeError."""
     with path.open("r", encoding=encoding, newline="") as fh:
         row = next(csv.reader(fh), None)
     return row or []

@@ -1,7 +1,10 @@
-"""The ledger of every file ever seen (``raw.extract_files``) and the tables ingest writes to.
+"""The manifest of every file ever seen.
 
-A file is identified by its sha256: delivering the same bytes again is recorded nowhere new and changes
-nothing. Status is one of loaded, partly quarantined, rejected.
+``raw.extract_files`` has one row per distinct file (by sha256): what it was, how many rows it had and what
+became of them; its ``file_id`` is what staging and quarantine rows point to. ``raw.deliveries`` has one row
+per arrival, so delivering the same bytes again is recorded (status ``duplicate``) and changes nothing
+else. ``raw.manifest`` joins the two: sha256, size, rows read, source, received time, status and reason.
+Status is one of loaded, partly quarantined, rejected, duplicate.
 """
 
 from __future__ import annotations
@@ -16,40 +19,59 @@ DDL = (
         source varchar, encoding varchar, bytes bigint not null, rows_read bigint, rows_staged bigint,
         rows_quarantined bigint, received_at timestamp not null, extracted_at timestamp, status varchar not null,
         reason varchar, archive_path varchar not null)""",
-    """create table if not exists staging.custody_offences (
-        file_id bigint not null, row_number bigint not null, custody_ref varchar not null, person_ref varchar,
-        arrest_at timestamp not null, offence_seq integer not null, offence_code varchar not null,
-        offence_description varchar, disposal varchar not null, disposal_date date, age_at_arrest integer,
-        gender varchar, self_defined_ethnicity varchar, station varchar, arresting_agency varchar,
-        extracted_at timestamp not null)""",
-    """create table if not exists staging.crimes (
-        file_id bigint not null, row_number bigint not null, crime_ref varchar not null, recorded_date date not null,
-        committed_date date, ho_offence_code varchar, offence_description varchar, outcome_code varchar,
-        outcome_date date, district varchar, crime_status varchar, extracted_at timestamp not null)""",
-    """create table if not exists quarantine.rows (
-        file_id bigint not null, row_number bigint not null, column_name varchar, reason varchar not null,
-        raw_value varchar)""",
+    "alter table raw.extract_files add column if not exists file_format varchar",
+    "alter table raw.extract_files add column if not exists profile varchar",
+    "alter table raw.extract_files add column if not exists note varchar",
+    "alter table raw.extract_files add column if not exists purged_at timestamp",
+    """create table if not exists raw.deliveries (
+        delivery_id bigint primary key, file_id bigint not null, sha256 varchar not null,
+        original_name varchar not null, bytes bigint not null, received_at timestamp not null,
+        status varchar not null, reason varchar)""",
+    """create or replace view raw.manifest as
+        select deliveries.delivery_id, deliveries.original_name, deliveries.received_at, deliveries.status,
+               coalesce(deliveries.reason, files.reason) as reason, deliveries.sha256, deliveries.bytes,
+               files.file_id, files.source, files.profile, files.file_format, files.encoding, files.extracted_at,
+               -- a re-delivery read nothing: its rows are the first delivery's, counted there
+               case when deliveries.status <> 'duplicate' then files.rows_read end as rows_read,
+               case when deliveries.status <> 'duplicate' then files.rows_staged end as rows_staged,
+               case when deliveries.status <> 'duplicate' then files.rows_quarantined end as rows_quarantined,
+               files.archive_path, files.purged_at
+        from raw.deliveries as deliveries
+        inner join raw.extract_files as files on deliveries.file_id = files.file_id""",
 )
+
+LEDGER_COLUMNS = frozenset({
+    "file_id", "sha256", "original_name", "source", "encoding", "bytes", "rows_read", "rows_staged",
+    "rows_quarantined", "received_at", "extracted_at", "status", "reason", "archive_path", "file_format", "profile",
+    "note", "purged_at",
+})
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     for statement in DDL:
         con.execute(statement)
+    # a warehouse from before raw.deliveries: every file it knows arrived once, as recorded
+    con.execute(
+        """insert into raw.deliveries
+           select coalesce((select max(delivery_id) from raw.deliveries), 0) + row_number() over (order by file_id),
+                  file_id, sha256, original_name, bytes, received_at, status, null
+           from raw.extract_files
+           where file_id not in (select file_id from raw.deliveries)""")
 
 
-def seen(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, str] | None:
-    rows = con.execute("select file_id, status from raw.extract_files where sha256 = ?", [sha256]).fetchall()
-    return (int(rows[0][0]), str(rows[0][1])) if rows else None
+def seen(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, str, str] | None:
+    """(file id, status, original name) of an earlier delivery of the same bytes."""
+    rows = con.execute(
+        "select file_id, status, original_name from raw.extract_files where sha256 = ?", [sha256]).fetchall()
+    return (int(rows[0][0]), str(rows[0][1]), str(rows[0][2])) if rows else None
 
 
 def next_file_id(con: duckdb.DuckDBPyConnection) -> int:
     return int(scalar(con, "select coalesce(max(file_id), 0) + 1 from raw.extract_files"))
 
 
-LEDGER_COLUMNS = frozenset({
-    "file_id", "sha256", "original_name", "source", "encoding", "bytes", "rows_read", "rows_staged",
-    "rows_quarantined", "received_at", "extracted_at", "status", "reason", "archive_path",
-})
+def next_delivery_id(con: duckdb.DuckDBPyConnection) -> int:
+    return int(scalar(con, "select coalesce(max(delivery_id), 0) + 1 from raw.deliveries"))
 
 
 def record(con: duckdb.DuckDBPyConnection, **entry: object) -> None:
@@ -62,3 +84,10 @@ def record(con: duckdb.DuckDBPyConnection, **entry: object) -> None:
         f"insert into raw.extract_files ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",  # noqa: S608
         list(entry.values()),
     )
+
+
+def record_delivery(con: duckdb.DuckDBPyConnection, *, delivery_id: int, file_id: int, sha256: str,
+                    original_name: str, bytes: int, received_at: object, status: str,  # noqa: A002
+                    reason: str | None = None) -> None:
+    con.execute("insert into raw.deliveries values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [delivery_id, file_id, sha256, original_name, bytes, received_at, status, reason])

@@ -1,25 +1,34 @@
-"""Load one delivered file: sniff, archive, read as text, check row by row, stage good rows, quarantine the rest.
+"""Load one delivered file: sniff, plan, read as text, check row by row, stage good rows, quarantine the rest.
 
 Everything a file changes in the warehouse happens in one transaction, so a file is loaded whole or not at
-all. Messages name the file, row and column, never the personal values (those stay in quarantine.rows).
+all, and a rejected file changes nothing but the ledger. Messages name the file, row and column, never the
+personal values (those stay in quarantine.rows, inside the warehouse).
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from flows.ingest import ledger
-from flows.ingest.archive import archive
-from flows.ingest.encoding import EncodingRejected, as_utf8, read_header, sniff
-from flows.ingest.sources import Source, classify, normalise_header
+from flows.ingest.archive import append_log, archive, relative_to_raw
+from flows.ingest.dates import ordered_formats
+from flows.ingest.encoding import Sniffed, sniff
+from flows.ingest.prepare import Plan, Rejected, as_windows_1252, plan_file
+from flows.ingest.profiles import Profile
+from flows.ingest.read import BatchRead, FileUnreadable, read_batch
+from flows.ingest.xlsx import XlsxLimits
 from flows.warehouse import scalar
 
-ACCEPTED_SUFFIXES = {".csv"}
+DEFAULT_MAX_SHARE = 0.01
+SWAPPED = "date reads only with day and month swapped"
+ORDER_FORMATS_FROM_ROWS = 20_000  # below this, finding the file's date format costs more than it saves
+GOOD = "coalesce(len(problems), 0) = 0"  # the check SQL leaves problems null (or empty) for a good row
 
 
 @dataclass(frozen=True)
@@ -39,140 +48,227 @@ class FileOutcome:
         return f"{self.name}: {self.status}{counts if self.rows_read else ''}{why}"
 
 
-def load_file(
-    con: duckdb.DuckDBPyConnection, path: Path, *, raw_dir: Path, sql_dir: Path, max_share: float, received_at: datetime
-) -> FileOutcome:
-    try:
-        sniffed = sniff(path)
-    except EncodingRejected as exc:
-        return _reject_unsniffable(con, path, raw_dir, received_at, str(exc))
-    previous = ledger.seen(con, sniffed.sha256)
+@dataclass(frozen=True)
+class LoadContext:
+    raw_dir: Path
+    sql_dir: Path
+    max_share: Mapping[str, float]  # per source name; 'default' for the rest
+    received_at: datetime
+    profiles: tuple[Profile, ...] = ()
+    link: bool = False  # archive by hard link: the landed file is removed afterwards
+    xlsx_limits: XlsxLimits = field(default_factory=XlsxLimits)
+    log: bool = True  # append to the archive's delivery log (a rebuild replays without writing it)
+    reference: str | None = None  # reference-data version the checks used, recorded in the log
+
+    def share_limit(self, source: str) -> float:
+        return float(self.max_share.get(source, self.max_share.get("default", DEFAULT_MAX_SHARE)))
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A rebuild replays an archived file under the identity the archive log gave it."""
+
+    file_id: int
+    delivery_id: int
+    original_name: str
+    received_at: datetime
+    max_share: float | None = None  # the limit the original load applied, so the same decision is made
+
+
+def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: LoadContext, replay: Replay | None = None) -> FileOutcome:
+    sniffed = sniff(path)
+    name = replay.original_name if replay else path.name
+    received_at = replay.received_at if replay else ctx.received_at
+    previous = None if replay else ledger.seen(con, sniffed.sha256)
+    delivery_id = replay.delivery_id if replay else ledger.next_delivery_id(con)
     if previous:
-        return FileOutcome(path.name, "duplicate", previous[0], None, reason=f"same bytes as file {previous[0]} ({previous[1]})")
-    file_id = ledger.next_file_id(con)
-    base = dict(file_id=file_id, sha256=sniffed.sha256, original_name=path.name, encoding=sniffed.encoding,
-                bytes=sniffed.bytes, received_at=received_at)
-
-    def reject(reason: str, source: Source | None = None, **counts: int) -> FileOutcome:
-        stored = archive(path, raw_dir, source.name if source else "unknown", sniffed.sha256)
-        ledger.record(con, **base, source=source.name if source else None, status="rejected", reason=reason,
-                      archive_path=str(stored), **counts)
-        return FileOutcome(path.name, "rejected", file_id, source.name if source else None, reason=reason,
-                           rows_read=counts.get("rows_read", 0), rows_quarantined=counts.get("rows_quarantined", 0))
-
-    suffix = path.suffix.lower()
-    if suffix in {".xls", ".xlsm"}:
-        return reject(f"{suffix} workbooks are not accepted (legacy or macro-enabled): export the extract as CSV")
-    if suffix not in ACCEPTED_SUFFIXES:
-        return reject(f"'{suffix or 'no extension'}' files are not accepted: deliver CSV")
-    if sniffed.bytes == 0:
-        return reject("the file is empty")
-    header = read_header(path, sniffed.encoding)
-    source, missing = classify(header)
-    if source is None:
-        return reject("not a custody or crime extract: the header matches neither canonical format")
-    if missing:
-        return reject(f"missing required column(s) {', '.join(missing)}", source)
-    names = [normalise_header(h) for h in header]
-    if len(set(names)) != len(names):
-        return reject("the header repeats a column name", source)
-
+        return _duplicate(con, ctx, name, sniffed, previous, delivery_id, received_at)
+    file_id = replay.file_id if replay else ledger.next_file_id(con)
+    entry = _Entry(file_id, delivery_id, name, sniffed, received_at, path,
+                   max_share=replay.max_share if replay else None)
     with tempfile.TemporaryDirectory(prefix="disclose-ingest-") as scratch:
-        readable = as_utf8(path, sniffed.encoding, Path(scratch))
-        accepted, rejected_rows = _read_batch(con, readable, names, source)
-    rows_read = accepted + len(rejected_rows)
-    if rows_read == 0:
-        return reject("the file has a header but no rows", source)
-    con.execute((sql_dir / "staging" / source.checks_sql).read_text(encoding="utf-8"))
-    bad = int(scalar(con, "select count(*) from checked where len(problems) > 0"))
-    quarantined = bad + len(rejected_rows)
-    extracted_at = scalar(con, "select mode(extracted_at) from checked")
-    counts = dict(rows_read=rows_read, rows_staged=rows_read - quarantined, rows_quarantined=quarantined)
-    if quarantined / rows_read > max_share:
-        first = _first_problems(con, rejected_rows)
-        return reject(
-            f"{quarantined} of {rows_read} rows ({quarantined / rows_read:.1%}) failed checks, above the "
-            f"{max_share:.1%} limit for a file; first problems: {first}", source, **counts)
+        try:
+            plan = plan_file(path, name, sniffed, Path(scratch), ctx.profiles, ctx.xlsx_limits)
+            entry.plan = plan
+            batch = _read(con, plan, entry, Path(scratch))
+            return _check_and_stage(con, ctx, entry, batch)
+        except Rejected as exc:
+            return _reject(con, ctx, entry, exc)
+        finally:
+            _drop_batch(con)
 
-    stored = archive(path, raw_dir, source.name, sniffed.sha256)
+
+def _drop_batch(con: duckdb.DuckDBPyConnection, keep_checked: bool = False) -> None:
+    con.execute("drop view if exists batch")
+    for table in ("batch_raw", "batch_gaps", "batch_values", *(() if keep_checked else ("checked",))):
+        con.execute(f"drop table if exists {table}")
+
+
+@dataclass
+class _Entry:
+    file_id: int
+    delivery_id: int
+    name: str
+    sniffed: Sniffed
+    received_at: datetime
+    path: Path
+    max_share: float | None = None
+    plan: Plan | None = None
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def source(self) -> str | None:
+        return self.plan.source.name if self.plan else None
+
+
+def _read(con: duckdb.DuckDBPyConnection, plan: Plan, entry: _Entry, scratch: Path) -> BatchRead:
+    con.execute("create or replace temp table batch_values (column_name varchar, spelling varchar, code varchar)")
+    if plan.profile is not None and plan.profile.values:
+        con.executemany("insert into batch_values values (?, ?, ?)", plan.profile.value_rows())
+    try:
+        batch = read_batch(con, plan.prepared, plan.columns)
+        if batch.invalid_encoding:
+            try:
+                as_windows_1252(entry.path, plan.prepared, entry.sniffed, scratch)
+            except Rejected as exc:
+                raise Rejected(exc.reason, plan.source, plan.file_format) from None
+            batch = read_batch(con, plan.prepared, plan.columns)
+    except FileUnreadable as exc:
+        raise Rejected(str(exc), plan.source, plan.file_format) from None
+    if batch.rows_read == 0:
+        raise Rejected("the file has a header but no rows", plan.source, plan.file_format)
+    return batch
+
+
+def _check_and_stage(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, batch: BatchRead) -> FileOutcome:
+    plan = entry.plan
+    assert plan is not None
+    source = plan.source
+    params = dict(plan.params)
+    if not source.has_extracted_at:
+        params["extracted_at"] = entry.received_at
+    if batch.rows_read >= ORDER_FORMATS_FROM_ROWS:
+        for column, _ in source.date_columns:
+            params[f"{column}_formats"] = ordered_formats(con, column, params[f"{column}_formats"])
+    if source.has_extracted_at:
+        params["file_extracted_at"] = scalar(con, "select mode(nullif(trim(extracted_at), '')) from batch")
+    sql = (ctx.sql_dir / "staging" / source.checks_sql).read_text(encoding="utf-8")
+    con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+    _drop_batch(con, keep_checked=True)  # the text copy is no longer needed: free its memory before staging
+    bad = int(scalar(con, f"select count(*) from checked where not {GOOD}"))  # noqa: S608 - constant
+    quarantined = bad + len(batch.rejected)
+    entry.counts = dict(rows_read=batch.rows_read, rows_staged=batch.rows_read - quarantined,
+                        rows_quarantined=quarantined)
+    swapped = _problems(con, [], 1, reason=SWAPPED)
+    if swapped:
+        n = int(scalar(con, "select count(*) from (select unnest(problems) as p from checked) where p.reason = ?",
+                       [SWAPPED]))
+        raise Rejected(f"{n} date(s) read only with day and month swapped (first: {swapped}), so the file's other "
+                       "dates cannot be trusted either: check the export's date format", source, plan.file_format)
+    limit = entry.max_share if entry.max_share is not None else ctx.share_limit(source.name)
+    entry.max_share = limit
+    if quarantined / batch.rows_read > limit:
+        raise Rejected(
+            f"{quarantined} of {batch.rows_read} rows ({quarantined / batch.rows_read:.1%}) failed checks, above the "
+            f"{limit:.1%} limit for a {source.name} file; first problems: {_problems(con, batch.rejected)}",
+            source, plan.file_format)
+    extracted_at = (scalar(con, "select mode(extracted_at) from checked") if source.has_extracted_at
+                    else entry.received_at)
+    status = "partly quarantined" if quarantined else "loaded"
+    stored = archive(entry.path, ctx.raw_dir, source.name, entry.sniffed.sha256, link=ctx.link)
+    columns = ", ".join(source.staging_columns)
     con.execute("begin transaction")
     try:
-        columns = ", ".join(_staging_columns(source))
-        con.execute(f"insert into {source.staging_table} ({columns}) "  # noqa: S608 - Source constants only
-                    f"select {columns} from (select ?::bigint as file_id, * from checked) where len(problems) = 0",
-                    [file_id])
+        con.execute(f"insert into {source.staging_table} (file_id, {columns}) "  # noqa: S608 - Source constants only
+                    f"select ?::bigint, {columns} from checked where {GOOD}", [entry.file_id])
         con.execute(
             "insert into quarantine.rows select ?::bigint, row_number, p.column_name, p.reason, p.raw_value "
-            "from (select row_number, unnest(problems) as p from checked)", [file_id])
-        for row_number, column, reason in rejected_rows:
-            con.execute("insert into quarantine.rows values (?, ?, ?, ?, null)", [file_id, row_number, column, reason])
-        status = "partly quarantined" if quarantined else "loaded"
-        ledger.record(con, **base, source=source.name, status=status, reason=None, extracted_at=extracted_at,
-                      archive_path=str(stored), **counts)
+            "from (select row_number, unnest(problems) as p from checked)", [entry.file_id])
+        if batch.rejected:
+            con.executemany("insert into quarantine.rows values (?, ?, ?, ?, null)",
+                            [(entry.file_id, r.row_number, r.column, r.reason) for r in batch.rejected])
+        _record(con, ctx, entry, status, None, stored, extracted_at)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    return FileOutcome(path.name, status, file_id, source.name, **counts)
+    _log(ctx, entry, status, None, stored, extracted_at)
+    return FileOutcome(entry.name, status, entry.file_id, source.name, **entry.counts)
 
 
-def _read_batch(con: duckdb.DuckDBPyConnection, path: Path, names: list[str], source: Source) -> tuple[int, list]:
-    """Read every field as text; structural problems (wrong column count, bad quoting) become rejected rows."""
-    present = set(names)
-    select = ", ".join(c if c in present else f"null::varchar as {c}" for c in source.columns)
-    con.execute(  # noqa: S608 - canonical column names only; the path and header names are parameters
-        f"""create or replace temp table batch_accepted as
-            select row_number() over () as ordinal, {select}
-            from read_csv($path, header = true, all_varchar = true, names = $names, store_rejects = true,
-                          rejects_scan = 'disclose_reject_scans', rejects_table = 'disclose_reject_errors',
-                          quote = '"', escape = '"', max_line_size = 1048576)""",  # noqa: S608
-        {"path": str(path), "names": names},
-    )
-    rejected = con.sql(
-        "select line - 1 as row_number, any_value(column_name), string_agg(distinct error_type, '; ') "
-        "from disclose_reject_errors group by line order by line"
-    ).fetchall()
-    rejected_rows = [(int(r), c, f"malformed row: {e.lower()}") for r, c, e in rejected]
-    # accepted row k (1-based) sits after every rejected row whose position among data rows precedes it
-    gaps = [r - j for j, (r, _, _) in enumerate(rejected_rows, start=1)]
-    con.execute("create or replace temp table batch_gaps as select unnest(?::bigint[]) as gap", [gaps])
-    con.execute(
-        "create or replace temp table batch as select ordinal + (select count(*) from batch_gaps where gap < ordinal) "
-        "as row_number, * exclude (ordinal) from batch_accepted"
-    )
-    accepted = int(scalar(con, "select count(*) from batch"))
-    return accepted, rejected_rows
-
-
-def _staging_columns(source: Source) -> list[str]:
-    if source.name == "custody":
-        return ["file_id", "row_number", "custody_ref", "person_ref", "arrest_at", "offence_seq", "offence_code",
-                "offence_description", "disposal", "disposal_date", "age_at_arrest", "gender",
-                "self_defined_ethnicity", "station", "arresting_agency", "extracted_at"]
-    return ["file_id", "row_number", "crime_ref", "recorded_date", "committed_date", "ho_offence_code",
-            "offence_description", "outcome_code", "outcome_date", "district", "crime_status", "extracted_at"]
-
-
-def _first_problems(con: duckdb.DuckDBPyConnection, rejected_rows: list, limit: int = 3) -> str:
+def _problems(con: duckdb.DuckDBPyConnection, rejected: list, limit: int = 3, reason: str | None = None) -> str:
+    """'row R column C: why' for the first few problems (never the value)."""
     rows = con.execute(
         "select row_number, p.column_name, p.reason from (select row_number, unnest(problems) as p from checked) "
-        "order by row_number limit ?", [limit],
+        "where ?::varchar is null or p.reason = ?::varchar order by row_number limit ?", [reason, reason, limit],
     ).fetchall()
-    items = [f"row {r} column {c}: {why}" for r, c, why in rows] + [
-        f"row {r} column {c or '?'}: {why}" for r, c, why in rejected_rows[:limit]]
-    return "; ".join(items[:limit])
+    items = sorted([(r, c, why) for r, c, why in rows] +
+                   [(r.row_number, r.column, r.reason) for r in rejected[:limit]], key=lambda t: t[0])
+    return "; ".join(f"row {r} column {c or '?'}: {why}" for r, c, why in items[:limit])
 
 
-def _reject_unsniffable(con, path: Path, raw_dir: Path, received_at: datetime, reason: str) -> FileOutcome:
-    import hashlib
+def _reject(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, exc: Rejected) -> FileOutcome:
+    source = exc.source.name if exc.source else None
+    stored = archive(entry.path, ctx.raw_dir, source or "unknown", entry.sniffed.sha256, link=ctx.link)
+    con.execute("begin transaction")
+    try:
+        _record(con, ctx, entry, "rejected", exc.reason, stored, None, source=source, file_format=exc.file_format)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    _log(ctx, entry, "rejected", exc.reason, stored, None, source=source)
+    counts = {k: v for k, v in entry.counts.items() if k in ("rows_read", "rows_quarantined")}
+    return FileOutcome(entry.name, "rejected", entry.file_id, source, reason=exc.reason, **counts)
 
-    with path.open("rb") as fh:
-        digest = hashlib.file_digest(fh, "sha256").hexdigest()
-    previous = ledger.seen(con, digest)
-    if previous:
-        return FileOutcome(path.name, "duplicate", previous[0], None, reason=f"same bytes as file {previous[0]}")
-    file_id = ledger.next_file_id(con)
-    stored = archive(path, raw_dir, "unknown", digest)
-    ledger.record(con, file_id=file_id, sha256=digest, original_name=path.name, bytes=path.stat().st_size,
-                  received_at=received_at, status="rejected", reason=reason, archive_path=str(stored))
-    return FileOutcome(path.name, "rejected", file_id, None, reason=reason)
+
+def _record(con, ctx: LoadContext, entry: _Entry, status: str, reason: str | None, stored: Path,
+            extracted_at: object, *, source: str | None = None, file_format: str | None = None) -> None:
+    plan = entry.plan
+    counts = {k: v for k, v in entry.counts.items() if k.startswith("rows_")}
+    ledger.record(
+        con, file_id=entry.file_id, sha256=entry.sniffed.sha256, original_name=entry.name,
+        source=source or entry.source, encoding=_encoding(entry),
+        bytes=entry.sniffed.bytes, received_at=entry.received_at, extracted_at=extracted_at, status=status,
+        reason=reason, archive_path=relative_to_raw(ctx.raw_dir, stored),
+        file_format=plan.file_format if plan else file_format, profile=plan.profile.name if plan and plan.profile else None,
+        note=plan.prepared.note if plan else None, **counts)
+    ledger.record_delivery(con, delivery_id=entry.delivery_id, file_id=entry.file_id, sha256=entry.sniffed.sha256,
+                           original_name=entry.name, bytes=entry.sniffed.bytes, received_at=entry.received_at,
+                           status=status, reason=reason)
+
+
+def _encoding(entry: _Entry) -> str | None:
+    if entry.plan is not None and entry.plan.prepared.encoding:
+        return entry.plan.prepared.encoding
+    return entry.sniffed.encoding if entry.sniffed.kind == "text" and entry.sniffed.problem is None else None
+
+
+def _log(ctx: LoadContext, entry: _Entry, status: str, reason: str | None, stored: Path, extracted_at: object,
+         *, source: str | None = None) -> None:
+    if not ctx.log:
+        return
+    append_log(ctx.raw_dir, {
+        "event": "delivery", "delivery_id": entry.delivery_id, "file_id": entry.file_id,
+        "sha256": entry.sniffed.sha256, "original_name": entry.name, "bytes": entry.sniffed.bytes,
+        "received_at": entry.received_at, "extracted_at": extracted_at, "source": source or entry.source,
+        "archive_path": relative_to_raw(ctx.raw_dir, stored), "status": status, "reason": reason,
+        "reference": ctx.reference, "max_share": entry.max_share,
+        "profile": entry.plan.profile.name if entry.plan and entry.plan.profile else None,
+    })
+
+
+def _duplicate(con: duckdb.DuckDBPyConnection, ctx: LoadContext, name: str, sniffed: Sniffed,
+               previous: tuple[int, str, str], delivery_id: int, received_at: datetime) -> FileOutcome:
+    file_id, status, first_name = previous
+    reason = f"same bytes as file {file_id} ({first_name}, {status}): nothing changed"
+    ledger.record_delivery(con, delivery_id=delivery_id, file_id=file_id, sha256=sniffed.sha256,
+                           original_name=name, bytes=sniffed.bytes, received_at=received_at, status="duplicate",
+                           reason=reason)
+    if ctx.log:
+        append_log(ctx.raw_dir, {
+            "event": "delivery", "delivery_id": delivery_id, "file_id": file_id, "sha256": sniffed.sha256,
+            "original_name": name, "bytes": sniffed.bytes, "received_at": received_at, "status": "duplicate",
+            "reason": reason, "reference": ctx.reference,
+        })
+    return FileOutcome(name, "duplicate", file_id, None, reason=reason)

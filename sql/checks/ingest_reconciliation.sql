@@ -1,9 +1,11 @@
 -- One row per loaded file (and per file id found in staging without a loaded ledger entry): what the
 -- ledger recorded next to what staging and quarantine actually hold. Counts only; no row data leaves DuckDB.
+-- data.police.uk files stage into their own tables and are reconciled by ingest_reconciliation.police_uk.
 with loaded_files as (
     select file_id, status, rows_read, rows_staged, rows_quarantined
     from raw.extract_files
     where list_contains($loaded_statuses, status)
+        and not starts_with(coalesce(source, ''), 'police_uk_')
 ),
 
 staged_rows as (

@@ -1,72 +1,115 @@
--- Types and checks the rows of ONE delivered crime file (loaded as text into temp table `batch`).
--- Output: temp table `checked` with typed columns plus `problems`; rows with problems are quarantined.
+-- Types and checks the rows of ONE delivered crime file (loaded as text, canonical column names, into the temp
+-- view `batch`). Output: temp table `checked`, one row per input row: typed columns plus `problems`, a list of
+-- {column_name, reason, raw_value} that is null for a good row; rows with problems are quarantined.
+-- Each check is written once, as a boolean; the problem list is only built for rows that fail one, so a
+-- clean file of millions of rows pays for the checks and not for the messages.
+-- Parameters: $<column>_formats for each date column (the file's own format first: flows/ingest/dates.py),
+-- $swapped_formats (day and month swapped, tried only on dates that failed) and $file_extracted_at (the
+-- file's most common extracted_at, as text).
 create or replace temp table checked as
 with
 
+duplicate_refs as (
+    select clean_text(crime_ref) as crime_ref
+    from batch
+    group by 1
+    having count(*) > 1
+),
+
 typed as (
     select
-        row_number,
-        nullif(trim(crime_ref), '') as crime_ref,
-        try_strptime(trim(recorded_date), ['%Y-%m-%d', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%d/%m/%Y', '%d/%m/%Y %H:%M'])::date
-            as recorded_date,
-        try_strptime(trim(committed_date), ['%Y-%m-%d', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%d/%m/%Y', '%d/%m/%Y %H:%M'])::date
-            as committed_date,
-        upper(nullif(trim(ho_offence_code), '')) as ho_offence_code,
-        nullif(trim(offence_description), '') as offence_description,
-        nullif(trim(outcome_code), '') as outcome_code,
-        try_strptime(trim(outcome_date), ['%Y-%m-%d', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%d/%m/%Y', '%d/%m/%Y %H:%M'])::date
-            as outcome_date,
-        nullif(trim(district), '') as district,
-        lower(nullif(trim(crime_status), '')) as crime_status,
-        try_strptime(trim(extracted_at), [
-            '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d',
-            '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y'
-        ]) as extracted_at,
-        recorded_date as raw_recorded_date,
-        committed_date as raw_committed_date,
-        outcome_code as raw_outcome_code,
-        outcome_date as raw_outcome_date,
-        extracted_at as raw_extracted_at
+        batch.row_number,
+        clean_text(batch.crime_ref) as crime_ref,
+        try_strptime(clean_text(batch.recorded_date), $recorded_date_formats)::date as recorded_date,
+        try_strptime(clean_text(batch.committed_date), $committed_date_formats)::date as committed_date,
+        upper(clean_text(batch.ho_offence_code)) as ho_offence_code,
+        clean_text(batch.offence_description) as offence_description,
+        clean_text(batch.outcome_code) as outcome_code,
+        try_strptime(clean_text(batch.outcome_date), $outcome_date_formats)::date as outcome_date,
+        clean_text(batch.district) as district,
+        lower(clean_text(batch.crime_status)) as crime_status,
+        try_strptime(clean_text(batch.extracted_at), $extracted_at_formats) as extracted_at,
+        try_strptime($file_extracted_at, $extracted_at_formats) as file_extracted_at,
+        batch.recorded_date as raw_recorded_date,
+        batch.committed_date as raw_committed_date,
+        batch.ho_offence_code as raw_ho_offence_code,
+        batch.outcome_code as raw_outcome_code,
+        batch.outcome_date as raw_outcome_date,
+        batch.extracted_at as raw_extracted_at
     from batch
 ),
 
-keyed as (
+flagged as (
     select
         typed.*,
-        (select mode(extracted_at) from typed where extracted_at is not null) as file_extracted_at,
-        count(*) over (partition by crime_ref) as key_rows,
-        outcome_code is null or outcome_code in (select outcome_code from ref.ho_outcome_types) as is_known_outcome
+        typed.crime_ref is null as is_missing_ref,
+        duplicate_refs.crime_ref is not null as is_duplicate_ref,
+        typed.recorded_date is null as is_bad_recorded_date,
+        typed.recorded_date > typed.file_extracted_at as is_future_recorded_date,
+        clean_text(typed.raw_committed_date) is not null and typed.committed_date is null as is_bad_committed_date,
+        typed.ho_offence_code is null or offence_codes.ho_offence_code is null as is_unknown_offence_code,
+        typed.outcome_code is not null and outcomes.outcome_code is null as is_unknown_outcome,
+        clean_text(typed.raw_outcome_date) is not null and typed.outcome_date is null as is_bad_outcome_date,
+        typed.outcome_date > typed.file_extracted_at as is_future_outcome_date,
+        typed.extracted_at is null or typed.extracted_at <> typed.file_extracted_at as is_odd_extracted_at
     from typed
+    left join duplicate_refs on typed.crime_ref = duplicate_refs.crime_ref
+    left join ref.ho_offence_codes as offence_codes on typed.ho_offence_code = offence_codes.ho_offence_code
+    left join ref.ho_outcome_types as outcomes on typed.outcome_code = outcomes.outcome_code
 ),
 
 final as (
     select
-        keyed.*,
-        list_filter([
-            case when crime_ref is null then
-                {'column_name': 'crime_ref', 'reason': 'missing crime reference', 'raw_value': null} end,
-            case when crime_ref is not null and key_rows > 1 then
-                {'column_name': 'crime_ref', 'reason': 'duplicate crime_ref in this file', 'raw_value': null} end,
-            case when recorded_date is null then
-                {'column_name': 'recorded_date', 'reason': 'date not recognised (expected ISO or dd/mm/yyyy)',
-                 'raw_value': raw_recorded_date} end,
-            case when recorded_date > file_extracted_at then
-                {'column_name': 'recorded_date', 'reason': 'date after the extract was taken', 'raw_value': raw_recorded_date} end,
-            case when nullif(trim(raw_committed_date), '') is not null and committed_date is null then
-                {'column_name': 'committed_date', 'reason': 'date not recognised (expected ISO or dd/mm/yyyy)',
-                 'raw_value': raw_committed_date} end,
-            case when not is_known_outcome then
-                {'column_name': 'outcome_code', 'reason': 'outcome type not in the reference data', 'raw_value': raw_outcome_code} end,
-            case when nullif(trim(raw_outcome_date), '') is not null and outcome_date is null then
-                {'column_name': 'outcome_date', 'reason': 'date not recognised (expected ISO or dd/mm/yyyy)',
-                 'raw_value': raw_outcome_date} end,
-            case when outcome_date > file_extracted_at then
-                {'column_name': 'outcome_date', 'reason': 'date after the extract was taken', 'raw_value': raw_outcome_date} end,
-            case when extracted_at is null or extracted_at <> file_extracted_at then
-                {'column_name': 'extracted_at', 'reason': 'extracted_at missing or different from the rest of the file',
-                 'raw_value': raw_extracted_at} end
-        ], lambda p: p is not null) as problems
-    from keyed
+        flagged.* exclude (
+            raw_recorded_date, raw_committed_date, raw_ho_offence_code, raw_outcome_code, raw_outcome_date,
+            raw_extracted_at, file_extracted_at, is_missing_ref, is_duplicate_ref, is_bad_recorded_date, is_future_recorded_date, is_bad_committed_date,
+            is_unknown_offence_code, is_unknown_outcome, is_bad_outcome_date, is_future_outcome_date,
+            is_odd_extracted_at
+        ),
+        case when is_missing_ref or is_duplicate_ref or is_bad_recorded_date or is_future_recorded_date
+                or is_bad_committed_date or is_unknown_offence_code or is_unknown_outcome or is_bad_outcome_date
+                or is_future_outcome_date or is_odd_extracted_at then
+            list_filter([
+                case when is_missing_ref then
+                    {'column_name': 'crime_ref', 'reason': 'missing crime reference', 'raw_value': null} end,
+                case when is_duplicate_ref then
+                    {'column_name': 'crime_ref', 'reason': 'duplicate crime_ref in this file', 'raw_value': null} end,
+                case when is_bad_recorded_date then
+                    {'column_name': 'recorded_date',
+                     'reason': case when try_strptime(clean_text(raw_recorded_date), $swapped_formats) is not null
+                         then 'date reads only with day and month swapped'
+                         else 'date not recognised (expected ISO or dd/mm/yyyy)' end,
+                     'raw_value': raw_recorded_date} end,
+                case when is_future_recorded_date then
+                    {'column_name': 'recorded_date', 'reason': 'date after the extract was taken',
+                     'raw_value': raw_recorded_date} end,
+                case when is_bad_committed_date then
+                    {'column_name': 'committed_date',
+                     'reason': case when try_strptime(clean_text(raw_committed_date), $swapped_formats) is not null
+                         then 'date reads only with day and month swapped'
+                         else 'date not recognised (expected ISO or dd/mm/yyyy)' end,
+                     'raw_value': raw_committed_date} end,
+                case when is_unknown_offence_code then
+                    {'column_name': 'ho_offence_code', 'reason': 'Home Office offence code missing or not in the reference data',
+                     'raw_value': raw_ho_offence_code} end,
+                case when is_unknown_outcome then
+                    {'column_name': 'outcome_code', 'reason': 'outcome type not in the reference data',
+                     'raw_value': raw_outcome_code} end,
+                case when is_bad_outcome_date then
+                    {'column_name': 'outcome_date',
+                     'reason': case when try_strptime(clean_text(raw_outcome_date), $swapped_formats) is not null
+                         then 'date reads only with day and month swapped'
+                         else 'date not recognised (expected ISO or dd/mm/yyyy)' end,
+                     'raw_value': raw_outcome_date} end,
+                case when is_future_outcome_date then
+                    {'column_name': 'outcome_date', 'reason': 'date after the extract was taken',
+                     'raw_value': raw_outcome_date} end,
+                case when is_odd_extracted_at then
+                    {'column_name': 'extracted_at', 'reason': 'extracted_at missing or different from the rest of the file',
+                     'raw_value': raw_extracted_at} end
+            ], lambda p: p is not null)
+        end as problems
+    from flagged
 )
 
 select * from final

@@ -1,98 +1,128 @@
--- Types and checks the rows of ONE delivered custody file (loaded as text into temp table `batch`).
--- Output: temp table `checked`, one row per input row, typed columns plus `problems`
--- (a list of {column_name, reason, raw_value}); a row with any problem is quarantined, not staged.
+-- Types and checks the rows of ONE delivered custody file (loaded as text, canonical column names, into the
+-- temp view `batch`). Output: temp table `checked`, one row per input row: typed columns plus `problems`, a
+-- list of {column_name, reason, raw_value} that is null for a good row; a row with problems is quarantined.
 -- A custody record whose principal-offence row is bad (or missing) is quarantined whole.
+-- Each check is written once, as a boolean; the problem list is only built for rows that fail one.
+-- Parameters: $<column>_formats for each date column (the canonical defaults or a profile's, the file's own
+-- format first: see flows/ingest/dates.py), $swapped_formats (the same patterns with day and month swapped,
+-- tried only on dates that failed: a date that reads only that way is reported so) and $file_extracted_at
+-- (the file's most common extracted_at, as text).
 create or replace temp table checked as
 with
 
+duplicate_keys as (
+    select clean_text(custody_ref) as custody_ref, try_cast(clean_text(offence_seq) as integer) as offence_seq
+    from batch
+    group by 1, 2
+    having count(*) > 1
+),
+
 typed as (
     select
-        row_number,
-        nullif(trim(custody_ref), '') as custody_ref,
-        nullif(trim(person_ref), '') as person_ref,
-        try_strptime(trim(arrest_datetime), [
-            '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d',
-            '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y'
-        ]) as arrest_at,
-        try_cast(trim(offence_seq) as integer) as offence_seq,
-        upper(nullif(trim(offence_code), '')) as offence_code,
-        nullif(trim(offence_description), '') as offence_description,
-        nullif(trim(disposal), '') as disposal,
-        try_strptime(trim(disposal_date), [
-            '%Y-%m-%d', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%d/%m/%Y', '%d/%m/%Y %H:%M'
-        ])::date as disposal_date,
-        try_cast(trim(age_at_arrest) as integer) as age_at_arrest,
-        nullif(trim(gender), '') as gender,
-        nullif(trim(self_defined_ethnicity), '') as self_defined_ethnicity,
-        nullif(trim(station), '') as station,
-        nullif(trim(arresting_agency), '') as arresting_agency,
-        try_strptime(trim(extracted_at), [
-            '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d',
-            '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y'
-        ]) as extracted_at,
-        arrest_datetime as raw_arrest_datetime,
-        offence_seq as raw_offence_seq,
-        offence_code as raw_offence_code,
-        disposal as raw_disposal,
-        disposal_date as raw_disposal_date,
-        age_at_arrest as raw_age_at_arrest,
-        extracted_at as raw_extracted_at
+        batch.row_number,
+        clean_text(batch.custody_ref) as custody_ref,
+        clean_text(batch.person_ref) as person_ref,
+        try_strptime(clean_text(batch.arrest_datetime), $arrest_datetime_formats) as arrest_at,
+        try_cast(clean_text(batch.offence_seq) as integer) as offence_seq,
+        upper(clean_text(batch.offence_code)) as offence_code,
+        clean_text(batch.offence_description) as offence_description,
+        clean_text(batch.disposal) as disposal,
+        try_strptime(clean_text(batch.disposal_date), $disposal_date_formats)::date as disposal_date,
+        try_cast(clean_text(batch.age_at_arrest) as integer) as age_at_arrest,
+        clean_text(batch.gender) as gender,
+        clean_text(batch.self_defined_ethnicity) as self_defined_ethnicity,
+        clean_text(batch.station) as station,
+        clean_text(batch.arresting_agency) as arresting_agency,
+        try_strptime(clean_text(batch.extracted_at), $extracted_at_formats) as extracted_at,
+        try_strptime($file_extracted_at, $extracted_at_formats) as file_extracted_at,
+        batch.arrest_datetime as raw_arrest_datetime,
+        batch.offence_seq as raw_offence_seq,
+        batch.offence_code as raw_offence_code,
+        batch.disposal as raw_disposal,
+        batch.disposal_date as raw_disposal_date,
+        batch.age_at_arrest as raw_age_at_arrest,
+        batch.extracted_at as raw_extracted_at
     from batch
 ),
 
-file_extracted_at as (
-    select mode(extracted_at) as value from typed where extracted_at is not null
-),
-
-keyed as (
+flagged as (
     select
         typed.*,
-        (select value from file_extracted_at) as file_extracted_at,
-        count(*) over (partition by custody_ref, offence_seq) as key_rows,
-        offence_code in (select cjs_code from ref.offences) as is_known_offence,
-        disposal in (select disposal from ref.custody_disposals) as is_known_disposal
+        typed.custody_ref is null as is_missing_ref,
+        typed.person_ref is null as is_missing_person,
+        typed.arrest_at is null as is_bad_arrest_at,
+        typed.arrest_at > typed.file_extracted_at as is_future_arrest_at,
+        typed.offence_seq is null or typed.offence_seq < 1 as is_bad_seq,
+        duplicate_keys.custody_ref is not null as is_duplicate_key,
+        offences.cjs_code is null as is_unknown_offence,
+        disposals.disposal is null as is_unknown_disposal,
+        clean_text(typed.raw_disposal_date) is not null and typed.disposal_date is null as is_bad_disposal_date,
+        typed.disposal_date > typed.file_extracted_at as is_future_disposal_date,
+        typed.age_at_arrest is null or typed.age_at_arrest not between 10 and 110 as is_absurd_age,
+        typed.extracted_at is null or typed.extracted_at <> typed.file_extracted_at as is_odd_extracted_at
     from typed
+    left join duplicate_keys
+        on typed.custody_ref = duplicate_keys.custody_ref and typed.offence_seq = duplicate_keys.offence_seq
+    left join ref.offences as offences on typed.offence_code = offences.cjs_code
+    left join ref.custody_disposals as disposals on typed.disposal = disposals.disposal
 ),
 
-row_problems as (
+row_problems as materialized (
     select
-        keyed.*,
-        list_filter([
-            case when custody_ref is null then
-                {'column_name': 'custody_ref', 'reason': 'missing custody reference', 'raw_value': null} end,
-            case when person_ref is null then
-                {'column_name': 'person_ref', 'reason': 'missing person reference', 'raw_value': null} end,
-            case when arrest_at is null then
-                {'column_name': 'arrest_datetime', 'reason': 'date not recognised (expected ISO or dd/mm/yyyy [HH:MM])',
-                 'raw_value': raw_arrest_datetime} end,
-            case when arrest_at > file_extracted_at then
-                {'column_name': 'arrest_datetime', 'reason': 'date after the extract was taken',
-                 'raw_value': raw_arrest_datetime} end,
-            case when offence_seq is null or offence_seq < 1 then
-                {'column_name': 'offence_seq', 'reason': 'offence sequence is not a whole number >= 1',
-                 'raw_value': raw_offence_seq} end,
-            case when custody_ref is not null and offence_seq is not null and key_rows > 1 then
-                {'column_name': 'offence_seq', 'reason': 'duplicate custody_ref and offence_seq in this file',
-                 'raw_value': raw_offence_seq} end,
-            case when not coalesce(is_known_offence, false) then
-                {'column_name': 'offence_code', 'reason': 'offence code not in the reference data',
-                 'raw_value': raw_offence_code} end,
-            case when not coalesce(is_known_disposal, false) then
-                {'column_name': 'disposal', 'reason': 'disposal not in the reference data', 'raw_value': raw_disposal} end,
-            case when nullif(trim(raw_disposal_date), '') is not null and disposal_date is null then
-                {'column_name': 'disposal_date', 'reason': 'date not recognised (expected ISO or dd/mm/yyyy)',
-                 'raw_value': raw_disposal_date} end,
-            case when disposal_date > file_extracted_at then
-                {'column_name': 'disposal_date', 'reason': 'date after the extract was taken',
-                 'raw_value': raw_disposal_date} end,
-            case when age_at_arrest is null or age_at_arrest not between 10 and 110 then
-                {'column_name': 'age_at_arrest', 'reason': 'age missing or outside 10 to 110',
-                 'raw_value': raw_age_at_arrest} end,
-            case when extracted_at is null or extracted_at <> file_extracted_at then
-                {'column_name': 'extracted_at', 'reason': 'extracted_at missing or different from the rest of the file',
-                 'raw_value': raw_extracted_at} end
-        ], lambda p: p is not null) as own_problems
-    from keyed
+        flagged.* exclude (
+            raw_arrest_datetime, raw_offence_seq, raw_offence_code, raw_disposal, raw_disposal_date,
+            raw_age_at_arrest, raw_extracted_at, file_extracted_at, is_missing_ref, is_missing_person, is_bad_arrest_at, is_future_arrest_at, is_bad_seq, is_duplicate_key,
+            is_unknown_offence, is_unknown_disposal, is_bad_disposal_date, is_future_disposal_date, is_absurd_age,
+            is_odd_extracted_at
+        ),
+        case when is_missing_ref or is_missing_person or is_bad_arrest_at or is_future_arrest_at or is_bad_seq
+                or is_duplicate_key or is_unknown_offence or is_unknown_disposal or is_bad_disposal_date
+                or is_future_disposal_date or is_absurd_age or is_odd_extracted_at then
+            list_filter([
+                case when is_missing_ref then
+                    {'column_name': 'custody_ref', 'reason': 'missing custody reference', 'raw_value': null} end,
+                case when is_missing_person then
+                    {'column_name': 'person_ref', 'reason': 'missing person reference', 'raw_value': null} end,
+                case when is_bad_arrest_at then
+                    {'column_name': 'arrest_datetime',
+                     'reason': case when try_strptime(clean_text(raw_arrest_datetime), $swapped_formats) is not null
+                         then 'date reads only with day and month swapped'
+                         else 'date not recognised (expected ISO or dd/mm/yyyy [HH:MM])' end,
+                     'raw_value': raw_arrest_datetime} end,
+                case when is_future_arrest_at then
+                    {'column_name': 'arrest_datetime', 'reason': 'date after the extract was taken',
+                     'raw_value': raw_arrest_datetime} end,
+                case when is_bad_seq then
+                    {'column_name': 'offence_seq', 'reason': 'offence sequence is not a whole number >= 1',
+                     'raw_value': raw_offence_seq} end,
+                case when is_duplicate_key then
+                    {'column_name': 'offence_seq', 'reason': 'duplicate custody_ref and offence_seq in this file',
+                     'raw_value': raw_offence_seq} end,
+                case when is_unknown_offence then
+                    {'column_name': 'offence_code', 'reason': 'offence code not in the reference data',
+                     'raw_value': raw_offence_code} end,
+                case when is_unknown_disposal then
+                    {'column_name': 'disposal', 'reason': 'disposal not in the reference data',
+                     'raw_value': raw_disposal} end,
+                case when is_bad_disposal_date then
+                    {'column_name': 'disposal_date',
+                     'reason': case when try_strptime(clean_text(raw_disposal_date), $swapped_formats) is not null
+                         then 'date reads only with day and month swapped'
+                         else 'date not recognised (expected ISO or dd/mm/yyyy)' end,
+                     'raw_value': raw_disposal_date} end,
+                case when is_future_disposal_date then
+                    {'column_name': 'disposal_date', 'reason': 'date after the extract was taken',
+                     'raw_value': raw_disposal_date} end,
+                case when is_absurd_age then
+                    {'column_name': 'age_at_arrest', 'reason': 'age missing or outside 10 to 110',
+                     'raw_value': raw_age_at_arrest} end,
+                case when is_odd_extracted_at then
+                    {'column_name': 'extracted_at',
+                     'reason': 'extracted_at missing or different from the rest of the file',
+                     'raw_value': raw_extracted_at} end
+            ], lambda p: p is not null)
+        end as own_problems
+    from flagged
 ),
 
 records_with_bad_principal as (
@@ -100,18 +130,21 @@ records_with_bad_principal as (
     from row_problems
     where custody_ref is not null
     group by custody_ref
-    having count(*) filter (where offence_seq = 1 and len(own_problems) = 0) = 0
+    having count(*) filter (where offence_seq = 1 and own_problems is null) = 0
 ),
 
 final as (
     select
         row_problems.* exclude (own_problems),
         case
-            when len(own_problems) = 0 and custody_ref in (select custody_ref from records_with_bad_principal)
-                then [{'column_name': 'offence_seq', 'reason': 'custody record quarantined whole: its principal offence row is bad or missing', 'raw_value': null}]
-            else own_problems
+            when row_problems.own_problems is null and records_with_bad_principal.custody_ref is not null then
+                [{'column_name': 'offence_seq',
+                  'reason': 'custody record quarantined whole: its principal offence row is bad or missing',
+                  'raw_value': null}]
+            else row_problems.own_problems
         end as problems
     from row_problems
+    left join records_with_bad_principal on row_problems.custody_ref = records_with_bad_principal.custody_ref
 )
 
 select * from final

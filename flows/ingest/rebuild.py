@@ -1,0 +1,200 @@
+"""Recreate the warehouse from the raw archive alone, and prove the result identical.
+
+The archive (``raw/<source>/<sha256>.<ext>`` plus the delivery log ``raw/deliveries.jsonl``) says which
+file arrived when, under which name and file id, and with which reference-data version. A rebuild loads
+that reference data (refusing a different version unless told otherwise), replays every archived file in
+``extracted_at`` order under its original identity, re-records re-deliveries, rebuilds core and marts, and
+carries the publication record (``disclosure.*``) and validation history over unchanged. Each table's
+order-independent fingerprint is compared with the live warehouse's; the new warehouse replaces the old
+(kept alongside) unless ``check_only``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from flows.config import Settings
+from flows.ingest import DEFAULT_PROFILES_DIR, ledger, prepare_warehouse, reference_label
+from flows.ingest.archive import read_log
+from flows.ingest.fingerprint import compare, fingerprints
+from flows.ingest.load_file import FileOutcome, LoadContext, Replay, load_file
+from flows.ingest.profiles import load_profiles
+from flows.reference.load import load_reference
+from flows.warehouse import build_layers, connect
+
+CARRIED_SCHEMAS = ("disclosure", "validation")
+
+
+class RebuildRefused(RuntimeError):
+    """The archive cannot reproduce the warehouse as asked; the message says why and what to do."""
+
+
+@dataclass
+class RebuildReport:
+    warehouse: Path
+    replayed: list[FileOutcome] = field(default_factory=list)
+    not_replayed: list[str] = field(default_factory=list)  # purged or missing archive files, with why
+    tables: dict[str, str] = field(default_factory=dict)  # table -> identical | different | new | missing
+    before: dict[str, str] = field(default_factory=dict)
+    after: dict[str, str] = field(default_factory=dict)
+    previous: Path | None = None  # where the replaced warehouse was kept
+
+    @property
+    def identical(self) -> bool:
+        return all(v == "identical" for v in self.tables.values())
+
+    def lines(self) -> list[str]:
+        out = [f"replayed {len(self.replayed)} archived file(s) into {self.warehouse}"]
+        out += [f"not replayed: {why}" for why in self.not_replayed]
+        out += [f"{table}: {state} ({self.after.get(table) or self.before.get(table)})" for table, state in self.tables.items()]
+        out.append("identical to the warehouse it replaces" if self.identical else "DIFFERENT from the warehouse it replaces")
+        if self.previous:
+            out.append(f"previous warehouse kept at {self.previous}")
+        return out
+
+
+@dataclass(frozen=True)
+class _Archived:
+    file_id: int
+    delivery_id: int
+    sha256: str
+    name: str
+    received_at: datetime
+    extracted_at: datetime | None
+    path: Path
+    reference: str | None
+    max_share: float | None
+
+
+def archive_entries(raw_dir: Path) -> tuple[list[_Archived], list[dict], dict[str, dict]]:
+    """(first deliveries, re-deliveries, purge events by sha256) from the delivery log."""
+    firsts: dict[str, _Archived] = {}
+    duplicates, purged = [], {}
+    for entry in read_log(raw_dir):
+        if entry.get("event") == "purge":
+            purged[entry["sha256"]] = entry
+        elif entry.get("status") == "duplicate" or entry["sha256"] in firsts:
+            duplicates.append(entry)
+        else:
+            firsts[entry["sha256"]] = _Archived(
+                int(entry["file_id"]), int(entry["delivery_id"]), entry["sha256"], entry["original_name"],
+                _when(entry["received_at"]), _when(entry.get("extracted_at")), raw_dir / entry["archive_path"],
+                entry.get("reference"), entry.get("max_share"))
+    return sorted(firsts.values(), key=lambda a: (a.extracted_at or a.received_at, a.file_id)), duplicates, purged
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def rebuild(settings: Settings, *, check_only: bool = False, allow_reference_change: bool = False,
+            max_share: float | dict[str, float] | None = None, profiles_dir: Path | None = None) -> RebuildReport:
+    files, duplicates, purged = archive_entries(settings.raw_dir)
+    if not files:
+        raise RebuildRefused(f"nothing to rebuild from: {settings.raw_dir} has no delivery log")
+    before = _live_fingerprints(settings)
+    target = settings.warehouse_path.with_name("disclose.rebuild.duckdb")
+    for leftover in (target, target.with_name(target.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    work = settings.model_copy(update={"home": settings.home / ".rebuild"})
+    work.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    report = RebuildReport(settings.warehouse_path if not check_only else target, before=before)
+    with connect(work) as con:
+        load_reference(con, settings.reference_dir)
+        prepare_warehouse(con)
+        _check_reference(con, files, allow_reference_change)
+        shares = max_share if max_share is not None else settings.quarantine_max_share
+        ctx = LoadContext(raw_dir=settings.raw_dir, sql_dir=settings.sql_dir,
+                          max_share=shares if isinstance(shares, dict) else {"default": float(shares)},
+                          received_at=datetime.now(), profiles=load_profiles(profiles_dir or DEFAULT_PROFILES_DIR),
+                          log=False, reference=reference_label(con))
+        for item in files:
+            if item.sha256 in purged:
+                report.not_replayed.append(f"{item.name} (file {item.file_id}) purged on {purged[item.sha256]['purged_at']}")
+                _record_unreplayable(con, item, f"purged from the archive on {purged[item.sha256]['purged_at']}",
+                                     _when(purged[item.sha256]["purged_at"]))
+                continue
+            if not item.path.exists():
+                report.not_replayed.append(f"{item.name} (file {item.file_id}) missing from the archive")
+                _record_unreplayable(con, item, "missing from the archive")
+                continue
+            replay = Replay(item.file_id, item.delivery_id, item.name, item.received_at, item.max_share)
+            report.replayed.append(load_file(con, item.path, ctx, replay))
+        for entry in duplicates:
+            ledger.record_delivery(con, delivery_id=int(entry["delivery_id"]), file_id=int(entry["file_id"]),
+                                   sha256=entry["sha256"], original_name=entry["original_name"],
+                                   bytes=int(entry["bytes"]), received_at=_when(entry["received_at"]),
+                                   status="duplicate", reason=entry.get("reason"))
+        build_layers(con, settings.sql_dir)
+        _carry_over(con, settings.warehouse_path)
+        report.after = fingerprints(con)
+    shutil.move(work.warehouse_path, target)
+    shutil.rmtree(work.home, ignore_errors=True)
+    report.tables = compare(before, report.after)
+    if not check_only:
+        report.previous = _swap(settings.warehouse_path, target)
+    return report
+
+
+def _live_fingerprints(settings: Settings) -> dict[str, str]:
+    if not settings.warehouse_path.exists():
+        return {}
+    with connect(settings, read_only=True) as con:
+        return fingerprints(con)
+
+
+def _check_reference(con: duckdb.DuckDBPyConnection, files: list[_Archived], allow_change: bool) -> None:
+    """Pin the reference data: the version the latest archived file was loaded with must be the one loaded now."""
+    pinned = next((f.reference for f in sorted(files, key=lambda f: f.delivery_id, reverse=True) if f.reference), None)
+    now = reference_label(con)
+    if pinned and now != pinned and not allow_change:
+        raise RebuildRefused(
+            f"the reference data in data/reference ({now}) are not the version the archive was loaded with "
+            f"({pinned}): check out that version of data/reference, or rebuild with allow_reference_change")
+
+
+def _record_unreplayable(con: duckdb.DuckDBPyConnection, item: _Archived, why: str,
+                         purged_at: datetime | None = None) -> None:
+    ledger.record(con, file_id=item.file_id, sha256=item.sha256, original_name=item.name, bytes=0,
+                  received_at=item.received_at, extracted_at=item.extracted_at, status="not replayed", reason=why,
+                  archive_path=str(item.path), purged_at=purged_at)
+    ledger.record_delivery(con, delivery_id=item.delivery_id, file_id=item.file_id, sha256=item.sha256,
+                           original_name=item.name, bytes=0, received_at=item.received_at, status="not replayed",
+                           reason=why)
+
+
+def _carry_over(con: duckdb.DuckDBPyConnection, old: Path) -> None:
+    """Copy the publication record and validation history from the old warehouse, definitions and rows."""
+    if not old.exists():
+        return
+    con.execute("attach ? as previous (read_only)", [str(old)])
+    try:
+        rows = con.execute(
+            "select schema_name, table_name, sql from duckdb_tables() where database_name = 'previous' "
+            "and list_contains(?, schema_name)", [list(CARRIED_SCHEMAS)]).fetchall()
+        for schema, table, ddl in rows:
+            name = f'"{schema}"."{table}"'  # names read from the old warehouse's catalog, quoted
+            con.execute(f'create schema if not exists "{schema}"')
+            con.execute(f"drop table if exists {name}")
+            con.execute(ddl)  # the old warehouse's own CREATE TABLE statement
+            con.execute(f'insert into {name} select * from previous.{name}')  # noqa: S608
+    finally:
+        con.execute("detach previous")
+
+
+def _swap(live: Path, rebuilt: Path) -> Path | None:
+    """Put the rebuilt warehouse in place; keep the old one next to it, never delete it."""
+    kept = None
+    if live.exists():
+        kept = live.with_name(f"disclose.before-rebuild-{datetime.now():%Y%m%dT%H%M%S}.duckdb")
+        shutil.move(live, kept)
+        wal = live.with_name(live.name + ".wal")
+        if wal.exists():
+            shutil.move(wal, kept.with_name(kept.name + ".wal"))
+    shutil.move(rebuilt, live)
+    return kept

@@ -1,0 +1,39 @@
+-- Custody offence rows as the extracts known at time `as_at` said they were: for each custody record, all of
+-- its rows from the one delivery with the latest extracted_at on or before `as_at` (ties: the later file id),
+-- the same rule core.arrest_offences applies to everything delivered. Staging keeps every delivery, so any
+-- past figure can be recomputed: select ... from core.arrest_offences_as_known_at(timestamp '2020-03-31 23:59').
+create or replace macro core.arrest_offences_as_known_at(as_at) as table
+with
+
+latest_delivery as (
+    select
+        custody_ref,
+        arg_max(file_id, (extracted_at, file_id)) as file_id
+    from staging.custody_offences
+    where extracted_at <= as_at
+    group by custody_ref
+),
+
+final as (
+    select
+        offences.custody_ref,
+        offences.offence_seq,
+        offences.person_ref,
+        offences.arrest_at,
+        offences.offence_code,
+        offences.disposal,
+        offences.disposal_date,
+        offences.age_at_arrest,
+        offences.gender,
+        offences.self_defined_ethnicity,
+        offences.station,
+        offences.arresting_agency,
+        offences.file_id,
+        offences.extracted_at
+    from staging.custody_offences as offences
+    inner join latest_delivery
+        on offences.custody_ref = latest_delivery.custody_ref
+        and offences.file_id = latest_delivery.file_id
+)
+
+select * from final
