@@ -1,1 +1,10 @@
-"""Statistical disclosure control. Usable without Prefect: tidy tables in, flagged tidy tables out."""
+"""Statistical disclosure control. Usable without Prefect: tidy tables in, flagged tidy tables out.
+
+``protect(tables, policy)`` is the entry point (:mod:`flows.sdc.protect`); ``suppress_primary`` and
+``drop_margins`` (:mod:`flows.sdc.primary`) remain for the foundation release.
+"""
+
+from flows.sdc.policy import SdcPolicy, ThresholdOverride
+from flows.sdc.protect import Protection, ProtectionRefused, protect
+
+__all__ = ["Protection", "ProtectionRefused", "SdcPolicy", "ThresholdOverride", "protect"]

@@ -1,0 +1,196 @@
+"""The linear system an intruder can write down from a release: one variable per distinct count cell, and
+the additivity relations between them.
+
+Why a separate model: secondary suppression is about what *published* figures imply, and that is a matter of
+linear algebra over cells, not of frames. Cells are identified by their population, written as a key: the
+measure plus every (dimension, label) pair whose label is not that dimension's total. So the
+``All years`` row of an offence-by-year table and the only row of an offence table are the same variable
+when their labels agree: linked tables share cells by identical labels, and the suppressor must hide them
+consistently. A margin equals the sum of the categories whose nearest ancestor *present in the table* it is
+(offences add up to the total even when their groups are not shown). A dimension declared non-additive (the
+any-offence rule) gives inequalities instead: the margin is at least each part and at most their sum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from flows.contracts.tidy import Role, TidyTable
+from flows.sdc.policy import SdcPolicy
+
+Key = tuple[str, frozenset[tuple[str, str]]]
+
+
+class SdcInputError(ValueError):
+    """Tables that disclosure control cannot model safely; the message names the table and cell."""
+
+
+@dataclass(frozen=True)
+class CellRef:
+    table: int  # index into the list of tables
+    row: int  # row index in that table's frame
+    measure: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    """lower <= sum(coef * x[var]) <= upper, in true values."""
+
+    vars: tuple[int, ...]
+    coefs: tuple[float, ...]
+    lower: float
+    upper: float
+
+    @property
+    def is_equality(self) -> bool:
+        return self.lower == self.upper
+
+
+@dataclass
+class System:
+    keys: list[Key] = field(default_factory=list)
+    refs: list[list[CellRef]] = field(default_factory=list)
+    values: list[int] = field(default_factory=list)
+    margin: list[bool] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    var_of: dict[CellRef, int] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.keys)
+
+    def value_array(self) -> np.ndarray:
+        return np.asarray(self.values, dtype=np.float64)
+
+
+def count_measures(table: TidyTable, policy: SdcPolicy) -> list[str]:
+    """The count measures that are published cells (a ``<m>_people`` companion is not one of them)."""
+    names = {m.name for m in table.measures}
+    return [m.name for m in table.measures if m.role is Role.COUNT and not _is_people(m.name, names, policy)]
+
+
+def people_measure(table: TidyTable, measure: str, policy: SdcPolicy) -> str | None:
+    name = f"{measure}{policy.people_suffix}"
+    return name if any(m.name == name for m in table.measures) else None
+
+
+def _is_people(name: str, names: set[str], policy: SdcPolicy) -> bool:
+    suffix = policy.people_suffix
+    return name.endswith(suffix) and name[: -len(suffix)] in names
+
+
+def nearest_present_parent(table: TidyTable, dim_index: int, present: set[str]) -> dict[str, str]:
+    """Each present category -> its nearest ancestor that is also present (skipping levels not shown)."""
+    d = table.dimensions[dim_index]
+    out: dict[str, str] = {}
+    for label in present:
+        seen, up = {label}, d.parent_of(label)
+        while up is not None and up not in present:
+            if up in seen:
+                raise SdcInputError(f"table {table.name!r}: dimension {d.name!r} hierarchy has a cycle at {up!r}")
+            seen.add(up)
+            up = d.parent_of(up)
+        if up is not None:
+            out[label] = up
+    return out
+
+
+def build_system(tables: Sequence[TidyTable], policy: SdcPolicy) -> System:
+    """Variables for every count cell of every table (linked by key) and every additivity relation."""
+    system = System()
+    index: dict[Key, int] = {}
+    for t, table in enumerate(tables):
+        labels = _labels(table)
+        for m in count_measures(table, policy):
+            values = table.frame[m].to_list()
+            for r, row in enumerate(labels):
+                if values[r] is None:
+                    raise SdcInputError(f"table {table.name!r}: {m} is empty at {dict(zip(table.dimension_names, row, strict=True))};"
+                                        " counts need their true value")
+                key = _key(table, m, row)
+                var = index.get(key)
+                if var is None:
+                    var = index[key] = system.size
+                    system.keys.append(key)
+                    system.refs.append([])
+                    system.values.append(int(values[r]))
+                    system.margin.append(False)
+                elif system.values[var] != int(values[r]):
+                    first = system.refs[var][0]
+                    raise SdcInputError(
+                        f"tables {tables[first.table].name!r} and {table.name!r} both hold {m} for "
+                        f"{dict(sorted(key[1]))} but disagree ({system.values[var]} vs {values[r]}); give them "
+                        "different labels or measure names, or protect them separately")
+                ref = CellRef(t, r, m)
+                system.refs[var].append(ref)
+                system.var_of[ref] = var
+        _add_relations(system, t, table, labels, policy)
+    system.relations = _unique(system.relations)
+    return system
+
+
+def _labels(table: TidyTable) -> list[tuple[str, ...]]:
+    return [tuple(str(x) for x in row) for row in table.frame.select(table.dimension_names).iter_rows()]
+
+
+def _key(table: TidyTable, measure: str, row: tuple[str, ...]) -> Key:
+    return measure, frozenset((d.name, label) for d, label in zip(table.dimensions, row, strict=True)
+                              if label != d.total)
+
+
+def _add_relations(system: System, t: int, table: TidyTable, labels: list[tuple[str, ...]],
+                   policy: SdcPolicy) -> None:
+    row_of = {row: r for r, row in enumerate(labels)}
+    measures = count_measures(table, policy)
+    for i, d in enumerate(table.dimensions):
+        present = {row[i] for row in labels}
+        parent = nearest_present_parent(table, i, present)
+        if not parent:
+            continue
+        groups: dict[int, list[int]] = {}
+        for r, row in enumerate(labels):
+            up = parent.get(row[i])
+            if up is None:
+                continue
+            pr = row_of.get(row[:i] + (up,) + row[i + 1:])
+            if pr is not None:
+                groups.setdefault(pr, []).append(r)
+        additive = not policy.is_non_additive(table.name, d.name)
+        for pr, children in groups.items():
+            for m in measures:
+                pv = system.var_of[CellRef(t, pr, m)]
+                system.margin[pv] = True
+                cv = [system.var_of[CellRef(t, c, m)] for c in children]
+                if additive:
+                    system.relations.append(Relation((pv, *cv), (1.0, *([-1.0] * len(cv))), 0.0, 0.0))
+                    continue
+                system.relations.append(Relation((pv, *cv), (1.0, *([-1.0] * len(cv))), -np.inf, 0.0))
+                system.relations += [Relation((c, pv), (1.0, -1.0), -np.inf, 0.0) for c in cv]
+
+
+def _unique(relations: list[Relation]) -> list[Relation]:
+    """Linked tables repeat relations (the same margin in two tables); keep each once."""
+    seen: set[tuple] = set()
+    out = []
+    for rel in relations:
+        sig = (tuple(sorted(zip(rel.vars, rel.coefs, strict=True))), rel.lower, rel.upper)
+        if sig not in seen:
+            seen.add(sig)
+            out.append(rel)
+    return out
+
+
+def check_relations(system: System, tables: Sequence[TidyTable]) -> None:
+    """The true values must satisfy every relation; otherwise a margin is wrong and nothing is safe to model."""
+    x = system.value_array()
+    for rel in system.relations:
+        total = float(np.dot(x[list(rel.vars)], rel.coefs))
+        if total < rel.lower - 1e-9 or total > rel.upper + 1e-9:
+            ref = system.refs[rel.vars[0]][0]
+            table = tables[ref.table]
+            row = table.frame.select(table.dimension_names).row(ref.row, named=True)
+            raise SdcInputError(f"table {table.name!r}: margin {row} ({ref.measure}) does not match its parts "
+                                f"(off by {total:g}); fix the table or declare the dimension non-additive")

@@ -1,0 +1,137 @@
+"""The intruder's linear programme, in deviations from the true values, on HiGHS.
+
+An intruder who sees a pattern of withheld cells knows every published value and the relations between
+cells. Writing ``x = a + d`` (``a`` the true values), a withheld cell may move by ``d_i`` in
+``[-(a_i - lower_i), cap]`` and a published one not at all; every relation must still hold. The largest
+``d_s`` is how far above the truth the intruder must allow cell ``s`` to be. ``cap`` bounds upward moves: a
+capped intruder knows *more* than a real one, so protection proved against it holds for the real one.
+
+One HiGHS instance is kept per system and re-solved with a new objective or new bounds, so each solve
+starts from the last basis (hot start): thousands of small solves cost little more than one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from flows.sdc.linear import System
+from flows.sdc.rules import Requirements
+
+INF = highspy.kHighsInf
+TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class DeviationModel:
+    """The relations as a sparse matrix with right-hand sides shifted to deviation space."""
+
+    matrix: csr_matrix  # relations x variables
+    row_lower: np.ndarray  # lower - A a  (0 for equations)
+    row_upper: np.ndarray
+    down: np.ndarray  # how far each cell may fall if withheld: a - lower
+    cap: float  # how far any cell may rise if withheld
+
+    @classmethod
+    def build(cls, system: System, req: Requirements) -> DeviationModel:
+        rows, cols, vals = [], [], []
+        lo, hi = [], []
+        for r, rel in enumerate(system.relations):
+            rows += [r] * len(rel.vars)
+            cols += list(rel.vars)
+            vals += list(rel.coefs)
+            lo.append(rel.lower)
+            hi.append(rel.upper)
+        n, m = system.size, len(system.relations)
+        matrix = csr_matrix((vals, (rows, cols)), shape=(m, n), dtype=np.float64)
+        matrix.sum_duplicates()
+        at = matrix @ system.value_array() if m else np.zeros(0)
+        down = np.maximum(system.value_array() - req.lower, 0.0)
+        cap = float(8 * max(req.upl.max(initial=1.0), 1.0) + 8)
+        return cls(matrix, np.asarray(lo) - at, np.asarray(hi) - at, down, cap)
+
+
+def new_highs() -> highspy.Highs:
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def pass_lp(h: highspy.Highs, cost: np.ndarray, col_lo: np.ndarray, col_hi: np.ndarray, matrix: csr_matrix,
+            row_lo: np.ndarray, row_hi: np.ndarray, maximise: bool = False) -> None:
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, col_lo, col_hi
+    lp.row_lower_ = np.where(np.isinf(row_lo), -INF, row_lo)
+    lp.row_upper_ = np.where(np.isinf(row_hi), INF, row_hi)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data
+    lp.sense_ = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
+    h.passModel(lp)
+
+
+@dataclass(frozen=True)
+class Cut:
+    """sum(coef * y) - need * y[target] >= -constant: valid for every pattern y (LP duality)."""
+
+    target: int
+    coef: np.ndarray
+    need: float
+    constant: float
+
+
+class Attacker:
+    """Max upward deviation of one withheld cell, given which cells are withheld."""
+
+    def __init__(self, model: DeviationModel) -> None:
+        self.model = model
+        n = model.matrix.shape[1]
+        self.hidden = np.zeros(n, dtype=bool)
+        self.h = new_highs()
+        pass_lp(self.h, np.zeros(n), np.zeros(n), np.zeros(n), model.matrix, model.row_lower, model.row_upper,
+                maximise=True)
+        self.target: int | None = None
+
+    def set_hidden(self, hidden: np.ndarray) -> None:
+        changed = np.flatnonzero(hidden != self.hidden)
+        if changed.size:
+            lo = np.where(hidden[changed], -self.model.down[changed], 0.0)
+            hi = np.where(hidden[changed], self.model.cap, 0.0)
+            self.h.changeColsBounds(changed.size, changed.astype(np.int32), lo, hi)
+            self.hidden = hidden.copy()
+
+    def _aim(self, i: int) -> None:
+        if self.target is not None:
+            self.h.changeColCost(self.target, 0.0)
+        self.h.changeColCost(i, 1.0)
+        self.target = i
+
+    def max_rise(self, i: int) -> float:
+        """The largest deviation above the true value an intruder must allow for cell ``i``."""
+        self._aim(i)
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return INF
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"attacker LP for cell {i}: {self.h.modelStatusToString(status)}")
+        return float(self.h.getInfo().objective_function_value)
+
+    def cut(self, i: int, need: float) -> Cut:
+        """A capacity cut for cell ``i`` from the current duals (call right after :meth:`max_rise`)."""
+        m = self.model
+        lam = np.asarray(self.h.getSolution().row_dual, dtype=np.float64)
+        lam = np.where(np.isinf(m.row_upper) & (lam > 0), 0.0, lam)
+        lam = np.where(np.isinf(m.row_lower) & (lam < 0), 0.0, lam)
+        c = np.zeros(m.matrix.shape[1])
+        c[i] = 1.0
+        r = c - m.matrix.T @ lam
+        coef = np.maximum(r, 0.0) * m.cap + np.maximum(-r, 0.0) * m.down
+        ub = np.where(lam > 0, m.row_upper, m.row_lower)
+        constant = float(np.dot(lam[lam != 0], ub[lam != 0])) if lam.size else 0.0
+        return Cut(i, coef, need, constant)
