@@ -107,6 +107,55 @@ def quarantine(config: ConfigOpt = None, home: HomeOpt = None,
 
 
 @app.command()
+def manifest(config: ConfigOpt = None, home: HomeOpt = None,
+             limit: Annotated[int, typer.Option(help="deliveries to list")] = 50) -> None:
+    """Every file ever delivered: sha256, size, rows, source, status and why."""
+    from flows.ingest.report import manifest_summary
+
+    console.print(manifest_summary(_settings(config, home), limit))
+
+
+@app.command()
+def rebuild(config: ConfigOpt = None, home: HomeOpt = None,
+            check_only: Annotated[bool, typer.Option(help="rebuild aside and compare; keep the live warehouse")] = False,
+            allow_reference_change: Annotated[bool, typer.Option(help="replay with today's reference data")] = False,
+            ) -> None:
+    """Recreate the warehouse from the raw archive alone and prove every table identical (by content hash)."""
+    from flows.ingest.rebuild import RebuildRefused
+    from flows.ingest.rebuild import rebuild as run
+
+    try:
+        report = run(_settings(config, home), check_only=check_only, allow_reference_change=allow_reference_change)
+    except RebuildRefused as exc:
+        _fail(str(exc), 2)
+    for line in report.lines():
+        console.print(line)
+    raise typer.Exit(0 if report.identical else 1)
+
+
+@app.command()
+def purge(config: ConfigOpt = None, home: HomeOpt = None,
+          older_than: Annotated[str | None, typer.Option(help="purge archived files received before YYYY-MM-DD")] = None,
+          retention_days: Annotated[int | None, typer.Option(help="purge files older than this many days")] = None,
+          yes: Annotated[bool, typer.Option("--yes", help="really delete (default: a dry run)")] = False) -> None:
+    """Delete archived extracts past retention, saying what a rebuild could no longer reproduce."""
+    from datetime import datetime, timedelta
+
+    from flows.ingest.purge import purge as run
+
+    settings = _settings(config, home)
+    days = retention_days or settings.raw_retention_days
+    if older_than:
+        cutoff = datetime.fromisoformat(older_than)
+    elif days:
+        cutoff = datetime.now() - timedelta(days=days)
+    else:
+        _fail("give --older-than or --retention-days (or set raw_retention_days in disclose.toml)", 2)
+    for line in run(settings, older_than=cutoff, dry_run=not yes).lines():
+        console.print(line)
+
+
+@app.command()
 def demo(seed: Annotated[int, typer.Option(help="seed for the synthetic sample")] = 1,
          plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False) -> None:
     """Run everything on synthetic data in data/demo/: generate, nightly, the two seed requests."""
@@ -134,6 +183,7 @@ def _str(path: Path | None) -> str | None:
 
 def _run(kind: str, plain: bool, **params: object):
     """Run the nightly or request pipeline, through Prefect (embedded server unless PREFECT_API_URL) or plainly."""
+    from flows.ingest.profiles import ProfileError
     from flows.pipeline import PipelineFailed
     from flows.publish.release import PublicationRefused
     from flows.requests.spec import SpecError
@@ -155,7 +205,7 @@ def _run(kind: str, plain: bool, **params: object):
         else:
             from flows.request import request as flow
         return flow(**params)
-    except (PipelineFailed, SpecError, PublicationRefused, FileNotFoundError) as exc:
+    except (PipelineFailed, SpecError, PublicationRefused, ProfileError, FileNotFoundError) as exc:
         _fail(str(exc))
 
 

@@ -28,13 +28,17 @@ class Settings(BaseModel):
     contact: str = "Freedom of Information Unit"
     threshold: int = Field(default=5, ge=2, le=100, description="k: counts 1..k-1 are suppressed")
     synthetic: bool = Field(default=False, description="outputs are marked as synthetic demonstration data")
-    quarantine_max_share: float = Field(default=0.01, ge=0.0, le=1.0)
+    quarantine_max_share: float = Field(default=0.01, ge=0.0, le=1.0, description="default per-file limit")
+    quarantine_max_share_by_source: dict[str, float] = Field(
+        default_factory=dict, description="per-source limits, e.g. {custody = 0.005}")
+    raw_retention_days: int | None = Field(default=None, ge=1, description="archive retention for purge")
     duckdb_memory_limit: str = "4GB"
     duckdb_threads: int = Field(default=2, ge=1, le=256)
     reference_dir: Path = PROJECT_ROOT / "data" / "reference"
     sql_dir: Path = PROJECT_ROOT / "sql"
     expectations_dir: Path = PROJECT_ROOT / "expectations"
     requests_dir: Path = PROJECT_ROOT / "data" / "requests"
+    profiles_dir: Path = PROJECT_ROOT / "data" / "profiles"
 
     @field_validator("duckdb_memory_limit")
     @classmethod
@@ -62,12 +66,16 @@ class Settings(BaseModel):
         return self.home / "published"
 
     @property
+    def quarantine_limits(self) -> dict[str, float]:
+        return {**self.quarantine_max_share_by_source, "default": self.quarantine_max_share}
+
+    @property
     def disclosure_log_path(self) -> Path:
         return self.published_dir / "disclosure-log.jsonl"
 
 
 _ENV_KEYS = {"home", "organisation", "contact", "threshold", "synthetic", "quarantine_max_share",
-             "duckdb_memory_limit", "duckdb_threads"}
+             "duckdb_memory_limit", "duckdb_threads", "raw_retention_days"}
 
 
 def load_settings(config_file: Path | None = None, **overrides: object) -> Settings:
@@ -102,7 +110,7 @@ def _read_toml(path: Path) -> dict[str, object]:
     if not isinstance(section, dict):
         raise ConfigError(f"config file {path}: [disclose] must be a table")
     base = path.resolve().parent
-    for key in ("home", "reference_dir", "sql_dir", "expectations_dir", "requests_dir"):
+    for key in ("home", "reference_dir", "sql_dir", "expectations_dir", "requests_dir", "profiles_dir"):
         if key in section:
             section[key] = (base / str(section[key])).resolve()
     return section

@@ -56,7 +56,8 @@ def stage_ingest(settings: Settings) -> IngestReport:
     with connect(settings) as con:
         load_reference(con, settings.reference_dir)
         report = ingest_landing(con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir,
-                                max_share=settings.quarantine_max_share)
+                                max_share=settings.quarantine_limits, profiles_dir=settings.profiles_dir,
+                                reference_dir=settings.reference_dir)
     return report
 
 
@@ -97,8 +98,11 @@ def request_path(settings: Settings, spec: str | Path) -> Path:
     return path
 
 
-NIGHTLY_SUITES = ("ingest_reconciliation", "staging.custody_offences", "staging.crimes",
-                  "marts.arrests_by_offence_group_year_outcome")
+NIGHTLY_SUITES = (
+    "ingest_reconciliation", "ingest_reconciliation.police_uk", "staging.custody_offences", "staging.crimes",
+    "staging.police_uk_street_crimes", "staging.police_uk_outcomes", "staging.police_uk_stop_searches",
+    "staging.police_uk_neighbourhood_counts", "marts.arrests_by_offence_group_year_outcome",
+)
 
 
 def stage_publish_standing(settings: Settings) -> Any:

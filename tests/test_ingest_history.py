@@ -148,3 +148,19 @@ def test_purge_says_what_a_rebuild_can_no_longer_reproduce(settings):
     assert any("custody_old.csv" in why and "purged" in why for why in report.not_replayed)
     assert report.tables["staging.custody_offences"] == "different" and not report.identical
     assert query(settings, "select custody_ref from core.arrests") == [("C3",)]
+
+
+def test_rebuild_without_the_delivery_log_still_replays_every_archived_file(settings):
+    deliver(settings, "custody.csv", text(CUSTODY_HEADER, [custody("C1"), custody("C2")]))
+    staged = query(settings, "select * from staging.custody_offences order by row_number")
+    (settings.raw_dir / "deliveries.jsonl").unlink()
+    report = rebuild(settings)
+    assert [o.status for o in report.replayed] == ["loaded"]
+    assert query(settings, "select * from staging.custody_offences order by row_number") == staged
+    assert report.tables["staging.custody_offences"] == "identical"
+    assert report.tables["raw.extract_files"] == "different"  # the original name and receipt time were in the log
+
+
+def test_rebuild_with_an_empty_archive_is_refused(settings):
+    with pytest.raises(RebuildRefused, match="holds no archived extracts"):
+        rebuild(settings)

@@ -76,6 +76,7 @@ class Replay:
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: LoadContext, replay: Replay | None = None) -> FileOutcome:
+    """Load one file and say what became of it; only a bug raises (every expected problem is an outcome)."""
     sniffed = sniff(path)
     name = replay.original_name if replay else path.name
     received_at = replay.received_at if replay else ctx.received_at

@@ -85,7 +85,23 @@ def archive_entries(raw_dir: Path) -> tuple[list[_Archived], list[dict], dict[st
                 int(entry["file_id"]), int(entry["delivery_id"]), entry["sha256"], entry["original_name"],
                 _when(entry["received_at"]), _when(entry.get("extracted_at")), raw_dir / entry["archive_path"],
                 entry.get("reference"), entry.get("max_share"))
+    _add_unlogged(raw_dir, firsts, purged, duplicates)
     return sorted(firsts.values(), key=lambda a: (a.extracted_at or a.received_at, a.file_id)), duplicates, purged
+
+
+def _add_unlogged(raw_dir: Path, firsts: dict[str, _Archived], purged: dict, duplicates: list[dict]) -> None:
+    """Archived files the log does not mention (an archive from before the log, or a crash between loading
+    and logging) are replayed too, under new ids, named by their hash and received at their file time."""
+    next_file = max([a.file_id for a in firsts.values()] + [int(d["file_id"]) for d in duplicates], default=0) + 1
+    next_delivery = max([a.delivery_id for a in firsts.values()] + [int(d["delivery_id"]) for d in duplicates],
+                        default=0) + 1
+    for path in sorted(p for p in raw_dir.glob("*/*") if p.is_file() and not p.name.endswith(".partial")):
+        sha = path.stem
+        if sha in firsts or sha in purged or len(sha) != 64:
+            continue
+        received = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+        firsts[sha] = _Archived(next_file, next_delivery, sha, path.name, received, None, path, None, None)
+        next_file, next_delivery = next_file + 1, next_delivery + 1
 
 
 def _when(value: str | None) -> datetime | None:
@@ -96,7 +112,7 @@ def rebuild(settings: Settings, *, check_only: bool = False, allow_reference_cha
             max_share: float | dict[str, float] | None = None, profiles_dir: Path | None = None) -> RebuildReport:
     files, duplicates, purged = archive_entries(settings.raw_dir)
     if not files:
-        raise RebuildRefused(f"nothing to rebuild from: {settings.raw_dir} has no delivery log")
+        raise RebuildRefused(f"nothing to rebuild from: {settings.raw_dir} holds no archived extracts")
     before = _live_fingerprints(settings)
     target = settings.warehouse_path.with_name("disclose.rebuild.duckdb")
     for leftover in (target, target.with_name(target.name + ".wal")):

@@ -15,6 +15,8 @@ TABLES = {
     "custody_disposals": "custody_disposals.csv",
     "ho_outcome_types": "ho_outcome_types.csv",
     "ho_offence_codes": "ho_offence_codes.csv",
+    "police_uk_crime_types": "police_uk_crime_types.csv",
+    "police_uk_outcome_categories": "police_uk_outcome_categories.csv",
 }
 
 
