@@ -105,18 +105,12 @@ NIGHTLY_SUITES = (
 )
 
 
-def stage_publish_standing(settings: Settings) -> Any:
-    """Release the standing arrests table: cells only (no margins yet), primary suppression, then publish."""
-    from flows.release_inputs import publish_tables
-    from flows.sdc.primary import drop_margins, suppress_primary
-    from flows.transform import STANDING_TABLE, standing_arrests_table
+def stage_standing(settings: Settings) -> list[Any]:
+    """Issue every standing dataset whose calendar has a period due (flows/standing.py)."""
+    from flows.protection import protect_primary
+    from flows.standing import stage_standing_releases
 
-    with connect(settings, read_only=True) as con:
-        table = standing_arrests_table(con)
-        safe = suppress_primary(drop_margins(table), settings.threshold)
-        return publish_tables(
-            settings, con, [safe], reference=STANDING_TABLE.replace("_", "-"), title=table.title, request=None,
-        )
+    return stage_standing_releases(settings, protect_primary)
 
 
 def run_nightly(settings: Settings, step: Step = direct) -> RunResult:
@@ -125,18 +119,18 @@ def run_nightly(settings: Settings, step: Step = direct) -> RunResult:
     check_ingest(result.ingest)
     step("transform", stage_transform, settings)
     result.validations = step("validate", stage_validate, settings, NIGHTLY_SUITES, result.run_id)
-    result.releases.append(step("publish", stage_publish_standing, settings))
+    result.releases += step("standing releases", stage_standing, settings)
     return result
 
 
 def stage_answer_request(settings: Settings, spec_file: str) -> Any:
     """Load and check the spec, count each data part, suppress, and publish the draft response pack."""
+    from flows.protection import protect_primary
     from flows.release_inputs import publish_tables
     from flows.requests.answer import answer_request
     from flows.requests.derived import derive_changes
     from flows.requests.letter_facts import letter_facts
     from flows.requests.spec import SpecError, load_spec
-    from flows.sdc.primary import suppress_primary
 
     path = request_path(settings, spec_file)
     spec, spec_sha = load_spec(path)
@@ -145,9 +139,11 @@ def stage_answer_request(settings: Settings, spec_file: str) -> Any:
             tables = answer_request(con, spec, settings.sql_dir)
         except SpecError as exc:
             raise exc.in_file(path) from None
-        tables = [derive_changes(suppress_primary(t, settings.threshold)) for t in tables]
+        tables, explanation = protect_primary(tables, settings)
+        tables = [derive_changes(t) for t in tables]
         return publish_tables(settings, con, tables, reference=spec.reference, title=spec.title, request=spec,
-                              facts=letter_facts(spec, tables), spec_sha256=spec_sha, spec_path=str(path))
+                              facts=letter_facts(spec, tables), spec_sha256=spec_sha, spec_path=str(path),
+                              explanation=explanation)
 
 
 def run_request(settings: Settings, spec_file: str, step: Step = direct) -> RunResult:

@@ -12,6 +12,7 @@ import polars as pl
 from flows.config import Settings
 from flows.contracts.manifest import DisclosurePolicy
 from flows.contracts.tidy import Role, TidyTable
+from flows.protection import suppression_note
 from flows.provenance import code_version, warehouse_state
 from flows.reference.load import reference_version
 from flows.sdc.primary import cells_suppressed
@@ -26,14 +27,6 @@ COUNTING_RULES = (
     "investigation are reported as 'Outcome pending'.",
     "Periods include both their first and last days.",
 )
-
-
-def suppression_note(threshold: int) -> str:
-    return (
-        f"To protect the people these figures count, numbers from 1 to {threshold - 1} are shown as [c]. "
-        "Totals are not published in this release, because a total would let a hidden number be worked out by "
-        "subtraction. Zeros are shown as 0."
-    )
 
 
 def publish_tables(
@@ -58,7 +51,8 @@ def publish_tables(
         as_at=state.as_at,
         notes=[*_counting_rules(tables, request), *(explanation or [suppression_note(settings.threshold)])],
         next_update=next_update,
-        request=_foi_request(request, facts, suppressed, tables, settings.threshold) if request is not None else None,
+        request=_foi_request(request, facts, suppressed, tables, explanation or [suppression_note(settings.threshold)])
+        if request is not None else None,
         request_spec_sha256=spec_sha256,
         request_spec_path=spec_path,
         reference_data_version=ref.version,
@@ -78,7 +72,7 @@ def _counting_rules(tables: list[TidyTable], request: Any | None) -> list[str]:
     return list(dict.fromkeys(note for t in tables for note in t.notes if note.strip() not in restated))
 
 
-def _foi_request(spec: Any, facts: Any, suppressed: int, tables: list[TidyTable], threshold: int) -> Any:
+def _foi_request(spec: Any, facts: Any, suppressed: int, tables: list[TidyTable], explanation: list[str]) -> Any:
     """The FOI facts for the letter and the log: parts answered, exemptions relied on, the outcome."""
     from flows.publish.context import Exemption, FoiRequest
 
@@ -95,7 +89,7 @@ def _foi_request(spec: Any, facts: Any, suppressed: int, tables: list[TidyTable]
         outcome = "Partially disclosed" if exemptions else "Disclosed in full"
     return FoiRequest(request_text=spec.request_text.strip(), date_received=spec.received, date_due=facts.due,
                       response_parts=list(facts.response_parts), interpretations=list(facts.interpretations),
-                      withheld=[suppression_note(threshold)] if suppressed else [],
+                      withheld=explanation if suppressed else [],
                       outcome=outcome, exemptions=exemptions, ncnd=ncnd)
 
 
