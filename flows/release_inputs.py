@@ -37,6 +37,7 @@ def publish_tables(
     from flows.publish.context import ReleaseContext
     from flows.publish.release import publish_release
 
+    _validate_outputs(settings, tables, reference)
     ref = reference_version(settings.reference_dir)
     state = warehouse_state(con)
     suppressed = sum(cells_suppressed(t) for t in tables)
@@ -62,6 +63,17 @@ def publish_tables(
         policy=DisclosurePolicy(threshold=settings.threshold, method=METHOD, policy=POLICY, margins_published=False),
     )
     return publish_release(tables, context, settings.published_dir)
+
+
+def _validate_outputs(settings: Settings, tables: list[TidyTable], reference: str) -> None:
+    """The release.cells GX suite on the published view; a critical failure blocks publication."""
+    from flows.pipeline import PipelineFailed
+    from flows.validate.outputs import validate_release_tables
+
+    report = validate_release_tables(tables, settings, run_id=f"release-{reference}")
+    if report.blocks_publication:
+        raise PipelineFailed(f"{reference}: output validation failed, nothing published: "
+                             + "; ".join(report.critical_failures))
 
 
 def _counting_rules(tables: list[TidyTable], request: Any | None) -> list[str]:
