@@ -9,6 +9,8 @@ they carry no extra precision. Both return ordinary tidy tables; the audit check
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
 from flows.contracts.tidy import Dimension, Role, TidyTable
@@ -20,9 +22,12 @@ HIDING = ("[c]", "[x]", "[low]", "[z]")
 
 
 def collapsible(table: TidyTable) -> list[str]:
-    """Dimensions that can be collapsed: those with a total row or a hierarchy below the total."""
+    """Dimensions that can be collapsed: those with a total row or a hierarchy below the total (a table keeps
+    at least one dimension)."""
     out = []
     for i, d in enumerate(table.dimensions):
+        if len(table.dimensions) == 1 and not _has_groups(table, i, set(table.frame[d.name].cast(pl.String))):
+            continue
         present = set(table.frame[d.name].cast(pl.String).to_list())
         if (d.total in present and len(present) > 1) or _has_groups(table, i, present):
             out.append(d.name)
@@ -59,7 +64,7 @@ def _to_total(table: TidyTable, i: int) -> TidyTable:
     f = f.select(columns).with_columns(pl.col(m.flag).map_elements(_clear, return_dtype=pl.String) for m in keep)
     note = f"{d.title}: categories are combined into one total, because figures for single categories were too " \
            "small to publish without risk of identifying people."
-    return TidyTable(table.name, table.title, dims, tuple(keep), f, (*table.notes, note))
+    return replace(table, dimensions=dims, measures=tuple(keep), frame=f, notes=(*table.notes, note))
 
 
 def _to_groups(table: TidyTable, i: int, present: set[str]) -> TidyTable:
@@ -78,7 +83,7 @@ def _to_groups(table: TidyTable, i: int, present: set[str]) -> TidyTable:
     dims = table.dimensions[:i] + (Dimension(d.name, d.title, d.total, parents, d.codes),) + table.dimensions[i + 1:]
     note = f"{d.title}: shown by group only, because figures for single categories were too small to publish " \
            "without risk of identifying people."
-    return TidyTable(table.name, table.title, dims, tuple(counts), f, (*table.notes, note))
+    return replace(table, dimensions=dims, measures=tuple(counts), frame=f, notes=(*table.notes, note))
 
 
 def _sum_rows(f: pl.DataFrame, dims: list[str], counts: list) -> pl.DataFrame:

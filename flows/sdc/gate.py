@@ -7,7 +7,8 @@ suppressor. A pattern the audit refuses is never returned as protected.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from flows.contracts.tidy import Role, TidyTable, published_view
 from flows.sdc.policy import SdcPolicy
@@ -38,19 +39,28 @@ def hierarchies_of(tables: Sequence[TidyTable]) -> dict[str, dict[str, str]]:
     return out
 
 
-def audit_protected(tables: Sequence[TidyTable], policy: SdcPolicy, comparisons: dict[str, str],
-                    rounded: bool = False, earlier: Sequence[AuditTable] = ()) -> AuditResult:
-    return audit_tables(
-        [as_audit_table(t, policy.people_suffix) for t in tables],
-        k=policy.k,
+def non_additive_dimensions(tables: Sequence[TidyTable]) -> list[str]:
+    """'table.dimension' for every dimension of a table whose margins are not sums (``additive`` False)."""
+    return [f"{t.name}.{d.name}" for t in tables if not getattr(t, "additive", True) for d in t.dimensions]
+
+
+def audit_options(policy: SdcPolicy, tables: Sequence[TidyTable], comparisons: Mapping[str, str],
+                  rounded: bool = False) -> dict[str, Any]:
+    """The public rules, as keyword arguments for :func:`flows.sdc_audit.audit_tables` and
+    :func:`flows.sdc_audit.release_folder.audit_release_folder` (the publish step uses the same)."""
+    return dict(
         zeros_published=policy.zeros == "publish",
-        hierarchies=hierarchies_of(tables),
-        earlier=earlier,
         width=policy.protection_width,
         rounding_base=policy.round_base if rounded else None,
         group_dimension=policy.group_dimension if policy.group_rule == "hide_zeros" else None,
-        small_total=policy.small_total,
         k_rules=[KRule(o.k, o.dimension, frozenset(o.labels)) for o in policy.overrides],
-        non_additive=policy.non_additive,
-        comparisons=comparisons,
+        non_additive=[*policy.non_additive, *non_additive_dimensions(tables)],
+        comparisons=dict(comparisons),
     )
+
+
+def audit_protected(tables: Sequence[TidyTable], policy: SdcPolicy, comparisons: Mapping[str, str],
+                    rounded: bool = False, earlier: Sequence[AuditTable] = ()) -> AuditResult:
+    return audit_tables([as_audit_table(t, policy.people_suffix) for t in tables], k=policy.k,
+                        hierarchies=hierarchies_of(tables), earlier=earlier,
+                        **audit_options(policy, tables, comparisons, rounded))

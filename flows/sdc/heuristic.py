@@ -1,12 +1,13 @@
-"""The fallback suppressor: protect one cell at a time with a cheapest-deviation LP.
+"""The fallback suppressor: protect one cell at a time with a cheapest-movement LP.
 
 For a withheld cell ``s`` that an intruder could pin too tightly, find the cheapest way the table could move
 (``x = a + p - q``, every relation kept, ``p_s`` at least the protection level) where moving a cell that is
 already withheld costs nothing and moving a published one costs its information loss; then withhold every
 cell that moved. After that, the intruder must allow exactly that movement, so ``s`` is protected, and
 withholding more later never undoes it. Newly withheld cells join the queue: they may not be recoverable
-exactly either. This is the classic sequential heuristic (Kelly, Golden and Assad): not optimal, but it
-always terminates, and like every pattern it is then checked by the independent audit before release.
+exactly either. This is the classic sequential heuristic (Kelly, Golden and Assad). Each LP is solved over a
+small neighbourhood of ``s`` (:mod:`flows.sdc.neighbourhood`), widening to the whole system only when the
+neighbourhood has no way to move; every pattern is then checked by the independent audit before release.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import numpy as np
 from scipy.sparse import hstack
 
 from flows.sdc.lp import DeviationModel, new_highs, pass_lp
+from flows.sdc.neighbourhood import Neighbourhoods
 from flows.sdc.rules import FIXED, HIDDEN, Requirements
 
 EPS = 1e-7
+WIDTHS = (6, 15)  # siblings per dimension in the local LPs before the whole system is used
 
 
 class CannotProtect(RuntimeError):
@@ -28,45 +31,54 @@ class CannotProtect(RuntimeError):
 
 
 def protect_sequentially(model: DeviationModel, req: Requirements, cost: np.ndarray,
-                         start: np.ndarray | None = None) -> np.ndarray:
-    """Withheld cells (bool per variable), starting from the sensitive ones (and ``start`` if given).
-
-    Only costs and upper bounds change between solves (the target's rise is capped at its protection level
-    and rewarded, and its fall penalised, rather than forced), so every re-solve starts from a primal
-    feasible basis.
-    """
+                         start: np.ndarray | None = None, system: object | None = None) -> np.ndarray:
+    """Withheld cells (bool per variable), starting from the sensitive ones (and ``start`` if given)."""
     n = model.matrix.shape[1]
     hidden = (req.state == HIDDEN) | (start if start is not None else np.zeros(n, dtype=bool))
     movable = req.state != FIXED
-    up_cap = np.where(movable, model.cap, 0.0)
-    down_cap = np.where(movable, model.down, 0.0)
-    col_cost = np.concatenate([np.where(hidden, 0.0, cost), np.where(hidden, 0.0, cost)])
-    reward = float(cost.sum() + 1.0) * 2  # more than any pattern can cost: rising is always worth it
-    h = new_highs()
-    h.setOptionValue("simplex_strategy", 4)  # primal: the basis stays feasible between solves
-    pass_lp(h, col_cost, np.zeros(2 * n), np.concatenate([up_cap, down_cap]),
-            hstack([model.matrix, -model.matrix], format="csr"), model.row_lower, model.row_upper)
+    columns = model.matrix.tocsc()
+    near = Neighbourhoods(system) if system is not None else None
     order = sorted(np.flatnonzero(hidden), key=lambda i: -req.upl[i])
     queue, queued = deque(order), set(order)
     while queue:
         s = queue.popleft()
-        need = float(req.upl[s])
-        h.changeColBounds(int(s), 0.0, need)
-        h.changeColsCost(2, np.array([s, n + s], dtype=np.int32), np.array([-reward, reward]))
-        h.run()
-        status = h.getModelStatus()
-        moved = np.asarray(h.getSolution().col_value)
-        h.changeColsCost(2, np.array([s, n + s], dtype=np.int32), np.zeros(2))
-        h.changeColBounds(int(s), 0.0, float(up_cap[s]))
-        if status != highspy.HighsModelStatus.kOptimal or moved[s] - moved[n + s] < need - EPS:
-            raise CannotProtect(f"cell {s} cannot rise by {need:g} ({h.modelStatusToString(status)})")
-        new = np.flatnonzero(((moved[:n] > EPS) | (moved[n:] > EPS)) & ~hidden)
-        if new.size:
-            hidden[new] = True
-            idx = np.concatenate([new, new + n]).astype(np.int32)
-            h.changeColsCost(idx.size, idx, np.zeros(idx.size))
-            for j in new:
-                if j not in queued:
-                    queue.append(int(j))
-                    queued.add(int(j))
+        score = np.where(hidden, 0.0, np.where(movable, cost, np.inf))
+        moved = None
+        for width in WIDTHS if near is not None else ():
+            moved = _movement(model, columns, near.around(s, score, width), s, req.upl[s], hidden, movable, cost)
+            if moved is not None:
+                break
+        if moved is None:
+            moved = _movement(model, columns, np.arange(n), s, req.upl[s], hidden, movable, cost)
+        if moved is None:
+            raise CannotProtect(f"cell {s} cannot rise by {req.upl[s]:g}: every way runs through fixed cells")
+        for j in moved[~hidden[moved]]:
+            hidden[j] = True
+            if j not in queued:
+                queue.append(int(j))
+                queued.add(int(j))
     return hidden
+
+
+def _movement(model: DeviationModel, columns, cells: np.ndarray, s: int, need: float, hidden: np.ndarray,
+              movable: np.ndarray, cost: np.ndarray) -> np.ndarray | None:
+    """Cells that move in the cheapest movement raising ``s`` by ``need`` using only ``cells``; None if none."""
+    rows = np.unique(np.concatenate([columns.indices[columns.indptr[c]:columns.indptr[c + 1]] for c in cells]))
+    sub = model.matrix[rows][:, cells] if rows.size else model.matrix[:0][:, cells]
+    k = cells.size
+    price = np.where(hidden[cells], 0.0, cost[cells])
+    up = np.where(movable[cells], model.cap, 0.0)
+    down = np.where(movable[cells], model.down[cells], 0.0)
+    at = int(np.flatnonzero(cells == s)[0])
+    lo = np.zeros(2 * k)
+    hi = np.concatenate([up, down])
+    lo[at], hi[at] = need, max(need, up[at])
+    hi[k + at] = 0.0
+    h = new_highs(presolve="off")  # tiny LPs: presolve costs more than it saves
+    pass_lp(h, np.concatenate([price, price]), lo, hi, hstack([sub, -sub], format="csr"),
+            model.row_lower[rows], model.row_upper[rows])
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    x = np.asarray(h.getSolution().col_value)
+    return cells[(x[:k] > EPS) | (x[k:] > EPS)]

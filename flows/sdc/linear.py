@@ -8,7 +8,8 @@ measure plus every (dimension, label) pair whose label is not that dimension's t
 when their labels agree: linked tables share cells by identical labels, and the suppressor must hide them
 consistently. A margin equals the sum of the categories whose nearest ancestor *present in the table* it is
 (offences add up to the total even when their groups are not shown). A dimension declared non-additive (the
-any-offence rule) gives inequalities instead: the margin is at least each part and at most their sum.
+any-offence rule, distinct people; ``TidyTable.additive`` False or the policy's ``non_additive``) gives
+inequalities instead: the margin is at least each part and at most their sum.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class System:
     margin: list[bool] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     var_of: dict[CellRef, int] = field(default_factory=dict)
+    parents: dict[str, dict[str, str | None]] = field(default_factory=dict)  # dim -> label -> parent (None: total)
 
     @property
     def size(self) -> int:
@@ -148,6 +150,10 @@ def _add_relations(system: System, t: int, table: TidyTable, labels: list[tuple[
     for i, d in enumerate(table.dimensions):
         present = {row[i] for row in labels}
         parent = nearest_present_parent(table, i, present)
+        known = system.parents.setdefault(d.name, {})
+        for label in present - {d.total}:
+            up = parent.get(label)
+            known.setdefault(label, None if up == d.total else up)
         if not parent:
             continue
         groups: dict[int, list[int]] = {}
@@ -158,7 +164,7 @@ def _add_relations(system: System, t: int, table: TidyTable, labels: list[tuple[
             pr = row_of.get(row[:i] + (up,) + row[i + 1:])
             if pr is not None:
                 groups.setdefault(pr, []).append(r)
-        additive = not policy.is_non_additive(table.name, d.name)
+        additive = getattr(table, "additive", True) and not policy.is_non_additive(table.name, d.name)
         for pr, children in groups.items():
             for m in measures:
                 pv = system.var_of[CellRef(t, pr, m)]

@@ -54,9 +54,11 @@ class DeviationModel:
         return cls(matrix, np.asarray(lo) - at, np.asarray(hi) - at, down, cap)
 
 
-def new_highs() -> highspy.Highs:
+def new_highs(**options: object) -> highspy.Highs:
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    for name, value in options.items():
+        h.setOptionValue(name, value)
     return h
 
 
@@ -92,7 +94,7 @@ class Attacker:
         self.model = model
         n = model.matrix.shape[1]
         self.hidden = np.zeros(n, dtype=bool)
-        self.h = new_highs()
+        self.h = new_highs(presolve="off", simplex_strategy=4)  # objective-only changes: primal, hot start
         pass_lp(self.h, np.zeros(n), np.zeros(n), np.zeros(n), model.matrix, model.row_lower, model.row_upper,
                 maximise=True)
         self.target: int | None = None

@@ -22,9 +22,11 @@ from flows.sdc.explain import Facts, explain
 from flows.sdc.fallback import collapse, collapsible, round_table
 from flows.sdc.gate import audit_protected
 from flows.sdc.heuristic import CannotProtect
+from flows.sdc.history import Axes, PublishedCell, cells_of
 from flows.sdc.policy import SdcPolicy
 from flows.sdc.suppress import CellKey, Suppressed, suppress_tables
 from flows.sdc_audit import AuditResult, AuditTable
+from flows.sdc_audit.populations import audit_populations
 
 
 class ProtectionRefused(RuntimeError):
@@ -49,32 +51,37 @@ class Protection:
 
 
 def protect(tables: Sequence[TidyTable], policy: SdcPolicy | None = None,
-            history: Sequence[AuditTable] | None = None) -> Protection:
+            history: Sequence[PublishedCell] | None = None, *, populations: Mapping[str, Axes] | None = None,
+            release_id: str = "this release", as_at: str = "") -> Protection:
     """Protect ``tables`` together (cells with identical labels are the same cell in every table).
 
-    ``history`` holds earlier releases as published (see :mod:`flows.sdc.history`): their withheld cells must
-    stay protected and their published figures are known to the intruder.
+    ``history`` is every cell published before (:mod:`flows.sdc.history`, superseded and withdrawn ones
+    included); with it, ``populations`` must say what each new table's labels count, and ``as_at`` is the
+    data's as-at time. The new release is then checked with all earlier ones as one system, and cells are
+    withheld until nothing earlier or new can be worked out; if that fails the release is refused.
     """
     policy = policy or SdcPolicy()
+    guard = _history_guard(list(history), populations or {}, release_id, as_at, policy) if history else None
     tables = [with_empty_flags(t) for t in tables]
     for t in tables:
         if not any(policy.is_non_additive(t.name, d.name) for d in t.dimensions):
-            check_tidy(t)
-    earlier = list(history or ())
+            check_tidy(t)  # skips the sum check itself when the table says it is not additive
+    earlier: list[AuditTable] = []
     order = {"auto": ["suppress", "collapse", "round"]}.get(policy.strategy, [policy.strategy])
     attempts: list[str] = []
     candidates: list[tuple[str, Suppressed, float]] = []
     original = _cell_count(tables, policy)
     for strategy in order:
         if strategy == "round":
-            rounded = _round(tables, policy, earlier, attempts)
+            rounded = _round(tables, policy, earlier, attempts) if guard is None else None
             if rounded is not None:
                 return rounded
             continue
         options = [("suppress", tables)] if strategy == "suppress" else _collapsed(tables, policy)
         for name, shaped in options:
             try:
-                result = suppress_tables(shaped, policy, earlier)
+                before = _published_before(history or [], populations or {}, shaped, release_id, as_at)
+                result = suppress_tables(shaped, policy, earlier, guard, before)
             except CannotProtect as exc:
                 attempts.append(f"{name} was not possible ({exc})")
                 continue
@@ -140,3 +147,71 @@ def _cell_count(tables: list[TidyTable], policy: SdcPolicy) -> int:
     from flows.sdc.linear import count_measures
 
     return sum(t.frame.height * len(count_measures(t, policy)) for t in tables)
+
+
+def _history_guard(history: list[PublishedCell], populations: Mapping[str, Axes], release_id: str, as_at: str,
+                   policy: SdcPolicy):
+    """The cumulative check as suppression sees it: published new cells to withhold, smallest first, for
+    each figure (earlier or new) that all releases together would expose."""
+
+    public = {(c.as_at, c.measure, _frozen(c.population)) for c in history if isinstance(c.shown, int)}
+
+    def _key(c: PublishedCell) -> tuple:
+        return c.as_at, c.measure, _frozen(c.population)
+
+    def more_to_hide(flagged: list[TidyTable]) -> list[CellKey]:
+        new = cells_of(flagged, _adapt(populations, flagged), release_id, as_at)
+        result = audit_populations([c.for_audit() for c in [*history, *new]], policy.k,
+                                   policy.zeros == "publish", policy.protection_width)
+        if result.passed:
+            return []
+        picks = []
+        for problem in result.problems:
+            exposed = problem.population
+            shown = [c for c in new if isinstance(c.shown, int) and c.shown > 0 and c.measure == problem.measure
+                     and exposed is not None and _overlap(c.population, exposed)]
+            anywhere = [c for c in new if isinstance(c.shown, int) and c.shown > 0 and c.measure == problem.measure
+                        and _key(c) not in public]
+            for pool in (shown, anywhere):  # what overlaps the exposed figure first, else the smallest figure
+                pool = [c for c in pool if _key(c) not in public]
+                if pool:
+                    pick = min(pool, key=lambda c: (c.shown, c.labels))
+                    picks.append((pick.table, pick.labels, pick.measure))
+                    break
+        if not picks:
+            raise CannotProtect("with earlier releases, figures could be worked out and withholding more in this "
+                                "release cannot prevent it: " + result.summary())
+        return list(dict.fromkeys(picks))
+
+    return more_to_hide
+
+
+def _frozen(population: Mapping[str, frozenset]) -> frozenset:
+    return frozenset((axis, frozenset(values)) for axis, values in population.items())
+
+
+def _published_before(history: Sequence[PublishedCell], populations: Mapping[str, Axes], tables: list[TidyTable],
+                      release_id: str, as_at: str) -> list[CellKey]:
+    """New cells whose exact figure (same population, same as-at) was published before as a number."""
+    if not history:
+        return []
+    public = {(c.as_at, c.measure, _frozen(c.population)) for c in history if isinstance(c.shown, int)}
+    new = cells_of(tables, _adapt(populations, tables), release_id, as_at)
+    return [(c.table, c.labels, c.measure) for c in new if (c.as_at, c.measure, _frozen(c.population)) in public]
+
+
+def _overlap(a: Mapping[str, frozenset], b: Mapping[str, frozenset]) -> bool:
+    return all(a[axis] & b.get(axis, a[axis]) for axis in a)
+
+
+def _adapt(populations: Mapping[str, Axes], tables: list[TidyTable]) -> dict[str, Axes]:
+    """A dimension collapsed away counts everything its labels did (its total)."""
+    out = {}
+    for t in tables:
+        axes = populations.get(t.name)
+        if axes is None:
+            continue
+        gone = {d: v for d, v in axes.dimensions.items() if d not in t.dimension_names}
+        fixed = dict(axes.fixed) | {axis: frozenset().union(*labels.values()) for axis, labels in gone.values()}
+        out[t.name] = Axes({d: v for d, v in axes.dimensions.items() if d in t.dimension_names}, fixed)
+    return out

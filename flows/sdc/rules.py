@@ -11,7 +11,8 @@ recovered exactly.
 
 Rules: the threshold (counts 1..k-1, k raised per topic by overrides); the person rule (fewer than k distinct
 people, from a ``<measure>_people`` companion column); the group rule (a row of ``group_dimension`` with a small
-total and everyone in one category: its zeros are withheld, so the shared outcome is not revealed); cells
+total and everyone in one category: its zeros are withheld, so the shared outcome is not revealed; any zero
+in that breakdown may then be withheld, and is known to possibly be zero when withheld); cells
 already flagged ``[c]``/``[x]``/``[low]`` upstream stay withheld.
 """
 
@@ -121,13 +122,23 @@ def _fix(req: Requirements, var: int, reason: str) -> None:
 
 
 def _group_rule(t: int, table: TidyTable, system: System, req: Requirements, policy: SdcPolicy) -> None:
-    """Rows along the group dimension whose (true) total is 1..small_total with one non-zero category."""
+    """Rows along the group dimension whose (true) total is 1..small_total with one non-zero category.
+
+    The rule, as published, is that zeros in the group dimension's breakdown may be withheld: so every such
+    zero may also serve as a secondary cell, and an intruder can assume no withheld breakdown cell is >= 1.
+    """
     names = table.dimension_names
     if policy.group_dimension not in names:
         return
     i = names.index(policy.group_dimension)
     d = table.dimensions[i]
     labels = [tuple(str(x) for x in row) for row in table.frame.select(names).iter_rows()]
+    for m in count_measures(table, policy):  # any zero in the breakdown may be withheld (publicly stated)
+        for r, value in enumerate(table.frame[m].to_list()):
+            var = system.var_of[CellRef(t, r, m)]
+            if labels[r][i] != d.total and value == 0 and req.state[var] == FIXED \
+                    and "structural zero" not in req.reasons.get(var, []):
+                req.state[var], req.lower[var] = FREE, 0.0
     present = {row[i] for row in labels}
     parents = set(nearest_present_parent(table, i, present).values())
     leaves = present - parents - {d.total}

@@ -21,6 +21,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from flows.sdc.heuristic import protect_sequentially
+from flows.sdc.linear import System
 from flows.sdc.lp import TOL, Attacker, Cut, DeviationModel, new_highs, pass_lp
 from flows.sdc.policy import SdcPolicy
 from flows.sdc.rules import FIXED, HIDDEN, Requirements
@@ -39,7 +40,10 @@ def cell_costs(values: np.ndarray, policy: SdcPolicy) -> np.ndarray:
     return np.ones_like(values) if policy.cost == "cells" else values + 1.0
 
 
-def suppress_secondary(model: DeviationModel, req: Requirements, values: np.ndarray, policy: SdcPolicy) -> Pattern:
+def suppress_secondary(model: DeviationModel, req: Requirements, values: np.ndarray, policy: SdcPolicy,
+                       system: System | None = None) -> Pattern:
+    """Exact when the system is small enough and the solver finishes in time; else the heuristic (whose
+    every step is protective by construction). Either way the independent audit checks the result."""
     start = time.monotonic()
     cost = cell_costs(values, policy)
     if not (req.state == HIDDEN).any():
@@ -48,10 +52,7 @@ def suppress_secondary(model: DeviationModel, req: Requirements, values: np.ndar
         found = _exact(model, req, cost, policy, start)
         if found is not None:
             return found
-    hidden = protect_sequentially(model, req, cost)
-    unprotected = check_pattern(model, req, hidden)
-    if unprotected:
-        raise RuntimeError(f"heuristic left {len(unprotected)} cell(s) unprotected: a bug; nothing is released")
+    hidden = protect_sequentially(model, req, cost, system=system)
     return Pattern(hidden, "heuristic", time.monotonic() - start)
 
 

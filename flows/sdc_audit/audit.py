@@ -22,16 +22,17 @@ MILP_MAX_WITHHELD = 150  # integer programming per cell below this many withheld
 def audit_tables(tables: Sequence[AuditTable], k: int, zeros_published: bool = True,
                  hierarchies: Hierarchies | None = None, earlier: Sequence[AuditTable] = (), *,
                  width: int = 1, rounding_base: int | None = None, group_dimension: str | None = None,
-                 small_total: int | None = None, k_rules: Sequence[KRule] = (),
+                 k_rules: Sequence[KRule] = (),
                  non_additive: Sequence[str] = (), comparisons: Mapping[str, str] | None = None,
                  integer: bool | None = None) -> AuditResult:
     """Audit ``tables`` (with ``earlier`` releases, whose withheld cells must stay protected too).
 
+    ``group_dimension``: the group rule is on, so withheld cells in that dimension's breakdown may be zero.
     ``integer`` None: integer programming when the system is small, else LP; True/False forces it.
     ``comparisons`` maps "table.measure" or "measure" to the dimension a change is measured along.
     """
-    rules = Rules(k, zeros_published, width, rounding_base, group_dimension,
-                  small_total if small_total is not None else 2 * k - 1, tuple(k_rules), frozenset(non_additive))
+    rules = Rules(k, zeros_published, width, rounding_base, group_dimension, tuple(k_rules),
+                  frozenset(non_additive))
     everything = [*earlier, *tables]
     try:
         know = gather(everything, rules, hierarchies or {})
@@ -87,10 +88,10 @@ def _derived_problems(tables: Sequence[AuditTable], comparisons: Mapping[str, st
                 cell = dict(zip(t.dimensions, labels, strict=True))
                 rows = [values] + ([before[labels]] if labels in before else [])
                 if role in ("change", "pct_change") and not along:
-                    problems.append(Problem(t.name, cell, m, "a change is shown but the audit was not told what "
+                    problems.append(Problem(t.label, cell, m, "a change is shown but the audit was not told what "
                                                              "it compares, so it cannot check it"))
                 elif any(_hidden(r[c]) for r in rows for c in counts):
-                    problems.append(Problem(t.name, cell, m, f"{role} is shown next to a withheld count it is "
+                    problems.append(Problem(t.label, cell, m, f"{role} is shown next to a withheld count it is "
                                                              "computed from"))
     return problems
 

@@ -39,7 +39,6 @@ class Rules:
     width: int = 1
     rounding_base: int | None = None
     group_dimension: str | None = None  # the public group rule, when on
-    small_total: int = 0
     k_rules: Sequence[KRule] = ()
     non_additive: frozenset[str] = frozenset()  # "dimension" or "table.dimension"
 
@@ -50,7 +49,7 @@ def total_label(table: AuditTable, dim: str) -> str | None:
     i = table.dimensions.index(dim)
     found = sorted({labels[i] for labels, _ in table.rows if labels[i].startswith("All ")})
     if len(found) > 1:
-        raise ValueError(f"{table.name}: dimension {dim!r} has several labels starting 'All ' {found}; name its "
+        raise ValueError(f"{table.label}: dimension {dim!r} has several labels starting 'All ' {found}; name its "
                          "total explicitly")
     return found[0] if found else None
 
@@ -85,7 +84,7 @@ def gather(tables: Sequence[AuditTable], rules: Rules, hierarchies: Hierarchies)
                 var = know.index.get(key)
                 if var is None:
                     know.index[key] = len(know.lower)
-                    know.where.append((table.name, cell, m))
+                    know.where.append((table.label, cell, m))
                     know.lower.append(lo)
                     know.upper.append(hi)
                     know.withheld.append(hidden)
@@ -93,8 +92,9 @@ def gather(tables: Sequence[AuditTable], rules: Rules, hierarchies: Hierarchies)
                     continue
                 know.lower[var], know.upper[var] = max(know.lower[var], lo), min(know.upper[var], hi)
                 know.withheld[var] = know.withheld[var] and hidden
+                know.k[var] = max(know.k[var], _k(table, cell, rules, hierarchies))
                 if know.lower[var] > know.upper[var]:
-                    know.problems.append(Problem(table.name, cell, m, "shown differently in another table"))
+                    know.problems.append(Problem(table.label, cell, m, "shown differently in another table"))
         _equations(table, totals, rules, hierarchies, know)
     return know
 
@@ -130,33 +130,13 @@ def _k(table: AuditTable, cell: dict[str, str], rules: Rules, hierarchies: Hiera
 
 def _group_zero_rows(table: AuditTable, rules: Rules, hierarchies: Hierarchies,
                      totals: dict[str, str | None]) -> set[tuple[str, tuple[str, ...], str]]:
-    """Withheld category cells the public group rule may have hidden as zeros: in a row of the group
-    dimension with at most one shown positive category and no shown total above the small-total limit."""
+    """Withheld cells the public group rule says may be zero: any cell in the group dimension's breakdown
+    (its label there is not the total)."""
     d = rules.group_dimension
     if d is None or d not in table.dimensions:
         return set()
     i = table.dimensions.index(d)
-    inner = set(parents(table, d, hierarchies).values())
-    groups: dict[tuple, list[tuple[tuple[str, ...], tuple]]] = {}
-    for labels, values in table.rows:
-        groups.setdefault(labels[:i] + labels[i + 1:], []).append((labels, values))
-    out = set()
-    for j, m in enumerate(table.measures):
-        for members in groups.values():
-            total = [v[j] for lab, v in members if lab[i] == totals[d]]
-            leaves = [(lab, v[j]) for lab, v in members if lab[i] != totals[d] and lab[i] not in inner]
-            shown = [_number(v) for _, v in leaves if _number(v) is not None]
-            big_total = bool(total) and (_number(total[0]) or 0) > rules.small_total
-            if len([v for v in shown if v > 0]) <= 1 and not big_total:
-                out |= {(table.name, lab, m) for lab, v in leaves if _number(v) is None}
-    return out
-
-
-def _number(value: object) -> float | None:
-    try:
-        return float(str(value).replace(",", ""))
-    except ValueError:
-        return None
+    return {(table.name, labels, m) for labels, _ in table.rows if labels[i] != totals[d] for m in table.measures}
 
 
 def _equations(table: AuditTable, totals: dict[str, str | None], rules: Rules, hierarchies: Hierarchies,

@@ -14,7 +14,7 @@ Value = int | float | str | None  # a shown number, or shorthand ("[c]", "[z]", 
 
 @dataclass(frozen=True)
 class AuditTable:
-    """One published table. ``totals`` names a dimension's all-categories label when known; otherwise the one
+    """One published table, named as in the manifest. ``totals`` names a dimension's all-categories label when known; otherwise the one
     label starting with "All " is taken as the total. ``roles`` gives measure -> role ("count", "rate",
     "change", "pct_change"); measures not listed are counts. ``as_at`` tells figures of the same population
     known at different times apart (they are different facts)."""
@@ -26,6 +26,11 @@ class AuditTable:
     totals: Mapping[str, str] = field(default_factory=dict)
     roles: Mapping[str, str] = field(default_factory=dict)
     as_at: str | None = None
+    file: str | None = None  # where a reader finds it (problems name the file); ``name`` is the table's name
+
+    @property
+    def label(self) -> str:
+        return self.file or self.name
 
     def role(self, measure: str) -> str:
         return self.roles.get(measure, "count")
@@ -49,6 +54,7 @@ class Problem:
     measure: str
     problem: str
     interval: tuple[float, float] | None = None
+    population: Mapping[str, frozenset] | None = None  # what the exposed figure counts, when known
 
     def __str__(self) -> str:
         where = ", ".join(f"{k}={v}" for k, v in self.cell.items())

@@ -57,7 +57,7 @@ def _read_csv(path: Path, meta: dict, entry: dict, as_at: str | None) -> AuditTa
         labels = tuple(row[position[d]] for d in dims)
         parsed.append((labels, tuple(_value(row[position[m]]) for m in measures)))
     roles = {m: r for m, r in entry["measures"].items() if r != "count"}
-    return AuditTable(path.name, tuple(dims), tuple(measures), tuple(parsed), {}, roles, as_at)
+    return AuditTable(entry["name"], tuple(dims), tuple(measures), tuple(parsed), {}, roles, as_at, path.name)
 
 
 def _value(text: str) -> int | float | str:
@@ -72,7 +72,7 @@ def _value(text: str) -> int | float | str:
 def audit_release_folder(folder: Path, reference_hierarchies: Hierarchies | None = None, *,
                          earlier_folders: Sequence[Path] = (), zeros_published: bool = True, width: int = 1,
                          rounding_base: int | None = None, group_dimension: str | None = None,
-                         small_total: int | None = None, k_rules: Sequence[KRule] = (),
+                         k_rules: Sequence[KRule] = (),
                          non_additive: Sequence[str] = (), comparisons: Mapping[str, str] | None = None,
                          integer: bool | None = None) -> AuditResult:
     """Refuse (``passed`` False) when any withheld figure in ``folder`` (or an earlier release) is exposed."""
@@ -83,7 +83,7 @@ def audit_release_folder(folder: Path, reference_hierarchies: Hierarchies | None
         return AuditResult((Problem(str(folder), {}, "", f"cannot be read for the audit: {exc}"),), 0, "none")
     result = audit_tables(tables, manifest["disclosure"]["threshold"], zeros_published, reference_hierarchies,
                           earlier, width=width, rounding_base=rounding_base, group_dimension=group_dimension,
-                          small_total=small_total, k_rules=k_rules, non_additive=non_additive,
+                          k_rules=k_rules, non_additive=non_additive,
                           comparisons=comparisons, integer=integer)
     if not problems:
         return result

@@ -1,0 +1,147 @@
+"""Cumulative audit: every cell ever published, as the exact population it counts, checked as one system.
+
+A population is a product of value sets, one per axis (days, offence codes, outcomes, filters such as the
+force). Each axis is cut into atoms: the largest blocks of values that every published set either contains
+whole or misses entirely. A cell is then the sum of its atoms, so releases of different shapes (2018-2021
+then 2018-2022; calendar then financial years; a group after its members; a Wednesday-to-Wednesday week
+after a month) become one system of linear equations over the same unknowns. Figures known at different
+times are different facts (separate unknowns per as-at), but the change between two as-at figures of one
+population is itself a count of records and must not be pinned to a small number either. Superseded and
+withdrawn releases stay in: what was published cannot be unpublished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from flows.sdc_audit.intervals import Inconsistent, intervals
+from flows.sdc_audit.knowledge import Knowledge
+from flows.sdc_audit.model import AuditResult, Problem
+
+Population = Mapping[str, frozenset[Hashable]]  # axis -> values
+
+
+@dataclass(frozen=True)
+class PopulationCell:
+    release: str
+    table: str
+    cell: Mapping[str, str]  # labels, for messages
+    measure: str
+    population: Population
+    shown: int | str  # a number or shorthand ("[c]")
+    as_at: str
+
+
+def atoms(populations: Iterable[Population]) -> dict[str, dict[Hashable, int]]:
+    """axis -> value -> block id; values in the same block are in exactly the same published sets."""
+    sets: dict[str, list[frozenset]] = {}
+    for p in populations:
+        for axis, values in p.items():
+            sets.setdefault(axis, []).append(frozenset(values))
+    out = {}
+    for axis, family in sets.items():
+        distinct = list(dict.fromkeys(family))
+        signature = {v: tuple(v in s for s in distinct) for v in frozenset().union(*distinct)}
+        ids = {sig: n for n, sig in enumerate(dict.fromkeys(signature.values()))}
+        out[axis] = {v: ids[sig] for v, sig in signature.items()}
+    return out
+
+
+def audit_populations(cells: Sequence[PopulationCell], k: int, zeros_published: bool = True, width: int = 1,
+                      integer: bool = False) -> AuditResult:
+    """Refuse when a withheld cell, a change between two as-at figures of a published population, or an atom
+    (a sliver no one published, such as the days between a month and a week that overlaps it) can be pinned
+    inside [1, k-1], or a withheld cell narrowed below ``width``, from everything published. Unions of
+    atoms that were never published are not checked one by one."""
+    axes = {tuple(sorted(c.population)) for c in cells}
+    if len(axes) > 1:
+        return AuditResult((Problem("history", {}, "", f"populations use different axes {sorted(axes)}"),), 0, "none")
+    blocks = atoms(c.population for c in cells)
+    members: dict[str, dict[int, set]] = {a: {} for a in blocks}
+    for a, ids in blocks.items():
+        for value, b in ids.items():
+            members[a].setdefault(b, set()).add(value)
+    know, unknown, checks, counts = Knowledge(), {}, {}, {}
+
+    def atom_vars(c: PopulationCell) -> list[int]:
+        per_axis = [sorted({blocks[a][v] for v in c.population[a]}) for a in sorted(c.population)]
+        out = []
+        for combo in _product(per_axis):
+            key = (c.as_at, c.measure, combo)
+            if key not in unknown:
+                atom = {a: frozenset(members[a][b]) for a, b in zip(sorted(c.population), combo, strict=True)}
+                unknown[key] = _new(know, ("atoms", {"as at": c.as_at, **{a: _short(v) for a, v in atom.items()}},
+                                           c.measure), 0.0, np.inf, False, k)
+                checks[unknown[key]], counts[unknown[key]] = "sliver", atom
+            out.append(unknown[key])
+        return out
+
+    for c in cells:
+        parts = atom_vars(c)
+        text = str(c.shown).strip()
+        if text.lstrip("-").isdigit():
+            know.equations.append((parts, [1.0] * len(parts), float(text), float(text)))
+            continue
+        lo = 0.0 if (not zeros_published or "[x]" in text) else 1.0
+        v = _new(know, (f"{c.release}/{c.table}", dict(c.cell), c.measure), lo, np.inf, True, k)
+        know.equations.append(([v, *parts], [1.0] + [-1.0] * len(parts), 0.0, 0.0))
+        checks[v], counts[v] = "cell", c.population
+    for c in cells:  # revisions: the same population known at two times
+        for t in sorted({d.as_at for d in cells if d.measure == c.measure} - {c.as_at}):
+            if t > c.as_at:
+                later = atom_vars(PopulationCell(c.release, c.table, c.cell, c.measure, c.population, 0, t))
+                v = _new(know, (f"{c.release}/{c.table}", {**c.cell, "revised as at": t}, c.measure), -np.inf,
+                         np.inf, True, k)
+                parts = atom_vars(c)
+                know.equations.append(([v, *later, *parts], [1.0] + [-1.0] * len(later) + [1.0] * len(parts),
+                                       0.0, 0.0))
+                checks[v], counts[v] = "change", c.population
+    try:
+        found = intervals(know, list(checks), integer, lambda i, lo, hi: _passes(checks[i], lo, hi, k, width))
+    except Inconsistent as exc:
+        return AuditResult((Problem("history", {}, "", f"published figures do not fit together: {exc}"),),
+                           len(checks), "linear programming over atoms")
+    problems = [Problem(*know.where[i][:2], know.where[i][2], _why(checks[i], k), span, counts[i])
+                for i, span in found.items() if not _passes(checks[i], *span, k, width)]
+    return AuditResult(tuple(problems), len(checks), "linear programming over atoms (all releases)")
+
+
+def _passes(kind: str, lo: float, hi: float, k: int, width: int) -> bool:
+    tol = 1e-6
+    if kind == "sliver":  # a population no one published, worked out by differencing: not 1 to k-1 people
+        return not (lo >= 1 - tol and hi <= k - 1 + tol)
+    if kind == "change":  # a revision may be known exactly, but not as a small non-zero number of records
+        return not (lo >= 1 - tol and hi <= k - 1 + tol) and not (lo >= -(k - 1) - tol and hi <= -1 + tol)
+    return hi - lo >= width - tol and not (lo >= 1 - tol and hi <= k - 1 + tol)
+
+
+def _why(kind: str, k: int) -> str:
+    if kind == "sliver":
+        return f"a sliver between published populations can be shown to hold 1 to {k - 1}"
+    if kind == "change":
+        return f"the revision between releases can be shown to change it by 1 to {k - 1}"
+    return f"can be bounded inside 1 to {k - 1}, or narrowed too far, using all releases together"
+
+
+def _new(know: Knowledge, where: tuple, lo: float, hi: float, withheld: bool, k: int) -> int:
+    know.where.append(where)
+    know.lower.append(lo)
+    know.upper.append(hi)
+    know.withheld.append(withheld)
+    know.k.append(k)
+    return len(know.lower) - 1
+
+
+def _short(values: frozenset) -> str:
+    ordered = sorted(map(str, values))
+    return ordered[0] if len(ordered) == 1 else f"{ordered[0]} .. {ordered[-1]} ({len(ordered)} values)"
+
+
+def _product(lists: list[list[int]]) -> list[tuple[int, ...]]:
+    out: list[tuple[int, ...]] = [()]
+    for values in lists:
+        out = [o + (v,) for o in out for v in values]
+    return out
