@@ -139,11 +139,11 @@ def stage_answer_request(settings: Settings, spec_file: str) -> Any:
             tables = answer_request(con, spec, settings.sql_dir)
         except SpecError as exc:
             raise exc.in_file(path) from None
-        tables, explanation = protect_primary(tables, settings)
-        tables = [derive_changes(t) for t in tables]
+        protected = protect_primary(tables, settings)
+        tables = [derive_changes(t) for t in protected.tables]
         return publish_tables(settings, con, tables, reference=spec.reference, title=spec.title, request=spec,
                               facts=letter_facts(spec, tables), spec_sha256=spec_sha, spec_path=str(path),
-                              explanation=explanation)
+                              protected=protected)
 
 
 def run_request(settings: Settings, spec_file: str, step: Step = direct) -> RunResult:

@@ -12,7 +12,7 @@ import polars as pl
 from flows.config import Settings
 from flows.contracts.manifest import DisclosurePolicy
 from flows.contracts.tidy import Role, TidyTable
-from flows.protection import suppression_note
+from flows.protection import Protected, suppression_note
 from flows.provenance import code_version, warehouse_state
 from flows.reference.load import reference_version
 from flows.sdc.primary import cells_suppressed
@@ -32,12 +32,15 @@ COUNTING_RULES = (
 def publish_tables(
     settings: Settings, con: duckdb.DuckDBPyConnection, tables: list[TidyTable], *, reference: str, title: str,
     request: Any | None, facts: Any | None = None, spec_sha256: str | None = None, spec_path: str | None = None,
-    next_update: str | None = None, explanation: list[str] | None = None,
+    next_update: str | None = None, protected: Protected | None = None,
 ) -> Any:
     from flows.publish.context import ReleaseContext
     from flows.publish.release import publish_release
 
     _validate_outputs(settings, tables, reference)
+    explanation = protected.explanation if protected else [suppression_note(settings.threshold)]
+    method, policy, margins = (protected.method, protected.policy, protected.margins_published) if protected \
+        else (METHOD, POLICY, False)
     ref = reference_version(settings.reference_dir)
     state = warehouse_state(con)
     suppressed = sum(cells_suppressed(t) for t in tables)
@@ -50,19 +53,19 @@ def publish_tables(
         threshold=settings.threshold,
         published=date.today(),
         as_at=state.as_at,
-        notes=[*_counting_rules(tables, request), *(explanation or [suppression_note(settings.threshold)])],
+        notes=[*_counting_rules(tables, request), *explanation],
         next_update=next_update,
-        request=_foi_request(request, facts, suppressed, tables, explanation or [suppression_note(settings.threshold)])
-        if request is not None else None,
+        request=_foi_request(request, facts, suppressed, tables, explanation) if request is not None else None,
         request_spec_sha256=spec_sha256,
         request_spec_path=spec_path,
         reference_data_version=ref.version,
         reference_data_sha256=ref.sha256,
         code=code_version(),
         warehouse=state,
-        policy=DisclosurePolicy(threshold=settings.threshold, method=METHOD, policy=POLICY, margins_published=False),
+        policy=DisclosurePolicy(threshold=settings.threshold, method=method, policy=policy,
+                                margins_published=margins),
     )
-    return publish_release(tables, context, settings.published_dir)
+    return publish_release(tables, context, settings.published_dir, audit=protected.audit if protected else None)
 
 
 def _validate_outputs(settings: Settings, tables: list[TidyTable], reference: str) -> None:

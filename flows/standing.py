@@ -24,7 +24,7 @@ from flows.contracts.release import existing_versions
 from flows.contracts.tidy import TidyTable
 from flows.warehouse import connect
 
-Protect = Callable[[list[TidyTable], Settings], tuple[list[TidyTable], Any]]
+Protect = Callable[[list[TidyTable], Settings], Any]  # returns flows.protection.Protected
 
 
 def period_reference(dataset: str, key: str) -> str:
@@ -97,15 +97,16 @@ def stage_standing_releases(settings: Settings, protect: Protect, today: date | 
             continue
         reference = period_reference(spec.reference, covered.key)
         with connect(settings, read_only=True) as con:
-            tables = [answer_part(con, part, settings.sql_dir, where=f"{path.name} table {part.id}")
+            tables = [answer_part(con, part, settings.sql_dir, where=f"{path.name} table {part.id}", margins=True)
                       for part in standing_parts(spec, covered)]
-            tables, explanation = protect(tables, settings)
+            protected = protect(tables, settings)
+            tables = protected.tables
             tables = [mark_revisions(t, previous_values(settings.published_dir, spec.reference, reference, t.name))
                       for t in tables]
             when, upcoming = next_release(spec.calendar, today)
             results.append(publish_tables(
                 settings, con, tables, reference=reference, title=f"{spec.title}, {covered.key}", request=None,
                 spec_sha256=digest, spec_path=str(path), next_update=f"{when:%d %B %Y} (covering {upcoming.key})",
-                explanation=explanation,
+                protected=protected,
             ))
     return results
