@@ -8,7 +8,7 @@ SCALE ?= tiny
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help bootstrap demo test test-slow test-all lint bench clean-demo
+.PHONY: help bootstrap demo test test-slow test-all test-long lint bench clean-demo
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ test-slow: bootstrap  ## slower suites: property runs, larger data, a real Prefe
 	$(BIN)/pytest -m "slow or server"
 
 test-all: test test-slow  ## everything CI runs
+
+test-long: bootstrap  ## long property-test profiles (thousands of examples; not in CI)
+	$(BIN)/pytest -m long
 
 lint: bootstrap  ## ruff
 	$(BIN)/ruff check .

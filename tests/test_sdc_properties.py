@@ -1,7 +1,7 @@
 """Property tests: whatever the tables, the engine's output passes the independent audit, and the audit's
 integer intervals agree with brute-force enumeration.
 
-The CI profile runs about 200 examples in all; ``pytest -m slow tests/test_sdc_properties.py`` runs the long
+The CI profile runs about 200 examples in all; ``make test-long`` (pytest -m long) runs the long
 profile (thousands). Tables are random: 1 to 3 dimensions, optional totals and an offence-group hierarchy, a
 linked second table, a derived change column, random k, zeros policy, group rule and solver path.
 """
@@ -112,7 +112,7 @@ def test_engine_output_always_passes_the_independent_audit(release):
     check_engine_output_passes_the_audit(release)
 
 
-@pytest.mark.slow
+@pytest.mark.long
 @given(releases())
 @LONG
 def test_engine_output_always_passes_the_independent_audit_long(release):
@@ -161,7 +161,7 @@ def test_audit_intervals_agree_with_brute_force_enumeration(case):
     check_audit_agrees_with_brute_force(case)
 
 
-@pytest.mark.slow
+@pytest.mark.long
 @given(tiny_patterns())
 @LONG
 def test_audit_intervals_agree_with_brute_force_enumeration_long(case):
@@ -196,7 +196,7 @@ def test_engine_output_survives_brute_force_enumeration(case):
     check_engine_output_survives_brute_force(case)
 
 
-@pytest.mark.slow
+@pytest.mark.long
 @given(tiny_tables())
 @LONG
 def test_engine_output_survives_brute_force_enumeration_long(case):
@@ -246,7 +246,7 @@ def test_sequences_of_overlapping_releases_never_expose_a_cell(case):
     check_release_sequences_stay_safe(case)
 
 
-@pytest.mark.slow
+@pytest.mark.long
 @given(release_sequences())
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_sequences_of_overlapping_releases_never_expose_a_cell_long(case):
