@@ -16,7 +16,7 @@ from typing import Any
 from flows.config import Settings
 from flows.ingest import IngestReport, ingest_landing
 from flows.reference.load import load_reference
-from flows.warehouse import connect
+from flows.warehouse import build_layers, connect
 
 Step = Callable[..., Any]
 
@@ -62,10 +62,9 @@ def stage_ingest(settings: Settings) -> IngestReport:
 
 
 def stage_transform(settings: Settings) -> list[str]:
-    from flows.transform import build_models
-
+    """Rebuild core and marts from staging with the SQL in sql/ (layer order)."""
     with connect(settings) as con:
-        return build_models(con, settings.sql_dir)
+        return build_layers(con, settings.sql_dir)
 
 
 def stage_validate(settings: Settings, suites: tuple[str, ...], run_id: str) -> list:

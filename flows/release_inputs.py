@@ -12,13 +12,10 @@ import polars as pl
 from flows.config import Settings
 from flows.contracts.manifest import DisclosurePolicy
 from flows.contracts.tidy import Role, TidyTable
-from flows.protection import Protected, suppression_note
+from flows.protection import Protected
 from flows.provenance import code_version, warehouse_state
 from flows.reference.load import reference_version
 from flows.sdc.primary import cells_suppressed
-
-POLICY = "primary-only"
-METHOD = "primary suppression of counts 1 to k-1; no totals or margins published"
 
 COUNTING_RULES = (
     "Arrests are counted once per custody record, under the principal offence (the first offence recorded on the "
@@ -32,15 +29,13 @@ COUNTING_RULES = (
 def publish_tables(
     settings: Settings, con: duckdb.DuckDBPyConnection, tables: list[TidyTable], *, reference: str, title: str,
     request: Any | None, facts: Any | None = None, spec_sha256: str | None = None, spec_path: str | None = None,
-    next_update: str | None = None, protected: Protected | None = None,
+    protected: Protected, next_update: str | None = None,
 ) -> Any:
     from flows.publish.context import ReleaseContext
     from flows.publish.release import publish_release
 
     _validate_outputs(settings, tables, reference)
-    explanation = protected.explanation if protected else [suppression_note(settings.threshold)]
-    method, policy, margins = (protected.method, protected.policy, protected.margins_published) if protected \
-        else (METHOD, POLICY, False)
+    explanation = protected.explanation
     ref = reference_version(settings.reference_dir)
     state = warehouse_state(con)
     suppressed = sum(cells_suppressed(t) for t in tables)
@@ -62,10 +57,10 @@ def publish_tables(
         reference_data_sha256=ref.sha256,
         code=code_version(),
         warehouse=state,
-        policy=DisclosurePolicy(threshold=settings.threshold, method=method, policy=policy,
-                                margins_published=margins),
+        policy=DisclosurePolicy(threshold=settings.threshold, method=protected.method, policy=protected.policy,
+                                margins_published=protected.margins_published),
     )
-    return publish_release(tables, context, settings.published_dir, audit=protected.audit if protected else None)
+    return publish_release(tables, context, settings.published_dir, audit=protected.audit)
 
 
 def _validate_outputs(settings: Settings, tables: list[TidyTable], reference: str) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flows.contracts.tidy import check_tidy
+import duckdb
+import polars as pl
+
+from flows.contracts.tidy import Dimension, Measure, Role, TidyTable, check_tidy, with_empty_flags
 from flows.ingest import ingest_landing
 from flows.reference.load import load_reference
-from flows.transform import build_models, standing_arrests_table
-from flows.warehouse import connect
+from flows.warehouse import build_layers, connect
 from tests.conftest import CUSTODY_HEADER, custody_row, write_extract
 
 
@@ -18,7 +20,7 @@ def _load(settings, *files):
     with connect(settings) as con:
         load_reference(con, settings.reference_dir)
         ingest_landing(con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir, max_share=1)
-        build_models(con, settings.sql_dir)
+        build_layers(con, settings.sql_dir)
         return con.sql("select custody_ref, offence_code, disposal from core.arrests order by 1").fetchall(), \
             standing_arrests_table(con)
 
@@ -44,3 +46,36 @@ def test_one_arrest_per_custody_record_under_its_principal_offence(settings):
                      & (f["outcome"] == "All outcomes"))
     assert cell["arrests"].to_list() == [1] and total["arrests"].to_list() == [2]
     assert f.filter(f["arrests"] == 0).height > 0  # zeros are explicit cells
+
+
+def standing_arrests_table(con: duckdb.DuckDBPyConnection) -> TidyTable:
+    """The standing mart as a tidy table, ordered as readers expect (reference order, years ascending)."""
+    frame = con.sql(
+        """
+        select mart.offence_group, mart.calendar_year, mart.outcome, mart.arrests
+        from marts.arrests_by_offence_group_year_outcome as mart
+        left join (select disposal_group, min(rowid) as pos from ref.custody_disposals group by 1) as d
+            on mart.outcome = d.disposal_group
+        order by mart.offence_group = 'All offence groups', mart.offence_group, mart.calendar_year = 'All years', mart.calendar_year,
+                 d.pos is null, d.pos
+        """
+    ).pl()
+    years = [y for y in frame["calendar_year"].unique(maintain_order=True).to_list() if y != "All years"]
+    first, last = (years[0], years[-1]) if years else ("", "")
+    table = TidyTable(
+        name="arrests_by_offence_group_year_outcome",
+        title=f"Arrests by offence group, calendar year and custody outcome, {first} to {last}",
+        dimensions=(
+            Dimension("offence_group", "Offence group", total="All offence groups"),
+            Dimension("calendar_year", "Calendar year", total="All years"),
+            Dimension("outcome", "Custody outcome", total="All outcomes"),
+        ),
+        measures=(Measure("arrests", "Number of arrests", Role.COUNT),),
+        frame=frame.with_columns(pl.col("arrests").cast(pl.Int64)),
+        notes=(
+            "One arrest is counted per custody record, under its principal offence (the first offence listed).",
+            "The custody outcome is the custody record's disposal as at the latest extract; bail and release "
+            "under investigation are shown as 'Outcome pending'.",
+        ),
+    )
+    return with_empty_flags(table)
