@@ -90,10 +90,20 @@ def schema(config: ConfigOpt = None) -> None:
 @app.command()
 def audit(paths: Annotated[list[Path], typer.Argument(help="release folders or files to check")],
           threshold: Annotated[int | None, typer.Option(help="k; default from each manifest")] = None) -> None:
-    """Re-read published files and refuse anything unsafe (the publish guard)."""
-    from flows.publish.guard import main
+    """Re-read published files and refuse anything unsafe: the publish guard (small numbers, formulas, hidden
+    content, metadata), then the independent disclosure audit of every release folder (can a withheld figure
+    be worked out from the published ones?)."""
+    from flows.publish.guard import main, release_folders
+    from flows.sdc_audit import audit_release_folder
 
-    raise typer.Exit(main(paths, threshold))
+    status = main(paths, threshold)
+    for folder in release_folders(paths):
+        result = audit_release_folder(folder)
+        for problem in result.problems:
+            console.print(f"{folder}: {problem}", markup=False)
+        console.print(f"{folder}: disclosure {result.summary()}", markup=False)
+        status = status or (0 if result.passed else 1)
+    raise typer.Exit(status)
 
 
 @app.command()

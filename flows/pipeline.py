@@ -106,10 +106,10 @@ NIGHTLY_SUITES = (
 
 def stage_standing(settings: Settings) -> list[Any]:
     """Issue every standing dataset whose calendar has a period due (flows/standing.py)."""
-    from flows.protection import protect_primary
+    from flows.protection import protect_release
     from flows.standing import stage_standing_releases
 
-    return stage_standing_releases(settings, protect_primary)
+    return stage_standing_releases(settings, protect_release)
 
 
 def run_nightly(settings: Settings, step: Step = direct) -> RunResult:
@@ -124,10 +124,9 @@ def run_nightly(settings: Settings, step: Step = direct) -> RunResult:
 
 def stage_answer_request(settings: Settings, spec_file: str) -> Any:
     """Load and check the spec, count each data part, suppress, and publish the draft response pack."""
-    from flows.protection import protect_primary
+    from flows.protection import protect_release
     from flows.release_inputs import publish_tables
     from flows.requests.answer import answer_request
-    from flows.requests.derived import derive_changes
     from flows.requests.letter_facts import letter_facts
     from flows.requests.spec import SpecError, load_spec
 
@@ -135,11 +134,11 @@ def stage_answer_request(settings: Settings, spec_file: str) -> Any:
     spec, spec_sha = load_spec(path)
     with connect(settings, read_only=True) as con:
         try:
-            tables = answer_request(con, spec, settings.sql_dir)
+            tables = answer_request(con, spec, settings.sql_dir, margins=True)
         except SpecError as exc:
             raise exc.in_file(path) from None
-        protected = protect_primary(tables, settings)
-        tables = [derive_changes(t) for t in protected.tables]
+        protected = protect_release(tables, settings)
+        tables = protected.tables
         return publish_tables(settings, con, tables, reference=spec.reference, title=spec.title, request=spec,
                               facts=letter_facts(spec, tables), spec_sha256=spec_sha, spec_path=str(path),
                               protected=protected)

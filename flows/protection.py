@@ -1,16 +1,26 @@
-"""Disclosure control as the release stages apply it: true tables in, safe flagged tables out, with the
-general-terms explanation for the notes and letter and the independent audit the publish step runs on the
-files as written."""
+"""Disclosure control as the release stages apply it: true tables (margins included) in, safe flagged tables
+out, with the general-terms explanation for the notes and letter, the public rules the manifest records, and
+the independent audit the publish step runs on the files as written.
+
+Each table is protected on its own: the parts of a request count different things (another offence
+selection, another counting rule), so a label shared by two of them is not one figure. What links releases
+to each other is the publication record's job (cumulative disclosure), not this one's.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.comparison_link import join, split
 from flows.config import Settings
+from flows.contracts.manifest import AuditRules, ThresholdRule
 from flows.contracts.tidy import TidyTable
-from flows.sdc.primary import drop_margins, suppress_primary
+from flows.sdc.policy import SdcPolicy
+
+#: the dimension the group rule looks along, in order of preference: the first one a table has
+GROUP_DIMENSIONS = ("outcome", "further_action", "outcome_group", "outcome_type", "disposal")
 
 
 @dataclass(frozen=True)
@@ -22,18 +32,44 @@ class Protected:
     margins_published: bool
     exemptions: list[str] = field(default_factory=list)
     audit: Callable[[Path], list] | None = None  # run on the release folder before it is published
+    audit_rules: AuditRules | None = None  # the public rules, written into the manifest
 
 
-def suppression_note(threshold: int) -> str:
-    return (
-        f"To protect the people these figures count, numbers from 1 to {threshold - 1} are shown as [c]. "
-        "Totals are not published in this release, because a total would let a hidden number be worked out by "
-        "subtraction. Zeros are shown as 0."
+def release_policy(settings: Settings) -> SdcPolicy:
+    return SdcPolicy(k=settings.threshold)
+
+
+def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: SdcPolicy | None = None) -> Protected:
+    """Protect every table (suppression, else collapsing, else rounding: least information lost first), each
+    result already passed by the independent audit; the publish step audits the written files once more."""
+    from flows.sdc import protect
+
+    policy = policy or release_policy(settings)
+    out, notes, exemptions, methods, strategies = [], [], [], [], []
+    for table in tables:
+        group = next((d for d in GROUP_DIMENSIONS if d in table.dimension_names), policy.group_dimension)
+        result = protect(split(table), policy.model_copy(update={"group_dimension": group}))
+        out.append(join(table, result.tables))
+        notes += result.explanation
+        exemptions += result.exemptions
+        methods.append(result.method)
+        strategies.append(result.strategy_used)
+    rules = AuditRules(
+        zeros_published=policy.zeros == "publish",
+        group_dimensions=list(GROUP_DIMENSIONS) if policy.group_rule == "hide_zeros" else [],
+        protection_width=policy.protection_width,
+        k_rules=[ThresholdRule(k=o.k, dimension=o.dimension, labels=list(o.labels)) for o in policy.overrides],
+        non_additive=list(policy.non_additive),
     )
+    return Protected(out, list(dict.fromkeys(notes)), "; ".join(dict.fromkeys(methods)),
+                     ", ".join(dict.fromkeys(strategies)) or policy.strategy, True,
+                     list(dict.fromkeys(exemptions)), audit_release, rules)
 
 
-def protect_primary(tables: list[TidyTable], settings: Settings) -> Protected:
-    """Cells only (no margins) and counts 1..k-1 hidden: safe without secondary suppression."""
-    safe = [suppress_primary(drop_margins(t), settings.threshold) for t in tables]
-    return Protected(safe, [suppression_note(settings.threshold)],
-                     "primary suppression of counts 1 to k-1; no totals or margins published", "primary-only", False)
+def audit_release(folder: Path) -> list:
+    """The independent audit on a written release folder, as guard findings (empty: may be published)."""
+    from flows.publish.guard import Finding
+    from flows.sdc_audit import audit_release_folder
+
+    result = audit_release_folder(folder)
+    return [Finding(p.table, f"disclosure audit: {p}") for p in result.problems]

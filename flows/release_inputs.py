@@ -58,7 +58,7 @@ def publish_tables(
         code=code_version(),
         warehouse=state,
         policy=DisclosurePolicy(threshold=settings.threshold, method=protected.method, policy=protected.policy,
-                                margins_published=protected.margins_published),
+                                margins_published=protected.margins_published, audit=protected.audit_rules),
     )
     return publish_release(tables, context, settings.published_dir, audit=protected.audit)
 

@@ -51,6 +51,7 @@ def test_nightly_then_requests_publish_safe_releases(generated_home):
         assert (folder / "manifest.json").is_file() and list(folder.glob("*.xlsx"))
         assert audit_paths([folder]) == []
         assert _small_numbers(folder, SMALL_K) == []
+        _assert_margins_published_and_audited(folder)
 
     again = run_nightly(settings)  # nothing new landed and nothing else is due: the warehouse refreshes only
     assert again.ingest.new_files == 0 and again.releases == []
@@ -60,8 +61,23 @@ def test_nightly_then_requests_publish_safe_releases(generated_home):
         folder = settings.published_dir / answer.release_id
         assert audit_paths([folder]) == [] and (folder / "letter.md").is_file()
         assert _small_numbers(folder, SMALL_K) == []
+        _assert_margins_published_and_audited(folder)
     log = (settings.published_dir / "disclosure-log.csv").read_text(encoding="utf-8")
     assert "01.FOI.22.025326" in log and "3056_15" in log
+
+
+def _assert_margins_published_and_audited(folder: Path) -> None:
+    """Totals are published (secondary suppression protects them), and the independent audit, reading only
+    the files, finds no withheld figure it can work out."""
+    from flows.sdc_audit import audit_release_folder
+
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["disclosure"]["margins_published"] and manifest["disclosure"]["audit"]["zeros_published"]
+    for entry in manifest["tables"]:
+        body = (folder / f"{entry['name'].replace('_', '-')}.csv").read_text(encoding="utf-8")
+        assert entry["rows"] == 1 or entry["totals"] and all(f",{label}," in body or body.count(label) for label in entry["totals"].values())
+    result = audit_release_folder(folder)
+    assert result.passed, result.summary()
 
 
 def test_a_rejected_file_stops_the_run_before_anything_is_published(tmp_path):

@@ -27,20 +27,56 @@ class FileEntry(_Strict):
     media_type: str
 
 
+class TableComparison(_Strict):
+    """``previous`` counts what ``current`` counts a year earlier; ``previous_labels`` names, for each label of
+    ``dimension``, the window the earlier figure covers (a label of this table where it has that window)."""
+
+    current: str
+    previous: str
+    dimension: str
+    previous_labels: dict[str, str]
+
+
 class TableEntry(_Strict):
+    """One table, with the public structure an auditor needs to rebuild what its figures imply."""
+
     name: str
     title: str
     rows: int
     dimensions: list[str]
     measures: dict[str, str]  # measure name -> role
     cells_suppressed: int
+    totals: dict[str, str] = Field(default_factory=dict)  # dimension -> label of its all-categories margin
+    parents: dict[str, dict[str, str]] = Field(default_factory=dict)  # dimension -> category -> parent
+    additive: bool = True  # False: margins count each unit once (persons; the any-offence rule)
+    derived_inputs: dict[str, list[str]] = Field(default_factory=dict)  # change measure -> the counts it uses
+    comparison: TableComparison | None = None
+    rounded_to: int | None = None  # counts rounded to this base
+
+
+class ThresholdRule(_Strict):
+    k: int
+    dimension: str
+    labels: list[str]
+
+
+class AuditRules(_Strict):
+    """The public rules the independent audit assumes an intruder knows (the disclosure policy is public)."""
+
+    zeros_published: bool = True  # so every withheld figure is at least 1...
+    group_dimensions: list[str] = Field(default_factory=list)  # ...except in the first of these a table has:
+    # the group rule may hide zeros there (a small row with everyone in one outcome)
+    protection_width: int = 1
+    k_rules: list[ThresholdRule] = Field(default_factory=list)  # higher thresholds for some topics
+    non_additive: list[str] = Field(default_factory=list)  # "table.dimension" or "dimension"
 
 
 class DisclosurePolicy(_Strict):
     threshold: int  # k: counts 1..k-1 are sensitive
-    method: str  # e.g. "primary suppression only; no margins published"
+    method: str  # e.g. "threshold k=5 with secondary suppression; margins published; audited"
     policy: str  # the configured strategy name
     margins_published: bool
+    audit: AuditRules | None = None  # None: the audit's defaults
 
 
 class ExtractRef(_Strict):

@@ -35,6 +35,7 @@ class Role(StrEnum):
     RATE = "rate"
     CHANGE = "change"
     PCT_CHANGE = "pct_change"
+    PEOPLE = "people"  # distinct people behind the count <m> (named <m>_people): decides sensitivity, never published
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,22 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """Measure ``previous`` counts what ``current`` counts, a year earlier: same labels, other days.
+
+    ``previous_labels`` maps each label of ``dimension`` (the total included) to a label naming the window the
+    ``previous`` figure actually covers: the label of the row that covers that same window where the table has
+    one (so disclosure control sees one cell, not two), else a label of its own. Disclosure control and its
+    audit link the two figures through it; readers see the ordinary labels.
+    """
+
+    current: str
+    previous: str
+    dimension: str
+    previous_labels: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class TidyTable:
     """A table of cells plus the metadata every later stage needs to agree on what a cell is."""
 
@@ -87,6 +104,8 @@ class TidyTable:
     # any-offence rule, where one arrest appears under several offences). Disclosure control must then
     # not treat margins as sums, and check_tidy skips the sum check.
     additive: bool = True
+    comparison: Comparison | None = None  # a measure that counts the same thing a year earlier
+    rounded_to: int | None = None  # counts rounded to this base by disclosure control: margins no longer add up
 
     @property
     def dimension_names(self) -> list[str]:
@@ -136,7 +155,7 @@ def check_tidy(table: TidyTable) -> None:
                 raise TidyContractError(f"{where}: count column {m.name!r} is {values.dtype}, not integer")
             if (values.drop_nulls() < 0).any():
                 raise TidyContractError(f"{where}: count column {m.name!r} has negative values")
-    if table.additive:
+    if table.additive and table.rounded_to is None:
         _check_margins(table)
 
 

@@ -14,7 +14,7 @@ disclosure control hid. Layout rules (AF "Releasing statistics in spreadsheets")
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
@@ -43,6 +43,8 @@ class Grid:
     dimensions: tuple[str, ...]
     measures: dict[str, str]  # measure name -> role
     cells_suppressed: int
+    structure: dict = field(default_factory=dict)  # totals, hierarchies, links: manifest TableEntry fields
+
 
     @property
     def headers(self) -> list[str]:
@@ -73,6 +75,10 @@ class GridError(ValueError):
 
 
 def build_grid(table: TidyTable) -> Grid:
+    private = [m.name for m in table.measures if m.role is Role.PEOPLE]
+    if private:
+        raise GridError(f"table {table.name!r}: {private} count people for disclosure control and are never "
+                        "published; protect the table first")
     view = published_view(table)
     columns = _columns(table, view)
     rows = [_row(table, record, columns) for record in view.iter_rows(named=True)]
@@ -86,7 +92,23 @@ def build_grid(table: TidyTable) -> Grid:
         dimensions=tuple(table.dimension_names),
         measures={m.name: str(m.role) for m in table.measures},
         cells_suppressed=suppressed,
+        structure=table_structure(table),
     )
+
+
+def table_structure(table: TidyTable) -> dict:
+    """What the figures' labels alone do not say (totals, hierarchies, additivity, links between measures),
+    for the manifest: the independent audit rebuilds what an intruder knows from the files plus this."""
+    c = table.comparison
+    return {
+        "totals": {d.name: d.total for d in table.dimensions if d.total is not None},
+        "parents": {d.name: dict(d.parents) for d in table.dimensions if d.parents},
+        "additive": table.additive,
+        "derived_inputs": {m.name: list(m.inputs) for m in table.measures if m.inputs},
+        "comparison": None if c is None else {"current": c.current, "previous": c.previous,
+                                              "dimension": c.dimension, "previous_labels": dict(c.previous_labels)},
+        "rounded_to": table.rounded_to,
+    }
 
 
 def _columns(table: TidyTable, view: pl.DataFrame) -> list[GridColumn]:

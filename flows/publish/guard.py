@@ -103,6 +103,15 @@ def main(paths: Sequence[Path | str], threshold: int | None = None) -> int:
     return 1 if findings else 0
 
 
+def release_folders(paths: Sequence[Path | str]) -> list[Path]:
+    """Every release folder named by ``paths`` (a release folder, or a folder of releases)."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out += [path] if (path / MANIFEST_NAME).exists() else _release_folders(path)
+    return out
+
+
 def _release_folders(root: Path) -> list[Path]:
     """Release folders under a published/ root, skipping dot folders (staging areas still being written)."""
     return sorted(m.parent for m in root.rglob(MANIFEST_NAME)

@@ -77,7 +77,8 @@ def write_manifest(folder: Path, release_id: ReleaseId, grids: list[Grid], conte
         synthetic=context.synthetic,
         files=[file_entry(folder, n) for n in names],
         tables=[TableEntry(name=g.name, title=g.title, rows=len(g.rows), dimensions=list(g.dimensions),
-                           measures=dict(g.measures), cells_suppressed=g.cells_suppressed) for g in grids],
+                           measures=dict(g.measures), cells_suppressed=g.cells_suppressed, **g.structure)
+                for g in grids],
         disclosure=context.policy,
         request_spec_sha256=context.request_spec_sha256,
         request_spec_path=context.request_spec_path,

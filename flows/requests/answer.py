@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from flows.contracts.tidy import Measure, Role, TidyTable
+from flows.contracts.tidy import Comparison, Measure, Role, TidyTable
 from flows.requests.catalogue import COMPARISON_SUFFIX
 from flows.requests.cells import full_grid, provisional_flags
 from flows.requests.derived import derive_changes
@@ -24,6 +24,7 @@ from flows.requests.plan import PartPlan, plan_part
 from flows.requests.query import run_count
 
 NON_ADDITIVE_NOTE = "Totals in this table count each unit once"
+PEOPLE = "_people"  # the distinct-people companion of a count (SdcPolicy.people_suffix); never published
 
 
 def answer_request(
@@ -50,10 +51,20 @@ def build_table(plan: PartPlan, counted: pl.DataFrame) -> TidyTable:
     grid = full_grid(plan, counted)
     name = plan.info.name
     current_flag, previous_flag = provisional_flags(plan, grid)
+    people = plan.info.source == "custody" and plan.info.unit != "person"  # the person rule needs them
     measures = [Measure(name, plan.info.title, Role.COUNT)]
     columns = [pl.col("value").alias(name), current_flag.alias(f"{name}_flag")]
+    if people:
+        measures.append(Measure(f"{name}{PEOPLE}", "Distinct people (never published)", Role.PEOPLE))
+        columns += [pl.col("people").alias(f"{name}{PEOPLE}"), pl.lit("").alias(f"{name}{PEOPLE}_flag")]
+    comparison = None
     if plan.part.compare != "none":
         previous = f"{name}{COMPARISON_SUFFIX}"
+        comparison = Comparison(name, previous, "period", previous_labels(plan))
+        if people:
+            measures.append(Measure(f"{previous}{PEOPLE}", "Distinct people (never published)", Role.PEOPLE))
+            columns += [pl.col("previous_people").alias(f"{previous}{PEOPLE}"),
+                        pl.lit("").alias(f"{previous}{PEOPLE}_flag")]
         measures += [
             Measure(previous, f"{plan.info.title} in the same period a year earlier", Role.COUNT),
             Measure("change", "Change on the same period a year earlier", Role.CHANGE, (name, previous)),
@@ -72,9 +83,22 @@ def build_table(plan: PartPlan, counted: pl.DataFrame) -> TidyTable:
         measures=tuple(measures),
         frame=frame,
         notes=table_notes(plan),
+        comparison=comparison,
     )
     table = derive_changes(table)
     return table if plan.additive else mark_non_additive(table)
+
+
+def previous_labels(plan: PartPlan) -> dict[str, str]:
+    """Each period label -> the label of the window its comparison figure covers: the row with that window
+    where the table has one (one figure, shown twice), else a label of its own."""
+    by_span = {p.span: p.label for p in plan.periods}
+    out = {p.label: by_span.get(p.previous) or f"{p.previous_label} (compared with {p.label})"
+           for p in plan.periods if p.previous is not None}
+    total = next(d.dimension.total for d in plan.dims if d.sql.column == "period")
+    if total is not None:
+        out[total] = f"{total}, a year earlier"
+    return out
 
 
 def is_additive(table: TidyTable) -> bool:

@@ -28,7 +28,8 @@ def dimension_labels(plan: PartPlan, counted: pl.DataFrame) -> dict[str, list[st
 
 
 def full_grid(plan: PartPlan, counted: pl.DataFrame) -> pl.DataFrame:
-    """Columns: dimensions, ``value``, ``previous`` (zeros where nothing was counted), in reading order."""
+    """Columns: dimensions, ``value``, ``previous`` and the distinct people behind each (``people``,
+    ``previous_people``), zeros where nothing was counted, in reading order."""
     labels = dimension_labels(plan, counted)
     columns = list(labels)
     grid = None
@@ -37,9 +38,10 @@ def full_grid(plan: PartPlan, counted: pl.DataFrame) -> pl.DataFrame:
                              schema={col: pl.String, f"__order_{col}": pl.Int32})
         grid = frame if grid is None else grid.join(frame, how="cross")
     assert grid is not None  # a part always has its period dimension
-    joined = grid.join(counted.select([*columns, "value", "previous"]), on=columns, how="left")
+    counts = ["value", "previous", "people", "previous_people"]
+    joined = grid.join(counted.select([*columns, *counts]), on=columns, how="left")
     return (
-        joined.with_columns(pl.col("value").fill_null(0).cast(pl.Int64), pl.col("previous").fill_null(0).cast(pl.Int64))
+        joined.with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in counts)
         .sort([f"__order_{c}" for c in columns])
         .drop([f"__order_{c}" for c in columns])
     )

@@ -120,7 +120,7 @@ def round_table(table: TidyTable, base: int, policy: SdcPolicy) -> TidyTable:
                   pl.when(low & ~flag.str.contains("[low]", literal=True)).then(pl.lit("[low]") + flag)
                   .otherwise(flag).alias(m.flag)]
     out = f.with_columns(exprs)
-    return _rederive(table, out, policy)
+    return replace(_rederive(table, out, policy), rounded_to=base)
 
 
 def _rederive(table: TidyTable, rounded: pl.DataFrame, policy: SdcPolicy) -> TidyTable:

@@ -25,7 +25,7 @@ def as_audit_table(table: TidyTable, people_suffix: str = "_people", as_at: str 
         labels = tuple(str(rec[d]) for d in table.dimension_names)
         values = tuple(rec[m.flag] if rec[m.name] is None and rec[m.flag] else rec[m.name] for m in measures)
         rows.append((labels, values))
-    totals = {d.name: d.total for d in table.dimensions if d.total is not None}
+    totals = {d.name: d.total or "" for d in table.dimensions}  # "": no label is a total (so none is guessed)
     roles = {m.name: str(m.role) for m in measures if m.role is not Role.COUNT}
     return AuditTable(table.name, tuple(table.dimension_names), tuple(m.name for m in measures), tuple(rows),
                       totals, roles, as_at)

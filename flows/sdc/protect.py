@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from flows.contracts.tidy import TidyTable, check_tidy, with_empty_flags
+from flows.contracts.tidy import Role, TidyTable, check_tidy, with_empty_flags
 from flows.sdc.explain import Facts, explain
 from flows.sdc.fallback import collapse, collapsible, round_table
 from flows.sdc.gate import audit_protected
@@ -74,8 +74,11 @@ def protect(tables: Sequence[TidyTable], policy: SdcPolicy | None = None,
     for strategy in order:
         if strategy == "round":
             rounded = _round(tables, policy, earlier, attempts) if guard is None else None
-            if rounded is not None:
+            best = max((c[1].cells - c[1].hidden for c in candidates), default=-1)
+            if rounded is not None and _figures_shown(rounded) > best:
                 return rounded
+            if rounded is not None:  # rounding shows no more than suppression: exact figures are better
+                attempts.append("rounding would show no more figures than withholding")
             continue
         options = [("suppress", tables)] if strategy == "suppress" else _collapsed(tables, policy)
         for name, shaped in options:
@@ -135,6 +138,12 @@ def _done(name: str, result: Suppressed, policy: SdcPolicy, attempts: list[str])
               f"audited by {result.audit.method}") + (f"; {collapsed[0]} combined" if collapsed else "")
     return Protection(result.tables, notes, exemptions, name, result.decisions, method, result.audit,
                       result.comparisons, zeros_may_be_withheld="group" in kinds)
+
+
+def _figures_shown(protection: Protection) -> int:
+    """Count cells a reader gets a figure for (a [low] is no figure)."""
+    return sum(int((~t.frame[m.flag].fill_null("").str.contains("[low]", literal=True)).sum())
+               for t in protection.tables for m in t.measures if m.role is Role.COUNT)
 
 
 def _titles(dims: list[str], tables: list[TidyTable]) -> list[str]:

@@ -78,16 +78,21 @@ def _derived_problems(tables: Sequence[AuditTable], comparisons: Mapping[str, st
         counts = [j for j, m in enumerate(t.measures) if t.role(m) == "count"]
         for j, m in enumerate(t.measures):
             role = t.role(m)
-            if role == "count":
+            if role in ("count", "comparison"):  # "comparison": a count audited as its own table
                 continue
             along = comparisons.get(f"{t.name}.{m}") or comparisons.get(m)
-            before = _previous_rows(t, along) if along else {}
+            same_row = [t.measures.index(x) for x in t.inputs.get(m, ()) if x in t.measures]
+            before = _previous_rows(t, along) if along and not same_row else {}
             for labels, values in t.rows:
                 if _hidden(values[j]):
                     continue
                 cell = dict(zip(t.dimensions, labels, strict=True))
                 rows = [values] + ([before[labels]] if labels in before else [])
-                if role in ("change", "pct_change") and not along:
+                if same_row:
+                    if any(_hidden(values[c]) for c in same_row):
+                        problems.append(Problem(t.label, cell, m, f"{role} is shown next to a withheld count it is "
+                                                                 "computed from"))
+                elif role in ("change", "pct_change") and not along:
                     problems.append(Problem(t.label, cell, m, "a change is shown but the audit was not told what "
                                                              "it compares, so it cannot check it"))
                 elif any(_hidden(r[c]) for r in rows for c in counts):

@@ -27,6 +27,7 @@ class AuditTable:
     roles: Mapping[str, str] = field(default_factory=dict)
     as_at: str | None = None
     file: str | None = None  # where a reader finds it (problems name the file); ``name`` is the table's name
+    inputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # derived measure -> counts in its row
 
     @property
     def label(self) -> str:

@@ -9,7 +9,10 @@ final as (
     select
         {labels},
         count(distinct unit_key) filter (where is_current) as value,
-        count(distinct unit_key) filter (where not is_current) as previous
+        count(distinct unit_key) filter (where not is_current) as previous,
+        -- distinct people behind each count: the person rule (five arrests of one person are one person)
+        count(distinct person_key) filter (where is_current) as people,
+        count(distinct person_key) filter (where not is_current) as previous_people
     from units
     group by grouping sets ({grouping_sets})
 )

@@ -19,6 +19,7 @@ windows as (
 units as (
     select
         crime_rows.crime_ref as unit_key,
+        cast(null as varchar) as person_key,  -- crime records name no people
         windows.period,
         windows.is_current,
         coalesce(selected_codes.offence, $all_label) as offence,

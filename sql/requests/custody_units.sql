@@ -61,6 +61,7 @@ classified as (
 units as (
     select
         case $unit when 'person' then records.person_ref else records.custody_ref end as unit_key,
+        records.person_ref as person_key,
         windows.period,
         windows.is_current,
         classified.offence,

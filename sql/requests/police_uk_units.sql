@@ -37,6 +37,7 @@ windows as (
 units as (
     select
         street_crimes.file_id || ':' || street_crimes.row_number as unit_key,
+        cast(null as varchar) as person_key,  -- police.uk files name no people
         windows.period,
         windows.is_current,
         coalesce(selected_codes.offence, $all_label) as offence,
