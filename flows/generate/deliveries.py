@@ -35,17 +35,24 @@ def crime_routes(state: CrimeState, schedule: list[Delivery]) -> dict[str, np.nd
     }
 
 
-def custody_in(routes: np.ndarray, delivery: Delivery, chunk: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(records, version shown) for `delivery`, `chunk` records at a time, in arrest order."""
+def custody_in(
+    routes: np.ndarray, delivery: Delivery, chunk: int, deleted_in: np.ndarray | None = None
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(records, version shown, shown as deleted) for `delivery`, `chunk` records at a time, in arrest order.
+
+    `deleted_in` (deletions.py) is the delivery that says each record is deleted: the record is in that
+    delivery, marked deleted, and in no later one."""
     d = delivery.index
+    gone = np.zeros(routes.shape[0], dtype=bool) if deleted_in is None else deleted_in < d
+    deleting = np.zeros(routes.shape[0], dtype=bool) if deleted_in is None else deleted_in == d
     if delivery.kind == "full":
-        recs = np.flatnonzero(routes[:, 0] <= d)
+        recs = np.flatnonzero((routes[:, 0] <= d) & ~gone)
     else:
-        recs = np.flatnonzero((routes == d).any(axis=1))
+        recs = np.flatnonzero(((routes == d).any(axis=1) | deleting) & ~gone)
     for start in range(0, max(recs.size, 1), chunk):
         part = recs[start : start + chunk]
         version = np.where(routes[part, 2] <= d, 2, np.where(routes[part, 1] <= d, 1, 0)).astype(np.int8)
-        yield part, version
+        yield part, version, deleting[part]
 
 
 def crimes_in(routes: dict[str, np.ndarray], delivery: Delivery, chunk: int) -> Iterator[np.ndarray]:
@@ -59,8 +66,11 @@ def crimes_in(routes: dict[str, np.ndarray], delivery: Delivery, chunk: int) -> 
         yield crimes[start : start + chunk]
 
 
-def latest_offence_rows(state: CustodyState, routes: np.ndarray, last: int) -> int:
-    """Offence rows of all delivered records at their latest delivered version (what the warehouse should hold)."""
+def latest_offence_rows(state: CustodyState, routes: np.ndarray, last: int, deleted_in: np.ndarray | None = None) -> int:
+    """Offence rows of all delivered records at their latest delivered version (what the warehouse should hold):
+    a record whose deletion has been delivered holds none."""
     delivered = routes[:, 0] <= last
+    if deleted_in is not None:
+        delivered &= deleted_in > last
     later = (routes[:, 1] <= last) | (routes[:, 2] <= last)
     return int((state.n_off[delivered] - (state.drop_last & later)[delivered]).sum())

@@ -24,6 +24,7 @@ CUSTODY_COLUMNS = (
     "disposal", "disposal_date", "age_at_arrest", "gender", "self_defined_ethnicity", "station", "extracted_at",
 )  # fmt: skip
 CUSTODY_OPTIONAL = "arresting_agency"
+CUSTODY_STATUS = "record_status"  # only when a run generates deletions (deletions.py)
 CRIME_COLUMNS = (
     "crime_ref", "recorded_date", "committed_date", "ho_offence_code", "offence_description", "outcome_code",
     "outcome_date", "district", "extracted_at",
@@ -41,18 +42,21 @@ class Labels:
     places: tuple[str, ...]  # stations (custody) or districts (crime)
 
 
-def columns(source: str, style: FileStyle) -> list[str]:
+def columns(source: str, style: FileStyle, record_status: bool = False) -> list[str]:
     base, optional = (CUSTODY_COLUMNS, CUSTODY_OPTIONAL) if source == "custody" else (CRIME_COLUMNS, CRIME_OPTIONAL)
-    return [*base, optional] if style.optional_column else list(base)
+    out = [*base, optional] if style.optional_column else list(base)
+    return [*out, CUSTODY_STATUS] if record_status and source == "custody" else out
 
 
 def custody_rows(
-    state: CustodyState, recs: np.ndarray, version: np.ndarray, labels: Labels, style: FileStyle, extracted_at: str
+    state: CustodyState, recs: np.ndarray, version: np.ndarray, labels: Labels, style: FileStyle, extracted_at: str,
+    deleted: np.ndarray | None = None,
 ) -> pl.DataFrame:
     """Offence rows of records `recs`, each at `version` (0 custody, 1 pending change, 2 final).
 
     Later versions may drop the last secondary offence and list the secondaries in reverse order, so a
-    re-delivery must replace all of a record's earlier rows.
+    re-delivery must replace all of a record's earlier rows. With `deleted` (one flag per record), the rows get
+    a record_status column: "deleted" on the records being deleted, blank on the rest.
     """
     later = version >= 1
     n_rows = state.n_off[recs] - (state.drop_last[recs] & later)
@@ -85,7 +89,11 @@ def custody_rows(
             CUSTODY_OPTIONAL: _gather(AGENCIES, state.agency[rec]),
         }
     )
-    return frame.select(columns("custody", style))
+    if deleted is not None:
+        status = pl.Series(CUSTODY_STATUS, np.repeat(deleted, n_rows)).replace_strict({True: "deleted", False: None},
+                                                                                   return_dtype=pl.String)
+        frame = frame.with_columns(status)
+    return frame.select(columns("custody", style, record_status=deleted is not None))
 
 
 def crime_rows(

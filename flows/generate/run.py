@@ -15,6 +15,7 @@ import polars as pl
 from flows.generate import deliveries as route
 from flows.generate.crime import CrimeState, build_crimes
 from flows.generate.custody import CustodyState, build_custody
+from flows.generate.deletions import apply_deletions, draw_deletions
 from flows.generate.dirty import DirtyCell, inject
 from flows.generate.names import districts, stations
 from flows.generate.reference import Reference, load_reference
@@ -39,6 +40,7 @@ class _Run:
     reference: Reference
     custody: CustodyState
     custody_routes: np.ndarray
+    custody_deleted_in: np.ndarray | None  # delivery marking each record deleted; None: no deletions this run
     custody_labels: Labels
     crimes: CrimeState
     crime_routes: dict[str, np.ndarray]
@@ -51,12 +53,14 @@ def generate(
     out: Path,
     today: date | None = None,
     fmt: Literal["csv", "parquet"] = "csv",
+    deleted_share: float = 0.0,
 ) -> GenerateSummary:
     """Write seeded synthetic custody and crime extracts for 2013-01-01 to `today` into `out`.
 
     `scale` is a name in SCALES or a Scale of your own. The same seed and `today` give byte-identical files.
     Files already in `out` with the same names are overwritten; others are left alone. The summary is also
-    written to out/generator-summary.json.
+    written to out/generator-summary.json. `deleted_share` > 0 deletes that share of custody records some weeks
+    after arrest (deletions.py): every custody file then has a record_status column. Off by default.
     """
     if not isinstance(scale, Scale) and scale not in SCALES:
         raise ValueError(f"scale {scale!r} is not one of {sorted(SCALES)}")
@@ -69,6 +73,11 @@ def generate(
     custody_rng, crime_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     custody = build_custody(custody_rng, spec, today, reference.cjs, spec.stations)
     crimes = build_crimes(crime_rng, spec, today, reference.ho, spec.districts, legacy_crime_window(schedule))
+    custody_routes = route.custody_routes(custody, schedule)
+    deleted_in = None
+    if deleted_share > 0:
+        deletion_route = route.route(draw_deletions(seed, custody, deleted_share), schedule)
+        deleted_in = apply_deletions(custody_routes, deletion_route, len(schedule))
     run = _Run(
         seed=seed,
         out=out,
@@ -76,7 +85,8 @@ def generate(
         chunk_rows=spec.chunk_rows,
         reference=reference,
         custody=custody,
-        custody_routes=route.custody_routes(custody, schedule),
+        custody_routes=custody_routes,
+        custody_deleted_in=deleted_in,
         custody_labels=Labels(reference.cjs, stations(spec.stations)),
         crimes=crimes,
         crime_routes=route.crime_routes(crimes, schedule),
@@ -100,7 +110,8 @@ def generate(
         format=fmt,
         files=tuple(files),
         custody_records=int(delivered.sum()),
-        offence_rows=route.latest_offence_rows(custody, run.custody_routes, last),
+        offence_rows=route.latest_offence_rows(custody, run.custody_routes, last, deleted_in),
+        deleted_records=0 if deleted_in is None else int((deleted_in <= last).sum()),
         crimes=int((run.crime_routes["recorded"] <= last).sum()),
         people=int(np.unique(custody.people.person[delivered]).size),
         dirty_cells=tuple(cells),
@@ -114,7 +125,7 @@ def _write_file(run: _Run, source: str, delivery: Delivery) -> tuple[ExtractFile
     name = f"{delivery.file_stem(source)}.{'parquet' if run.fmt == 'parquet' else 'csv'}"
     rng = np.random.default_rng([run.seed, 1 + SOURCES.index(source), delivery.index])
     known = frozenset(run.reference.cjs.codes if source == "custody" else run.reference.ho.codes)
-    sink = ExtractSink(run.out / name, style, columns(source, style))
+    sink = ExtractSink(run.out / name, style, columns(source, style, run.custody_deleted_in is not None))
     cells: list[DirtyCell] = []
     try:
         for frame in _frames(run, source, delivery, style):
@@ -141,8 +152,10 @@ def _frames(run: _Run, source: str, delivery: Delivery, style: FileStyle) -> Ite
     stamp = f"{delivery.extracted_at:{style.datetime_format}}"
     if source == "custody":
         per_chunk = max(int(run.chunk_rows / OFFENCES_PER_RECORD_BOUND), 1)
-        for recs, version in route.custody_in(run.custody_routes, delivery, per_chunk):
-            yield custody_rows(run.custody, recs, version, run.custody_labels, style, stamp)
+        deleted_in = run.custody_deleted_in
+        for recs, version, deleting in route.custody_in(run.custody_routes, delivery, per_chunk, deleted_in):
+            yield custody_rows(run.custody, recs, version, run.custody_labels, style, stamp,
+                               None if deleted_in is None else deleting)
     else:
         for crimes in route.crimes_in(run.crime_routes, delivery, run.chunk_rows):
             yield crime_rows(run.crimes, crimes, delivery.index, run.crime_routes, run.crime_labels, style, stamp)

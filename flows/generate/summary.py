@@ -36,11 +36,12 @@ class GenerateSummary:
     today: str
     format: str
     files: tuple[ExtractFile, ...]
-    custody_records: int  # distinct custody records delivered
-    offence_rows: int  # their offence rows at the latest delivered state
+    custody_records: int  # distinct custody records delivered (deleted ones included)
+    offence_rows: int  # their offence rows at the latest delivered state (none for a deleted record)
     crimes: int  # distinct crimes delivered
     people: int
     dirty_cells: tuple[DirtyCell, ...]
+    deleted_records: int = 0  # custody records a delivered extract marks deleted (generate's deleted_share)
 
     @property
     def rows_written(self) -> dict[str, int]:
@@ -56,6 +57,8 @@ class GenerateSummary:
         """Indented, except one line per file and per dirty cell (a force run has tens of thousands)."""
         data = asdict(self)
         files, cells = data.pop("files"), data.pop("dirty_cells")
+        if not data["deleted_records"]:
+            del data["deleted_records"]  # a run without deletions writes the summary it always did
         data["rows_written"] = self.rows_written
         head = json.dumps(data, indent=1, ensure_ascii=False)[:-2]
         return (

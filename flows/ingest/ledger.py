@@ -3,7 +3,8 @@
 ``raw.extract_files`` has one row per distinct file (by sha256): what it was, how many rows it had and what
 became of them; its ``file_id`` is what staging and quarantine rows point to. ``raw.deliveries`` has one row
 per arrival, so delivering the same bytes again is recorded (status ``duplicate``) and changes nothing
-else. ``raw.manifest`` joins the two: sha256, size, rows read, source, received time, status and reason.
+else. ``raw.manifest`` joins the two: sha256, size, rows read, source, received time, status and reason, and for a
+file read through a profile, the profile's name and the sha256 of the profile file.
 Status is one of loaded, partly quarantined, rejected, duplicate.
 """
 
@@ -23,6 +24,8 @@ DDL = (
     "alter table raw.extract_files add column if not exists profile varchar",
     "alter table raw.extract_files add column if not exists note varchar",
     "alter table raw.extract_files add column if not exists purged_at timestamp",
+    # sha256 of the profile file the rows were read through: which mapping produced them
+    "alter table raw.extract_files add column if not exists profile_sha256 varchar",
     """create table if not exists raw.deliveries (
         delivery_id bigint primary key, file_id bigint not null, sha256 varchar not null,
         original_name varchar not null, bytes bigint not null, received_at timestamp not null,
@@ -30,7 +33,7 @@ DDL = (
     """create or replace view raw.manifest as
         select deliveries.delivery_id, deliveries.original_name, deliveries.received_at, deliveries.status,
                coalesce(deliveries.reason, files.reason) as reason, deliveries.sha256, deliveries.bytes,
-               files.file_id, files.source, files.profile, files.file_format, files.encoding, files.extracted_at,
+               files.file_id, files.source, files.profile, files.profile_sha256, files.file_format, files.encoding, files.extracted_at,
                -- a re-delivery read nothing: its rows are the first delivery's, counted there
                case when deliveries.status <> 'duplicate' then files.rows_read end as rows_read,
                case when deliveries.status <> 'duplicate' then files.rows_staged end as rows_staged,
@@ -43,7 +46,7 @@ DDL = (
 LEDGER_COLUMNS = frozenset({
     "file_id", "sha256", "original_name", "source", "encoding", "bytes", "rows_read", "rows_staged",
     "rows_quarantined", "received_at", "extracted_at", "status", "reason", "archive_path", "file_format", "profile",
-    "note", "purged_at",
+    "note", "purged_at", "profile_sha256",
 })
 
 

@@ -233,6 +233,7 @@ def _record(con, ctx: LoadContext, entry: _Entry, status: str, reason: str | Non
         bytes=entry.sniffed.bytes, received_at=entry.received_at, extracted_at=extracted_at, status=status,
         reason=reason, archive_path=relative_to_raw(ctx.raw_dir, stored),
         file_format=plan.file_format if plan else file_format, profile=plan.profile.name if plan and plan.profile else None,
+        profile_sha256=plan.profile.sha256 if plan and plan.profile else None,
         note=plan.prepared.note if plan else None, **counts)
     ledger.record_delivery(con, delivery_id=entry.delivery_id, file_id=entry.file_id, sha256=entry.sniffed.sha256,
                            original_name=entry.name, bytes=entry.sniffed.bytes, received_at=entry.received_at,
@@ -256,6 +257,7 @@ def _log(ctx: LoadContext, entry: _Entry, status: str, reason: str | None, store
         "archive_path": relative_to_raw(ctx.raw_dir, stored), "status": status, "reason": reason,
         "reference": ctx.reference, "max_share": entry.max_share,
         "profile": entry.plan.profile.name if entry.plan and entry.plan.profile else None,
+        "profile_sha256": entry.plan.profile.sha256 if entry.plan and entry.plan.profile else None,
     })
 
 

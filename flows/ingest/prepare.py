@@ -164,7 +164,9 @@ def _profile_plan(prepared: Prepared, profile: Profile, normalised: list[str], f
     columns = []
     for c in source.columns:
         header = profile.columns.get(c)
-        position = normalised.index(normalise_header(header)) if header is not None else None
+        # an optional column the profile maps may be missing from a file (required ones were checked already)
+        wanted_header = normalise_header(header) if header is not None else None
+        position = normalised.index(wanted_header) if wanted_header in normalised else None
         columns.append(Column(c, position, header, has_value_map=c in profile.values))
     params = _params(source, date_formats=profile.date_formats, datetime_formats=profile.datetime_formats)
     return Plan(prepared, source, columns, params, profile)

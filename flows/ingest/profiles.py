@@ -9,6 +9,7 @@ Profiles are validated on load with errors that name the file and the field.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import re
 from pathlib import Path
 from typing import Annotated
@@ -19,12 +20,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
 )
 
-from flows.ingest.sources import BY_NAME, CRIME, CUSTODY, normalise_header
+from flows.ingest.sources import BY_NAME, CRIME, CUSTODY, RECORD_STATUSES, normalise_header
 
 PROFILE_SOURCES = {CUSTODY.name, CRIME.name}
 _DIRECTIVE = re.compile(r"%(.)")
@@ -62,6 +64,12 @@ class Profile(BaseModel):
     values: dict[str, dict[str, str]] = Field(default_factory=dict,
                                               description="canonical column -> {force spelling: canonical code}")
     dropped: list[str] = Field(default_factory=list, description="headers known to hold personal data (never read)")
+    _sha256: str | None = PrivateAttr(default=None)
+
+    @property
+    def sha256(self) -> str | None:
+        """sha256 of the profile file as loaded: the ledger pins it, so a changed mapping can be noticed."""
+        return self._sha256
 
     @field_validator("source")
     @classmethod
@@ -86,6 +94,8 @@ class Profile(BaseModel):
             raise ValueError(f"dropped: {overlap} are also mapped")
         if unmapped := sorted(set(self.values) - set(self.columns)):
             raise ValueError(f"values: {unmapped} are not mapped columns")
+        if odd := sorted(set(self.values.get("record_status", {}).values()) - set(RECORD_STATUSES)):
+            raise ValueError(f"values.record_status: {odd} must be one of {list(RECORD_STATUSES)}")
         return self
 
     def matches_name(self, file_name: str) -> bool:
@@ -104,8 +114,11 @@ class Profile(BaseModel):
 
 
 def load_profile(path: Path) -> Profile:
+    raw = path.read_bytes()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ProfileError(f"profile {path.name} is not UTF-8 text") from None
     except yaml.YAMLError as exc:
         raise ProfileError(f"profile {path.name} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
@@ -117,6 +130,7 @@ def load_profile(path: Path) -> Profile:
         raise ProfileError(f"profile {path.name}: {problems}") from None
     if profile.name != path.stem:
         raise ProfileError(f"profile {path.name}: name {profile.name!r} must match the file name")
+    profile._sha256 = hashlib.sha256(raw).hexdigest()
     return profile
 
 

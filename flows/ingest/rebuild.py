@@ -4,7 +4,8 @@ The archive (``raw/<source>/<sha256>.<ext>`` plus the delivery log ``raw/deliver
 file arrived when, under which name and file id, and with which reference-data version. A rebuild loads
 that reference data (refusing a different version unless told otherwise), replays every archived file in
 ``extracted_at`` order under its original identity, re-records re-deliveries, rebuilds core and marts, and
-carries the publication record (``disclosure.*``) and validation history over unchanged. Each table's
+carries the publication record (``disclosure.*``) and validation history over unchanged; it warns when a
+file is replayed through a profile that changed since the file was loaded (profile_drift.py). Each table's
 order-independent fingerprint is compared with the live warehouse's; the new warehouse replaces the old
 (kept alongside) unless ``check_only``.
 """
@@ -19,10 +20,11 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Settings
-from flows.ingest import DEFAULT_PROFILES_DIR, ledger, prepare_warehouse, reference_label
+from flows.ingest import ledger, prepare_warehouse, reference_label
 from flows.ingest.archive import read_log
 from flows.ingest.fingerprint import compare, fingerprints
 from flows.ingest.load_file import FileOutcome, LoadContext, Replay, load_file
+from flows.ingest.profile_drift import profile_warnings
 from flows.ingest.profiles import load_profiles
 from flows.reference.load import load_reference
 from flows.warehouse import build_layers, connect
@@ -43,6 +45,7 @@ class RebuildReport:
     before: dict[str, str] = field(default_factory=dict)
     after: dict[str, str] = field(default_factory=dict)
     previous: Path | None = None  # where the replaced warehouse was kept
+    warnings: list[str] = field(default_factory=list)  # e.g. a profile changed since a file was loaded
 
     @property
     def identical(self) -> bool:
@@ -51,6 +54,7 @@ class RebuildReport:
     def lines(self) -> list[str]:
         out = [f"replayed {len(self.replayed)} archived file(s) into {self.warehouse}"]
         out += [f"not replayed: {why}" for why in self.not_replayed]
+        out += [f"warning: {why}" for why in self.warnings]
         out += [f"{table}: {state} ({self.after.get(table) or self.before.get(table)})" for table, state in self.tables.items()]
         out.append("identical to the warehouse it replaces" if self.identical else "DIFFERENT from the warehouse it replaces")
         if self.previous:
@@ -69,6 +73,8 @@ class _Archived:
     path: Path
     reference: str | None
     max_share: float | None
+    profile: str | None = None  # the profile the file was read through, and the sha256 of its file, as logged
+    profile_sha256: str | None = None
 
 
 def archive_entries(raw_dir: Path) -> tuple[list[_Archived], list[dict], dict[str, dict]]:
@@ -84,7 +90,7 @@ def archive_entries(raw_dir: Path) -> tuple[list[_Archived], list[dict], dict[st
             firsts[entry["sha256"]] = _Archived(
                 int(entry["file_id"]), int(entry["delivery_id"]), entry["sha256"], entry["original_name"],
                 _when(entry["received_at"]), _when(entry.get("extracted_at")), raw_dir / entry["archive_path"],
-                entry.get("reference"), entry.get("max_share"))
+                entry.get("reference"), entry.get("max_share"), entry.get("profile"), entry.get("profile_sha256"))
     _add_unlogged(raw_dir, firsts, purged, duplicates)
     return sorted(firsts.values(), key=lambda a: (a.extracted_at or a.received_at, a.file_id)), duplicates, purged
 
@@ -127,7 +133,7 @@ def rebuild(settings: Settings, *, check_only: bool = False, allow_reference_cha
         shares = max_share if max_share is not None else settings.quarantine_max_share
         ctx = LoadContext(raw_dir=settings.raw_dir, sql_dir=settings.sql_dir,
                           max_share=shares if isinstance(shares, dict) else {"default": float(shares)},
-                          received_at=datetime.now(), profiles=load_profiles(profiles_dir or DEFAULT_PROFILES_DIR),
+                          received_at=datetime.now(), profiles=load_profiles(profiles_dir or settings.profiles_dir),
                           log=False, reference=reference_label(con))
         for item in files:
             if item.sha256 in purged:
@@ -141,6 +147,8 @@ def rebuild(settings: Settings, *, check_only: bool = False, allow_reference_cha
                 continue
             replay = Replay(item.file_id, item.delivery_id, item.name, item.received_at, item.max_share)
             report.replayed.append(load_file(con, item.path, ctx, replay))
+        report.warnings += profile_warnings(con, {i.file_id: (i.profile, i.profile_sha256) for i in files
+                                                  if i.profile and i.path.exists() and i.sha256 not in purged})
         for entry in duplicates:
             ledger.record_delivery(con, delivery_id=int(entry["delivery_id"]), file_id=int(entry["file_id"]),
                                    sha256=entry["sha256"], original_name=entry["original_name"],

@@ -32,19 +32,22 @@ def quarantine_summary(settings: Settings, limit: int = 50) -> Table | str:
 
 
 def manifest_summary(settings: Settings, limit: int = 50) -> Table | str:
-    """Every delivery, newest first: name, received, status, source, sha256 (short), rows; for `disclose manifest`."""
+    """Every delivery, newest first: name, received, status, source, the profile that mapped it (with the first
+    characters of the profile file's sha256), sha256 (short), rows; for `disclose manifest`."""
     if not settings.warehouse_path.exists():
         return "no warehouse yet: nothing has been ingested"
     with connect(settings, read_only=True) as con:
         rows = con.execute(
-            "select delivery_id, original_name, received_at, status, coalesce(source, ''), left(sha256, 12), bytes, "
+            "select delivery_id, original_name, received_at, status, coalesce(source, ''), "
+            "coalesce(profile || ' @' || left(profile_sha256, 8), profile, ''), left(sha256, 12), bytes, "
             "rows_read, rows_staged, rows_quarantined, coalesce(reason, ''), purged_at "
             "from raw.manifest order by delivery_id desc limit ?", [limit]).fetchall()
     table = Table(title=f"Manifest: the last {len(rows)} deliveries (raw.manifest holds all)")
-    for col in ("#", "file", "received", "status", "source", "sha256", "bytes", "read", "staged", "quarantined", "reason"):
+    for col in ("#", "file", "received", "status", "source", "profile", "sha256", "bytes", "read", "staged",
+                "quarantined", "reason"):
         table.add_column(col)
-    for did, name, received, status, source, sha, size, read, staged, held, reason, purged in rows:
+    for did, name, received, status, source, profile, sha, size, read, staged, held, reason, purged in rows:
         note = f"{reason} (archive purged {purged:%Y-%m-%d})" if purged else reason
-        table.add_row(str(did), name, f"{received:%Y-%m-%d %H:%M}", status, source, sha, str(size),
+        table.add_row(str(did), name, f"{received:%Y-%m-%d %H:%M}", status, source, profile, sha, str(size),
                       *(str(v) if v is not None else "" for v in (read, staged, held)), note)
     return table

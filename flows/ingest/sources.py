@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: custody ``record_status`` values (lower case; blank means active). A record whose latest delivery says
+#: deleted or cancelled leaves the current core tables (sql/core); staging keeps the rows, so history has it.
+RECORD_STATUSES = ("active", "deleted", "cancelled")
+
 
 @dataclass(frozen=True)
 class Source:
@@ -35,14 +39,14 @@ CUSTODY = Source(
         "custody_ref", "person_ref", "arrest_datetime", "offence_seq", "offence_code", "offence_description",
         "disposal", "disposal_date", "age_at_arrest", "gender", "self_defined_ethnicity", "station", "extracted_at",
     ),
-    optional=("arresting_agency",),
+    optional=("arresting_agency", "record_status"),
     signature=("custody_ref",),
     checks_sql="stg_custody_offences__checked.sql",
     staging_table="staging.custody_offences",
     staging_columns=(
         "row_number", "custody_ref", "person_ref", "arrest_at", "offence_seq", "offence_code", "offence_description",
         "disposal", "disposal_date", "age_at_arrest", "gender", "self_defined_ethnicity", "station",
-        "arresting_agency", "extracted_at",
+        "arresting_agency", "extracted_at", "record_status",
     ),
     date_columns=(("arrest_datetime", "datetime"), ("disposal_date", "date"), ("extracted_at", "datetime")),
 )

@@ -20,6 +20,8 @@ DDL = (
         offence_description varchar, disposal varchar not null, disposal_date date, age_at_arrest integer,
         gender varchar, self_defined_ethnicity varchar, station varchar, arresting_agency varchar,
         extracted_at timestamp not null)""",
+    # added after the table existed: appended by ALTER so old and new warehouses have the same column order
+    "alter table staging.custody_offences add column if not exists record_status varchar",
     """create table if not exists staging.crimes (
         file_id bigint not null, row_number bigint not null, crime_ref varchar not null, recorded_date date not null,
         committed_date date, ho_offence_code varchar, offence_description varchar, outcome_code varchar,

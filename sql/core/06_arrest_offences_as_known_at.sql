@@ -1,14 +1,17 @@
 -- Custody offence rows as the extracts known at time `as_at` said they were: for each custody record, all of
 -- its rows from the one delivery with the latest extracted_at on or before `as_at` (ties: the later file id),
--- the same rule core.arrest_offences applies to everything delivered. Staging keeps every delivery, so any
--- past figure can be recomputed: select ... from core.arrest_offences_as_known_at(timestamp '2020-03-31 23:59').
+-- unless that delivery marked the record deleted or cancelled: the same rule core.arrest_offences applies to
+-- everything delivered. Staging keeps every delivery, so any past figure can be recomputed, including one
+-- from before a deletion: select ... from core.arrest_offences_as_known_at(timestamp '2020-03-31 23:59').
 create or replace macro core.arrest_offences_as_known_at(as_at) as table
 with
 
 latest_delivery as (
+    -- a file's rows of one record all carry the same record_status (the staging checks see to that)
     select
         custody_ref,
-        arg_max(file_id, (extracted_at, file_id)) as file_id
+        arg_max(file_id, (extracted_at, file_id)) as file_id,
+        arg_max(coalesce(record_status in ('deleted', 'cancelled'), false), (extracted_at, file_id)) as is_removed
     from staging.custody_offences
     where extracted_at <= as_at
     group by custody_ref
@@ -34,6 +37,7 @@ final as (
     inner join latest_delivery
         on offences.custody_ref = latest_delivery.custody_ref
         and offences.file_id = latest_delivery.file_id
+    where not latest_delivery.is_removed
 )
 
 select * from final

@@ -1,7 +1,8 @@
 -- Types and checks the rows of ONE delivered custody file (loaded as text, canonical column names, into the
 -- temp view `batch`). Output: temp table `checked`, one row per input row: typed columns plus `problems`, a
 -- list of {column_name, reason, raw_value} that is null for a good row; a row with problems is quarantined.
--- A custody record whose principal-offence row is bad (or missing) is quarantined whole.
+-- A custody record whose principal-offence row is bad (or missing) is quarantined whole, and so is one whose
+-- rows disagree on record_status (blank = active; deleted or cancelled takes the record out of core).
 -- Each check is written once, as a boolean; the problem list is only built for rows that fail one.
 -- Parameters: $<column>_formats for each date column (the canonical defaults or a profile's, the file's own
 -- format first: see flows/ingest/dates.py), $swapped_formats (the same patterns with day and month swapped,
@@ -33,6 +34,7 @@ typed as (
         clean_text(batch.self_defined_ethnicity) as self_defined_ethnicity,
         clean_text(batch.station) as station,
         clean_text(batch.arresting_agency) as arresting_agency,
+        lower(clean_text(batch.record_status)) as record_status,
         try_strptime(clean_text(batch.extracted_at), $extracted_at_formats) as extracted_at,
         try_strptime($file_extracted_at, $extracted_at_formats) as file_extracted_at,
         batch.arrest_datetime as raw_arrest_datetime,
@@ -41,6 +43,7 @@ typed as (
         batch.disposal as raw_disposal,
         batch.disposal_date as raw_disposal_date,
         batch.age_at_arrest as raw_age_at_arrest,
+        batch.record_status as raw_record_status,
         batch.extracted_at as raw_extracted_at
     from batch
 ),
@@ -59,7 +62,9 @@ flagged as (
         clean_text(typed.raw_disposal_date) is not null and typed.disposal_date is null as is_bad_disposal_date,
         typed.disposal_date > typed.file_extracted_at as is_future_disposal_date,
         typed.age_at_arrest is null or typed.age_at_arrest not between 10 and 110 as is_absurd_age,
-        typed.extracted_at is null or typed.extracted_at <> typed.file_extracted_at as is_odd_extracted_at
+        typed.extracted_at is null or typed.extracted_at <> typed.file_extracted_at as is_odd_extracted_at,
+        typed.record_status is not null
+            and typed.record_status not in ('active', 'deleted', 'cancelled') as is_unknown_record_status
     from typed
     left join duplicate_keys
         on typed.custody_ref = duplicate_keys.custody_ref and typed.offence_seq = duplicate_keys.offence_seq
@@ -71,13 +76,13 @@ row_problems as materialized (
     select
         flagged.* exclude (
             raw_arrest_datetime, raw_offence_seq, raw_offence_code, raw_disposal, raw_disposal_date,
-            raw_age_at_arrest, raw_extracted_at, file_extracted_at, is_missing_ref, is_missing_person, is_bad_arrest_at, is_future_arrest_at, is_bad_seq, is_duplicate_key,
+            raw_age_at_arrest, raw_record_status, raw_extracted_at, file_extracted_at, is_missing_ref, is_missing_person, is_bad_arrest_at, is_future_arrest_at, is_bad_seq, is_duplicate_key,
             is_unknown_offence, is_unknown_disposal, is_bad_disposal_date, is_future_disposal_date, is_absurd_age,
-            is_odd_extracted_at
+            is_odd_extracted_at, is_unknown_record_status
         ),
         case when is_missing_ref or is_missing_person or is_bad_arrest_at or is_future_arrest_at or is_bad_seq
                 or is_duplicate_key or is_unknown_offence or is_unknown_disposal or is_bad_disposal_date
-                or is_future_disposal_date or is_absurd_age or is_odd_extracted_at then
+                or is_future_disposal_date or is_absurd_age or is_odd_extracted_at or is_unknown_record_status then
             list_filter([
                 case when is_missing_ref then
                     {'column_name': 'custody_ref', 'reason': 'missing custody reference', 'raw_value': null} end,
@@ -119,32 +124,41 @@ row_problems as materialized (
                 case when is_odd_extracted_at then
                     {'column_name': 'extracted_at',
                      'reason': 'extracted_at missing or different from the rest of the file',
-                     'raw_value': raw_extracted_at} end
+                     'raw_value': raw_extracted_at} end,
+                case when is_unknown_record_status then
+                    {'column_name': 'record_status', 'reason': 'record status is not active, deleted or cancelled',
+                     'raw_value': raw_record_status} end
             ], lambda p: p is not null)
         end as own_problems
     from flagged
 ),
 
-records_with_bad_principal as (
-    select custody_ref
+record_checks as (
+    select
+        custody_ref,
+        count(*) filter (where offence_seq = 1 and own_problems is null) = 0 as has_bad_principal,
+        count(distinct coalesce(record_status in ('deleted', 'cancelled'), false)) > 1 as has_mixed_status
     from row_problems
     where custody_ref is not null
     group by custody_ref
-    having count(*) filter (where offence_seq = 1 and own_problems is null) = 0
 ),
 
 final as (
     select
         row_problems.* exclude (own_problems),
         case
-            when row_problems.own_problems is null and records_with_bad_principal.custody_ref is not null then
+            when row_problems.own_problems is null and record_checks.has_bad_principal then
                 [{'column_name': 'offence_seq',
                   'reason': 'custody record quarantined whole: its principal offence row is bad or missing',
+                  'raw_value': null}]
+            when row_problems.own_problems is null and record_checks.has_mixed_status then
+                [{'column_name': 'record_status',
+                  'reason': 'custody record quarantined whole: its rows disagree on whether it is deleted',
                   'raw_value': null}]
             else row_problems.own_problems
         end as problems
     from row_problems
-    left join records_with_bad_principal on row_problems.custody_ref = records_with_bad_principal.custody_ref
+    left join record_checks on row_problems.custody_ref = record_checks.custody_ref
 )
 
 select * from final
