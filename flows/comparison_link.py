@@ -18,6 +18,7 @@ import polars as pl
 
 from flows.contracts.tidy import Dimension, Role, TidyTable
 from flows.requests.derived import DERIVED, derive_changes
+from flows.sdc.history import Axes, MeasureAxes
 
 EARLIER = "__a_year_earlier"
 
@@ -39,6 +40,22 @@ def split(table: TidyTable) -> list[TidyTable]:
     measures = tuple(replace(m, name=earlier[m.name]) for m in kept)
     return [own, TidyTable(f"{table.name}{EARLIER}", table.title, dims, measures, frame, table.notes,
                            table.additive)]
+
+
+def split_axes(table: TidyTable, axes: Axes) -> dict[str, Axes]:
+    """The populations of :func:`split`'s tables: the year-earlier table's labels count last year's days, and
+    its figures are the same fact as the current measure's."""
+    c = table.comparison
+    if c is None:
+        return {table.name: axes}
+    before = axes.measures.get(c.previous, MeasureAxes())
+    now = axes.measures.get(c.current, MeasureAxes())
+    axis, _ = axes.dimensions[c.dimension]
+    labels = {c.previous_labels[label]: values for label, values in before.dimensions.get(c.dimension, {}).items()}
+    earlier = replace(axes, dimensions=dict(axes.dimensions) | {c.dimension: (axis, labels)},
+                      fixed=dict(axes.fixed) | dict(before.fixed),
+                      measures={c.current: MeasureAxes(counts=before.counts or now.counts or c.current)})
+    return {table.name: axes, f"{table.name}{EARLIER}": earlier}
 
 
 def join(table: TidyTable, protected: list[TidyTable]) -> TidyTable:
@@ -87,4 +104,4 @@ def _columns(own: TidyTable) -> pl.DataFrame:
     return own.frame.select(*own.dimension_names, *(col for m in own.measures for col in (m.name, m.flag)))
 
 
-__all__ = ["join", "split"]
+__all__ = ["join", "split", "split_axes"]

@@ -126,18 +126,21 @@ def stage_answer_request(settings: Settings, spec_file: str) -> Any:
     """Load and check the spec, count each data part, suppress, and publish the draft response pack."""
     from flows.protection import protect_release
     from flows.release_inputs import publish_tables
-    from flows.requests.answer import answer_request
+    from flows.requests.answer import answer_request_planned
     from flows.requests.letter_facts import letter_facts
+    from flows.requests.populations import populations_for
     from flows.requests.spec import SpecError, load_spec
 
     path = request_path(settings, spec_file)
     spec, spec_sha = load_spec(path)
     with connect(settings, read_only=True) as con:
         try:
-            tables = answer_request(con, spec, settings.sql_dir, margins=True)
+            answered = answer_request_planned(con, spec, settings.sql_dir, margins=True)
         except SpecError as exc:
             raise exc.in_file(path) from None
-        protected = protect_release(tables, settings)
+        tables = [table for _, table in answered]
+        protected = protect_release(tables, settings, populations=populations_for(con, answered),
+                                    reference=spec.reference)
         tables = protected.tables
         return publish_tables(settings, con, tables, reference=spec.reference, title=spec.title, request=spec,
                               facts=letter_facts(spec, tables), spec_sha256=spec_sha, spec_path=str(path),

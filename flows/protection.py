@@ -9,14 +9,16 @@ to each other is the publication record's job (cumulative disclosure), not this 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.comparison_link import join, split
+from flows.comparison_link import join, split, split_axes
 from flows.config import Settings
 from flows.contracts.manifest import AuditRules, ThresholdRule
 from flows.contracts.tidy import TidyTable
+from flows.publication_record import load_history
+from flows.sdc.history import Axes, PublishedCell, cells_of
 from flows.sdc.policy import SdcPolicy
 
 #: the dimension the group rule looks along, in order of preference: the first one a table has
@@ -33,22 +35,41 @@ class Protected:
     exemptions: list[str] = field(default_factory=list)
     audit: Callable[[Path], list] | None = None  # run on the release folder before it is published
     audit_rules: AuditRules | None = None  # the public rules, written into the manifest
+    populations: Mapping[str, Axes] | None = None  # what each table's cells count: for the publication record
+
+    def cells(self, release_id: str) -> list[PublishedCell]:
+        """The released cells with their populations, for the publication record (empty without populations)."""
+        if not self.populations:
+            return []
+        axes = {t.name: self.populations[t.name].keeping(t.dimension_names) for t in self.tables}
+        return cells_of(self.tables, axes, release_id, "")
 
 
 def release_policy(settings: Settings) -> SdcPolicy:
     return SdcPolicy(k=settings.threshold)
 
 
-def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: SdcPolicy | None = None) -> Protected:
+def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: SdcPolicy | None = None, *,
+                    populations: Mapping[str, Axes] | None = None, reference: str = "this release") -> Protected:
     """Protect every table (suppression, else collapsing, else rounding: least information lost first), each
-    result already passed by the independent audit; the publish step audits the written files once more."""
+    result already passed by the independent audit; the publish step audits the written files once more.
+
+    With ``populations`` (what each table's cells count), every cell in the publication record is taken into
+    account, and so are the tables protected before in this release: a figure that, with anything published
+    before, would let a withheld one be worked out is withheld too, or the release is refused."""
     from flows.sdc import protect
 
     policy = policy or release_policy(settings)
+    history = load_history(settings) if populations else []
     out, notes, exemptions, methods, strategies = [], [], [], [], []
     for table in tables:
         group = next((d for d in GROUP_DIMENSIONS if d in table.dimension_names), policy.group_dimension)
-        result = protect(split(table), policy.model_copy(update={"group_dimension": group}))
+        axes = split_axes(table, populations[table.name]) if populations else None
+        result = protect(split(table), policy.model_copy(update={"group_dimension": group}), history or None,
+                         populations=axes, release_id=f"{reference} (being prepared)")
+        if axes:  # later tables of this release are checked against this one too
+            kept = {t.name: axes[t.name].keeping(t.dimension_names) for t in result.tables}
+            history += cells_of(result.tables, kept, f"{reference} (being prepared)", "")
         out.append(join(table, result.tables))
         notes += result.explanation
         exemptions += result.exemptions
@@ -63,7 +84,7 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
     )
     return Protected(out, list(dict.fromkeys(notes)), "; ".join(dict.fromkeys(methods)),
                      ", ".join(dict.fromkeys(strategies)) or policy.strategy, True,
-                     list(dict.fromkeys(exemptions)), audit_release, rules)
+                     list(dict.fromkeys(exemptions)), audit_release, rules, populations)
 
 
 def audit_release(folder: Path) -> list:

@@ -14,6 +14,7 @@ from flows.contracts.manifest import DisclosurePolicy
 from flows.contracts.tidy import Role, TidyTable
 from flows.protection import Protected
 from flows.provenance import code_version, warehouse_state
+from flows.publication_record import record_release
 from flows.reference.load import reference_version
 from flows.sdc.primary import cells_suppressed
 
@@ -60,7 +61,10 @@ def publish_tables(
         policy=DisclosurePolicy(threshold=settings.threshold, method=protected.method, policy=protected.policy,
                                 margins_published=protected.margins_published, audit=protected.audit_rules),
     )
-    return publish_release(tables, context, settings.published_dir, audit=protected.audit)
+    result = publish_release(tables, context, settings.published_dir, audit=protected.audit)
+    if result.status == "published":
+        record_release(settings, result.release_id, protected.cells(result.release_id))
+    return result
 
 
 def _validate_outputs(settings: Settings, tables: list[TidyTable], reference: str) -> None:

@@ -21,10 +21,9 @@ import polars as pl
 
 from flows.config import Settings
 from flows.contracts.release import existing_versions
-from flows.contracts.tidy import TidyTable
 from flows.warehouse import connect
 
-Protect = Callable[[list[TidyTable], Settings], Any]  # returns flows.protection.Protected
+Protect = Callable[..., Any]  # flows.protection.protect_release
 
 
 def period_reference(dataset: str, key: str) -> str:
@@ -82,8 +81,9 @@ def _numeric_or_flag(value: str) -> bool:
 def stage_standing_releases(settings: Settings, protect: Protect, today: date | None = None) -> list[Any]:
     """Release every standing dataset whose calendar has a period due today and not yet published."""
     from flows.release_inputs import publish_tables
-    from flows.requests.answer import answer_part
+    from flows.requests.answer import answer_part_planned
     from flows.requests.calendar import due_release, next_release
+    from flows.requests.populations import populations_for
     from flows.requests.revisions import mark_revisions
     from flows.requests.spec import load_standing
     from flows.requests.standing import standing_parts
@@ -97,9 +97,10 @@ def stage_standing_releases(settings: Settings, protect: Protect, today: date | 
             continue
         reference = period_reference(spec.reference, covered.key)
         with connect(settings, read_only=True) as con:
-            tables = [answer_part(con, part, settings.sql_dir, where=f"{path.name} table {part.id}", margins=True)
-                      for part in standing_parts(spec, covered)]
-            protected = protect(tables, settings)
+            answered = [answer_part_planned(con, part, settings.sql_dir, where=f"{path.name} table {part.id}",
+                                            margins=True) for part in standing_parts(spec, covered)]
+            tables = [table for _, table in answered]
+            protected = protect(tables, settings, populations=populations_for(con, answered), reference=reference)
             tables = protected.tables
             tables = [mark_revisions(t, previous_values(settings.published_dir, spec.reference, reference, t.name))
                       for t in tables]

@@ -65,6 +65,14 @@ def test_nightly_then_requests_publish_safe_releases(generated_home):
     log = (settings.published_dir / "disclosure-log.csv").read_text(encoding="utf-8")
     assert "01.FOI.22.025326" in log and "3056_15" in log
 
+    # the publication record holds every released cell as readers saw it, with what it counts
+    from flows.publication_record import load_history
+
+    history = load_history(settings)
+    assert {c.release_id.split("/")[0] for c in history} >= {"01.FOI.22.025326", "3056_15"}
+    assert all(c.shown == 0 or not isinstance(c.shown, int) or c.shown >= SMALL_K for c in history)
+    assert all(c.population["day"] and c.population["source"] == {"custody"} for c in history)
+
 
 def _assert_margins_published_and_audited(folder: Path) -> None:
     """Totals are published (secondary suppression protects them), and the independent audit, reading only
@@ -78,6 +86,16 @@ def _assert_margins_published_and_audited(folder: Path) -> None:
         assert entry["rows"] == 1 or entry["totals"] and all(f",{label}," in body or body.count(label) for label in entry["totals"].values())
     result = audit_release_folder(folder)
     assert result.passed, result.summary()
+    for text in [p.read_text(encoding="utf-8") for p in folder.glob("*.md")] + [_sheet_text(folder)]:
+        assert "interval" not in text and "atoms" not in text  # how was it protected: in general terms only
+
+
+def _sheet_text(folder: Path) -> str:
+    from openpyxl import load_workbook
+
+    (path,) = folder.glob("*.xlsx")
+    book = load_workbook(path, read_only=True)
+    return " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
 
 
 def test_a_rejected_file_stops_the_run_before_anything_is_published(tmp_path):

@@ -31,20 +31,30 @@ def answer_request(
     con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False
 ) -> list[TidyTable]:
     """One tidy table per data part, in the order of the parts."""
-    tables = []
-    for index, part in enumerate(spec.parts):
-        if isinstance(part, DataPart):
-            tables.append(answer_part(con, part, sql_dir, where=f"parts[{index}]", margins=margins))
-    return tables
+    return [table for _, table in answer_request_planned(con, spec, sql_dir, margins=margins)]
+
+
+def answer_request_planned(
+    con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False
+) -> list[tuple[PartPlan, TidyTable]]:
+    """Each data part's plan (what its cells count, for the publication record) and table."""
+    return [answer_part_planned(con, part, sql_dir, where=f"parts[{index}]", margins=margins)
+            for index, part in enumerate(spec.parts) if isinstance(part, DataPart)]
 
 
 def answer_part(
     con: duckdb.DuckDBPyConnection, part: DataPart, sql_dir: Path, *, where: str = "part", margins: bool = False
 ) -> TidyTable:
+    return answer_part_planned(con, part, sql_dir, where=where, margins=margins)[1]
+
+
+def answer_part_planned(
+    con: duckdb.DuckDBPyConnection, part: DataPart, sql_dir: Path, *, where: str = "part", margins: bool = False
+) -> tuple[PartPlan, TidyTable]:
     plan = plan_part(con, part, where, margins=margins)
     counted = run_count(con, sql_dir, plan.info.source, [d.sql for d in plan.dims], plan.as_at_if_requested,
                         plan.params())
-    return build_table(plan, counted)
+    return plan, build_table(plan, counted)
 
 
 def build_table(plan: PartPlan, counted: pl.DataFrame) -> TidyTable:

@@ -68,7 +68,8 @@ def protect(tables: Sequence[TidyTable], policy: SdcPolicy | None = None,
             check_tidy(t)  # skips the sum check itself when the table says it is not additive
     earlier: list[AuditTable] = []
     order = {"auto": ["suppress", "collapse", "round"]}.get(policy.strategy, [policy.strategy])
-    attempts: list[str] = []
+    attempts: list[str] = []  # public, general terms: they go into the notes and the letter
+    details: list[str] = []  # internal: may name cells, so only ever in the refusal raised to the analyst
     candidates: list[tuple[str, Suppressed, float]] = []
     original = _cell_count(tables, policy)
     for strategy in order:
@@ -86,7 +87,9 @@ def protect(tables: Sequence[TidyTable], policy: SdcPolicy | None = None,
                 before = _published_before(history or [], populations or {}, shaped, release_id, as_at)
                 result = suppress_tables(shaped, policy, earlier, guard, before)
             except CannotProtect as exc:
-                attempts.append(f"{name} was not possible ({exc})")
+                details.append(f"{name}: {exc}")
+                earlier_too = " together with earlier releases" if "earlier releases" in str(exc) else ""
+                attempts.append(f"{_in_words(name)} could not protect every figure{earlier_too}")
                 continue
             loss = 1 - (result.cells - result.hidden) / original if original else 0.0
             candidates.append((name, result, loss))
@@ -94,10 +97,19 @@ def protect(tables: Sequence[TidyTable], policy: SdcPolicy | None = None,
         if fitting:
             return _done(*min(fitting, key=lambda c: c[2])[:2], policy, attempts)
         if candidates:
-            attempts.append(f"{strategy} would withhold more than {policy.max_suppressed_share:.0%} of figures")
+            attempts.append(f"{_in_words(strategy)} would withhold more than {policy.max_suppressed_share:.0%} of "
+                            "figures")
     if candidates:
         return _done(*min(candidates, key=lambda c: c[2])[:2], policy, attempts)
-    raise ProtectionRefused("no safe way to publish these tables: " + "; ".join(attempts or ["nothing tried"]))
+    raise ProtectionRefused("no safe way to publish these tables: " + "; ".join(details or attempts or ["nothing tried"]))
+
+
+def _in_words(strategy: str) -> str:
+    """A strategy as the notes name it (never a cell)."""
+    if strategy.startswith("collapse: "):
+        return f"combining the categories of {strategy.split(': ', 1)[1].replace('_', ' ')}"
+    return {"suppress": "withholding figures", "collapse": "combining categories", "round": "rounding"}.get(
+        strategy, strategy)
 
 
 def _collapsed(tables: list[TidyTable], policy: SdcPolicy) -> list[tuple[str, list[TidyTable]]]:
@@ -163,10 +175,10 @@ def _history_guard(history: list[PublishedCell], populations: Mapping[str, Axes]
     """The cumulative check as suppression sees it: published new cells to withhold, smallest first, for
     each figure (earlier or new) that all releases together would expose."""
 
-    public = {(c.as_at, c.measure, _frozen(c.population)) for c in history if isinstance(c.shown, int)}
+    public = {(c.as_at, c.identity, _frozen(c.population)) for c in history if isinstance(c.shown, int)}
 
     def _key(c: PublishedCell) -> tuple:
-        return c.as_at, c.measure, _frozen(c.population)
+        return c.as_at, c.identity, _frozen(c.population)
 
     def more_to_hide(flagged: list[TidyTable]) -> list[CellKey]:
         new = cells_of(flagged, _adapt(populations, flagged), release_id, as_at)
@@ -177,9 +189,9 @@ def _history_guard(history: list[PublishedCell], populations: Mapping[str, Axes]
         picks = []
         for problem in result.problems:
             exposed = problem.population
-            shown = [c for c in new if isinstance(c.shown, int) and c.shown > 0 and c.measure == problem.measure
+            shown = [c for c in new if isinstance(c.shown, int) and c.shown > 0 and c.identity == problem.measure
                      and exposed is not None and _overlap(c.population, exposed)]
-            anywhere = [c for c in new if isinstance(c.shown, int) and c.shown > 0 and c.measure == problem.measure
+            anywhere = [c for c in new if isinstance(c.shown, int) and c.shown > 0 and c.identity == problem.measure
                         and _key(c) not in public]
             for pool in (shown, anywhere):  # what overlaps the exposed figure first, else the smallest figure
                 pool = [c for c in pool if _key(c) not in public]
@@ -204,9 +216,9 @@ def _published_before(history: Sequence[PublishedCell], populations: Mapping[str
     """New cells whose exact figure (same population, same as-at) was published before as a number."""
     if not history:
         return []
-    public = {(c.as_at, c.measure, _frozen(c.population)) for c in history if isinstance(c.shown, int)}
+    public = {(c.as_at, c.identity, _frozen(c.population)) for c in history if isinstance(c.shown, int)}
     new = cells_of(tables, _adapt(populations, tables), release_id, as_at)
-    return [(c.table, c.labels, c.measure) for c in new if (c.as_at, c.measure, _frozen(c.population)) in public]
+    return [(c.table, c.labels, c.measure) for c in new if (c.as_at, c.identity, _frozen(c.population)) in public]
 
 
 def _overlap(a: Mapping[str, frozenset], b: Mapping[str, frozenset]) -> bool:
@@ -215,12 +227,4 @@ def _overlap(a: Mapping[str, frozenset], b: Mapping[str, frozenset]) -> bool:
 
 def _adapt(populations: Mapping[str, Axes], tables: list[TidyTable]) -> dict[str, Axes]:
     """A dimension collapsed away counts everything its labels did (its total)."""
-    out = {}
-    for t in tables:
-        axes = populations.get(t.name)
-        if axes is None:
-            continue
-        gone = {d: v for d, v in axes.dimensions.items() if d not in t.dimension_names}
-        fixed = dict(axes.fixed) | {axis: frozenset().union(*labels.values()) for axis, labels in gone.values()}
-        out[t.name] = Axes({d: v for d, v in axes.dimensions.items() if d in t.dimension_names}, fixed)
-    return out
+    return {t.name: populations[t.name].keeping(t.dimension_names) for t in tables if t.name in populations}
