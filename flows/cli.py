@@ -89,14 +89,25 @@ def schema(config: ConfigOpt = None) -> None:
 
 @app.command()
 def audit(paths: Annotated[list[Path], typer.Argument(help="release folders or files to check")],
-          threshold: Annotated[int | None, typer.Option(help="k; default from each manifest")] = None) -> None:
+          threshold: Annotated[int | None, typer.Option(help="k; default from each manifest")] = None,
+          cumulative: Annotated[bool, typer.Option(help="also audit every release in the publication record "
+                                                        "together (the home's record/)")] = False,
+          config: ConfigOpt = None, home: HomeOpt = None) -> None:
     """Re-read published files and refuse anything unsafe: the publish guard (small numbers, formulas, hidden
     content, metadata), then the independent disclosure audit of every release folder (can a withheld figure
-    be worked out from the published ones?)."""
+    be worked out from the published ones?) and, with --cumulative, of all releases together."""
     from flows.publish.guard import main, release_folders
     from flows.sdc_audit import audit_release_folder
 
     status = main(paths, threshold)
+    if cumulative:
+        from flows.publication_record import audit_record
+
+        result = audit_record(_settings(config, home))
+        for problem in result.problems:
+            console.print(f"publication record: {problem}", markup=False)
+        console.print(f"publication record (all releases together): {result.summary()}", markup=False)
+        status = status or (0 if result.passed else 1)
     for folder in release_folders(paths):
         result = audit_release_folder(folder)
         for problem in result.problems:

@@ -130,9 +130,11 @@ def stage_answer_request(settings: Settings, spec_file: str) -> Any:
     from flows.requests.letter_facts import letter_facts
     from flows.requests.populations import populations_for
     from flows.requests.spec import SpecError, load_spec
+    from flows.validate.runner import warm_up_in_background
 
     path = request_path(settings, spec_file)
     spec, spec_sha = load_spec(path)
+    warm_up_in_background()  # the output suite needs GX: import it while the parts are counted
     with connect(settings, read_only=True) as con:
         try:
             answered = answer_request_planned(con, spec, settings.sql_dir, margins=True)

@@ -16,6 +16,8 @@ import duckdb
 
 from flows.config import Settings
 from flows.sdc.history import PUBLISHED_CELLS_DDL, PublishedCell, from_row, to_row
+from flows.sdc.policy import SdcPolicy
+from flows.sdc_audit import AuditResult, audit_populations
 
 
 def record_path(settings: Settings) -> Path:
@@ -30,6 +32,15 @@ def load_history(settings: Settings) -> list[PublishedCell]:
     with duckdb.connect(str(path), read_only=True) as con:
         rows = con.sql("select * from disclosure.published_cells order by published_at, release_id").fetchall()
     return [from_row(r) for r in rows]
+
+
+def audit_record(settings: Settings, policy: SdcPolicy | None = None) -> AuditResult:
+    """Every release ever published, audited as one system over population atoms (flows.sdc_audit)."""
+    policy = policy or SdcPolicy(k=settings.threshold)
+    cells = [c.for_audit() for c in load_history(settings)]
+    if not cells:
+        return AuditResult((), 0, "nothing published yet")
+    return audit_populations(cells, policy.k, policy.zeros == "publish", policy.protection_width)
 
 
 def record_release(settings: Settings, release_id: str, cells: Sequence[PublishedCell]) -> int:

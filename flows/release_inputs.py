@@ -16,7 +16,6 @@ from flows.protection import Protected
 from flows.provenance import code_version, warehouse_state
 from flows.publication_record import record_release
 from flows.reference.load import reference_version
-from flows.sdc.primary import cells_suppressed
 
 COUNTING_RULES = (
     "Arrests are counted once per custody record, under the principal offence (the first offence recorded on the "
@@ -39,7 +38,7 @@ def publish_tables(
     explanation = protected.explanation
     ref = reference_version(settings.reference_dir)
     state = warehouse_state(con)
-    suppressed = sum(cells_suppressed(t) for t in tables)
+    suppressed = sum(int(t.frame[m.flag].str.contains("[c]", literal=True).sum()) for t in tables for m in t.measures)
     context = ReleaseContext(
         reference=reference,
         title=title,

@@ -1,7 +1,7 @@
 """Statistical disclosure control. Usable without Prefect: tidy tables in, flagged tidy tables out.
 
-``protect(tables, policy)`` is the entry point (:mod:`flows.sdc.protect`); ``suppress_primary`` and
-``drop_margins`` (:mod:`flows.sdc.primary`) remain for the foundation release.
+``protect(tables, policy)`` is the entry point (:mod:`flows.sdc.protect`); releases apply it through
+:mod:`flows.protection`.
 """
 
 from flows.sdc.policy import SdcPolicy, ThresholdOverride
