@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ENV_PREFIX = "DISCLOSE_"
@@ -39,6 +40,24 @@ class Settings(BaseModel):
     expectations_dir: Path = PROJECT_ROOT / "expectations"
     requests_dir: Path = PROJECT_ROOT / "data" / "requests"
     profiles_dir: Path = PROJECT_ROOT / "data" / "profiles"
+    disclosure: dict[str, Any] = Field(
+        default_factory=dict,
+        description="the disclosure-control policy beyond k ([disclose.disclosure] in disclose.toml; fields of "
+                    "flows/sdc/policy.py SdcPolicy): e.g. strategy = 'round' where a force requires one strategy, "
+                    "overrides = [{k = 10, dimension = 'offence_group', labels = ['Sexual offences']}]")
+
+    @model_validator(mode="after")
+    def _policy(self) -> Settings:
+        from flows.sdc.policy import SdcPolicy
+
+        if "k" in self.disclosure:
+            raise ValueError("disclosure.k: set the threshold with `threshold`, not disclosure.k")
+        try:
+            SdcPolicy(k=self.threshold, **self.disclosure)  # fails here, at load, naming the field
+        except ValidationError as exc:
+            raise ValueError("; ".join(f"disclosure.{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                                       for e in exc.errors())) from None
+        return self
 
     @field_validator("duckdb_memory_limit")
     @classmethod

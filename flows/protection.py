@@ -46,7 +46,8 @@ class Protected:
 
 
 def release_policy(settings: Settings) -> SdcPolicy:
-    return SdcPolicy(k=settings.threshold)
+    """The configured policy (``threshold`` and ``[disclose.disclosure]``): public, so the audit assumes it."""
+    return SdcPolicy(k=settings.threshold, **settings.disclosure)
 
 
 def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: SdcPolicy | None = None, *,

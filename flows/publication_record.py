@@ -36,7 +36,7 @@ def load_history(settings: Settings) -> list[PublishedCell]:
 
 def audit_record(settings: Settings, policy: SdcPolicy | None = None) -> AuditResult:
     """Every release ever published, audited as one system over population atoms (flows.sdc_audit)."""
-    policy = policy or SdcPolicy(k=settings.threshold)
+    policy = policy or SdcPolicy(k=settings.threshold, **settings.disclosure)
     cells = [c.for_audit() for c in load_history(settings)]
     if not cells:
         return AuditResult((), 0, "nothing published yet")

@@ -122,3 +122,26 @@ def test_people_counts_are_never_written():
                        comparison=people.comparison)
     with pytest.raises(GridError, match="never published"):
         build_grid(people)
+
+
+def test_a_force_can_fix_its_strategy_and_topic_thresholds_in_its_config(tmp_path):
+    from flows.config import ConfigError
+    from flows.protection import release_policy
+
+    config = tmp_path / "disclose.toml"
+    config.write_text('[disclose]\nthreshold = 5\n[disclose.disclosure]\nstrategy = "round"\n'
+                      'overrides = [{k = 10, dimension = "outcome", labels = ["Charged"]}]\n')
+    policy = release_policy(load_settings(config))
+    assert policy.strategy == "round" and policy.k == 5 and policy.overrides[0].k == 10
+    from test_publish_helpers import make_context
+
+    protected = protect_release([comparison_table(VALUES, EARLIER)], load_settings(config))
+    (out,) = protected.tables
+    folder = publish_release([out], make_context(), tmp_path / "published", audit=protected.audit).path
+    assert json.loads((folder / "manifest.json").read_text())["tables"][0]["rounded_to"] == 5
+    assert audit_release_folder(folder).passed  # the audit knows the figures are rounded
+    assert out.rounded_to == 5 and set(out.frame["arrests"].to_list()) <= {0, 5, 10, 15, 20, 25, 30, 35, 40, 45,
+                                                                             50, 55, 60, 65, 70, 75, 80}
+    config.write_text('[disclose.disclosure]\nstratgy = "round"\n')
+    with pytest.raises(ConfigError, match="disclosure.stratgy"):
+        load_settings(config)
