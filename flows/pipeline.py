@@ -16,7 +16,7 @@ from typing import Any
 from flows.config import Settings
 from flows.ingest import IngestReport, ingest_landing
 from flows.reference.load import load_reference
-from flows.warehouse import build_layers, connect
+from flows.warehouse import build_layers_if_changed, connect
 
 Step = Callable[..., Any]
 
@@ -62,9 +62,10 @@ def stage_ingest(settings: Settings) -> IngestReport:
 
 
 def stage_transform(settings: Settings) -> list[str]:
-    """Rebuild core and marts from staging with the SQL in sql/ (layer order)."""
+    """Rebuild core and marts from staging with the SQL in sql/ (layer order), unless nothing they are built
+    from changed since the last build."""
     with connect(settings) as con:
-        return build_layers(con, settings.sql_dir)
+        return build_layers_if_changed(con, settings.sql_dir)
 
 
 def stage_validate(settings: Settings, suites: tuple[str, ...], run_id: str) -> list:

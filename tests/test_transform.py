@@ -79,3 +79,27 @@ def standing_arrests_table(con: duckdb.DuckDBPyConnection) -> TidyTable:
         ),
     )
     return with_empty_flags(table)
+
+
+def test_layers_are_not_rebuilt_when_nothing_they_are_built_from_changed(tmp_path):
+    """A nightly run with no new extracts skips the rebuild; new SQL, a new extract or a failed build does not."""
+    import shutil
+
+    from flows.config import PROJECT_ROOT, load_settings
+    from flows.pipeline import stage_ingest, stage_transform
+
+    settings = load_settings(home=tmp_path / "home", sql_dir=tmp_path / "sql")
+    shutil.copytree(PROJECT_ROOT / "sql", settings.sql_dir)
+    sample = sorted((PROJECT_ROOT / "data" / "sample").glob("*_20*"))
+    settings.landing_dir.mkdir(parents=True)
+    for path in sample[:-1]:  # all but the last delivery
+        shutil.copy(path, settings.landing_dir)
+    stage_ingest(settings)
+    assert stage_transform(settings)  # first build
+    assert stage_transform(settings) == []  # nothing changed
+    (settings.sql_dir / "marts" / "99_extra.sql").write_text("create or replace table marts.extra as select 1 as x")
+    assert "marts/99_extra.sql" in stage_transform(settings)  # the SQL changed
+    assert stage_transform(settings) == []
+    shutil.copy(sample[-1], settings.landing_dir)
+    stage_ingest(settings)
+    assert stage_transform(settings)  # a new extract

@@ -21,7 +21,9 @@ def tables(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = REBUILT_SC
            catalog: str | None = None) -> list[str]:
     rows = con.execute(
         "select schema_name || '.' || table_name from duckdb_tables() "
-        "where list_contains(?, schema_name) and not temporary and (? is null or database_name = ?) order by 1",
+        "where list_contains(?, schema_name) and not temporary and (? is null or database_name = ?) "
+        "and (schema_name, table_name) <> ('core', 'build_state') "  # when the layers were built, not what
+        "order by 1",
         [list(schemas), catalog, catalog],
     ).fetchall()
     return [r[0] for r in rows]
