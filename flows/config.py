@@ -33,7 +33,7 @@ class Settings(BaseModel):
     quarantine_max_share_by_source: dict[str, float] = Field(
         default_factory=dict, description="per-source limits, e.g. {custody = 0.005}")
     raw_retention_days: int | None = Field(default=None, ge=1, description="archive retention for purge")
-    duckdb_memory_limit: str = "4GB"
+    duckdb_memory_limit: str = "3GB"  # DuckDB spills beyond it; the process stays under 4 GiB
     duckdb_threads: int = Field(default=2, ge=1, le=256)
     reference_dir: Path = PROJECT_ROOT / "data" / "reference"
     sql_dir: Path = PROJECT_ROOT / "sql"

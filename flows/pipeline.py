@@ -71,7 +71,9 @@ def stage_transform(settings: Settings) -> list[str]:
 def stage_validate(settings: Settings, suites: tuple[str, ...], run_id: str) -> list:
     """Run each GX suite once; a failed critical expectation stops the run before publication."""
     from flows.validate import validate_suite
+    from flows.validate.runner import warm_up_in_background
 
+    warm_up_in_background()  # GX's import overlaps the first suite's DuckDB query
     with connect(settings) as con:
         reports = [
             validate_suite(con, suite, expectations_dir=settings.expectations_dir, sql_dir=settings.sql_dir,
@@ -135,6 +137,8 @@ def stage_answer_request(settings: Settings, spec_file: str) -> Any:
 
     path = request_path(settings, spec_file)
     spec, spec_sha = load_spec(path)
+    import flows.sdc  # noqa: F401 - scipy and HiGHS imported here first, not beside GX's import
+
     warm_up_in_background()  # the output suite needs GX: import it while the parts are counted
     with connect(settings, read_only=True) as con:
         try:

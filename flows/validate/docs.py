@@ -15,6 +15,9 @@ from flows.validate.report import ValidationReport
 
 def render_data_docs(reports: Iterable[ValidationReport], out_dir: Path) -> Path:
     """Write ``<suite>.html`` for each report and an ``index.html`` linking them; return the index path."""
+    from flows.validate.gx_loader import gx_ready
+
+    gx_ready()
     from great_expectations.render.renderer import ValidationResultsPageRenderer
     from great_expectations.render.view import DefaultJinjaPageView
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 
 import duckdb
 
+from flows.validate.gx_loader import gx_ready, warm_up_in_background
 from flows.validate.queries import merged_params, parameter_value, run_query
 from flows.validate.report import ValidationReport, record_from_gx
 from flows.validate.suites import SuiteParameter, load_spec, load_suite
@@ -28,16 +28,16 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: str, *, params: dict | None
     """Validate without storing (e.g. on a read-only warehouse snapshot); see ``validate_suite``."""
     started = time.perf_counter()
     spec = load_spec(expectations_dir, suite)
-    gx_suite = load_suite(expectations_dir, suite)
     values = merged_params(spec, params)
     suite_parameters = {name: _suite_parameter(con, sql_dir, src, name, values, suite)
                         for name, src in spec.suite_parameters.items()}
     frame = run_query(con, sql_dir, spec.query, values, suite)
+    gx_suite = load_suite(expectations_dir, suite)  # after the queries: GX may still be importing elsewhere
     index = tuple(c for c in spec.index_columns if c in frame.columns)
     result_format = {"result_format": "SUMMARY", "partial_unexpected_count": 3,
                      "unexpected_index_column_names": list(index)}
     with _GX_LOCK:
-        batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
+        batch = gx_ready().get_batch(batch_parameters={"dataframe": frame})
         outcome = batch.validate(gx_suite, result_format=result_format, expectation_parameters=suite_parameters)
     records = tuple(record_from_gx(r, index) for r in outcome.results)
     validated_at = datetime.now(UTC).replace(tzinfo=None)
@@ -51,34 +51,9 @@ def _suite_parameter(con, sql_dir: Path, src: SuiteParameter, name: str, values:
     return parameter_value(run_query(con, sql_dir, src.query, values, suite), name, src.returns, suite)
 
 
-def _batch_definition():
-    with _BUILDING:  # the warm-up thread may be building it right now: wait for that one
-        return _build_batch_definition()
-
-
-@cache
-def _build_batch_definition():
-    """One ephemeral GX context per process, with a pandas asset whose batches are whole frames."""
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    asset = context.data_sources.add_pandas("disclose_checks").add_dataframe_asset("check_query_result")
-    return asset.add_batch_definition_whole_dataframe("whole_result")
-
-
 def warm_up() -> None:
     """Pay GX's import and context cost now (e.g. at flow start) rather than inside the first validation."""
-    _batch_definition()
+    gx_ready()
 
 
-def warm_up_in_background() -> threading.Thread:
-    """Import GX (3-5 s) on a second thread while the caller counts and protects: DuckDB, Polars and HiGHS
-    release the GIL, so on two cores the import mostly overlaps work that had to be done anyway."""
-    thread = threading.Thread(target=warm_up, name="gx-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
-_BUILDING = threading.Lock()
+__all__ = ["run_suite", "warm_up", "warm_up_in_background"]

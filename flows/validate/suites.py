@@ -63,8 +63,9 @@ def suite_path(expectations_dir: Path, suite: str) -> Path:
 
 
 def load_spec(expectations_dir: Path, suite: str) -> SuiteSpec:
+    """The suite's check query and parameters (no GX needed: the queries can run while GX still imports)."""
     path = suite_path(expectations_dir, suite)
-    return _load(path, path.stat().st_mtime_ns)[0]
+    return _spec(path, (_raw(path, path.stat().st_mtime_ns).get("meta") or {}))
 
 
 def load_suite(expectations_dir: Path, suite: str):  # -> great_expectations.ExpectationSuite
@@ -74,12 +75,9 @@ def load_suite(expectations_dir: Path, suite: str):  # -> great_expectations.Exp
 
 
 @lru_cache(maxsize=64)
-def _load(path: Path, _mtime_ns: int):
-    from great_expectations.core.expectation_suite import ExpectationSuite, ExpectationSuiteSchema
-
-    text = path.read_text(encoding="utf-8")
+def _raw(path: Path, _mtime_ns: int) -> dict:
     try:
-        raw = json.loads(text)
+        raw = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise SuiteError(f"{path}: not valid JSON: {exc}") from None
     if raw.get("name") != path.stem:
@@ -87,6 +85,17 @@ def _load(path: Path, _mtime_ns: int):
     for i, exp in enumerate(raw.get("expectations") or []):
         if exp.get("severity") not in SEVERITIES:
             raise SuiteError(f"{path}: expectation {i} ({exp.get('type')}) needs severity one of {SEVERITIES}")
+    return raw
+
+
+@lru_cache(maxsize=64)
+def _load(path: Path, _mtime_ns: int):
+    from flows.validate.gx_loader import gx_ready
+
+    gx_ready()  # never import GX while another thread is importing it
+    from great_expectations.core.expectation_suite import ExpectationSuite, ExpectationSuiteSchema
+
+    raw = _raw(path, _mtime_ns)
     try:
         suite = ExpectationSuite(**ExpectationSuiteSchema().load(raw))
     except Exception as exc:  # marshmallow / pydantic errors: name the file, keep the reason
