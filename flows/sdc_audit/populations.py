@@ -65,19 +65,35 @@ def audit_populations(cells: Sequence[PopulationCell], k: int, zeros_published: 
         for value, b in ids.items():
             members[a].setdefault(b, set()).add(value)
     know, unknown, checks, counts = Knowledge(), {}, {}, {}
+    names = sorted(next(iter(axes))) if axes else []
+    block_lists: dict[tuple[str, frozenset], list[int]] = {}  # the same value set recurs in many cells
+
+    def blocks_of(axis: str, values: frozenset) -> list[int]:
+        found = block_lists.get((axis, values))
+        if found is None:
+            found = block_lists[(axis, values)] = sorted({blocks[axis][v] for v in values})
+        return found
 
     def atom_vars(c: PopulationCell) -> list[int]:
-        per_axis = [sorted({blocks[a][v] for v in c.population[a]}) for a in sorted(c.population)]
         out = []
-        for combo in _product(per_axis):
+        for combo in _product([blocks_of(a, frozenset(c.population[a])) for a in names]):
             key = (c.as_at, c.measure, combo)
-            if key not in unknown:
-                atom = {a: frozenset(members[a][b]) for a, b in zip(sorted(c.population), combo, strict=True)}
-                unknown[key] = _new(know, ("atoms", {"as at": c.as_at, **{a: _short(v) for a, v in atom.items()}},
-                                           c.measure), 0.0, np.inf, False, k)
-                checks[unknown[key]], counts[unknown[key]] = "sliver", atom
+            if key not in unknown:  # described only if it is ever reported (most never are)
+                unknown[key] = _new(know, ("atoms", {"as at": c.as_at}, c.measure), 0.0, np.inf, False, k)
+                checks[unknown[key]], counts[unknown[key]] = "sliver", combo
             out.append(unknown[key])
         return out
+
+    def population(i: int) -> Mapping[str, frozenset]:
+        if checks[i] != "sliver":
+            return counts[i]
+        return {a: frozenset(members[a][b]) for a, b in zip(names, counts[i], strict=True)}
+
+    def where(i: int) -> tuple:
+        table, cell, measure = know.where[i]
+        if checks[i] == "sliver":
+            cell = {**cell, **{a: _short(v) for a, v in population(i).items()}}
+        return table, cell, measure
 
     for c in cells:
         parts = atom_vars(c)
@@ -104,7 +120,7 @@ def audit_populations(cells: Sequence[PopulationCell], k: int, zeros_published: 
     except Inconsistent as exc:
         return AuditResult((Problem("history", {}, "", f"published figures do not fit together: {exc}"),),
                            len(checks), "linear programming over atoms")
-    problems = [Problem(*know.where[i][:2], know.where[i][2], _why(checks[i], k), span, counts[i])
+    problems = [Problem(*where(i), _why(checks[i], k), span, population(i))
                 for i, span in found.items() if not _passes(checks[i], *span, k, width)]
     return AuditResult(tuple(problems), len(checks), "linear programming over atoms (all releases)")
 
