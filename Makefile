@@ -40,8 +40,14 @@ test-long: bootstrap  ## long property-test profiles (thousands of examples; not
 lint: bootstrap  ## ruff
 	$(BIN)/ruff check .
 
-bench: bootstrap  ## benchmarks outside the test suite: make bench SCALE=tiny|force|national
+bench: bootstrap bench/data/acro-venv/.ready  ## benchmarks outside the test suite: make bench SCALE=tiny|force|national
+	$(UV) sync --frozen --compile-bytecode --group bench --python $(PYTHON)  # + the tau-Argus peer
 	$(BIN)/python -m bench.run --scale $(SCALE)
+
+bench/data/acro-venv/.ready:  # acro pins pandas<3 (the project locks pandas 3): its own environment
+	$(UV) venv --quiet --python $(PYTHON) bench/data/acro-venv
+	$(UV) pip install --quiet --python bench/data/acro-venv/bin/python 'acro==1.0.2'
+	@touch $@
 
 clean-demo:  ## forget the demo's data home
 	rm -rf data/demo

@@ -1,8 +1,11 @@
 """make bench: generate data once per scale (cached), then measure disclose against its baselines side by side.
 
-Each command runs in its own process (wall time and peak RSS, children included, via wait4); pairs run in
-alternating order over several repetitions and the table reports medians and ratios. Results go to
-bench/results/<scale>-<timestamp>.json. Not part of the test suite.
+Each command runs in its own process (wall time and peak RSS, children included, via wait4: bench/measure.py);
+compared commands run in rotating order over several repetitions and the table reports medians, the first
+(cold) run and ratios. Sections: pipeline (ingest vs bare CTAS; nightly vs the floor vs a pandas analyst;
+nightly again with nothing new), pandas (the floor and pandas only), request (one FOI request through the
+CLI, and stage by stage), suppression (our engine beside tau-Argus and acro, bench/suppression.py).
+Results go to bench/results/<scale>-<timestamp>.json. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -15,14 +18,21 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 
+from bench import suppression
+from bench.measure import measure as _measure
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "results"
+REFERENCE = ROOT / "data" / "reference"
+REQUEST = ROOT / "data" / "requests" / "mps-01-foi-22-025326.yaml"
 REPS = {"tiny": 5, "force": 3, "national": 1}
+SECTIONS = ("pipeline", "request", "suppression")
 
 
 def ensure_data(scale: str, seed: int = 1) -> Path:
@@ -49,41 +59,67 @@ def fresh_home(scale: str, landing: Path, name: str) -> Path:
 
 
 def measure(args: list[str]) -> dict:
-    """Wall seconds and peak RSS (MiB) of one child process and everything it started."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "bench.tasks", *args], cwd=ROOT)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"benchmark task failed: {args}")
-    return {"seconds": wall, "peak_rss_mib": usage.ru_maxrss / 1024}
+    """A failing command is recorded (its exit code) and the run goes on: one broken stage must not hide
+    every other figure."""
+    return _measure(["bench.tasks", *args], check=False)
 
 
-def run(scale: str, reps: int) -> dict:
+def _rotated(group: list, rep: int) -> list:
+    return group[rep % len(group):] + group[: rep % len(group)]
+
+
+def run(scale: str, reps: int, sections: tuple[str, ...], budget_s: float, cost: str = "values") -> dict:
     landing = ensure_data(scale)
-    reference = ROOT / "data" / "reference"
     samples: dict[str, list[dict]] = {}
+    stages: list[dict] = []
 
     def add(name: str, sample: dict) -> None:
         samples.setdefault(name, []).append(sample)
 
+    scratch = Path(tempfile.mkdtemp(prefix="bench-"))
+    xlsx = str(scratch / "pandas.xlsx")
+    pandas = ("pandas (analyst)", lambda: ["pandas", str(landing), str(REFERENCE), xlsx])
+    floor = ("floor (bare GROUP BY)", lambda: ["floor", str(landing), str(REFERENCE)])
     for rep in range(reps):
-        pairs = [
-            ("disclose ingest", lambda: ["ingest", str(fresh_home(scale, landing, "ingest"))]),
-            ("bare CTAS read_csv", lambda: ["bare_ingest", str(landing), str(_fresh_db(scale))]),
-        ]
-        pairs2 = [
-            ("nightly (full)", lambda: ["nightly", str(fresh_home(scale, landing, "nightly"))]),
-            ("floor (bare GROUP BY)", lambda: ["floor", str(landing), str(reference)]),
-        ]
-        for group in (pairs, pairs2):
-            order = group if rep % 2 == 0 else list(reversed(group))
-            for name, make_args in order:
+        groups = []
+        if "pipeline" in sections:
+            groups += [[("disclose ingest", lambda: ["ingest", str(fresh_home(scale, landing, "ingest"))]),
+                        ("bare CTAS read_csv", lambda: ["bare_ingest", str(landing), str(_fresh_db(scale))])],
+                       [("nightly (full)", lambda: ["nightly", str(fresh_home(scale, landing, "nightly"))]),
+                        floor, pandas]]
+        elif "pandas" in sections:
+            groups.append([floor, pandas])
+        for group in groups:
+            for name, make_args in _rotated(group, rep):
                 add(name, measure(make_args()))
-        # the nightly home now holds a warehouse: a second run has no new extracts
-        add("nightly (no new extracts)", measure(["nightly", str(DATA / scale / "runs" / "nightly")]))
+        if "pipeline" in sections:  # the nightly home now holds a warehouse: a second run has no new extracts
+            add("nightly (no new extracts)", measure(["nightly", str(DATA / scale / "runs" / "nightly")]))
+        if "request" in sections:
+            stages.append(_request(scale, landing, rep, add, scratch))
         print(f"repetition {rep + 1}/{reps} done", flush=True)
-    return summarise(scale, reps, samples)
+    result = summarise(scale, reps, samples)
+    stages = [s for s in stages if s]
+    if stages:
+        result["request_stages"] = {name: {"median_seconds": statistics.median(s[name] for s in stages),
+                                           "first_seconds": stages[0][name]} for name in stages[0]}
+    if "suppression" in sections:
+        result["suppression"] = suppression.run(scale, reps, budget_s, cost=cost)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return result
+
+
+def _request(scale: str, landing: Path, rep: int, add, scratch: Path) -> dict:
+    """The MPS request against the nightly home's warehouse: the whole CLI process and the timed stages,
+    alternating. Each run publishes into that home (the first is a new release, later ones re-issues)."""
+    home = DATA / scale / "runs" / "nightly"
+    if not (home / "warehouse" / "disclose.duckdb").exists():  # the warehouse is built before any release
+        measure(["nightly", str(fresh_home(scale, landing, "nightly"))])
+    out = scratch / "stages.json"
+    pair = [("request CLI (--plain)", ["flows.cli", "request", str(REQUEST), "--plain", "--home", str(home)]),
+            ("request (stages timed)", ["bench.tasks", "request_stages", str(home), str(REQUEST), str(out)])]
+    for name, args in _rotated(pair, rep):
+        add(name, _measure(args, check=False))
+    return json.loads(out.read_text())["stages"] if out.exists() else {}
 
 
 def _fresh_db(scale: str) -> Path:
@@ -93,37 +129,64 @@ def _fresh_db(scale: str) -> Path:
     return db
 
 
+RATIOS = {"ingest / bare CTAS": ("disclose ingest", "bare CTAS read_csv"),
+          "nightly / floor": ("nightly (full)", "floor (bare GROUP BY)"),
+          "pandas / floor": ("pandas (analyst)", "floor (bare GROUP BY)"),
+          "pandas / nightly (target >= 10)": ("pandas (analyst)", "nightly (full)")}
+
+
 def summarise(scale: str, reps: int, samples: dict[str, list[dict]]) -> dict:
-    medians = {
-        name: {"median_seconds": statistics.median(s["seconds"] for s in runs),
-               "first_seconds": runs[0]["seconds"],
-               "peak_rss_mib": max(s["peak_rss_mib"] for s in runs), "runs": len(runs)}
-        for name, runs in samples.items()
-    }
-    ratios = {
-        "ingest / bare CTAS": medians["disclose ingest"]["median_seconds"] / medians["bare CTAS read_csv"]["median_seconds"],
-        "nightly / floor": medians["nightly (full)"]["median_seconds"] / medians["floor (bare GROUP BY)"]["median_seconds"],
-    }
+    medians = {name: _medians(runs) for name, runs in samples.items()}
+    ratios = {label: medians[a]["median_seconds"] / medians[b]["median_seconds"]
+              for label, (a, b) in RATIOS.items()
+              if "median_seconds" in medians.get(a, {}) and "median_seconds" in medians.get(b, {})}
     return {"scale": scale, "repetitions": reps, "when": datetime.now().isoformat(timespec="seconds"),
             "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
             "medians": medians, "ratios": ratios}
+
+
+def _medians(runs: list[dict]) -> dict:
+    ok = [s for s in runs if s["exit_code"] == 0]
+    failed = {"failed_runs": len(runs) - len(ok)} if len(ok) < len(runs) else {}
+    if not ok:
+        return {"status": f"failed (exit {runs[0]['exit_code']})", "runs": len(runs)}
+    return {"median_seconds": statistics.median(s["seconds"] for s in ok), "first_seconds": ok[0]["seconds"],
+            "peak_rss_mib": max(s["peak_rss_mib"] for s in ok), "runs": len(ok)} | failed
 
 
 def print_table(result: dict) -> None:
     print(f"\nscale={result['scale']} repetitions={result['repetitions']} ({result['machine']['cpus']} cpus)")
     print(f"{'command':32} {'median s':>10} {'first s':>10} {'peak MiB':>10}")
     for name, m in result["medians"].items():
-        print(f"{name:32} {m['median_seconds']:10.2f} {m['first_seconds']:10.2f} {m['peak_rss_mib']:10.0f}")
+        if "status" in m:
+            print(f"{name:32} {m['status']}")
+            continue
+        failed = f"  ({m['failed_runs']} run(s) failed)" if "failed_runs" in m else ""
+        print(f"{name:32} {m['median_seconds']:10.2f} {m['first_seconds']:10.2f} {m['peak_rss_mib']:10.0f}{failed}")
     for name, ratio in result["ratios"].items():
         print(f"{name:32} {ratio:10.2f}x")
+    if "request_stages" in result:
+        print(f"\nrequest {REQUEST.name}, stage by stage (in-process)")
+        for name, m in result["request_stages"].items():
+            print(f"{name:32} {m['median_seconds']:10.2f} {m['first_seconds']:10.2f}")
+    if "suppression" in result:
+        suppression.print_table(result["suppression"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=sorted(REPS), default="tiny")
     parser.add_argument("--reps", type=int)
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"comma-separated sections: {', '.join(SECTIONS)}, pandas (default: all but pandas, "
+                             "which pipeline includes)")
+    parser.add_argument("--budget", type=float, default=900.0,
+                        help="seconds one suppression tool may take on one table before it is stopped")
+    parser.add_argument("--cost", choices=("values", "cells"), default="values",
+                        help="what every suppression tool minimises: the sum of withheld values, or their number")
     args = parser.parse_args()
-    result = run(args.scale, args.reps or REPS[args.scale])
+    sections = tuple(s.strip() for s in args.only.split(",") if s.strip())
+    result = run(args.scale, args.reps or REPS[args.scale], sections, args.budget, args.cost)
     print_table(result)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{args.scale}-{datetime.now():%Y%m%dT%H%M%S}.json"

@@ -98,11 +98,25 @@ def ingest(home: Path) -> None:
     stage_ingest(load_settings(home=home))
 
 
+def pandas(landing: Path, reference: Path, out: Path) -> None:
+    from bench.pandas_baseline import standing_table
+
+    standing_table(landing, reference, out)
+
+
+def request_stages(home: Path, spec: Path, out: Path) -> None:
+    from bench.request_stages import timed_request
+
+    timed_request(home, spec, out)
+
+
 TASKS = {
     "bare_ingest": lambda a: bare_ingest(Path(a[0]), Path(a[1])),
     "floor": lambda a: floor(Path(a[0]), Path(a[1])),
     "nightly": lambda a: nightly(Path(a[0])),
     "ingest": lambda a: ingest(Path(a[0])),
+    "pandas": lambda a: pandas(Path(a[0]), Path(a[1]), Path(a[2])),
+    "request_stages": lambda a: request_stages(Path(a[0]), Path(a[1]), Path(a[2])),
 }
 
 if __name__ == "__main__":
