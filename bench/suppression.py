@@ -15,7 +15,7 @@ from bench.measure import ROOT, measure
 from bench.sdc_cells import write_cells
 from bench.sdc_verdict import audit_answer
 
-SIZES = {"tiny": ("small",), "force": ("small", "medium", "large"),
+SIZES = {"tiny": ("small",), "force": ("small", "medium"),  # large (minutes per tool): national, or --sizes
          "national": ("small", "medium", "large")}
 ONCE = {"large"}  # one repetition: our engine takes minutes
 ACRO_PYTHON = ROOT / "bench" / "data" / "acro-venv" / "bin" / "python"
