@@ -87,7 +87,7 @@ def run(scale: str, reps: int, sections: tuple[str, ...], budget_s: float, cost:
             groups += [[("disclose ingest", lambda: ["ingest", str(fresh_home(scale, landing, "ingest"))]),
                         ("bare CTAS read_csv", lambda: ["bare_ingest", str(landing), str(_fresh_db(scale))])],
                        [("nightly (full)", lambda: ["nightly", str(fresh_home(scale, landing, "nightly"))]),
-                        floor, pandas]]
+                        floor, *([pandas] if scale != "national" else [])]]  # pandas cannot hold national
         elif "pandas" in sections:
             groups.append([floor, pandas])
         for group in groups:
