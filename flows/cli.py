@@ -118,6 +118,21 @@ def audit(paths: Annotated[list[Path], typer.Argument(help="release folders or f
 
 
 @app.command()
+def withdraw(release_id: Annotated[str, typer.Argument(help="e.g. 01.FOI.22.025326/v1")],
+             config: ConfigOpt = None, home: HomeOpt = None) -> None:
+    """Mark a release withdrawn in the publication record. Its figures stay in every later disclosure check,
+    because what was published cannot be unpublished."""
+    from flows.publication_record import withdraw as mark
+
+    try:
+        cells = mark(_settings(config, home), release_id)
+    except LookupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"{release_id}: {cells} cells marked withdrawn; they still count in later checks")
+
+
+@app.command()
 def quarantine(config: ConfigOpt = None, home: HomeOpt = None,
                limit: Annotated[int, typer.Option(help="rows to list")] = 50) -> None:
     """List what ingest held back, and why (file, row, column; never the values)."""

@@ -43,6 +43,21 @@ def audit_record(settings: Settings, policy: SdcPolicy | None = None) -> AuditRe
     return audit_populations(cells, policy.k, policy.zeros == "publish", policy.protection_width)
 
 
+def withdraw(settings: Settings, release_id: str) -> int:
+    """Mark a release withdrawn. Its cells stay and keep counting in every later check: what was published
+    cannot be unpublished. Returns the number of cells marked."""
+    path = record_path(settings)
+    if not path.is_file():
+        raise LookupError(f"no publication record at {path}")
+    with duckdb.connect(str(path)) as con:
+        found = con.execute("select count(*) from disclosure.published_cells where release_id = ?",
+                            [release_id]).fetchall()[0][0]
+        if not found:
+            raise LookupError(f"{release_id} is not in the publication record")
+        con.execute("update disclosure.published_cells set status = 'withdrawn' where release_id = ?", [release_id])
+    return int(found)
+
+
 def record_release(settings: Settings, release_id: str, cells: Sequence[PublishedCell]) -> int:
     """Append one published release's cells (idempotent) and mark earlier versions of it superseded."""
     path = record_path(settings)

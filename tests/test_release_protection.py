@@ -145,3 +145,19 @@ def test_a_force_can_fix_its_strategy_and_topic_thresholds_in_its_config(tmp_pat
     config.write_text('[disclose.disclosure]\nstratgy = "round"\n')
     with pytest.raises(ConfigError, match="disclosure.stratgy"):
         load_settings(config)
+
+
+def test_a_withdrawn_release_stays_in_the_record_and_in_later_checks(tmp_path):
+    from flows.publication_record import load_history, record_release, withdraw
+    from flows.sdc.history import PublishedCell
+
+    settings = load_settings(home=tmp_path)
+    cell = PublishedCell("A/v1", "part_1", "arrests", (("period", "2021"),), 12, "2026-01-01T00:00:00",
+                         {"day": frozenset({"2021-01-01"})})
+    record_release(settings, "A/v1", [cell])
+    record_release(settings, "A/v2", [PublishedCell("A/v2", *list(cell.__dict__.values())[1:])])
+    assert withdraw(settings, "A/v2") == 1
+    statuses = {c.release_id: c.status for c in load_history(settings)}
+    assert statuses == {"A/v1": "superseded", "A/v2": "withdrawn"}
+    with pytest.raises(LookupError, match="not in the publication record"):
+        withdraw(settings, "B/v1")
