@@ -2,7 +2,8 @@
 
 Entry points:
 - ``spec.load_spec(path) -> (RequestSpec, sha256)``; ``spec.load_standing(path)`` for ``data/requests/standing/``
-- ``answer.answer_request(con, spec, sql_dir, *, margins=False) -> list[TidyTable]`` (one table per data part)
+- ``answer.answer_request(con, spec, sql_dir, *, margins=False) -> list[TidyTable]`` (one table per data part;
+  ``answer_request_planned`` also returns each part's plan, which says what its cells count)
 - ``answer.is_additive(table)``: False where totals are distinct counts (persons; the any-offence rule)
 - ``derived.derive_changes(table)``: re-derive change / % change from the final flags after suppression
 - ``letter_facts.letter_facts(spec, tables)``: due date, answers per part, interpretation restated

@@ -1,8 +1,8 @@
 """Answer the data parts of a request: plan each part against the warehouse, count it with one query, and
 return tidy tables holding true values (disclosure control comes next).
 
-``margins`` decides whether totals and subtotals are included. It defaults to False because a total next to a
-``[c]`` cell gives the cell away by subtraction: turn it on only where secondary suppression protects totals.
+``margins`` decides whether totals and subtotals are included. Releases turn it on: disclosure control
+(:mod:`flows.protection`) protects totals like any cell. It defaults to False for callers that want cells only.
 """
 
 from __future__ import annotations
