@@ -19,7 +19,14 @@ def _encodings(landing: Path) -> dict[str, str]:
 
 
 def _csvs(landing: Path, source: str) -> list[Path]:
-    return sorted(p for p in landing.glob(f"{source}_*.csv"))
+    """The extract files of one source: CSV (force) or Parquet (national), whichever was generated."""
+    return sorted(p for p in landing.glob(f"{source}_*") if p.suffix in (".csv", ".parquet"))
+
+
+def _reader(files: list) -> str:
+    """read_csv or read_parquet (the generated Parquet holds the same text columns as the CSV)."""
+    return "read_parquet($files, union_by_name = true)" if str(files[0]).endswith(".parquet") else \
+        "read_csv($files, header = true, all_varchar = true, union_by_name = true)"
 
 
 def _utf8(path: Path, encoding: str, scratch: Path) -> Path:
@@ -38,16 +45,16 @@ def bare_ingest(landing: Path, db: Path) -> None:
     enc = _encodings(landing)
     con = duckdb.connect(str(db), config={"memory_limit": "4GB", "threads": 2})
     with tempfile.TemporaryDirectory() as scratch:
-        for i, path in enumerate(sorted(landing.glob("*.csv"))):
+        for i, path in enumerate(_csvs(landing, "custody") + _csvs(landing, "crime")):
             readable = _utf8(path, enc.get(path.name, "utf-8"), Path(scratch))
-            con.execute(f"create table t{i} as select * from read_csv(?, header = true, all_varchar = true)",  # noqa: S608
-                        [str(readable)])
+            reader = "read_parquet(?)" if path.suffix == ".parquet" else "read_csv(?, header = true, all_varchar = true)"
+            con.execute(f"create table t{i} as select * from {reader}", [str(readable)])  # noqa: S608
     con.close()
 
 
 FLOOR_SQL = """
 with rows as (
-    select * from read_csv($files, header = true, all_varchar = true, union_by_name = true)
+    select * from {reader}
 ),
 latest as (
     select custody_ref, max(extracted_at_ts) as extracted_at_ts from (
@@ -77,11 +84,10 @@ def floor(landing: Path, reference: Path) -> None:
     enc = _encodings(landing)
     with tempfile.TemporaryDirectory() as scratch:
         files = [str(_utf8(p, enc[p.name], Path(scratch))) for p in _csvs(landing, "custody")]
-        con.execute(FLOOR_SQL, {"files": files}).fetchall()
+        con.execute(FLOOR_SQL.replace("{reader}", _reader(files)), {"files": files}).fetchall()
         # the nightly run also loads every crime file: the floor reads them too, nothing more
         crimes = [str(_utf8(p, enc[p.name], Path(scratch))) for p in _csvs(landing, "crime")]
-        con.execute("create table crimes as select * from read_csv(?, header = true, all_varchar = true, "
-                    "union_by_name = true)", [crimes])
+        con.execute(f"create table crimes as select * from {_reader(crimes)}", {"files": crimes})  # noqa: S608
 
 
 def nightly(home: Path) -> None:
