@@ -74,6 +74,11 @@ group by all
 """
 
 
+def floor_sql(files: list) -> str:
+    """The floor's standing-table query over these files (CSV or Parquet)."""
+    return FLOOR_SQL.replace("{reader}", _reader(files))
+
+
 def floor(landing: Path, reference: Path) -> None:
     """The floor: one bare DuckDB script that reads the same files (custody and crime) and computes the standing
     arrests table with GROUP BY; nothing else."""
@@ -84,7 +89,7 @@ def floor(landing: Path, reference: Path) -> None:
     enc = _encodings(landing)
     with tempfile.TemporaryDirectory() as scratch:
         files = [str(_utf8(p, enc[p.name], Path(scratch))) for p in _csvs(landing, "custody")]
-        con.execute(FLOOR_SQL.replace("{reader}", _reader(files)), {"files": files}).fetchall()
+        con.execute(floor_sql(files), {"files": files}).fetchall()
         # the nightly run also loads every crime file: the floor reads them too, nothing more
         crimes = [str(_utf8(p, enc[p.name], Path(scratch))) for p in _csvs(landing, "crime")]
         con.execute(f"create table crimes as select * from {_reader(crimes)}", {"files": crimes})  # noqa: S608

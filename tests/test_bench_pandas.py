@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from bench.pandas_baseline import standing_table
-from bench.tasks import FLOOR_SQL, _csvs, _encodings, _utf8
+from bench.tasks import _csvs, _encodings, _utf8, floor_sql
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE, REFERENCE = ROOT / "data" / "sample", ROOT / "data" / "reference"
@@ -23,7 +23,7 @@ def _floor_counts() -> dict[tuple[str, int, str], int]:
     enc = _encodings(SAMPLE)
     with tempfile.TemporaryDirectory() as scratch:
         files = [str(_utf8(p, enc[p.name], Path(scratch))) for p in _csvs(SAMPLE, "custody")]
-        rows = con.execute(FLOOR_SQL, {"files": files}).fetchall()
+        rows = con.execute(floor_sql(files), {"files": files}).fetchall()
     return {(group, int(year), outcome): n for group, year, outcome, n in rows if year is not None}
 
 
