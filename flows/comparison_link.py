@@ -77,13 +77,10 @@ def join(table: TidyTable, protected: list[TidyTable]) -> TidyTable:
             pl.col(c.current).alias(c.previous), pl.col(f"{c.current}_flag").alias(f"{c.previous}_flag"))
         frame = frame.join(earlier.filter(pl.col(c.dimension).is_not_null()), on=keys, how="left",
                            maintain_order="left")
-    for m in measures:
-        if m.role in DERIVED:
-            frame = frame.with_columns(table.frame[m.name], table.frame[m.flag])
-    frame = frame.select(*keys, *(col for m in measures for col in (m.name, m.flag)))
+    frame = frame.select(*keys, *(col for m in measures if m.role not in DERIVED for col in (m.name, m.flag)))
     out = replace(table, measures=tuple(measures), frame=frame, rounded_to=own.rounded_to,
                   notes=tuple(dict.fromkeys([*table.notes, *own.notes])))
-    return derive_changes(out)
+    return derive_changes(out)  # adds the change columns back, from the final flags
 
 
 def _earlier(dim: Dimension, previous_labels: Mapping[str, str]) -> Dimension:

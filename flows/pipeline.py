@@ -71,7 +71,7 @@ def stage_transform(settings: Settings) -> list[str]:
 def stage_validate(settings: Settings, suites: tuple[str, ...], run_id: str) -> list:
     """Run each GX suite once; a failed critical expectation stops the run before publication."""
     from flows.validate import validate_suite
-    from flows.validate.runner import warm_up_in_background
+    from flows.validate.gx_loader import warm_up_in_background
 
     warm_up_in_background()  # GX's import overlaps the first suite's DuckDB query
     with connect(settings) as con:
@@ -133,7 +133,7 @@ def stage_answer_request(settings: Settings, spec_file: str) -> Any:
     from flows.requests.letter_facts import letter_facts
     from flows.requests.populations import populations_for
     from flows.requests.spec import SpecError, load_spec
-    from flows.validate.runner import warm_up_in_background
+    from flows.validate.gx_loader import warm_up_in_background
 
     path = request_path(settings, spec_file)
     spec, spec_sha = load_spec(path)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.validate.gx_loader import gx_ready, warm_up_in_background
+from flows.validate.gx_loader import gx_ready
 from flows.validate.queries import merged_params, parameter_value, run_query
 from flows.validate.report import ValidationReport, record_from_gx
 from flows.validate.suites import SuiteParameter, load_spec, load_suite
@@ -51,9 +51,4 @@ def _suite_parameter(con, sql_dir: Path, src: SuiteParameter, name: str, values:
     return parameter_value(run_query(con, sql_dir, src.query, values, suite), name, src.returns, suite)
 
 
-def warm_up() -> None:
-    """Pay GX's import and context cost now (e.g. at flow start) rather than inside the first validation."""
-    gx_ready()
-
-
-__all__ = ["run_suite", "warm_up", "warm_up_in_background"]
+__all__ = ["run_suite"]

@@ -1,6 +1,6 @@
 -- Crimes as the extracts known at time `as_at` said they were: each crime's row from the delivery with the
 -- latest extracted_at on or before `as_at` (ties: the later file id), flagged withdrawn if that delivery said
--- it was cancelled, transferred or deleted. With `as_at` after the last extract this is core.crimes.
+-- it was cancelled, transferred or deleted. core.crimes (03_crimes.sql) is this with `as_at` = infinity.
 create or replace macro core.crimes_as_known_at(as_at) as table
 with
 

@@ -1,7 +1,7 @@
 -- Custody offence rows as the extracts known at time `as_at` said they were: for each custody record, all of
 -- its rows from the one delivery with the latest extracted_at on or before `as_at` (ties: the later file id),
--- unless that delivery marked the record deleted or cancelled: the same rule core.arrest_offences applies to
--- everything delivered. Staging keeps every delivery, so any past figure can be recomputed, including one
+-- unless that delivery marked the record deleted or cancelled. core.arrest_offences (01) is this with `as_at` =
+-- infinity. Staging keeps every delivery, so any past figure can be recomputed, including one
 -- from before a deletion: select ... from core.arrest_offences_as_known_at(timestamp '2020-03-31 23:59').
 create or replace macro core.arrest_offences_as_known_at(as_at) as table
 with
