@@ -4,7 +4,7 @@ Each command runs in its own process (wall time and peak RSS, children included,
 compared commands run in rotating order over several repetitions and the table reports medians, the first
 (cold) run and ratios. Sections: pipeline (ingest vs bare CTAS; nightly vs the floor vs a pandas analyst;
 nightly again with nothing new), pandas (the floor and pandas only), request (one FOI request through the
-CLI, and stage by stage), suppression (our engine beside tau-Argus and acro, bench/suppression.py).
+CLI, stage by stage, and through the Prefect deployment on a real server and worker), suppression (our engine beside tau-Argus and acro, bench/suppression.py).
 Results go to bench/results/<scale>-<timestamp>.json. Not part of the test suite.
 """
 
@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bench import suppression
+from bench.deployment import request_via_deployment
 from bench.measure import measure as _measure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,6 +104,9 @@ def run(scale: str, reps: int, sections: tuple[str, ...], budget_s: float, cost:
     if stages:
         result["request_stages"] = {name: {"median_seconds": statistics.median(s[name] for s in stages),
                                            "first_seconds": stages[0][name]} for name in stages[0]}
+    if "request" in sections:
+        result["request_deployment"] = request_via_deployment(DATA / scale / "runs" / "nightly", REQUEST,
+                                                              scratch / "prefect")
     if "suppression" in sections:
         result["suppression"] = suppression.run(scale, reps, budget_s, cost=cost, sizes=sizes)
     shutil.rmtree(scratch, ignore_errors=True)
@@ -170,6 +174,13 @@ def print_table(result: dict) -> None:
         print(f"\nrequest {REQUEST.name}, stage by stage (in-process)")
         for name, m in result["request_stages"].items():
             print(f"{name:32} {m['median_seconds']:10.2f} {m['first_seconds']:10.2f}")
+    for n, run in enumerate(result.get("request_deployment", []), 1):
+        if "error" in run:
+            print(f"request via the Prefect deployment, run {n}: failed: {run['error'][-300:]}")
+            continue
+        print(f"request via the Prefect deployment, run {n}: {run['total_seconds']:.2f} s trigger to release "
+              f"(queue + worker process start {run['queue_and_process_start_seconds']:.2f} s, "
+              f"flow run {run['flow_run_seconds']:.2f} s; worker polls every 2 s)")
     if "suppression" in result:
         suppression.print_table(result["suppression"])
 

@@ -121,6 +121,12 @@ def request_stages(home: Path, spec: Path, out: Path) -> None:
     timed_request(home, spec, out)
 
 
+def deployment_request(home: Path, spec: Path) -> None:
+    from bench.deployment import trigger_and_wait
+
+    print(json.dumps(trigger_and_wait(home, spec)))
+
+
 TASKS = {
     "bare_ingest": lambda a: bare_ingest(Path(a[0]), Path(a[1])),
     "floor": lambda a: floor(Path(a[0]), Path(a[1])),
@@ -128,6 +134,7 @@ TASKS = {
     "ingest": lambda a: ingest(Path(a[0])),
     "pandas": lambda a: pandas(Path(a[0]), Path(a[1]), Path(a[2])),
     "request_stages": lambda a: request_stages(Path(a[0]), Path(a[1]), Path(a[2])),
+    "deployment_request": lambda a: deployment_request(Path(a[0]), Path(a[1])),
 }
 
 if __name__ == "__main__":

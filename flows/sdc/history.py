@@ -24,6 +24,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from flows.contracts.tidy import Role, TidyTable, published_view
 from flows.sdc.linear import SdcInputError
@@ -120,8 +121,10 @@ def opaque(population: Mapping[str, frozenset]) -> dict[str, frozenset]:
     return {axis: frozenset({token}) for axis in population}
 
 
+@lru_cache(maxsize=4096)
 def days(first: date, last: date) -> frozenset[date]:
-    """Every day from ``first`` to ``last``, both included (periods include their first and last days)."""
+    """Every day from ``first`` to ``last``, both included (periods include their first and last days).
+    Cached: the record repeats the same periods in many cells."""
     return frozenset(first + timedelta(n) for n in range((last - first).days + 1))
 
 
@@ -190,13 +193,17 @@ def population_json(population: Mapping[str, frozenset]) -> str:
 
 
 def population_from_json(text: str) -> dict[str, frozenset]:
-    out = {}
-    for axis, values in json.loads(text).items():
-        if values and isinstance(values[0], list):
-            out[axis] = frozenset().union(*(days(date.fromisoformat(a), date.fromisoformat(b)) for a, b in values))
-        else:
-            out[axis] = frozenset(values)
-    return out
+    return {axis: _axis_values(tuple(map(tuple, values)) if values and isinstance(values[0], list)
+                               else tuple(values)) for axis, values in json.loads(text).items()}
+
+
+@lru_cache(maxsize=16384)
+def _axis_values(values: tuple) -> frozenset:
+    """One axis's value set, built once per distinct list: the record repeats the same periods and code lists
+    across thousands of cells."""
+    if values and isinstance(values[0], tuple):
+        return frozenset().union(*(days(date.fromisoformat(a), date.fromisoformat(b)) for a, b in values))
+    return frozenset(values)
 
 
 def _all_dates(values: Iterable[object]) -> bool:

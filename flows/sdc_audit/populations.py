@@ -105,8 +105,11 @@ def audit_populations(cells: Sequence[PopulationCell], k: int, zeros_published: 
         v = _new(know, (f"{c.release}/{c.table}", dict(c.cell), c.measure), lo, np.inf, True, k)
         know.equations.append(([v, *parts], [1.0] + [-1.0] * len(parts), 0.0, 0.0))
         checks[v], counts[v] = "cell", c.population
+    as_ats: dict[str, set[str]] = {}
+    for c in cells:
+        as_ats.setdefault(c.measure, set()).add(c.as_at)
     for c in cells:  # revisions: the same population known at two times
-        for t in sorted({d.as_at for d in cells if d.measure == c.measure} - {c.as_at}):
+        for t in sorted(as_ats[c.measure]):
             if t > c.as_at:
                 later = atom_vars(PopulationCell(c.release, c.table, c.cell, c.measure, c.population, 0, t))
                 v = _new(know, (f"{c.release}/{c.table}", {**c.cell, "revised as at": t}, c.measure), -np.inf,

@@ -18,6 +18,7 @@ def render_data_docs(reports: Iterable[ValidationReport], out_dir: Path) -> Path
     from flows.validate.gx_loader import gx_ready
 
     gx_ready()
+    from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
     from great_expectations.render.renderer import ValidationResultsPageRenderer
     from great_expectations.render.view import DefaultJinjaPageView
 
@@ -28,7 +29,8 @@ def render_data_docs(reports: Iterable[ValidationReport], out_dir: Path) -> Path
         if report.gx_result is None:
             continue  # e.g. a report rebuilt from stored rows: nothing for GX to render
         page = out_dir / f"{report.suite}.html"
-        page.write_text(view.render(renderer.render(report.gx_result)), encoding="utf-8")
+        result = ExpectationSuiteValidationResultSchema().load(report.gx_result)  # JSON from the GX process
+        page.write_text(view.render(renderer.render(result)), encoding="utf-8")
         status = "blocks publication" if report.blocks_publication else "passed" if report.success else "warnings"
         rows.append(f'<li><a href="{html.escape(page.name)}">{html.escape(report.suite)}</a> '
                     f"({html.escape(report.run_id)}): {status}</li>")

@@ -1,7 +1,7 @@
-"""Great Expectations is imported here, once per process, and may be imported on a background thread.
+"""Great Expectations is imported here, once per process.
 
-Importing GX costs 3-5 s, so a request or nightly run starts the import on a second thread while DuckDB does
-other work. GX's modules import each other circularly, so two threads importing GX at the same time
+Importing GX costs 3-5 s. Validation runs it in a child process (:mod:`flows.validate.gx_process`); Data
+Docs import it here. GX's modules import each other circularly, so two threads importing GX at the same time
 deadlock: every GX user calls :func:`gx_ready` first, which waits for the one import (and the ephemeral
 context it builds) to finish.
 """
@@ -33,9 +33,9 @@ def _batch_definition():
     return asset.add_batch_definition_whole_dataframe("whole_result")
 
 
-def warm_up_in_background() -> threading.Thread:
-    """Start the import on a second thread: DuckDB, Polars and HiGHS release the GIL, so on two cores it
-    mostly overlaps work that had to be done anyway."""
-    thread = threading.Thread(target=gx_ready, name="gx-warm-up", daemon=True)
-    thread.start()
-    return thread
+def warm_up_in_background() -> None:
+    """Start the validation process now (:mod:`flows.validate.gx_process`): GX imports there, on the other
+    core, while the caller's DuckDB work goes on."""
+    from flows.validate.gx_process import PROCESS
+
+    PROCESS.start()

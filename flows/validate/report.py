@@ -39,7 +39,7 @@ class ValidationReport:
     validated_at: datetime  # UTC, naive (as stored)
     results: tuple[ExpectationRecord, ...]
     seconds: float = 0.0  # wall time of queries + GX
-    gx_result: Any = field(default=None, repr=False, compare=False)  # GX's own result, for Data Docs only
+    gx_result: Any = field(default=None, repr=False, compare=False)  # GX's result as JSON, for Data Docs only
 
     @property
     def success(self) -> bool:
@@ -92,7 +92,8 @@ def _observed(res: dict, kwargs: dict, index_columns: tuple[str, ...]) -> str:
         return "no details"
     bad, total = res["unexpected_count"], res.get("element_count")
     text = f"{bad} of {total} rows fail"
-    examples = [_example(row, index_columns) for row in (res.get("partial_unexpected_index_list") or [])]
+    examples = [_example(row, index_columns) for row in (res.get("partial_unexpected_index_list") or [])
+                if isinstance(row, dict)]  # without index columns GX lists bare positions: use the values
     if not examples:
         examples = [_fmt(v) for v in res.get("partial_unexpected_list") or []]
     examples = list(dict.fromkeys(examples))  # distinct, in order

@@ -1,0 +1,97 @@
+"""A throwaway Prefect server and process worker on loopback, with this project's deployments.
+
+For the server test and the deployment benchmark: both need the real thing (server, work pool, `prefect deploy
+--all` from prefect.yaml, a worker polling it), not the embedded server the CLI uses. Started in their own
+sessions and stopped by process group, since an idle worker ignores the first SIGTERM.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flows.config import PROJECT_ROOT
+
+PREFECT = str(Path(sys.executable).with_name("prefect"))
+
+
+class ServerError(RuntimeError):
+    """The server or worker would not start, or a prefect command failed; the message has its log's tail."""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(args, env=env, cwd=PROJECT_ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    for sig in (signal.SIGTERM, signal.SIGTERM, signal.SIGKILL):  # an idle worker ignores the first SIGTERM
+        if proc.poll() is not None:
+            return
+        os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def prefect(env: dict, *args: str, timeout: float = 300) -> str:
+    """Run one `prefect` CLI command against the server; its output, or ServerError with the tail."""
+    out = subprocess.run([PREFECT, *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout)
+    if out.returncode != 0:
+        raise ServerError(f"prefect {' '.join(args)} failed: {out.stdout[-3000:]}{out.stderr[-3000:]}")
+    return out.stdout
+
+
+@contextmanager
+def server(tmp: Path, query_seconds: float = 2) -> Iterator[dict]:
+    """A running server; yields the environment that points `prefect` and clients at it."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    env = {**os.environ, "PREFECT_HOME": str(tmp / "home"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+           "PREFECT_WORKER_QUERY_SECONDS": str(query_seconds), "DISCLOSE_PROJECT_DIR": str(PROJECT_ROOT)}
+    log = tmp / "server.log"
+    proc = _start([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env, log)
+    try:
+        for _ in range(240):
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2).read() == b"true":
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.5)
+        else:
+            raise ServerError("Prefect server did not start: " + log.read_text()[-2000:])
+        if proc.poll() is not None:
+            raise ServerError("Prefect server exited: " + log.read_text()[-2000:])
+        yield env
+    finally:
+        _stop(proc)
+
+
+@contextmanager
+def worker(env: dict, tmp: Path, pool: str = "disclose") -> Iterator[subprocess.Popen]:
+    """The work pool, every deployment in prefect.yaml, and a process worker polling the pool."""
+    prefect(env, "work-pool", "create", pool, "--type", "process", "--overwrite")
+    prefect(env, "--no-prompt", "deploy", "--all")
+    proc = _start([PREFECT, "worker", "start", "--pool", pool], env, tmp / "worker.log")
+    try:
+        yield proc
+    finally:
+        _stop(proc)
