@@ -60,6 +60,9 @@ def request(spec: Annotated[Path, typer.Argument(help="request spec (YAML)")],
             config: ConfigOpt = None, home: HomeOpt = None,
             plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False) -> None:
     """Answer an FOI request spec with a draft response pack."""
+    from flows.validate.gx_loader import warm_up_in_background
+
+    warm_up_in_background()  # GX's seconds of importing start now, in their own process
     _settings(config, home)
     _print_run(_run("request", plain, spec=str(spec), config=_str(config), home=_str(home)))
 

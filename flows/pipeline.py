@@ -116,6 +116,9 @@ def stage_standing(settings: Settings) -> list[Any]:
 
 
 def run_nightly(settings: Settings, step: Step = direct) -> RunResult:
+    from flows.validate.gx_loader import warm_up_in_background
+
+    warm_up_in_background()  # GX imports in its own process while landed files are ingested
     result = RunResult(new_run_id("nightly"))
     result.ingest = step("ingest", stage_ingest, settings)
     check_ingest(result.ingest)
@@ -136,10 +139,8 @@ def stage_answer_request(settings: Settings, spec_file: str) -> Any:
     from flows.validate.gx_loader import warm_up_in_background
 
     path = request_path(settings, spec_file)
+    warm_up_in_background()  # the output suite needs GX: its process imports it while the parts are counted
     spec, spec_sha = load_spec(path)
-    import flows.sdc  # noqa: F401 - scipy and HiGHS imported here first, not beside GX's import
-
-    warm_up_in_background()  # the output suite needs GX: import it while the parts are counted
     with connect(settings, read_only=True) as con:
         try:
             answered = answer_request_planned(con, spec, settings.sql_dir, margins=True)

@@ -215,6 +215,20 @@ def test_creator_must_equal_the_manifest_organisation(release: Path) -> None:
     assert any("not the organisation 'Another Constabulary'" in f for f in findings), findings
 
 
+@pytest.mark.parametrize(("creator", "organisation", "passes"), [
+    ("Kent", "Kent", True),  # a one-word force name is the organisation, not a user name
+    ("Kent", None, False),  # without a manifest nothing says so: one token looks like a user name
+    ("jsmith", "Kent", False),
+])
+def test_a_one_word_organisation_is_not_a_person(tmp_path: Path, creator, organisation, passes) -> None:
+    from flows.publish.guard import Rules, _core_part
+
+    path = tmp_path / "t.xlsx"
+    _workbook([list(r) for r in GOOD_BODY], creator=creator).save(path)
+    with zipfile.ZipFile(path) as zf:
+        assert (_core_part(zf, str(path), Rules(K, organisation)) == []) is passes
+
+
 # ---------------------------------------------------------------- inside publish_release
 
 
