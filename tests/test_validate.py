@@ -162,7 +162,8 @@ def staged(con):
     con.execute("""create table staging.custody_offences (file_id bigint, row_number bigint, custody_ref varchar,
         person_ref varchar, arrest_at timestamp, offence_seq integer, offence_code varchar,
         offence_description varchar, disposal varchar, disposal_date date, age_at_arrest integer, gender varchar,
-        self_defined_ethnicity varchar, station varchar, arresting_agency varchar, extracted_at timestamp)""")
+        self_defined_ethnicity varchar, station varchar, arresting_agency varchar, extracted_at timestamp,
+        record_status varchar)""")
     con.execute("""create table staging.crimes (file_id bigint, row_number bigint, crime_ref varchar,
         recorded_date date, committed_date date, ho_offence_code varchar, offence_description varchar,
         outcome_code varchar, outcome_date date, district varchar, crime_status varchar, extracted_at timestamp)""")
@@ -217,10 +218,26 @@ def test_good_staging_passes(staged):
                  "expect_column_values_to_be_between", "unknown_outcome_code_rows", id="unknown-outcome-code"),
     pytest.param("staging.crimes", "update staging.crimes set crime_ref = 'CR1' where row_number = 2",
                  "expect_column_values_to_be_between", "duplicate_crime_rows", id="duplicate-crime"),
+    pytest.param("staging.custody_offences", "update staging.custody_offences set record_status = 'void' "
+                 "where row_number = 3", "expect_column_values_to_be_between", "unknown_record_status_rows",
+                 id="unknown-record-status"),
+    pytest.param("staging.custody_offences", "update staging.custody_offences set record_status = 'deleted' "
+                 "where row_number = 1", "expect_column_values_to_be_between", "records_with_mixed_status",
+                 id="record-half-deleted"),
 ])
 def test_broken_staging_fails_the_right_expectation(staged, suite, breakage, expectation_type, column):
     staged.execute(breakage)
     assert_critical(run(staged, suite), expectation_type, column)
+
+
+def test_known_statuses_pass(staged):
+    staged.execute("update staging.custody_offences set record_status = 'deleted' where custody_ref = 'C1'")
+    staged.execute("update staging.custody_offences set record_status = 'active' where custody_ref = 'C2'")
+    staged.execute("update staging.crimes set crime_status = case row_number when 1 then 'cancelled' "
+                   "when 2 then 'transferred' else 'deleted' end")
+    for suite in ("staging.custody_offences", "staging.crimes"):
+        report = run(staged, suite)
+        assert report.success, [r.message for r in report.results if not r.success]
 
 
 def test_failure_names_the_file_and_count_only(staged):
@@ -240,6 +257,8 @@ def test_failure_names_the_file_and_count_only(staged):
      "outcome_before_recorded_rows"),
     ("staging.crimes", "update staging.crimes set recorded_date = '2024-04-02' where row_number = 2",
      "recorded_after_extract_rows"),
+    ("staging.crimes", "update staging.crimes set crime_status = 'no crime' where row_number = 2",
+     "unknown_crime_status_rows"),
 ])
 def test_warnings_fail_without_blocking(staged, suite, breakage, column):
     staged.execute(breakage)
@@ -258,9 +277,18 @@ def test_parameters_override_defaults(staged):
 
 # --- storage, loading and errors -------------------------------------------------------------------------------
 
+def deliver_crimes(con, file_id, *outcome_codes):
+    """A new crime file as ingest leaves it: its ledger entry and staged rows, written once."""
+    con.execute("insert into raw.extract_files values (?, ?, 'more.csv', 'crimes', 100, ?, ?, 0, '2024-04-03', "
+                "'2024-04-02', 'loaded', null)", [file_id, str(file_id) * 64, len(outcome_codes), len(outcome_codes)])
+    con.executemany("""insert into staging.crimes (file_id, row_number, crime_ref, recorded_date, outcome_code,
+        extracted_at) values (?, ?, ?, '2024-03-01', ?, '2024-04-02')""",
+                    [(file_id, n, f"CR{file_id}-{n}", code) for n, code in enumerate(outcome_codes, 1)])
+
+
 def test_results_are_stored_and_latest_kept(staged):
     first = run(staged, "staging.crimes")
-    staged.execute("update staging.crimes set outcome_code = '99' where row_number = 1")
+    deliver_crimes(staged, 4, "1", "99")
     second = validate_suite(staged, "staging.crimes", expectations_dir=EXPECTATIONS, sql_dir=SQL, run_id="t2")
     stored = staged.execute("select run_id, count(*), count(*) filter (where not success) from validation.results "
                             "group by run_id order by run_id").fetchall()
@@ -269,7 +297,7 @@ def test_results_are_stored_and_latest_kept(staged):
     assert set(latest["run_id"]) == {"t2"} and latest.height == len(second.results)
     bad = latest.filter(~latest["success"]).row(0, named=True)
     assert (bad["columns"], bad["severity"]) == ("unknown_outcome_code_rows", "critical")
-    assert "file_id=2" in bad["observed"]
+    assert "file_id=4" in bad["observed"]
 
 
 def test_run_suite_does_not_store(staged):

@@ -2,7 +2,8 @@
 
 Every suite validates the small result of one check query run inside DuckDB (``sql/checks/``): marts are
 selected whole, large staging tables arrive as per-file violation counts, so GX never holds big tables or
-personal rows. GX is imported lazily (it takes seconds) and its context is built once per process.
+personal rows. A file's counts are computed once and kept (``per_file.py``): a night with no new files scans
+no staging, yet GX validates every file's counts. GX is imported lazily (it takes seconds).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Run a suite's check queries inside DuckDB and hand GX only their small results.
 
 Queries take named DuckDB parameters (``$name``) and nothing else. DuckDB rejects a parameter the query
-does not use, so each query gets just the parameters its text names. pandas is imported lazily (about a
-second), like GX, so commands that only read stored results stay quick.
+does not use, so each query gets just the parameters its text names. A query that takes ``$checked_file_ids``
+is a per-file check, run only for files not checked before (flows/validate/per_file.py). pandas is imported
+lazily (about a second), like GX, so commands that only read stored results stay quick.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from flows.validate.per_file import PARAM as PER_FILE_PARAM
+from flows.validate.per_file import per_file_rows, sql_code, takes_file_ids
 from flows.validate.suites import SuiteError, SuiteSpec
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_COMMENT = re.compile(r"--[^\n]*")
-_STRING = re.compile(r"'(?:[^']|'')*'")
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -39,9 +40,13 @@ def run_query(con: duckdb.DuckDBPyConnection, sql_dir: Path, relative: str, para
     except FileNotFoundError:
         raise SuiteError(f"suite {suite!r}: check query {path} does not exist") from None
     used = referenced_params(sql)
+    per_file = takes_file_ids(used)
+    used.discard(PER_FILE_PARAM)  # supplied by per_file_rows, never by the suite
     missing = sorted(used - set(params))
     if missing:
         raise SuiteError(f"suite {suite!r}: {path.name} needs parameter(s) {missing}; declare them in meta.disclose.params")
+    if per_file:
+        return gx_friendly(per_file_rows(con, sql, {k: params[k] for k in used}, query=relative, suite=suite))
     try:
         frame = con.sql(sql, params={k: params[k] for k in used}).df()
     except duckdb.Error as exc:
@@ -50,7 +55,7 @@ def run_query(con: duckdb.DuckDBPyConnection, sql_dir: Path, relative: str, para
 
 
 def referenced_params(sql: str) -> set[str]:
-    return set(_PARAM.findall(_STRING.sub("''", _COMMENT.sub("", sql))))
+    return set(_PARAM.findall(sql_code(sql)))
 
 
 def parameter_value(frame: pd.DataFrame, name: str, returns: str, suite: str) -> Any:

@@ -2,7 +2,8 @@
 which query in ``sql/`` produces the (small) frame GX validates.
 
 ``meta.disclose`` holds:
-  ``query``            the check query, relative to ``sql_dir`` (e.g. ``checks/staging.crimes.sql``)
+  ``query``            the check query, relative to ``sql_dir`` (e.g. ``checks/staging.crimes.sql``); one that
+                       takes ``$checked_file_ids`` is computed per file and kept (per_file.py)
   ``index_columns``    columns that name a failing row in messages (e.g. ``file_id``), never personal data
   ``params``           default DuckDB parameters (``$name``); callers may override, not add
   ``suite_parameters`` ``{name: {query | param, returns: list|value}}``: the GX suite parameter ``name``

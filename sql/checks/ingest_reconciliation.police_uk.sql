@@ -1,21 +1,27 @@
 -- One row per loaded file (and per file id found in staging without a loaded ledger entry): what the
 -- ledger recorded next to what staging and quarantine actually hold. Counts only; no row data leaves DuckDB.
 -- This is the data.police.uk half: files whose source is police_uk_*, staged into their own tables.
+-- $checked_file_ids: files whose row is already stored (flows/validate/per_file.py); they are left out.
 with loaded_files as (
     select file_id, status, rows_read, rows_staged, rows_quarantined
     from raw.extract_files
     where list_contains($loaded_statuses, status)
+        and not list_contains($checked_file_ids::bigint[], file_id)
         and starts_with(coalesce(source, ''), 'police_uk_')
 ),
 
 staged_rows as (
     select file_id, row_number from staging.police_uk_street_crimes
+    where file_id is null or not list_contains($checked_file_ids::bigint[], file_id)
     union all
     select file_id, row_number from staging.police_uk_outcomes
+    where file_id is null or not list_contains($checked_file_ids::bigint[], file_id)
     union all
     select file_id, row_number from staging.police_uk_stop_searches
+    where file_id is null or not list_contains($checked_file_ids::bigint[], file_id)
     union all
     select file_id, row_number from staging.police_uk_neighbourhood_counts
+    where file_id is null or not list_contains($checked_file_ids::bigint[], file_id)
 ),
 
 staged_counts as (
@@ -28,6 +34,7 @@ quarantined_rows as (
     select distinct file_id, row_number
     from quarantine.rows
     where file_id in (select loaded_files.file_id from loaded_files)
+        and not list_contains($checked_file_ids::bigint[], file_id)
 ),
 
 quarantined_counts as (

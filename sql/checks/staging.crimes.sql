@@ -1,8 +1,10 @@
 -- One row per file of staged crimes, holding violation counts pushed down into DuckDB, so GX sees counts
 -- only (never a crime's row) however many millions of rows staging holds.
+-- $checked_file_ids: files whose row is already stored (flows/validate/per_file.py); they are left out.
 with crimes as (
-    select file_id, row_number, crime_ref, recorded_date, outcome_code, outcome_date, extracted_at
+    select file_id, row_number, crime_ref, recorded_date, outcome_code, outcome_date, crime_status, extracted_at
     from staging.crimes
+    where file_id is null or not list_contains($checked_file_ids::bigint[], file_id)
 ),
 
 known_outcome_codes as (
@@ -20,7 +22,11 @@ row_checks as (
             where crimes.outcome_code is not null and known_outcome_codes.outcome_code is null
         ) as unknown_outcome_code_rows,
         count(*) filter (where crimes.outcome_date < crimes.recorded_date) as outcome_before_recorded_rows,
-        count(*) filter (where crimes.recorded_date > crimes.extracted_at) as recorded_after_extract_rows
+        count(*) filter (where crimes.recorded_date > crimes.extracted_at) as recorded_after_extract_rows,
+        -- blank is a live crime; core counts any other value as live too (sql/core/00_crimes_as_known_at.sql)
+        count(*) filter (
+            where crimes.crime_status not in ('cancelled', 'transferred', 'deleted')
+        ) as unknown_crime_status_rows
     from crimes
     left join known_outcome_codes on crimes.outcome_code = known_outcome_codes.outcome_code
     group by crimes.file_id
@@ -47,7 +53,8 @@ final as (
         coalesce(duplicate_crimes.duplicate_crime_rows, 0) as duplicate_crime_rows,
         row_checks.unknown_outcome_code_rows,
         row_checks.outcome_before_recorded_rows,
-        row_checks.recorded_after_extract_rows
+        row_checks.recorded_after_extract_rows,
+        row_checks.unknown_crime_status_rows
     from row_checks
     left join duplicate_crimes on row_checks.file_id = duplicate_crimes.file_id
 )
@@ -59,6 +66,7 @@ select
     duplicate_crime_rows,
     unknown_outcome_code_rows,
     outcome_before_recorded_rows,
-    recorded_after_extract_rows
+    recorded_after_extract_rows,
+    unknown_crime_status_rows
 from final
 order by file_id

@@ -1,8 +1,12 @@
 -- One row per file of staged custody offences, holding violation counts pushed down into DuckDB, so GX
 -- sees counts only (never a person's row) however many millions of rows staging holds.
+-- $checked_file_ids: files whose row is already stored (flows/validate/per_file.py); they are left out.
 with offences as (
-    select file_id, custody_ref, offence_seq, offence_code, disposal, age_at_arrest, arrest_at, extracted_at
+    select
+        file_id, custody_ref, offence_seq, offence_code, disposal, age_at_arrest, arrest_at, record_status,
+        extracted_at
     from staging.custody_offences
+    where file_id is null or not list_contains($checked_file_ids::bigint[], file_id)
 ),
 
 known_offence_codes as (
@@ -23,7 +27,11 @@ row_checks as (
         count(*) filter (where known_offence_codes.cjs_code is null) as unknown_offence_code_rows,
         count(*) filter (where known_disposals.disposal is null) as unknown_disposal_rows,
         count(*) filter (where offences.age_at_arrest not between $min_age and $max_age) as age_out_of_range_rows,
-        count(*) filter (where offences.arrest_at > offences.extracted_at) as arrest_after_extract_rows
+        count(*) filter (where offences.arrest_at > offences.extracted_at) as arrest_after_extract_rows,
+        -- blank is active (flows/ingest/sources.py RECORD_STATUSES); ingest quarantines anything else
+        count(*) filter (
+            where offences.record_status not in ('active', 'deleted', 'cancelled')
+        ) as unknown_record_status_rows
     from offences
     left join known_offence_codes on offences.offence_code = known_offence_codes.cjs_code
     left join known_disposals on offences.disposal = known_disposals.disposal
@@ -44,7 +52,12 @@ duplicate_keys as (
 ),
 
 custody_records as (
-    select file_id, custody_ref, count(*) filter (where offence_seq = 1) as principal_offences
+    select
+        file_id,
+        custody_ref,
+        count(*) filter (where offence_seq = 1) as principal_offences,
+        -- core takes a record's removal from any one of its rows in a file, so they must agree
+        count(distinct coalesce(record_status in ('deleted', 'cancelled'), false)) as removal_states
     from offences
     group by file_id, custody_ref
 ),
@@ -53,7 +66,8 @@ principal_checks as (
     select
         file_id,
         count(*) as custody_records,
-        count(*) filter (where principal_offences <> 1) as records_without_one_principal_offence
+        count(*) filter (where principal_offences <> 1) as records_without_one_principal_offence,
+        count(*) filter (where removal_states > 1) as records_with_mixed_status
     from custody_records
     group by file_id
 ),
@@ -67,10 +81,12 @@ final as (
         coalesce(duplicate_keys.duplicate_key_rows, 0) as duplicate_key_rows,
         coalesce(principal_checks.records_without_one_principal_offence, 0)
             as records_without_one_principal_offence,
+        coalesce(principal_checks.records_with_mixed_status, 0) as records_with_mixed_status,
         row_checks.unknown_offence_code_rows,
         row_checks.unknown_disposal_rows,
         row_checks.age_out_of_range_rows,
-        row_checks.arrest_after_extract_rows
+        row_checks.arrest_after_extract_rows,
+        row_checks.unknown_record_status_rows
     from row_checks
     left join duplicate_keys on row_checks.file_id = duplicate_keys.file_id
     left join principal_checks on row_checks.file_id = principal_checks.file_id
@@ -83,9 +99,11 @@ select
     null_key_rows,
     duplicate_key_rows,
     records_without_one_principal_offence,
+    records_with_mixed_status,
     unknown_offence_code_rows,
     unknown_disposal_rows,
     age_out_of_range_rows,
-    arrest_after_extract_rows
+    arrest_after_extract_rows,
+    unknown_record_status_rows
 from final
 order by file_id

@@ -1,4 +1,5 @@
 -- One row per file of staged data.police.uk 2012 neighbourhood counts: violation counts pushed down into DuckDB.
+-- $checked_file_ids: files whose row is already stored (flows/validate/per_file.py); they are left out.
 with counts as (
     select
         file_id,
@@ -9,6 +10,7 @@ with counts as (
             + coalesce(criminal_damage_and_arson, 0) + coalesce(other_theft, 0) + coalesce(drugs, 0)
             + coalesce(other_crime, 0) as category_total
     from staging.police_uk_neighbourhood_counts
+    where file_id is null or not list_contains($checked_file_ids::bigint[], file_id)
 ),
 
 row_checks as (

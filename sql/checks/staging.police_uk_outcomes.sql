@@ -1,7 +1,9 @@
 -- One row per file of staged data.police.uk outcome events: violation counts pushed down into DuckDB.
+-- $checked_file_ids: files whose row is already stored (flows/validate/per_file.py); they are left out.
 with outcomes as (
     select file_id, row_number, month, outcome_type, outcome_category, extracted_at
     from staging.police_uk_outcomes
+    where file_id is null or not list_contains($checked_file_ids::bigint[], file_id)
 ),
 
 row_checks as (

@@ -1,7 +1,9 @@
 -- One row per file of staged data.police.uk stop and search records: violation counts pushed down into DuckDB.
+-- $checked_file_ids: files whose row is already stored (flows/validate/per_file.py); they are left out.
 with searches as (
     select file_id, row_number, searched_at, search_type, extracted_at
     from staging.police_uk_stop_searches
+    where file_id is null or not list_contains($checked_file_ids::bigint[], file_id)
 ),
 
 row_checks as (

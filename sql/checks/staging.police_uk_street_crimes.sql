@@ -1,8 +1,10 @@
 -- One row per file of staged data.police.uk street crimes: violation counts pushed down into DuckDB.
 -- Rows are keyed by (file_id, row_number); repeated and blank Crime IDs are legitimate and not counted.
+-- $checked_file_ids: files whose row is already stored (flows/validate/per_file.py); they are left out.
 with street as (
     select file_id, row_number, month, reported_by, crime_type, last_outcome_category, outcome_category, extracted_at
     from staging.police_uk_street_crimes
+    where file_id is null or not list_contains($checked_file_ids::bigint[], file_id)
 ),
 
 known_crime_types as (
