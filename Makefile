@@ -40,9 +40,9 @@ test-long: bootstrap  ## long property-test profiles (thousands of examples; not
 lint: bootstrap  ## ruff
 	$(BIN)/ruff check .
 
-bench: bootstrap bench/data/acro-venv/.ready  ## benchmarks outside the test suite: make bench SCALE=tiny|force|national
+bench: bootstrap bench/data/acro-venv/.ready  ## benchmarks outside the test suite: make bench SCALE=tiny|force|national [ARGS="--only suppression --sizes medium"]
 	$(UV) sync --frozen --compile-bytecode --group bench --python $(PYTHON)  # + the tau-Argus peer
-	$(BIN)/python -m bench.run --scale $(SCALE)
+	$(BIN)/python -m bench.run --scale $(SCALE) $(ARGS)
 
 bench/data/acro-venv/.ready:  # acro pins pandas<3 (the project locks pandas 3): its own environment
 	$(UV) venv --quiet --python $(PYTHON) bench/data/acro-venv
