@@ -15,6 +15,7 @@ import duckdb
 from flows.config import PROJECT_ROOT
 from flows.ingest import ledger, tables
 from flows.ingest.load_file import FileOutcome, LoadContext, load_file
+from flows.ingest.prefetch import sniffed_ahead
 from flows.ingest.profiles import load_profiles
 
 IGNORED_SUFFIXES = {".json", ".md", ".txt", ".partial"}
@@ -84,8 +85,8 @@ def ingest_landing(
                       profiles=load_profiles(profiles_dir or DEFAULT_PROFILES_DIR), link=remove_landed,
                       reference=reference_label(con))
     report = IngestReport()
-    for path in landed_files(landing):
-        report.outcomes.append(load_file(con, path, ctx))
+    for path, sniffed in sniffed_ahead(landed_files(landing), lambda p: p):
+        report.outcomes.append(load_file(con, path, ctx, sniffed=sniffed))
         if remove_landed:
             path.unlink()
     return report

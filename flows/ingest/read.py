@@ -85,23 +85,21 @@ def _read_csv(con: duckdb.DuckDBPyConnection, prepared: Prepared, columns: list[
     names = _positional(len(prepared.header))
     wanted = [names[c.position] for c in columns if c.position is not None]
     spec = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"  # generated names only
-    con.execute("drop table if exists disclose_reject_errors")
-    con.execute("drop table if exists disclose_reject_scans")
+    con.execute("drop table if exists disclose_reject_errors; drop table if exists disclose_reject_scans")
     try:
-        con.execute(
+        accepted = con.execute(  # a CTAS answers with its row count
             f"""create or replace temp table batch_raw as
                 select {', '.join(wanted) or 'null::varchar as c0000'}
                 from read_csv($path, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
                               columns = {spec}, store_rejects = true, rejects_scan = 'disclose_reject_scans',
                               rejects_table = 'disclose_reject_errors', max_line_size = {MAX_LINE_BYTES})""",  # noqa: S608
             {"path": str(prepared.path)},
-        )
+        ).fetchall()[0][0]
     except duckdb.Error as exc:
         raise FileUnreadable(_whole_file_reason(exc)) from None
     errors = _reject_errors(con)
     if any("INVALID" in kinds for _, _, kinds, _ in errors):
         return BatchRead(0, [], invalid_encoding=True)
-    accepted = int(con.sql("select count(*) from batch_raw").fetchall()[0][0])
     rejected = [RejectedRow(int(line) - 1, _column_name(idx, prepared.header, columns), _reason(kinds))
                 for line, idx, kinds, _ in errors]
     blanks = blank_records(prepared.path) if prepared.scan_for_blanks else prepared.blank_records
@@ -111,13 +109,14 @@ def _read_csv(con: duckdb.DuckDBPyConnection, prepared: Prepared, columns: list[
 
 
 def _reject_errors(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    exists = con.sql("select count(*) from duckdb_tables() where table_name = 'disclose_reject_errors'").fetchall()
-    if not exists[0][0]:
+    """DuckDB creates the rejects table with every read that stores rejects, empty if nothing was rejected."""
+    try:
+        return con.sql(
+            "select line, min(column_idx), string_agg(distinct error_type, '; ' order by error_type), "
+            "any_value(csv_line) from disclose_reject_errors group by line order by line"
+        ).fetchall()
+    except duckdb.CatalogException:
         return []
-    return con.sql(
-        "select line, min(column_idx), string_agg(distinct error_type, '; ' order by error_type), "
-        "any_value(csv_line) from disclose_reject_errors group by line order by line"
-    ).fetchall()
 
 
 def _refine_last_row(errors: list, rejected: list[RejectedRow], prepared: Prepared, total: int,
@@ -143,15 +142,14 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, prepared: Prepared, columns: l
     names = _positional(len(prepared.header))
     wanted = [f"cast({names[c.position]} as varchar) as {names[c.position]}" for c in columns if c.position is not None]
     try:
-        con.execute(  # noqa: S608 - generated names only
+        accepted = con.execute(  # noqa: S608 - generated names only
             f"""create or replace temp table batch_raw as
                 select file_row_number, {', '.join(wanted)}
                 from read_parquet($path, file_row_number = true) as t({', '.join(names)})""",  # noqa: S608
             {"path": str(prepared.path)},
-        )
+        ).fetchall()[0][0]
     except duckdb.Error:
         raise FileUnreadable("not a readable Parquet file") from None
-    accepted = int(con.sql("select count(*) from batch_raw").fetchall()[0][0])
     _create_view(con, columns, names, [], "file_row_number + 1")
     return BatchRead(accepted, [])
 
@@ -171,8 +169,8 @@ def _create_view(con: duckdb.DuckDBPyConnection, columns: list[Column], names: l
         else:
             select.append(f"b.{names[c.position]} as {c.name}")
     gaps = gap_table(skipped)
-    con.execute("create or replace temp table batch_gaps (gap bigint, n bigint)")
     if gaps:
+        con.execute("create or replace temp table batch_gaps (gap bigint, n bigint)")
         con.executemany("insert into batch_gaps values (?, ?)", gaps)
         numbered = f"b.{ordinal} + coalesce(g.n, 0)"
         joins.insert(0, f"asof left join batch_gaps as g on b.{ordinal} > g.gap")

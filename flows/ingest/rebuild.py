@@ -24,6 +24,7 @@ from flows.ingest import ledger, prepare_warehouse, reference_label
 from flows.ingest.archive import read_log
 from flows.ingest.fingerprint import compare, fingerprints
 from flows.ingest.load_file import FileOutcome, LoadContext, Replay, load_file
+from flows.ingest.prefetch import sniffed_ahead
 from flows.ingest.profile_drift import profile_warnings
 from flows.ingest.profiles import load_profiles
 from flows.reference.load import load_reference
@@ -135,7 +136,10 @@ def rebuild(settings: Settings, *, check_only: bool = False, allow_reference_cha
                           max_share=shares if isinstance(shares, dict) else {"default": float(shares)},
                           received_at=datetime.now(), profiles=load_profiles(profiles_dir or settings.profiles_dir),
                           log=False, reference=reference_label(con))
-        for item in files:
+        def replayable(item: _Archived) -> Path | None:
+            return item.path if item.sha256 not in purged and item.path.exists() else None
+
+        for item, sniffed in sniffed_ahead(files, replayable):
             if item.sha256 in purged:
                 report.not_replayed.append(f"{item.name} (file {item.file_id}) purged on {purged[item.sha256]['purged_at']}")
                 _record_unreplayable(con, item, f"purged from the archive on {purged[item.sha256]['purged_at']}",
@@ -146,7 +150,7 @@ def rebuild(settings: Settings, *, check_only: bool = False, allow_reference_cha
                 _record_unreplayable(con, item, "missing from the archive")
                 continue
             replay = Replay(item.file_id, item.delivery_id, item.name, item.received_at, item.max_share)
-            report.replayed.append(load_file(con, item.path, ctx, replay))
+            report.replayed.append(load_file(con, item.path, ctx, replay, sniffed=sniffed))
         report.warnings += profile_warnings(con, {i.file_id: (i.profile, i.profile_sha256) for i in files
                                                   if i.profile and i.path.exists() and i.sha256 not in purged})
         for entry in duplicates:

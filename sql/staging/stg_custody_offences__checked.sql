@@ -35,7 +35,11 @@ typed as (
         clean_text(batch.station) as station,
         clean_text(batch.arresting_agency) as arresting_agency,
         lower(clean_text(batch.record_status)) as record_status,
-        try_strptime(clean_text(batch.extracted_at), $extracted_at_formats) as extracted_at,
+        -- a row stamped with the file's own extracted_at (almost every row) skips parsing it again
+        case
+            when batch.extracted_at = $file_extracted_at then try_strptime($file_extracted_at, $extracted_at_formats)
+            else try_strptime(clean_text(batch.extracted_at), $extracted_at_formats)
+        end as extracted_at,
         try_strptime($file_extracted_at, $extracted_at_formats) as file_extracted_at,
         batch.arrest_datetime as raw_arrest_datetime,
         batch.offence_seq as raw_offence_seq,
@@ -137,7 +141,9 @@ record_checks as (
     select
         custody_ref,
         count(*) filter (where offence_seq = 1 and own_problems is null) = 0 as has_bad_principal,
-        count(distinct coalesce(record_status in ('deleted', 'cancelled'), false)) > 1 as has_mixed_status
+        -- some rows deleted and some not; bool_or/bool_and, not count(distinct), which hashes every group's values
+        bool_or(coalesce(record_status in ('deleted', 'cancelled'), false))
+            <> bool_and(coalesce(record_status in ('deleted', 'cancelled'), false)) as has_mixed_status
     from row_problems
     where custody_ref is not null
     group by custody_ref
