@@ -94,6 +94,19 @@ def test_a_cancellation_is_kept_but_withdrawn_and_history_recomputes(settings):
                            "order by 1") == [("CR1", False), ("CR2", False)]
 
 
+
+def test_an_unknown_crime_status_is_quarantined_and_active_counts_as_live(settings):
+    header = CRIME_HEADER + ",crime_status"
+    at = "2016-01-31 02:00"
+    (out,) = deliver(settings, "crime_jan.csv", text(header, [crime("CR1", extracted=at) + ",NO CRIME",
+                                                              crime("CR2", extracted=at) + ",Active",
+                                                              crime("CR3", extracted=at) + ",Transferred"]))
+    assert (out.status, out.rows_staged, out.rows_quarantined) == ("partly quarantined", 2, 1)
+    assert query(settings, "select row_number, column_name, reason, raw_value from quarantine.rows") == [
+        (1, "crime_status", "crime status is not active, cancelled, transferred or deleted", "NO CRIME")]
+    assert query(settings, "select crime_ref, is_withdrawn from core.crimes order by 1") == [("CR2", False),
+                                                                                           ("CR3", True)]
+
 def _mixed_deliveries(settings):
     from tests.corpus.cases import CASES
 

@@ -23,9 +23,9 @@ row_checks as (
         ) as unknown_outcome_code_rows,
         count(*) filter (where crimes.outcome_date < crimes.recorded_date) as outcome_before_recorded_rows,
         count(*) filter (where crimes.recorded_date > crimes.extracted_at) as recorded_after_extract_rows,
-        -- blank is a live crime; core counts any other value as live too (sql/core/00_crimes_as_known_at.sql)
+        -- ingest quarantines any other value; core would count such a crime as live (00_crimes_as_known_at.sql)
         count(*) filter (
-            where crimes.crime_status not in ('cancelled', 'transferred', 'deleted')
+            where crimes.crime_status not in ('active', 'cancelled', 'transferred', 'deleted')
         ) as unknown_crime_status_rows
     from crimes
     left join known_outcome_codes on crimes.outcome_code = known_outcome_codes.outcome_code

@@ -39,7 +39,8 @@ typed as (
         batch.ho_offence_code as raw_ho_offence_code,
         batch.outcome_code as raw_outcome_code,
         batch.outcome_date as raw_outcome_date,
-        batch.extracted_at as raw_extracted_at
+        batch.extracted_at as raw_extracted_at,
+        batch.crime_status as raw_crime_status
     from batch
 ),
 
@@ -55,7 +56,10 @@ flagged as (
         typed.outcome_code is not null and outcomes.outcome_code is null as is_unknown_outcome,
         clean_text(typed.raw_outcome_date) is not null and typed.outcome_date is null as is_bad_outcome_date,
         typed.outcome_date > typed.file_extracted_at as is_future_outcome_date,
-        typed.extracted_at is null or typed.extracted_at <> typed.file_extracted_at as is_odd_extracted_at
+        typed.extracted_at is null or typed.extracted_at <> typed.file_extracted_at as is_odd_extracted_at,
+        -- blank or active is a live crime; an unknown word cannot say whether the crime counts
+        typed.crime_status is not null
+            and typed.crime_status not in ('active', 'cancelled', 'transferred', 'deleted') as is_unknown_crime_status
     from typed
     left join duplicate_refs on typed.crime_ref = duplicate_refs.crime_ref
     left join ref.ho_offence_codes as offence_codes on typed.ho_offence_code = offence_codes.ho_offence_code
@@ -66,13 +70,13 @@ final as (
     select
         flagged.* exclude (
             raw_recorded_date, raw_committed_date, raw_ho_offence_code, raw_outcome_code, raw_outcome_date,
-            raw_extracted_at, file_extracted_at, is_missing_ref, is_duplicate_ref, is_bad_recorded_date, is_future_recorded_date, is_bad_committed_date,
+            raw_extracted_at, raw_crime_status, file_extracted_at, is_missing_ref, is_duplicate_ref, is_bad_recorded_date, is_future_recorded_date, is_bad_committed_date,
             is_unknown_offence_code, is_unknown_outcome, is_bad_outcome_date, is_future_outcome_date,
-            is_odd_extracted_at
+            is_odd_extracted_at, is_unknown_crime_status
         ),
         case when is_missing_ref or is_duplicate_ref or is_bad_recorded_date or is_future_recorded_date
                 or is_bad_committed_date or is_unknown_offence_code or is_unknown_outcome or is_bad_outcome_date
-                or is_future_outcome_date or is_odd_extracted_at then
+                or is_future_outcome_date or is_odd_extracted_at or is_unknown_crime_status then
             list_filter([
                 case when is_missing_ref then
                     {'column_name': 'crime_ref', 'reason': 'missing crime reference', 'raw_value': null} end,
@@ -110,7 +114,10 @@ final as (
                      'raw_value': raw_outcome_date} end,
                 case when is_odd_extracted_at then
                     {'column_name': 'extracted_at', 'reason': 'extracted_at missing or different from the rest of the file',
-                     'raw_value': raw_extracted_at} end
+                     'raw_value': raw_extracted_at} end,
+                case when is_unknown_crime_status then
+                    {'column_name': 'crime_status', 'reason': 'crime status is not active, cancelled, transferred or deleted',
+                     'raw_value': raw_crime_status} end
             ], lambda p: p is not null)
         end as problems
     from flagged
