@@ -98,6 +98,9 @@ def serve() -> None:
     """The child: import GX at once, then answer requests until stdin closes."""
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything GX prints goes to stderr, never into the reply pipe
+    from flows.validate.lazy_import import defer
+
+    defer("scipy")  # GX imports it for expectations our suites do not use: about 1 s of a request
     from flows.validate.gx_loader import gx_ready
     from flows.validate.report import record_from_gx
     from flows.validate.suites import load_suite
