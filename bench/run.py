@@ -3,7 +3,7 @@
 Each command runs in its own process (wall time and peak RSS, children included, via wait4: bench/measure.py);
 compared commands run in rotating order over several repetitions and the table reports medians, the first
 (cold) run and ratios. Sections: pipeline (ingest vs bare CTAS; nightly vs the floor vs a pandas analyst;
-nightly again with nothing new), pandas (the floor and pandas only), request (one FOI request through the
+nightly again with nothing new), ingest (ingest vs bare CTAS only), pandas (the floor and pandas only), request (one FOI request through the
 CLI, stage by stage, and through the Prefect deployment on a real server and worker), suppression (our engine beside tau-Argus and acro, bench/suppression.py).
 Results go to bench/results/<scale>-<timestamp>.json. Not part of the test suite.
 """
@@ -84,11 +84,12 @@ def run(scale: str, reps: int, sections: tuple[str, ...], budget_s: float, cost:
     floor = ("floor (bare GROUP BY)", lambda: ["floor", str(landing), str(REFERENCE)])
     for rep in range(reps):
         groups = []
+        if "pipeline" in sections or "ingest" in sections:
+            groups.append([("disclose ingest", lambda: ["ingest", str(fresh_home(scale, landing, "ingest"))]),
+                           ("bare CTAS read_csv", lambda: ["bare_ingest", str(landing), str(_fresh_db(scale))])])
         if "pipeline" in sections:
-            groups += [[("disclose ingest", lambda: ["ingest", str(fresh_home(scale, landing, "ingest"))]),
-                        ("bare CTAS read_csv", lambda: ["bare_ingest", str(landing), str(_fresh_db(scale))])],
-                       [("nightly (full)", lambda: ["nightly", str(fresh_home(scale, landing, "nightly"))]),
-                        floor, *([pandas] if scale != "national" else [])]]  # pandas cannot hold national
+            groups.append([("nightly (full)", lambda: ["nightly", str(fresh_home(scale, landing, "nightly"))]),
+                           floor, *([pandas] if scale != "national" else [])])  # pandas cannot hold national
         elif "pandas" in sections:
             groups.append([floor, pandas])
         for group in groups:
@@ -147,7 +148,8 @@ def summarise(scale: str, reps: int, samples: dict[str, list[dict]]) -> dict:
               if "median_seconds" in medians.get(a, {}) and "median_seconds" in medians.get(b, {})}
     return {"scale": scale, "repetitions": reps, "when": datetime.now().isoformat(timespec="seconds"),
             "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
-            "medians": medians, "ratios": ratios}
+            "medians": medians, "ratios": ratios,
+            "seconds": {name: [round(s["seconds"], 2) for s in runs] for name, runs in samples.items()}}
 
 
 def _medians(runs: list[dict]) -> dict:
@@ -190,8 +192,8 @@ def main() -> None:
     parser.add_argument("--scale", choices=sorted(REPS), default="tiny")
     parser.add_argument("--reps", type=int)
     parser.add_argument("--only", default=",".join(SECTIONS),
-                        help=f"comma-separated sections: {', '.join(SECTIONS)}, pandas (default: all but pandas, "
-                             "which pipeline includes)")
+                        help=f"comma-separated sections: {', '.join(SECTIONS)}, ingest, pandas (default: all but "
+                             "ingest and pandas, which pipeline includes)")
     parser.add_argument("--budget", type=float, default=900.0,
                         help="seconds one suppression tool may take on one table before it is stopped")
     parser.add_argument("--sizes", help="suppression tables, e.g. small,medium,large (default: by scale)")
