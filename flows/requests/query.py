@@ -1,4 +1,4 @@
-"""Build and run the one query that counts a data part: a units template plus the grouping-sets count.
+"""Build and run the queries that count a data part: a units template, then a count per grouping set.
 
 User input reaches SQL only as DuckDB parameters. The only text put into the SQL is (1) the fixed fragments in
 ``sql/requests/`` and (2) column names taken from the allow-list in :mod:`flows.requests.catalogue`; anything
@@ -45,49 +45,77 @@ def _ident(name: str) -> str:
     return name
 
 
-def compose(sql_dir: Path, source: str, dims: list[DimPlan], as_at: datetime | None) -> tuple[str, dict]:
-    """The SQL text and the parameter names it uses for totals (values are bound by the caller)."""
+@dataclass(frozen=True)
+class Composed:
+    """The units query (to fill a temp table) and one count query per grouping set over that table."""
+
+    units: str
+    counts: tuple[str, ...]
+    totals: dict
+
+
+UNITS_TABLE = "request_units"
+
+
+def compose(sql_dir: Path, source: str, dims: list[DimPlan], as_at: datetime | None) -> Composed:
+    """The SQL texts and the parameter names they use for totals (values are bound by the caller)."""
     template, slot, rows = UNITS[source]
     units = _strip_comments((sql_dir / FOLDER / template).read_text(encoding="utf-8"))
     if slot is not None:
         fragment = (sql_dir / FOLDER / f"{rows}_{'latest' if as_at is None else 'as_at'}.sql").read_text("utf-8")
         units = units.replace("{" + slot + "}", _indent(_strip_comments(fragment)))
-    labels, levels, totals = [], [], {}
+    levels, totals, columns = [], {}, []
     for i, d in enumerate(dims):
         col = _ident(d.column)
         parent = _ident(d.parent) if d.parent else None
+        columns += [col, *([parent] if parent else [])]
         if d.total is not None:
             totals[f"total_{i}"] = d.total
-        if parent:
-            labels.append(f"case when grouping({col}) = 0 then {col} when grouping({parent}) = 0 then {parent} "
-                          f"else $total_{i} end as {col}")
-            levels.append([[parent, col], [parent], []])
-        elif d.total is not None:
-            labels.append(f"case when grouping({col}) = 0 then {col} else $total_{i} end as {col}")
-            levels.append([[col], []])
-        else:
-            labels.append(col)
-            levels.append([[col]])
-    sets = [sorted({c for level in combo for c in level}) for combo in itertools.product(*levels)]
-    grouping_sets = ", ".join("(" + ", ".join(s) + ")" for s in sets)
-    count = (sql_dir / FOLDER / "count_cells.sql").read_text(encoding="utf-8")
-    count = _strip_comments(count)
-    sql = count.replace("{units}", units).replace("{labels}", ",\n        ".join(labels or ["'All' as all_units"]))
-    return sql.replace("{grouping_sets}", grouping_sets), totals
+        levels.append([[parent, col], [parent], []] if parent else [[col], []] if d.total is not None else [[col]])
+    units += "\nselect " + ", ".join([*dict.fromkeys(columns), "unit_key", "person_key", "is_current"]) + " from units"
+    count = _strip_comments((sql_dir / FOLDER / "count_cells.sql").read_text(encoding="utf-8"))
+    counts = []
+    for combo in itertools.product(*levels):
+        grouped = {c for level in combo for c in level}
+        labels = [_label(i, d, grouped) for i, d in enumerate(dims)] or ["'All' as all_units"]
+        counts.append(count.replace("{labels}", ",\n    ".join(labels)).replace("{units_table}", UNITS_TABLE)
+                      .replace("{grouping_set}", ", ".join(sorted(grouped))))
+    return Composed(units, tuple(counts), totals)
+
+
+def _label(i: int, d: DimPlan, grouped: set[str]) -> str:
+    """The dimension's output column in one grouping set: its category, its parent's, or its total's label
+    (as text, as a total label is; a dimension without a total is in every set and keeps its type)."""
+    if d.total is None:
+        return d.column
+    if d.column in grouped:
+        return f"cast({d.column} as varchar) as {d.column}"
+    if d.parent and d.parent in grouped:
+        return f"cast({d.parent} as varchar) as {d.column}"
+    return f"cast($total_{i} as varchar) as {d.column}"
 
 
 def run_count(
     con: duckdb.DuckDBPyConnection, sql_dir: Path, source: str, dims: list[DimPlan], as_at: datetime | None,
     params: dict,
 ) -> pl.DataFrame:
-    """Columns: one per dimension, ``value`` (current windows) and ``previous`` (comparison windows)."""
+    """Columns: one per dimension, ``value`` (current windows) and ``previous`` (comparison windows).
+    The units are computed once into a temp table (a read-only connection may write temp tables), then
+    counted one grouping set at a time."""
     check_source(con, source)
-    sql, totals = compose(sql_dir, source, dims, as_at)
-    bound = {**params, **totals}
+    composed = compose(sql_dir, source, dims, as_at)
+    bound = {**params, **composed.totals}
     if as_at is not None and source != "police_uk":
         bound["as_at"] = as_at
-    used = {k: v for k, v in bound.items() if re.search(rf"\${k}\b", sql)}  # DuckDB refuses unused parameters
-    return con.sql(sql, params=used).pl()
+
+    def used(sql: str) -> dict:  # DuckDB refuses unused parameters
+        return {k: v for k, v in bound.items() if re.search(rf"\${k}\b", sql)}
+
+    con.execute(f"create or replace temp table {UNITS_TABLE} as {composed.units}", used(composed.units))  # noqa: S608
+    try:
+        return pl.concat([con.sql(sql, params=used(sql)).pl() for sql in composed.counts], how="vertical")
+    finally:
+        con.execute(f"drop table if exists {UNITS_TABLE}")
 
 
 def check_source(con: duckdb.DuckDBPyConnection, source: str) -> None:

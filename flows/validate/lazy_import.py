@@ -3,7 +3,8 @@
 ``import great_expectations`` imports scipy.stats (~1 s here) for the few distributional expectations,
 none of which our suites use. :func:`defer` makes named packages load lazily with the standard library's
 ``importlib.util.LazyLoader``: the import returns at once and the module runs on first attribute access, so
-a suite that does use scipy still gets the real thing, only later. Used in the GX child process alone.
+a suite that does use scipy still gets the real thing, only later. Used in the GX child process alone,
+which validates on one thread (Python 3.11's LazyLoader is not safe when two threads first touch a module).
 """
 
 from __future__ import annotations
