@@ -94,7 +94,6 @@ def test_a_cancellation_is_kept_but_withdrawn_and_history_recomputes(settings):
                            "order by 1") == [("CR1", False), ("CR2", False)]
 
 
-
 def test_an_unknown_crime_status_is_quarantined_and_active_counts_as_live(settings):
     header = CRIME_HEADER + ",crime_status"
     at = "2016-01-31 02:00"
@@ -106,6 +105,7 @@ def test_an_unknown_crime_status_is_quarantined_and_active_counts_as_live(settin
         (1, "crime_status", "crime status is not active, cancelled, transferred or deleted", "NO CRIME")]
     assert query(settings, "select crime_ref, is_withdrawn from core.crimes order by 1") == [("CR2", False),
                                                                                            ("CR3", True)]
+
 
 def _mixed_deliveries(settings):
     from tests.corpus.cases import CASES
@@ -162,6 +162,17 @@ def test_purge_says_what_a_rebuild_can_no_longer_reproduce(settings):
     assert report.tables["staging.custody_offences"] == "different" and not report.identical
     assert query(settings, "select custody_ref from core.arrests") == [("C3",)]
 
+
+
+def test_rebuild_says_which_archived_file_is_missing_and_replays_the_rest(settings):
+    deliver(settings, "custody_a.csv", text(CUSTODY_HEADER, [custody("C1")]))
+    deliver(settings, "custody_b.csv", text(CUSTODY_HEADER, [custody("C2", extracted="01/02/2016 02:00")]))
+    ((stored,),) = query(settings, "select archive_path from raw.extract_files where original_name = 'custody_a.csv'")
+    (settings.raw_dir / stored).unlink()
+    report = rebuild(settings)
+    assert report.not_replayed == ["custody_a.csv (file 1) missing from the archive"]
+    assert [o.status for o in report.replayed] == ["loaded"]
+    assert query(settings, "select custody_ref from core.arrests") == [("C2",)]
 
 def test_rebuild_without_the_delivery_log_still_replays_every_archived_file(settings):
     deliver(settings, "custody.csv", text(CUSTODY_HEADER, [custody("C1"), custody("C2")]))

@@ -136,7 +136,8 @@ def rebuild(settings: Settings, *, check_only: bool = False, allow_reference_cha
                           max_share=shares if isinstance(shares, dict) else {"default": float(shares)},
                           received_at=datetime.now(), profiles=load_profiles(profiles_dir or settings.profiles_dir),
                           log=False, reference=reference_label(con))
-        def replayable(item: _Archived) -> Path | None:
+
+        def replayable(item: _Archived) -> Path | None:  # None: purged or missing, nothing to sniff
             return item.path if item.sha256 not in purged and item.path.exists() else None
 
         for item, sniffed in sniffed_ahead(files, replayable):
@@ -145,7 +146,7 @@ def rebuild(settings: Settings, *, check_only: bool = False, allow_reference_cha
                 _record_unreplayable(con, item, f"purged from the archive on {purged[item.sha256]['purged_at']}",
                                      _when(purged[item.sha256]["purged_at"]))
                 continue
-            if not item.path.exists():
+            if sniffed is None:  # not purged, so missing (replayable looked once)
                 report.not_replayed.append(f"{item.name} (file {item.file_id}) missing from the archive")
                 _record_unreplayable(con, item, "missing from the archive")
                 continue

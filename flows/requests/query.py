@@ -71,7 +71,12 @@ def compose(sql_dir: Path, source: str, dims: list[DimPlan], as_at: datetime | N
         columns += [col, *([parent] if parent else [])]
         if d.total is not None:
             totals[f"total_{i}"] = d.total
-        levels.append([[parent, col], [parent], []] if parent else [[col], []] if d.total is not None else [[col]])
+        if parent:  # the category, its group (a subtotal), the total
+            levels.append([[parent, col], [parent], []])
+        elif d.total is not None:
+            levels.append([[col], []])
+        else:
+            levels.append([[col]])
     units += "\nselect " + ", ".join([*dict.fromkeys(columns), "unit_key", "person_key", "is_current"]) + " from units"
     count = _strip_comments((sql_dir / FOLDER / "count_cells.sql").read_text(encoding="utf-8"))
     counts = []
