@@ -56,6 +56,35 @@ def test_redelivery_is_in_the_manifest_as_duplicate_and_changes_nothing_else(set
     assert manifest[0][2:4] == manifest[1][2:4] and (manifest[0][4], manifest[1][4]) == (2, None)
 
 
+def test_a_batch_loads_exactly_as_its_files_one_by_one(settings, tmp_path):
+    """Files are checked two at a time (in_order.py) but written in landing order: the same ids, ledger and
+    tables as delivering them one at a time, twins and rejections included."""
+    files = {
+        "a_custody.csv": text(CUSTODY_HEADER, [custody("C1"), custody("C2", age="0"), custody("C3")]),
+        "b_crime.csv": text(CRIME_HEADER, [crime("CR1"), crime("CR2")]),
+        "c_twin.csv": text(CUSTODY_HEADER, [custody("C1"), custody("C2", age="0"), custody("C3")]),
+        "d_empty.csv": b"",
+        "e_crime.csv": text(CRIME_HEADER, [crime("CR3", outcome="99"), crime("CR4")]),
+    }
+    batch_settings = settings.model_copy(update={"home": tmp_path / "batch"})
+    batch_settings.landing_dir.mkdir(parents=True)
+    for name, data in files.items():
+        (batch_settings.landing_dir / name).write_bytes(data)
+    with connect(batch_settings) as con:
+        load_reference(con, batch_settings.reference_dir)
+        batch = ingest_landing(con, batch_settings.landing_dir, raw_dir=batch_settings.raw_dir,
+                               sql_dir=batch_settings.sql_dir, max_share=1.0).outcomes
+    one_by_one = [outcome for name, data in files.items() for outcome in deliver(settings, name, data, transform=False)]
+    assert [(o.name, o.status, o.file_id) for o in batch] == [
+        ("a_custody.csv", "partly quarantined", 1), ("b_crime.csv", "loaded", 2), ("c_twin.csv", "duplicate", 1),
+        ("d_empty.csv", "rejected", 3), ("e_crime.csv", "partly quarantined", 4)]
+    assert batch == one_by_one
+    ledger = ("select delivery_id, file_id, original_name, status, rows_read, rows_staged, rows_quarantined "
+              "from raw.manifest order by delivery_id")
+    assert query(batch_settings, ledger) == query(settings, ledger)
+    assert content(batch_settings) == content(settings)
+
+
 def test_share_limit_is_per_source_and_per_file(settings):
     custody_rows = [custody(f"C{i}") for i in range(1, 20)] + [custody("C20", age="0")]  # 5% bad
     crime_rows = [crime(f"CR{i}") for i in range(1, 20)] + [crime("CR20", outcome="99")]  # 5% bad

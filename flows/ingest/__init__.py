@@ -1,6 +1,7 @@
 """Ingest: take whatever lands, archive it, stage good rows, quarantine bad ones, never corrupt the warehouse.
 
-``ingest_landing`` is the stage entry point (flows/pipeline.py); ``load_file`` handles one file.
+``ingest_landing`` is the stage entry point (flows/pipeline.py); ``load_file`` handles one file, as two halves
+(``check_file`` and ``commit_file``) that ``in_order`` overlaps from one file to the next.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import duckdb
 
 from flows.config import PROJECT_ROOT
 from flows.ingest import ledger, tables
-from flows.ingest.load_file import FileOutcome, LoadContext, load_file
+from flows.ingest.in_order import in_order
+from flows.ingest.load_file import FileOutcome, LoadContext, check_file, commit_file
 from flows.ingest.prefetch import sniffed_ahead
 from flows.ingest.profiles import load_profiles
 
 IGNORED_SUFFIXES = {".json", ".md", ".txt", ".partial"}
 DEFAULT_PROFILES_DIR = PROJECT_ROOT / "data" / "profiles"
 DEFAULT_REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+CHECK_AHEAD = 2  # files read and checked at once (in_order.py): one checks while the one before it commits
 
 __all__ = ["FileOutcome", "IngestReport", "ingest_landing", "landed_files"]
 
@@ -85,8 +88,12 @@ def ingest_landing(
                       profiles=load_profiles(profiles_dir or DEFAULT_PROFILES_DIR), link=remove_landed,
                       reference=reference_label(con))
     report = IngestReport()
-    for path, sniffed in sniffed_ahead(landed_files(landing), lambda p: p):
-        report.outcomes.append(load_file(con, path, ctx, sniffed=sniffed))
-        if remove_landed:
-            path.unlink()
+    with tables.checking_cursors(con, CHECK_AHEAD) as cursors:
+        loads = in_order(sniffed_ahead(landed_files(landing), lambda p: p),
+                         lambda item, cursor: check_file(cursor, item[0], ctx, sniffed=item[1]),
+                         lambda checked, cursor: commit_file(cursor, checked, ctx), cursors)
+        for (path, _), outcome in loads:
+            report.outcomes.append(outcome)
+            if remove_landed:
+                path.unlink()
     return report

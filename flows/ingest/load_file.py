@@ -22,7 +22,7 @@ from flows.ingest.encoding import Sniffed, sniff
 from flows.ingest.extract_time import file_extracted_at, file_extracted_at_text
 from flows.ingest.prepare import Plan, Rejected, as_windows_1252, plan_file
 from flows.ingest.profiles import Profile
-from flows.ingest.read import BatchRead, FileUnreadable, read_batch
+from flows.ingest.read import BatchRead, FileUnreadable, RejectedRow, read_batch
 from flows.ingest.xlsx import XlsxLimits
 from flows.warehouse import scalar
 
@@ -82,26 +82,60 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: LoadContext, repl
               sniffed: Sniffed | None = None) -> FileOutcome:
     """Load one file and say what became of it; only a bug raises (every expected problem is an outcome).
     ``sniffed`` is the file's sniff when it was taken ahead (prefetch.py)."""
+    return commit_file(con, check_file(con, path, ctx, replay, sniffed=sniffed), ctx)
+
+
+@dataclass
+class Checked:
+    """What reading and checking one file found, waiting to be written by :func:`commit_file` (its good and bad
+    rows wait in the temp table ``checked`` of the cursor that checked it)."""
+
+    entry: _Entry
+    previous: tuple[int, str, str] | None = None  # a file with the same bytes is already in the ledger
+    rejected: Rejected | None = None
+    bad: int = 0  # rows the check SQL found bad
+    rejected_rows: list[RejectedRow] = field(default_factory=list)  # rows DuckDB could not split into fields
+    extracted_at: object = None
+
+
+def check_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: LoadContext, replay: Replay | None = None, *,
+               sniffed: Sniffed | None = None) -> Checked:
+    """The half of a load that writes nothing but temp tables: sniff, plan, read, check, and decide whether the
+    file is rejected. Files may be checked in any order and at once (in_order.py); see commit_file."""
     sniffed = sniffed or sniff(path)
-    name = replay.original_name if replay else path.name
-    received_at = replay.received_at if replay else ctx.received_at
-    previous = None if replay else ledger.seen(con, sniffed.sha256)
-    delivery_id = replay.delivery_id if replay else ledger.next_delivery_id(con)
-    if previous:
-        return _duplicate(con, ctx, name, sniffed, previous, delivery_id, received_at)
-    file_id = replay.file_id if replay else ledger.next_file_id(con)
-    entry = _Entry(file_id, delivery_id, name, sniffed, received_at, path,
+    entry = _Entry(replay.original_name if replay else path.name, sniffed,
+                   replay.received_at if replay else ctx.received_at, path, replay,
                    max_share=replay.max_share if replay else None)
+    if replay is None and (previous := ledger.seen(con, sniffed.sha256)):
+        return Checked(entry, previous=previous)  # a re-delivery is not read at all
     with tempfile.TemporaryDirectory(prefix="disclose-ingest-") as scratch:
         try:
-            plan = plan_file(path, name, sniffed, Path(scratch), ctx.profiles, ctx.xlsx_limits)
+            plan = plan_file(path, entry.name, sniffed, Path(scratch), ctx.profiles, ctx.xlsx_limits)
             entry.plan = plan
-            batch = _read(con, plan, entry, Path(scratch))
-            return _check_and_stage(con, ctx, entry, batch)
+            return _check(con, ctx, entry, _read(con, plan, entry, Path(scratch)))
         except Rejected as exc:
-            return _reject(con, ctx, entry, exc)
-        finally:
             _drop_batch(con)
+            return Checked(entry, rejected=exc)
+        finally:
+            _drop_batch(con, keep_checked=True)
+
+
+def commit_file(con: duckdb.DuckDBPyConnection, checked: Checked, ctx: LoadContext) -> FileOutcome:
+    """The half of a load that writes the warehouse, in one transaction: give the file its ids, then record it as
+    a duplicate, a rejection, or staged and quarantined rows. Run in delivery order, one file at a time, on
+    the cursor that checked the file."""
+    entry, replay = checked.entry, checked.entry.replay
+    try:
+        previous = None if replay else (checked.previous or ledger.seen(con, entry.sniffed.sha256))
+        entry.delivery_id = replay.delivery_id if replay else ledger.next_delivery_id(con)
+        if previous:  # also a file delivered twice in one batch: its twin was committed just before it
+            return _duplicate(con, ctx, entry.name, entry.sniffed, previous, entry.delivery_id, entry.received_at)
+        entry.file_id = replay.file_id if replay else ledger.next_file_id(con)
+        if checked.rejected is not None:
+            return _reject(con, ctx, entry, checked.rejected)
+        return _stage(con, ctx, entry, checked)
+    finally:
+        con.execute("drop table if exists checked")
 
 
 def _drop_batch(con: duckdb.DuckDBPyConnection, keep_checked: bool = False) -> None:
@@ -112,15 +146,16 @@ def _drop_batch(con: duckdb.DuckDBPyConnection, keep_checked: bool = False) -> N
 
 @dataclass
 class _Entry:
-    file_id: int
-    delivery_id: int
     name: str
     sniffed: Sniffed
     received_at: datetime
     path: Path
+    replay: Replay | None = None
     max_share: float | None = None
     plan: Plan | None = None
     counts: dict = field(default_factory=dict)
+    file_id: int = 0  # given by commit_file, in delivery order
+    delivery_id: int = 0
 
     @property
     def source(self) -> str | None:
@@ -147,7 +182,7 @@ def _read(con: duckdb.DuckDBPyConnection, plan: Plan, entry: _Entry, scratch: Pa
     return batch
 
 
-def _check_and_stage(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, batch: BatchRead) -> FileOutcome:
+def _check(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, batch: BatchRead) -> Checked:
     plan = entry.plan
     assert plan is not None
     source = plan.source
@@ -180,26 +215,33 @@ def _check_and_stage(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _E
             f"{limit:.1%} limit for a {source.name} file; first problems: {_problems(con, batch.rejected)}",
             source, plan.file_format)
     extracted_at = file_extracted_at(con) if source.has_extracted_at else entry.received_at
-    status = "partly quarantined" if quarantined else "loaded"
+    return Checked(entry, bad=bad, rejected_rows=batch.rejected, extracted_at=extracted_at)
+
+
+def _stage(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, checked: Checked) -> FileOutcome:
+    plan = entry.plan
+    assert plan is not None
+    source = plan.source
+    status = "partly quarantined" if entry.counts["rows_quarantined"] else "loaded"
     stored = archive(entry.path, ctx.raw_dir, source.name, entry.sniffed.sha256, link=ctx.link)
     columns = ", ".join(source.staging_columns)
     con.execute("begin transaction")
     try:
         con.execute(f"insert into {source.staging_table} (file_id, {columns}) "  # noqa: S608 - Source constants only
                     f"select ?::bigint, {columns} from checked where {GOOD}", [entry.file_id])
-        if bad:
+        if checked.bad:
             con.execute(
                 "insert into quarantine.rows select ?::bigint, row_number, p.column_name, p.reason, p.raw_value "
                 "from (select row_number, unnest(problems) as p from checked)", [entry.file_id])
-        if batch.rejected:
+        if checked.rejected_rows:
             con.executemany("insert into quarantine.rows values (?, ?, ?, ?, null)",
-                            [(entry.file_id, r.row_number, r.column, r.reason) for r in batch.rejected])
-        _record(con, ctx, entry, status, None, stored, extracted_at)
+                            [(entry.file_id, r.row_number, r.column, r.reason) for r in checked.rejected_rows])
+        _record(con, ctx, entry, status, None, stored, checked.extracted_at)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    _log(ctx, entry, status, None, stored, extracted_at)
+    _log(ctx, entry, status, None, stored, checked.extracted_at)
     return FileOutcome(entry.name, status, entry.file_id, source.name, **entry.counts)
 
 

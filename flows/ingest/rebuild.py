@@ -20,10 +20,11 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Settings
-from flows.ingest import ledger, prepare_warehouse, reference_label
+from flows.ingest import CHECK_AHEAD, ledger, prepare_warehouse, reference_label, tables
 from flows.ingest.archive import read_log
 from flows.ingest.fingerprint import compare, fingerprints
-from flows.ingest.load_file import FileOutcome, LoadContext, Replay, load_file
+from flows.ingest.in_order import in_order
+from flows.ingest.load_file import Checked, FileOutcome, LoadContext, Replay, check_file, commit_file
 from flows.ingest.prefetch import sniffed_ahead
 from flows.ingest.profile_drift import profile_warnings
 from flows.ingest.profiles import load_profiles
@@ -140,18 +141,27 @@ def rebuild(settings: Settings, *, check_only: bool = False, allow_reference_cha
         def replayable(item: _Archived) -> Path | None:  # None: purged or missing, nothing to sniff
             return item.path if item.sha256 not in purged and item.path.exists() else None
 
-        for item, sniffed in sniffed_ahead(files, replayable):
-            if item.sha256 in purged:
-                report.not_replayed.append(f"{item.name} (file {item.file_id}) purged on {purged[item.sha256]['purged_at']}")
-                _record_unreplayable(con, item, f"purged from the archive on {purged[item.sha256]['purged_at']}",
-                                     _when(purged[item.sha256]["purged_at"]))
-                continue
-            if sniffed is None:  # not purged, so missing (replayable looked once)
-                report.not_replayed.append(f"{item.name} (file {item.file_id}) missing from the archive")
-                _record_unreplayable(con, item, "missing from the archive")
-                continue
+        def check(pair: tuple[_Archived, object], cursor: duckdb.DuckDBPyConnection) -> Checked | None:
+            item, sniffed = pair
+            if sniffed is None:  # purged or missing: recorded as not replayed, in order
+                return None
             replay = Replay(item.file_id, item.delivery_id, item.name, item.received_at, item.max_share)
-            report.replayed.append(load_file(con, item.path, ctx, replay, sniffed=sniffed))
+            return check_file(cursor, item.path, ctx, replay, sniffed=sniffed)
+
+        def commit(checked: Checked | None, cursor: duckdb.DuckDBPyConnection) -> FileOutcome | None:
+            return commit_file(cursor, checked, ctx) if checked is not None else None
+
+        with tables.checking_cursors(con, CHECK_AHEAD) as cursors:
+            for (item, _), outcome in in_order(sniffed_ahead(files, replayable), check, commit, cursors):
+                if outcome is not None:
+                    report.replayed.append(outcome)
+                elif item.sha256 in purged:
+                    when = purged[item.sha256]["purged_at"]
+                    report.not_replayed.append(f"{item.name} (file {item.file_id}) purged on {when}")
+                    _record_unreplayable(con, item, f"purged from the archive on {when}", _when(when))
+                else:  # not purged, so missing (replayable looked once)
+                    report.not_replayed.append(f"{item.name} (file {item.file_id}) missing from the archive")
+                    _record_unreplayable(con, item, "missing from the archive")
         report.warnings += profile_warnings(con, {i.file_id: (i.profile, i.profile_sha256) for i in files
                                                   if i.profile and i.path.exists() and i.sha256 not in purged})
         for entry in duplicates:

@@ -6,6 +6,8 @@ keeps working. The ledger's own tables live in ``ledger.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -71,6 +73,23 @@ POLICE_UK_REFERENCE = {
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     for statement in (*DDL, *MACROS):
         con.execute(statement)
+
+
+@contextmanager
+def checking_cursors(con: duckdb.DuckDBPyConnection, n: int) -> Iterator[list[duckdb.DuckDBPyConnection]]:
+    """``n`` more connections to the same warehouse, each able to run the check SQL (temp macros belong to a
+    connection), closed afterwards."""
+    cursors = []
+    try:
+        for _ in range(n):
+            cursor = con.cursor()
+            cursors.append(cursor)
+            for statement in MACROS:
+                cursor.execute(statement)
+        yield cursors
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 def load_police_uk_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path) -> None:
