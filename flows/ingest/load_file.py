@@ -1,7 +1,9 @@
 """Load one delivered file: sniff, plan, read as text, check row by row, stage good rows, quarantine the rest.
 
-Everything a file changes in the warehouse happens in one transaction, so a file is loaded whole or not at
-all, and a rejected file changes nothing but the ledger. Messages name the file, row and column, never the
+Two halves: ``check_file`` (sniff, plan, read, check: temp tables only, so the next file can be checked while
+this one commits) and ``commit_file`` (ids, staging, quarantine, ledger, in delivery order). Everything a file
+changes in the warehouse happens in that one transaction, so a file is loaded whole or not at all, and a
+rejected file changes nothing but the ledger. Messages name the file, row and column, never the
 personal values (those stay in quarantine.rows, inside the warehouse).
 """
 
