@@ -34,6 +34,33 @@ def test_a_later_extract_replaces_all_of_a_records_rows_even_if_it_arrives_first
     assert arrests == [("C1", "CD71039", "Charged")]
 
 
+def test_two_extracts_taken_at_the_same_time_the_later_file_wins(settings):
+    first = [custody_row("C1", seq=1, code="TH68010", disposal="Bailed", extracted="01/03/2016 02:00")]
+    second = [custody_row("C1", seq=1, code="CD71039", disposal="Charged", extracted="01/03/2016 02:00")]
+    arrests, _ = _load(settings, first, second)
+    assert arrests == [("C1", "CD71039", "Charged")]
+
+
+def test_delivery_order_orders_exactly_as_extracted_at_then_file_id(settings):
+    """The packed integer key (sql/core/000_delivery_order.sql) against the struct it replaces, on edge cases:
+    ties, microseconds, dates before 1970 and the largest file id it allows."""
+    con = duckdb.connect()
+    con.execute("create schema core")
+    con.execute((settings.sql_dir / "core" / "000_delivery_order.sql").read_text())
+    con.execute("select setseed(0.42)")
+    con.execute("""create table d as select * from (values
+        (timestamp '2016-03-01 02:00:00', 1), (timestamp '2016-03-01 02:00:00', 2),
+        (timestamp '2016-03-01 02:00:00.000001', 1), (timestamp '1969-12-31 23:59:59.999999', 4294967295),
+        (timestamp '1970-01-01 00:00:00', 0), (timestamp '2099-12-31 23:59:59', 7),
+        (timestamp '2016-02-29 23:59:59.999999', 4294967295)) as t(extracted_at, file_id)
+        union all select timestamp '2000-01-01' + to_microseconds((random() * 1e15)::bigint),
+                         (random() * 4294967295)::bigint from range(2000)""")
+    by_struct = con.sql("select extracted_at, file_id from d order by (extracted_at, file_id)").fetchall()
+    by_key = con.sql("select extracted_at, file_id from d "
+                     "order by core.delivery_order(extracted_at, file_id)").fetchall()
+    assert by_key == by_struct
+
+
 def test_one_arrest_per_custody_record_under_its_principal_offence(settings):
     rows = [custody_row("C1", seq=1, code="TH68010"), custody_row("C1", seq=2, code="MD71210"),
             custody_row("C2", seq=1, code="MD71210")]

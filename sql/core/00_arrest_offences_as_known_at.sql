@@ -10,8 +10,8 @@ latest_delivery as (
     -- a file's rows of one record all carry the same record_status (the staging checks see to that)
     select
         custody_ref,
-        arg_max(file_id, (extracted_at, file_id)) as file_id,
-        arg_max(coalesce(record_status in ('deleted', 'cancelled'), false), (extracted_at, file_id)) as is_removed
+        arg_max(file_id, core.delivery_order(extracted_at, file_id)) as file_id,
+        arg_max(coalesce(record_status in ('deleted', 'cancelled'), false), core.delivery_order(extracted_at, file_id)) as is_removed
     from staging.custody_offences
     where extracted_at <= as_at
     group by custody_ref

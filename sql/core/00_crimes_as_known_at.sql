@@ -5,9 +5,9 @@ create or replace macro core.crimes_as_known_at(as_at) as table
 with
 
 latest as (
-    select
-        crime_ref,
-        arg_max(file_id, (extracted_at, file_id)) as file_id
+    -- the row itself (a file holds one row per crime: the staging checks quarantine duplicates), found by rowid:
+    -- joining back on (crime_ref, file_id) took 68 s at national, this 37 s
+    select arg_max(rowid, core.delivery_order(extracted_at, file_id)) as row_id
     from staging.crimes
     where extracted_at <= as_at
     group by crime_ref
@@ -28,7 +28,7 @@ final as (
         crimes.file_id,
         crimes.extracted_at
     from staging.crimes as crimes
-    inner join latest on crimes.crime_ref = latest.crime_ref and crimes.file_id = latest.file_id
+    semi join latest on crimes.rowid = latest.row_id
     left join ref.ho_outcome_types as outcomes on crimes.outcome_code = outcomes.outcome_code
 )
 

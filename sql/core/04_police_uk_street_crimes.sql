@@ -9,7 +9,7 @@ latest_slices as (
     select
         reported_by,
         month,
-        arg_max(file_id, (extracted_at, file_id)) as file_id
+        arg_max(file_id, core.delivery_order(extracted_at, file_id)) as file_id
     from staging.police_uk_street_crimes
     group by reported_by, month
 ),
