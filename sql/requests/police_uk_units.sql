@@ -7,7 +7,7 @@ street_files as (
     select
         month,
         reported_by,
-        arg_max(file_id, core.delivery_order(extracted_at, file_id)) as file_id
+        arg_max(file_id, (extracted_at, file_id)) as file_id
     from staging.police_uk_street_crimes
     group by month, reported_by
 ),
