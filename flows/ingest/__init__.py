@@ -1,7 +1,7 @@
 """Ingest: take whatever lands, archive it, stage good rows, quarantine bad ones, never corrupt the warehouse.
 
-``ingest_landing`` is the stage entry point (flows/pipeline.py); ``load_file`` handles one file, as two halves
-(``check_file`` and ``commit_file``) that ``in_order`` overlaps from one file to the next.
+``ingest_landing`` is the stage entry point (flows/pipeline.py); a file is loaded in two halves (``check_file``
+and ``commit_file``, load_file.py) that ``in_order`` overlaps from one file to the next.
 """
 
 from __future__ import annotations

@@ -80,13 +80,6 @@ class Replay:
     max_share: float | None = None  # the limit the original load applied, so the same decision is made
 
 
-def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: LoadContext, replay: Replay | None = None, *,
-              sniffed: Sniffed | None = None) -> FileOutcome:
-    """Load one file and say what became of it; only a bug raises (every expected problem is an outcome).
-    ``sniffed`` is the file's sniff when it was taken ahead (prefetch.py)."""
-    return commit_file(con, check_file(con, path, ctx, replay, sniffed=sniffed), ctx)
-
-
 @dataclass
 class Checked:
     """What reading and checking one file found, waiting to be written by :func:`commit_file` (its good and bad
@@ -103,7 +96,9 @@ class Checked:
 def check_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: LoadContext, replay: Replay | None = None, *,
                sniffed: Sniffed | None = None) -> Checked:
     """The half of a load that writes nothing but temp tables: sniff, plan, read, check, and decide whether the
-    file is rejected. Files may be checked in any order and at once (in_order.py); see commit_file."""
+    file is rejected. Files may be checked in any order and at once (in_order.py); see commit_file.
+    ``sniffed`` is the file's sniff when it was taken ahead (prefetch.py). Only a bug raises: every expected
+    problem is an outcome."""
     sniffed = sniffed or sniff(path)
     entry = _Entry(replay.original_name if replay else path.name, sniffed,
                    replay.received_at if replay else ctx.received_at, path, replay,
@@ -116,8 +111,7 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: LoadContext, rep
             entry.plan = plan
             return _check(con, ctx, entry, _read(con, plan, entry, Path(scratch)))
         except Rejected as exc:
-            _drop_batch(con)
-            return Checked(entry, rejected=exc)
+            return Checked(entry, rejected=exc)  # commit_file drops a `checked` left by a share-limit rejection
         finally:
             _drop_batch(con, keep_checked=True)
 
