@@ -40,6 +40,8 @@ class Settings(BaseModel):
     expectations_dir: Path = PROJECT_ROOT / "expectations"
     requests_dir: Path = PROJECT_ROOT / "data" / "requests"
     profiles_dir: Path = PROJECT_ROOT / "data" / "profiles"
+    templates_dir: Path = Field(default=PROJECT_ROOT / "data" / "templates",
+                                description="the force's letter templates (Jinja2; see data/templates/README.md)")
     disclosure: dict[str, Any] = Field(
         default_factory=dict,
         description="the disclosure-control policy beyond k ([disclose.disclosure] in disclose.toml; fields of "
@@ -129,7 +131,8 @@ def _read_toml(path: Path) -> dict[str, object]:
     if not isinstance(section, dict):
         raise ConfigError(f"config file {path}: [disclose] must be a table")
     base = path.resolve().parent
-    for key in ("home", "reference_dir", "sql_dir", "expectations_dir", "requests_dir", "profiles_dir"):
+    for key in ("home", "reference_dir", "sql_dir", "expectations_dir", "requests_dir", "profiles_dir",
+                "templates_dir"):
         if key in section:
             section[key] = (base / str(section[key])).resolve()
     return section

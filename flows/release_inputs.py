@@ -38,7 +38,6 @@ def publish_tables(
     explanation = protected.explanation
     ref = reference_version(settings.reference_dir)
     state = warehouse_state(con)
-    suppressed = sum(int(t.frame[m.flag].str.contains("[c]", literal=True).sum()) for t in tables for m in t.measures)
     context = ReleaseContext(
         reference=reference,
         title=title,
@@ -50,7 +49,9 @@ def publish_tables(
         as_at=state.as_at,
         notes=[*_counting_rules(tables, request), *explanation],
         next_update=next_update,
-        request=_foi_request(request, facts, suppressed, tables, explanation) if request is not None else None,
+        request=(_foi_request(request, facts, _exemptions_from_flags(tables), explanation)
+                 if request is not None else None),
+        templates_dir=settings.templates_dir,
         request_spec_sha256=spec_sha256,
         request_spec_path=spec_path,
         reference_data_version=ref.version,
@@ -85,25 +86,31 @@ def _counting_rules(tables: list[TidyTable], request: Any | None) -> list[str]:
     return list(dict.fromkeys(note for t in tables for note in t.notes if note.strip() not in restated))
 
 
-def _foi_request(spec: Any, facts: Any, suppressed: int, tables: list[TidyTable], explanation: list[str]) -> Any:
-    """The FOI facts for the letter and the log: parts answered, exemptions relied on, the outcome."""
+def _foi_request(spec: Any, facts: Any, disclosure_exemptions: list[str], explanation: list[str]) -> Any:
+    """The FOI facts for the letter and the log: parts answered, exemptions relied on, the outcome.
+
+    ``disclosure_exemptions`` are the sections disclosure control supports; the letter claims exactly these
+    and those the spec's parts cite, and explains them in the force's words (data/templates/exemptions/)."""
     from flows.publish.context import Exemption, FoiRequest
 
-    exemptions: list[Exemption] = []
-    if suppressed:
-        exemptions.append(Exemption(section="s.40(2)", reason="small numbers could identify the people counted"))
-        if any(_pending_suppressed(t) for t in tables):
-            exemptions.append(Exemption(section="s.30(1)", reason="some figures concern investigations still open"))
-    exemptions += [Exemption(section=section) for section in facts.exemptions]
+    sections = dict.fromkeys([*disclosure_exemptions, *facts.exemptions])
+    exemptions = [Exemption(section=section) for section in sections]
     ncnd = any(part.response == "ncnd" for part in spec.parts)
     if not spec.data_parts:
         outcome = "Neither confirm nor deny" if ncnd else "Not held"
     else:
         outcome = "Partially disclosed" if exemptions else "Disclosed in full"
     return FoiRequest(request_text=spec.request_text.strip(), date_received=spec.received, date_due=facts.due,
-                      response_parts=list(facts.response_parts), interpretations=list(facts.interpretations),
-                      withheld=explanation if suppressed else [],
-                      outcome=outcome, exemptions=exemptions, ncnd=ncnd)
+                      parts=list(facts.parts), withheld=explanation, outcome=outcome, exemptions=exemptions, ncnd=ncnd)
+
+
+def _exemptions_from_flags(tables: list[TidyTable]) -> list[str]:
+    """SEAM (issue 14 item 1, the release stage): today's rule reads the [c] flags, so a table that was only
+    rounded or combined claims nothing. ``Protected.exemptions`` (flows/sdc/explain.py) is to be the single
+    source: pass it to :func:`_foi_request` instead, and delete this and :func:`_pending_suppressed`."""
+    if not any(t.frame[m.flag].str.contains("[c]", literal=True).any() for t in tables for m in t.measures):
+        return []
+    return ["s.40(2)", "s.30(1)"] if any(_pending_suppressed(t) for t in tables) else ["s.40(2)"]
 
 
 def _pending_suppressed(table: TidyTable) -> bool:

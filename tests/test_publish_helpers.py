@@ -15,6 +15,7 @@ import polars as pl
 from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
+from flows.contracts.letter import PartAnswer
 from flows.contracts.manifest import CodeVersion, DisclosurePolicy, WarehouseState
 from flows.contracts.tidy import Dimension, Measure, Role, TidyTable, check_tidy
 from flows.publish import Exemption, FoiRequest, PublishResult, ReleaseContext, publish_release
@@ -76,9 +77,12 @@ def make_context(**overrides: object) -> ReleaseContext:
         request=FoiRequest(
             request_text="Please tell me the number of arrests for robbery and theft in 2022 and 2023.",
             date_received=date(2024, 12, 20),
-            response_parts=["The figures are in the attached tables."],
+            parts=[PartAnswer(id="1", question="Arrests by offence group, 2022 and 2023", response="data",
+                              interpretation="Offence groups are the Home Office notifiable arrest groups.",
+                              table="arrests_by_offence_group_year",
+                              table_title="Arrests by offence group and year, 2022 to 2023")],
             outcome="Partially disclosed",
-            exemptions=[Exemption(section="s.40(2)"), Exemption(section="s.30(1)", reason="open investigations")],
+            exemptions=[Exemption(section="s.40(2)"), Exemption(section="s.30(1)")],
         ),
         reference_data_version="2025.1",
         reference_data_sha256="a" * 64,

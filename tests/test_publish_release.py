@@ -92,6 +92,7 @@ def test_manifest_lists_every_file_with_right_hashes_and_tables(tmp_path: Path) 
         assert entry.bytes == (result.path / name).stat().st_size
         assert entry.sha256 == sha256_file(result.path / name)
     assert listed["letter.md"].media_type.startswith("text/markdown")
+    assert listed["letter.docx"].media_type.endswith("wordprocessingml.document")
     tables = {t.name: t for t in manifest.tables}
     assert tables["arrests_by_offence_group_year"].rows == 6
     assert tables["arrests_by_offence_group_year"].cells_suppressed == 2
@@ -125,8 +126,9 @@ def test_changed_figures_make_v2_and_leave_v1_intact(tmp_path: Path) -> None:
 def test_letter_restates_request_and_explains_without_figures(tmp_path: Path) -> None:
     release = publish(tmp_path / "published").path
     text = (release / "letter.md").read_text()
-    for expected in (REFERENCE, "number of arrests for robbery and theft", "s.40(2)", "s.30(1): open investigations",
-                     "Notes sheet", "internal review", "Information Commissioner", "counted once"):
+    for expected in (REFERENCE, "number of arrests for robbery and theft", "Section 40(2)(3A)(a) – Personal Information",
+                     "Section 30(1)(a)(b)(c)(2) – Investigations", "Notes worksheet", "internal review",
+                     "Information Commissioner", "counted once"):
         assert expected in text, expected
     assert not re.search(r"\b(3|12)\b", text.replace(REFERENCE, ""))  # no hidden value
     assert "North" not in text and "Robbery" not in text  # and no cell named

@@ -68,7 +68,10 @@ def test_letter_facts_restate_the_interpretation_and_who_holds_what():
     spec, _ = load_spec(REQUESTS / "mps-01-foi-22-025326.yaml")
     facts = letter_facts(spec, [])
     assert facts.due == date(2022, 9, 13)
-    assert facts.interpretations[0].startswith("Part 1: The four offences were taken to be")
-    assert "It is held by the Crown Prosecution Service." in facts.response_parts[1]
+    data, convictions = facts.parts
+    assert (data.response, convictions.response) == ("data", "not_held")
+    assert data.interpretation.startswith("The four offences were taken to be")
+    assert convictions.held_by == "the Crown Prosecution Service"
+    assert "Petty France" in convictions.held_by_contact  # the s.16 advice names how to ask them
     wmp, _ = load_spec(REQUESTS / "wmp-3056-15.yaml")
     assert letter_facts(wmp, []).exemptions == ("s.23(5)", "s.24(2)", "s.31(3)")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from flows.contracts.letter import PartAnswer
 from flows.contracts.manifest import CodeVersion, DisclosurePolicy, WarehouseState
 from flows.contracts.release import ReleaseIdError, check_reference
 
@@ -45,10 +47,10 @@ class _Frozen(BaseModel):
 
 
 class Exemption(_Frozen):
-    """One FOIA provision cited, written ``s.NN(n)(x)`` so the log stays machine-readable."""
+    """One FOIA provision cited, written ``s.NN(n)(x)`` so the log stays machine-readable. Why it applies is
+    the force's wording, in the letter templates (data/templates/exemptions/)."""
 
     section: str
-    reason: str = Field(default="", description="short reason; a standard one is used when empty")
 
     @field_validator("section")
     @classmethod
@@ -64,12 +66,11 @@ class FoiRequest(_Frozen):
     request_text: str = Field(min_length=1, description="the request as asked, without the requester's identity")
     date_received: date
     date_responded: date | None = Field(default=None, description="defaults to the published date")
-    response_parts: list[str] = Field(default_factory=list, description="the answer to each part, plain text")
+    parts: list[PartAnswer] = Field(default_factory=list, description="each part and how it is answered")
     outcome: Outcome
     exemptions: list[Exemption] = Field(default_factory=list)
     ncnd: bool = False
     date_due: date | None = Field(default=None, description="20 working days after receipt (FOIA s.10)")
-    interpretations: list[str] = Field(default_factory=list, description="how each part was read, restated")
     withheld: list[str] = Field(default_factory=list,
                                 description="what disclosure control did, in general terms (never which cells)")
 
@@ -91,6 +92,11 @@ class FoiRequest(_Frozen):
         if self.outcome in ("Partially disclosed", "Refused") and not self.exemptions:
             raise ValueError(f"outcome {self.outcome!r} needs the exemptions relied on")
         return self
+
+    @property
+    def response_parts(self) -> list[str]:
+        """The answer to each part in one plain sentence or two (the disclosure log's summary)."""
+        return [part.summary() for part in self.parts]
 
     @property
     def ncnd_sections(self) -> list[str]:
@@ -116,6 +122,8 @@ class ReleaseContext(_Frozen):
     category: str = "Crime statistics"
     file_stem: str | None = Field(default=None, description="workbook file name without extension")
     request: FoiRequest | None = None
+    templates_dir: Path | None = Field(default=None, description="the force's letter templates; None: the "
+                                       "shipped data/templates/")
     # manifest inputs
     request_spec_sha256: str | None = None
     request_spec_path: str | None = None

@@ -11,6 +11,8 @@ is. What it checks, and the incident each check answers (publishing checklist §
 * XLSX and CSV cells: no count from 1 to k-1; shorthand only from the AF list; no symbol-only cells.
   Count columns come from the manifest's measure roles (mapped to headers through the CSVW sidecars);
   without them, every whole number in a table is treated as a count.
+* DOCX (the letter): the same forbidden parts (comments, people, macros, custom XML...), no tracked changes
+  or hidden text, and the author and last-modified-by are the organisation.
 * Release folders: every file in manifest.json exists with the listed size and sha256, nothing unlisted is
   present, and every file name is lowercase words joined by dashes.
 """
@@ -38,15 +40,18 @@ BRACKETS_ONLY = re.compile(r"^(\[[^\]]*\])+$")
 VALUE_WITH_SHORTHAND = re.compile(r"^[+-]?[\d,.]*\d[\d,.]*\s*\[")
 SYMBOL_ONLY = re.compile(r"^[^\w\s]+$")
 NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-FILE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.csv-metadata\.json|\.(xlsx|ods|csv|json|md|html))$")
+FILE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.csv-metadata\.json|\.(xlsx|ods|csv|json|md|html|docx))$")
 FORBIDDEN_PART = re.compile(
     r"vbaProject|comments|threadedComment|persons/|pivotCache|pivotTable|externalLink|connections\.xml|"
-    r"queryTable|embeddings/|customXml|activeX|ctrlProps|/drawings/|/media/|/charts/",
+    r"queryTable|embeddings/|customXml|activeX|ctrlProps|/drawings/|/media/|/charts/|people\.xml",
     re.IGNORECASE,
 )
 NOT_COUNTS = frozenset({"dimension", "rate", "change", "pct_change"})
 MAX_UNZIPPED_BYTES = 200 * 2**20
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: tracked insertions, deletions and moves, comment anchors, and hidden (vanished) text in a Word document
+DOCX_HIDING = ("ins", "del", "moveFrom", "moveTo", "commentReference", "commentRangeStart", "vanish")
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -201,6 +206,8 @@ def _audit_file(path: Path, rules: Rules) -> list[Finding]:
             return _audit_xlsx(path, rules)
         if path.suffix == ".csv":
             return _audit_csv(path, rules)
+        if path.suffix == ".docx":
+            return _audit_docx(path, rules)
     except Exception as exc:  # noqa: BLE001 - hostile or broken input must be refused, not crash the audit
         return [Finding(str(path), f"could not be audited ({type(exc).__name__}: {exc})")]
     if path.suffix == ".ods":
@@ -276,15 +283,40 @@ def _audit_xlsx(path: Path, rules: Rules) -> list[Finding]:
     name = str(path)
     try:
         with zipfile.ZipFile(path) as zf:
-            if sum(i.file_size for i in zf.infolist()) > MAX_UNZIPPED_BYTES:
-                return [Finding(name, "unzips to more than 200 MB: too large to audit safely")]
-            findings = [Finding(name, f"forbidden part {p}") for p in zf.namelist() if FORBIDDEN_PART.search(p)]
-            if b"macroEnabled" in zf.read("[Content_Types].xml"):
-                findings.append(Finding(name, "declared macro-enabled in [Content_Types].xml"))
+            findings, readable = _package_problems(zf, name)
+            if not readable:
+                return findings
             findings += _workbook_parts(zf, name) + _styles_part(zf, name) + _core_part(zf, name, rules)
     except (zipfile.BadZipFile, KeyError) as exc:
         return [Finding(name, f"not a readable XLSX package: {exc}")]  # e.g. a missing workbook part
     return findings + _xlsx_cells(path, rules)
+
+
+def _package_problems(zf: zipfile.ZipFile, name: str) -> tuple[list[Finding], bool]:
+    """What every Office package is checked for (size, forbidden parts, macros); False: too large to read on."""
+    if sum(i.file_size for i in zf.infolist()) > MAX_UNZIPPED_BYTES:
+        return [Finding(name, "unzips to more than 200 MB: too large to audit safely")], False
+    findings = [Finding(name, f"forbidden part {p}") for p in zf.namelist() if FORBIDDEN_PART.search(p)]
+    if b"macroEnabled" in zf.read("[Content_Types].xml"):
+        findings.append(Finding(name, "declared macro-enabled in [Content_Types].xml"))
+    return findings, True
+
+
+def _audit_docx(path: Path, rules: Rules) -> list[Finding]:
+    """A letter goes to the requester as sent: nothing in it may be hidden, tracked or personal."""
+    name = str(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            findings, readable = _package_problems(zf, name)
+            if not readable:
+                return findings
+            body = fromstring(zf.read("word/document.xml"))
+            found = sorted({tag for tag in DOCX_HIDING if next(body.iter(f"{W}{tag}"), None) is not None})
+            findings += [Finding(name, f"w:{tag} in word/document.xml: tracked changes, comments or hidden text")
+                         for tag in found]
+            return findings + _core_part(zf, name, rules)
+    except (zipfile.BadZipFile, KeyError) as exc:
+        return [Finding(name, f"not a readable DOCX package: {exc}")]
 
 
 def _workbook_parts(zf: zipfile.ZipFile, name: str) -> list[Finding]:

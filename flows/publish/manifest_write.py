@@ -25,6 +25,7 @@ MEDIA_TYPES = {
     ".json": "application/json",
     ".md": "text/markdown; charset=utf-8",
     ".html": "text/html; charset=utf-8",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 

@@ -23,12 +23,11 @@ from flows.publish.context import ReleaseContext
 from flows.publish.csv_copy import csv_name, write_csv
 from flows.publish.grid import Grid, build_grid
 from flows.publish.guard import Finding, audit_paths
-from flows.publish.letter import render_letter
+from flows.publish.letter import write_letter
+from flows.publish.letter_facts import letter_facts, table_summaries
 from flows.publish.log import build_entry, record_releases, write_entry
 from flows.publish.manifest_write import content_sha256, file_entry, write_manifest
 from flows.publish.xlsx import write_workbook
-
-LETTER_NAME = "letter.md"
 
 
 @dataclass(frozen=True)
@@ -108,15 +107,15 @@ def _content_of(release_id: ReleaseId, published_dir: Path) -> str:
 
 def _build(folder: Path, grids: list[Grid], context: ReleaseContext, release_id: ReleaseId,
            content_hash: str) -> None:
-    """Workbook, CSV copies, letter, log entry, and the manifest last (it hashes all the others)."""
+    """Workbook, CSV copies, letter (Markdown, HTML, DOCX), log entry, and the manifest last (it hashes all the
+    others)."""
     workbook = f"{context.stem}.xlsx"
     write_workbook(folder / workbook, grids, context, str(release_id))
     attachments = [workbook]
     for grid in grids:
         attachments += [p.name for p in write_csv(folder, grid, context, context.published)]
     if context.request is not None:
-        text = render_letter(context, str(release_id), attachments)
-        (folder / LETTER_NAME).write_text(text, encoding="utf-8")
-        attachments.append(LETTER_NAME)
+        facts = letter_facts(context, str(release_id), table_summaries(grids), attachments)
+        attachments += write_letter(folder, facts, context.templates_dir)
     write_entry(folder, build_entry(context, release_id, [file_entry(folder, n) for n in attachments]))
     write_manifest(folder, release_id, grids, context, content_hash)

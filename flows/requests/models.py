@@ -229,6 +229,8 @@ class _TextPart(_Strict):
 class NotHeldPart(_TextPart):
     response: Literal["not_held"]
     held_by: str | None = Field(None, description="who holds it, e.g. the Crown Prosecution Service")
+    held_by_contact: str | None = Field(None, min_length=1, description="how to ask them for it (the letter's "
+                                        "s.16 advice and assistance), e.g. their FOI e-mail or postal address")
 
 
 class NcndPart(_TextPart):
