@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from flows.config import PROJECT_ROOT
-from flows.publish.context import SYNTHETIC_BANNER, SYNTHETIC_TITLE, ReleaseContext
+from flows.publish.context import SYNTHETIC_BANNER, SYNTHETIC_TITLE
 from flows.publish.letter_docx import DocxProperties, docx_bytes
 from flows.publish.letter_facts import Claim, LetterFacts
 
@@ -101,16 +101,6 @@ def write_letter(folder: Path, facts: LetterFacts, templates_dir: Path | None = 
     (folder / html).write_text(letter.html, encoding="utf-8")
     (folder / docx).write_bytes(letter.docx)
     return list(LETTER_NAMES)
-
-
-def complaint_rights(context: ReleaseContext) -> str:
-    """The complaint rights in one sentence, for the disclosure log (the letter has its own, in its template)."""
-    return (
-        f"If you are dissatisfied with this response you may ask for an internal review by writing to "
-        f"{context.contact}, {context.organisation}, within 40 working days of this response. If you are "
-        "still dissatisfied after the internal review you may complain to the Information Commissioner's "
-        "Office (ico.org.uk/make-a-complaint)."
-    )
 
 
 def markdown_escape(text: str) -> str:

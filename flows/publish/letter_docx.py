@@ -73,7 +73,20 @@ def _set_properties(doc: DocxDocument, p: DocxProperties) -> None:
     core.revision = 1
 
 
+STYLES = (
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "Heading 4",
+    "List Bullet",
+    "List Bullet 2",
+    "List Continue",
+    "Quote",
+)
+
+
 def _write_blocks(doc: DocxDocument, tokens: list) -> None:
+    styles = {name: doc.styles[name] for name in STYLES}  # by object: python-docx looks a name up every time
     lists: list[list] = []  # [kind, item number, first paragraph of the item still to come]
     quote = heading = 0
     for token in tokens:
@@ -92,25 +105,27 @@ def _write_blocks(doc: DocxDocument, tokens: list) -> None:
         elif kind in ("blockquote_open", "blockquote_close"):
             quote += 1 if kind == "blockquote_open" else -1
         elif kind == "inline":
-            _add_runs(_paragraph(doc, heading, lists, quote), token.children or [])
+            _add_runs(_paragraph(doc, styles, heading, lists, quote), token.children or [])
         elif kind in ("code_block", "fence"):
             doc.add_paragraph(token.content.rstrip("\n"))
 
 
-def _paragraph(doc: DocxDocument, heading: int, lists: list[list], quote: int) -> Paragraph:
+def _paragraph(doc: DocxDocument, styles: dict, heading: int, lists: list[list], quote: int) -> Paragraph:
     if heading:
-        return doc.add_heading(level=min(heading, 4))
+        return doc.add_paragraph(style=styles[f"Heading {min(heading, 4)}"])
     if lists:
         kind, number, first = lists[-1]
         lists[-1][2] = False
         if not first:
-            return doc.add_paragraph(style="List Continue")
+            return doc.add_paragraph(style=styles["List Continue"])
         if kind == "bullet_list_open":
-            return doc.add_paragraph(style="List Bullet" if len(lists) == 1 else "List Bullet 2")
-        paragraph = doc.add_paragraph(style="List Continue")  # numbers as written: Word's own would run on
+            return doc.add_paragraph(style=styles["List Bullet" if len(lists) == 1 else "List Bullet 2"])
+        paragraph = doc.add_paragraph(
+            style=styles["List Continue"]
+        )  # numbers as written: Word's would run on
         paragraph.add_run(f"{number}. ")
         return paragraph
-    return doc.add_paragraph(style="Quote" if quote else None)
+    return doc.add_paragraph(style=styles["Quote"] if quote else None)
 
 
 def _add_runs(paragraph: Paragraph, children: list) -> None:

@@ -25,7 +25,6 @@ from pydantic import BaseModel, ConfigDict
 from flows.contracts.manifest import FileEntry
 from flows.contracts.release import ReleaseId, ReleaseIdError, existing_versions
 from flows.publish.context import OGL_V3_NAME, ReleaseContext
-from flows.publish.letter import complaint_rights
 
 ENTRY_NAME = "disclosure-log-entry.json"
 LOG_NAME = "disclosure-log.jsonl"
@@ -93,6 +92,14 @@ def build_entry(context: ReleaseContext, release_id: ReleaseId, files: list[File
         licence=OGL_V3_NAME,
         synthetic=context.synthetic,
     )
+
+
+def complaint_rights(context: ReleaseContext) -> str:
+    """The complaint rights in one sentence (the letter states them in the force's own words, in its template)."""
+    return (f"If you are dissatisfied with this response you may ask for an internal review by writing to "
+            f"{context.contact}, {context.organisation}, within 40 working days of this response. If you are "
+            "still dissatisfied after the internal review you may complain to the Information Commissioner's "
+            "Office (ico.org.uk/make-a-complaint).")
 
 
 def _summary(context: ReleaseContext) -> str:

@@ -23,8 +23,6 @@ from flows.publish.context import ReleaseContext
 from flows.publish.csv_copy import csv_name, write_csv
 from flows.publish.grid import Grid, build_grid
 from flows.publish.guard import Finding, audit_paths
-from flows.publish.letter import write_letter
-from flows.publish.letter_facts import letter_facts, table_summaries
 from flows.publish.log import build_entry, record_releases, write_entry
 from flows.publish.manifest_write import content_sha256, file_entry, write_manifest
 from flows.publish.xlsx import write_workbook
@@ -114,7 +112,10 @@ def _build(folder: Path, grids: list[Grid], context: ReleaseContext, release_id:
     attachments = [workbook]
     for grid in grids:
         attachments += [p.name for p in write_csv(folder, grid, context, context.published)]
-    if context.request is not None:
+    if context.request is not None:  # the letter's libraries (Jinja2, python-docx) load only for FOI responses
+        from flows.publish.letter import write_letter
+        from flows.publish.letter_facts import letter_facts, table_summaries
+
         facts = letter_facts(context, str(release_id), table_summaries(grids), attachments)
         attachments += write_letter(folder, facts, context.templates_dir)
     write_entry(folder, build_entry(context, release_id, [file_entry(folder, n) for n in attachments]))
