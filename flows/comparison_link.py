@@ -78,7 +78,7 @@ def join(table: TidyTable, protected: list[TidyTable]) -> TidyTable:
         frame = frame.join(earlier.filter(pl.col(c.dimension).is_not_null()), on=keys, how="left",
                            maintain_order="left")
     frame = frame.select(*keys, *(col for m in measures if m.role not in DERIVED for col in (m.name, m.flag)))
-    out = replace(table, measures=tuple(measures), frame=frame, rounded_to=own.rounded_to,
+    out = replace(table, measures=tuple(measures), frame=frame, rounded_to=own.rounded_to, combined=own.combined,
                   notes=tuple(dict.fromkeys([*table.notes, *own.notes])))
     return derive_changes(out)  # adds the change columns back, from the final flags
 

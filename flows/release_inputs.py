@@ -16,14 +16,10 @@ from flows.protection import Protected
 from flows.provenance import code_version, warehouse_state
 from flows.publication_record import record_release
 from flows.reference.load import reference_version
+from flows.requests.notes import INCLUSIVE, OUTCOME_RULE, PRINCIPAL_RULE
 
-COUNTING_RULES = (
-    "Arrests are counted once per custody record, under the principal offence (the first offence recorded on the "
-    "custody record).",
-    "The outcome is the custody record's disposal as recorded in the latest extract; bail and release under "
-    "investigation are reported as 'Outcome pending'.",
-    "Periods include both their first and last days.",
-)
+# The same sentences as the tables' own notes (flows.requests.notes), so the Notes sheet lists each rule once.
+COUNTING_RULES = (PRINCIPAL_RULE, OUTCOME_RULE, INCLUSIVE)
 
 
 def publish_tables(

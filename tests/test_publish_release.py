@@ -71,7 +71,8 @@ def test_csv_is_rfc4180_with_csvw_sidecar(tmp_path: Path) -> None:
     release = publish(tmp_path / "published").path
     data = (release / "arrests-by-offence-group-year.csv").read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf")
-    assert data.startswith(b"Offence group code,Offence group,Year,")
+    assert data.startswith(b'"Offence group code","Offence group","Year",')  # text quoted, numbers bare
+    assert b'"Robbery","2023",9,""\r\n' in data
     assert data.count(b"\r\n") == 7 and b"\n" not in data.replace(b"\r\n", b"")
     meta = json.loads((release / "arrests-by-offence-group-year.csv-metadata.json").read_text())
     assert meta["url"] == "arrests-by-offence-group-year.csv"

@@ -106,6 +106,7 @@ class TidyTable:
     additive: bool = True
     comparison: Comparison | None = None  # a measure that counts the same thing a year earlier
     rounded_to: int | None = None  # counts rounded to this base by disclosure control: margins no longer add up
+    combined: tuple[str, ...] = ()  # what disclosure control combined, for the title: ("all periods combined",)
 
     @property
     def dimension_names(self) -> list[str]:

@@ -40,6 +40,19 @@ _FILE_STEM = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Contact details of the requester must never reach the public log (checklist item 57).
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"(\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b")
+# An internal path (data/reference/offences.csv, /srv/disclose/..., C:\\...) tells a reader nothing and shows
+# how the force's systems are laid out: notes say what the data are, not where a file is.
+_INTERNAL_PATH = re.compile(r"(?<![\w.:/])(?:data|sql|flows|tests|expectations|published|warehouse|raw|landing)"
+                            r"/[\w.-]+|(?<![\w:/])/(?:home|srv|tmp|var|opt|work|Users|mnt)/|\b[A-Za-z]:\\[\w]")
+
+
+def check_public_text(text: str, where: str) -> str:
+    """Refuse a note that names an internal path; ``where`` names the note in the error."""
+    found = _INTERNAL_PATH.search(text)
+    if found:
+        raise ValueError(f"{where} names an internal path ({found.group()!r}): say what the data are in words, "
+                         f"not where a file is: {text[:120]!r}")
+    return text
 
 
 class _Frozen(BaseModel):
@@ -140,6 +153,11 @@ class ReleaseContext(_Frozen):
             return check_reference(v)
         except ReleaseIdError as exc:
             raise ValueError(str(exc)) from None
+
+    @field_validator("notes")
+    @classmethod
+    def _notes(cls, v: list[str]) -> list[str]:
+        return [check_public_text(note, f"note {n}") for n, note in enumerate(v, start=1)]
 
     @field_validator("file_stem")
     @classmethod

@@ -8,21 +8,29 @@ disclosure control hid. Layout rules (AF "Releasing statistics in spreadsheets")
 * a hidden value shows its shorthand, e.g. ``[c]``; a shown value is a number, never ``12 [p]`` (item 29);
   shorthand that qualifies a shown value (``[p]``, ``[r]``) goes in a "shorthand" column after the value;
 * a value that is missing without a flag is ``[x]`` (not available), a label without a code is ``[z]``:
-  no table cell is left blank unless it is a shorthand-column cell, which the sheet explains (item 31).
+  no table cell is left blank unless it is a shorthand-column cell, which the sheet explains (item 31);
+* text (titles, notes, headers, labels, codes) is neutralised against formula injection here, once, so every
+  format and the content hash hold the same text; numbers stay numbers;
+* each measure column says how its numbers are shown (:data:`NumberFormat`), so XLSX and ODS agree: counts
+  whole with thousands separators, changes signed, percentage changes signed to one decimal with ``(%)`` in
+  the header.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import polars as pl
 
 from flows.contracts.tidy import HIDING_FLAGS, Role, TidyTable, published_view
+from flows.publish.text_cells import neutralise
 
 Cell = str | int | float
 ColumnKind = Literal["dimension", "code", "measure", "shorthand"]
+#: how a measure column's numbers are displayed; each writer maps these to its own format codes
+NumberFormat = Literal["integer", "decimal", "signed_integer", "signed_decimal"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,7 @@ class GridColumn:
     header: str  # what the reader sees: XLSX and CSV header
     kind: ColumnKind
     role: str | None = None  # measure role for measure columns
+    number_format: NumberFormat | None = None  # measure columns only
 
 
 @dataclass(frozen=True)
@@ -82,11 +91,13 @@ def build_grid(table: TidyTable) -> Grid:
     view = published_view(table)
     columns = _columns(table, view)
     rows = [_row(table, record, columns) for record in view.iter_rows(named=True)]
+    columns = [_with_number_format(c, [r[i] for r in rows]) if c.kind == "measure" else c
+               for i, c in enumerate(columns)]
     suppressed = sum(int(view[m.flag].str.contains("[c]", literal=True).sum()) for m in table.measures)
     return Grid(
         name=table.name,
-        title=table.title,
-        notes=tuple(table.notes),
+        title=neutralise(published_title(table.title, table.combined)),
+        notes=tuple(neutralise(n) for n in table.notes),
         columns=tuple(columns),
         rows=tuple(rows),
         dimensions=tuple(table.dimension_names),
@@ -99,14 +110,14 @@ def build_grid(table: TidyTable) -> Grid:
 def table_structure(table: TidyTable) -> dict:
     """What the figures' labels alone do not say (totals, hierarchies, additivity, links between measures),
     for the manifest: the independent audit rebuilds what an intruder knows from the files plus this."""
-    c = table.comparison
+    c, n = table.comparison, neutralise  # labels as the files show them
     return {
-        "totals": {d.name: d.total for d in table.dimensions if d.total is not None},
-        "parents": {d.name: dict(d.parents) for d in table.dimensions if d.parents},
+        "totals": {d.name: n(d.total) for d in table.dimensions if d.total is not None},
+        "parents": {d.name: {n(k): n(v) for k, v in d.parents.items()} for d in table.dimensions if d.parents},
         "additive": table.additive,
         "derived_inputs": {m.name: list(m.inputs) for m in table.measures if m.inputs},
-        "comparison": None if c is None else {"current": c.current, "previous": c.previous,
-                                              "dimension": c.dimension, "previous_labels": dict(c.previous_labels)},
+        "comparison": None if c is None else {"current": c.current, "previous": c.previous, "dimension": c.dimension,
+                                              "previous_labels": {n(k): n(v) for k, v in c.previous_labels.items()}},
         "rounded_to": table.rounded_to,
     }
 
@@ -115,13 +126,13 @@ def _columns(table: TidyTable, view: pl.DataFrame) -> list[GridColumn]:
     cols: list[GridColumn] = []
     for d in table.dimensions:
         if any(label in d.codes for label in view[d.name].unique().to_list()):  # a code column only if it has codes
-            cols.append(GridColumn(f"{d.name}_code", f"{d.title} code", "code"))
-        cols.append(GridColumn(d.name, d.title, "dimension"))
+            cols.append(GridColumn(f"{d.name}_code", neutralise(f"{d.title} code"), "code"))
+        cols.append(GridColumn(d.name, neutralise(d.title), "dimension"))
     for m in table.measures:
-        cols.append(GridColumn(m.name, m.title, "measure", str(m.role)))
+        cols.append(GridColumn(m.name, neutralise(_with_unit(m.title, m.role)), "measure", str(m.role)))
         shown_with_flag = view.filter(pl.col(m.name).is_not_null() & (pl.col(m.flag) != ""))
         if shown_with_flag.height:
-            cols.append(GridColumn(f"{m.name}_shorthand", f"{m.title} shorthand", "shorthand"))
+            cols.append(GridColumn(f"{m.name}_shorthand", neutralise(f"{m.title} shorthand"), "shorthand"))
     names = [c.name for c in cols]
     headers = [c.header for c in cols]
     for label, values in (("column name", names), ("header", headers)):
@@ -140,10 +151,10 @@ def _row(table: TidyTable, record: dict[str, object], columns: list[GridColumn])
     cells: list[Cell] = []
     for col in columns:
         if col.kind == "dimension":
-            cells.append(str(record[col.name]))
+            cells.append(neutralise(str(record[col.name])))
         elif col.kind == "code":
             d = dims[col.name.removesuffix("_code")]
-            cells.append(d.codes.get(str(record[d.name]), "[z]"))
+            cells.append(neutralise(d.codes.get(str(record[d.name]), "[z]")))
         elif col.kind == "measure":
             cells.append(_measure_cell(record[col.name], str(record[f"{col.name}_flag"] or ""), col.role))
         else:
@@ -156,6 +167,25 @@ def _row(table: TidyTable, record: dict[str, object], columns: list[GridColumn])
 def _measure_cell(value: object, flag: str, role: str | None) -> Cell:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return flag if any(h in flag for h in HIDING_FLAGS) else "[x]" + flag
-    if role == Role.COUNT:
+    if role == Role.COUNT or (role == Role.CHANGE and float(value).is_integer()):  # type: ignore[arg-type]
         return int(value)  # type: ignore[call-overload]
     return float(value)  # type: ignore[arg-type]
+
+
+def _with_unit(title: str, role: Role) -> str:
+    """A percentage change says it is one in its header; its cells are plain numbers (-15.8, not -0.158)."""
+    return f"{title} (%)" if role is Role.PCT_CHANGE and "%" not in title else title
+
+
+def _with_number_format(col: GridColumn, values: list[Cell]) -> GridColumn:
+    numbers = [v for v in values if isinstance(v, int | float)]
+    whole = all(isinstance(v, int) for v in numbers)
+    fmt: NumberFormat = {Role.COUNT: "integer", Role.PCT_CHANGE: "signed_decimal"}.get(
+        Role(col.role), ("signed_integer" if whole else "signed_decimal") if col.role == Role.CHANGE else "decimal")
+    return replace(col, number_format=fmt)
+
+
+def published_title(title: str, combined: tuple[str, ...]) -> str:
+    """A title that says what was published: "..., 2018 to 2022 (all periods combined)" once disclosure control
+    combined a dimension (:mod:`flows.sdc.fallback` records what in ``TidyTable.combined``)."""
+    return f"{title} ({'; '.join(combined)})" if combined else title

@@ -8,9 +8,12 @@ is. What it checks, and the incident each check answers (publishing checklist §
   query tables, embeddings, customXml, ActiveX, drawings, charts or media; no hidden or very hidden sheets
   (PSNI); no hidden or zero-size rows and columns; no formulas; no hidden defined names; no white font;
   author and last-modified-by are the organisation, never "openpyxl" or a person's user name.
-* XLSX and CSV cells: no count from 1 to k-1; shorthand only from the AF list; no symbol-only cells.
-  Count columns come from the manifest's measure roles (mapped to headers through the CSVW sidecars);
-  without them, every whole number in a table is treated as a count.
+* ODS (:mod:`flows.publish.guard_ods`): the same, read from the OpenDocument XML.
+* XLSX, ODS and CSV cells (:mod:`flows.publish.guard_rules`): no count from 1 to k-1; shorthand only from
+  the AF list; no symbol-only cells; no text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``,
+  tab, carriage return first: OWASP's CSV injection). Count columns come from the manifest's measure roles
+  (mapped to headers through the CSVW sidecars); without them, every whole number in a table is treated as a
+  count.
 * DOCX (the letter): the same forbidden parts (comments, people, macros, custom XML...), no tracked changes
   or hidden text, and the author and last-modified-by are the organisation.
 * Release folders: every file in manifest.json exists with the listed size and sha256, nothing unlisted is
@@ -26,7 +29,6 @@ import json
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from defusedxml.ElementTree import fromstring
@@ -34,20 +36,24 @@ from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
 from flows.contracts.manifest import MANIFEST_NAME, Manifest, read_manifest, sha256_file
+from flows.publish.guard_ods import MAX_UNZIPPED_BYTES, audit_ods
+from flows.publish.guard_rules import (
+    Finding,
+    Rules,
+    author_problem,
+    cell_problem,
+    header_problems,
+    text_problem,
+)
 
-SHORTHAND = re.compile(r"^(\[(c|x|z|low|u|e|p|r|b|er|f|ns|s|ss|sss)\])+$")
-BRACKETS_ONLY = re.compile(r"^(\[[^\]]*\])+$")
-VALUE_WITH_SHORTHAND = re.compile(r"^[+-]?[\d,.]*\d[\d,.]*\s*\[")
-SYMBOL_ONLY = re.compile(r"^[^\w\s]+$")
-NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+__all__ = ["Finding", "Rules", "audit_paths", "cell_problem", "main", "release_folders"]
+
 FILE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.csv-metadata\.json|\.(xlsx|ods|csv|json|md|html|docx))$")
 FORBIDDEN_PART = re.compile(
     r"vbaProject|comments|threadedComment|persons/|pivotCache|pivotTable|externalLink|connections\.xml|"
     r"queryTable|embeddings/|customXml|activeX|ctrlProps|/drawings/|/media/|/charts/|people\.xml",
     re.IGNORECASE,
 )
-NOT_COUNTS = frozenset({"dimension", "rate", "change", "pct_change"})
-MAX_UNZIPPED_BYTES = 200 * 2**20
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: tracked insertions, deletions and moves, comment anchors, and hidden (vanished) text in a Word document
@@ -56,29 +62,6 @@ REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
-
-
-@dataclass(frozen=True)
-class Finding:
-    file: str
-    problem: str
-    sheet: str | None = None
-    row: int | None = None
-    column: str | None = None
-
-    def __str__(self) -> str:
-        where = ", ".join(x for x in (self.sheet and f"sheet {self.sheet}", self.row and f"row {self.row}",
-                                      self.column and f"column {self.column}") if x)
-        return f"{self.file}{f' ({where})' if where else ''}: {self.problem}"
-
-
-@dataclass(frozen=True)
-class Rules:
-    """What the guard compares cells against: k, the organisation, and header -> role where known."""
-
-    k: int
-    organisation: str | None = None
-    roles: dict[str, str] = field(default_factory=dict)
 
 
 def audit_paths(paths: Sequence[Path | str], threshold: int | None = None) -> list[Finding]:
@@ -208,37 +191,11 @@ def _audit_file(path: Path, rules: Rules) -> list[Finding]:
             return _audit_csv(path, rules)
         if path.suffix == ".docx":
             return _audit_docx(path, rules)
+        if path.suffix == ".ods":
+            return audit_ods(path, rules)
     except Exception as exc:  # noqa: BLE001 - hostile or broken input must be refused, not crash the audit
         return [Finding(str(path), f"could not be audited ({type(exc).__name__}: {exc})")]
-    if path.suffix == ".ods":
-        return [Finding(str(path), "the guard cannot audit ODS files yet, so it will not pass them")]
     return []
-
-
-def cell_problem(value: object, role: str | None, k: int) -> str | None:
-    """The one rule for a table cell, shared by XLSX and CSV. ``role`` None means unknown."""
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        if BRACKETS_ONLY.match(text):
-            return None if SHORTHAND.match(text) else f"shorthand {text!r} is not in the allowed list"
-        if VALUE_WITH_SHORTHAND.match(text):
-            return f"a value and shorthand share one cell: {text!r}"
-        if SYMBOL_ONLY.match(text):
-            return f"symbol-only cell {text!r}: use shorthand such as [c] or [x]"
-        if role == "dimension" or not NUMBER.match(text):
-            return None
-        number = float(text.replace(",", ""))
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
-    else:
-        return None
-    if role in NOT_COUNTS or (role is None and not number.is_integer()):
-        return None
-    if 0 < number < k:
-        return f"count {number:g} is below the threshold k={k}: only 0 or counts of at least {k} may be published"
-    return None
 
 
 def _audit_csv(path: Path, rules: Rules) -> list[Finding]:
@@ -259,7 +216,7 @@ def _audit_csv(path: Path, rules: Rules) -> list[Finding]:
         return [Finding(name, f"not valid CSV: {exc}")]
     if not rows:
         return [Finding(name, "no header row")]
-    header, findings = rows[0], _header_problems(name, rows[0], None)
+    header, findings = rows[0], header_problems(name, rows[0], None)
     for n, row in enumerate(rows[1:], start=skipped + 2):
         if len(row) != len(header):
             findings.append(Finding(name, f"{len(row)} fields but the header has {len(header)}", row=n))
@@ -268,15 +225,6 @@ def _audit_csv(path: Path, rules: Rules) -> list[Finding]:
             if problem:
                 findings.append(Finding(name, problem, row=n, column=col))
     return findings
-
-
-def _header_problems(name: str, header: list[object], sheet: str | None) -> list[Finding]:
-    texts = ["" if h is None else str(h).strip() for h in header]
-    problems = [Finding(name, "empty column header", sheet=sheet, column=str(i + 1)) for i, t in enumerate(texts)
-                if not t]
-    problems += [Finding(name, "duplicate column header", sheet=sheet, column=t)
-                 for t in sorted({t for t in texts if t and texts.count(t) > 1})]
-    return problems
 
 
 def _audit_xlsx(path: Path, rules: Rules) -> list[Finding]:
@@ -368,19 +316,10 @@ def _core_part(zf: zipfile.ZipFile, name: str, rules: Rules) -> list[Finding]:
     findings = []
     for label, tag in (("dc:creator", f"{DC}creator"), ("cp:lastModifiedBy", f"{CP}lastModifiedBy")):
         el = core.find(tag)
-        value = (el.text or "").strip() if el is not None else ""
-        if rules.organisation and value == rules.organisation:
-            continue  # the configured organisation, even a one-word name ("Kent"), is not a person
-        if not value or value.lower() == "openpyxl" or _looks_personal(value):
-            findings.append(Finding(name, f"{label} is {value!r}: it must be the organisation, not a tool or person"))
-        elif rules.organisation and value != rules.organisation:
-            findings.append(Finding(name, f"{label} is {value!r}, not the organisation {rules.organisation!r}"))
+        problem = author_problem(label, (el.text or "").strip() if el is not None else "", rules)
+        if problem:
+            findings.append(Finding(name, problem))
     return findings
-
-
-def _looks_personal(value: str) -> bool:
-    """A user name such as 'jsmith', 'john.smith', 'DOMAIN\\jsmith' or an e-mail: one token, or has @ or \\."""
-    return "@" in value or "\\" in value or " " not in value
 
 
 def _xlsx_cells(path: Path, rules: Rules) -> list[Finding]:
@@ -393,7 +332,7 @@ def _xlsx_cells(path: Path, rules: Rules) -> list[Finding]:
             for table in ws.tables.values():
                 min_col, min_row, max_col, max_row = range_boundaries(table.ref)
                 header = [ws.cell(min_row, c).value for c in range(min_col, max_col + 1)]
-                findings += _header_problems(str(path), header, ws.title)
+                findings += header_problems(str(path), header, ws.title)
                 boxes.append((min_col, min_row, max_col, max_row, header))
             for row in ws.iter_rows():
                 for cell in row:
@@ -403,8 +342,11 @@ def _xlsx_cells(path: Path, rules: Rules) -> list[Finding]:
                     if box and cell.row == box[1]:
                         continue  # header row, checked above
                     role = rules.roles.get(str(box[4][cell.column - box[0]])) if box else None
-                    if not box and isinstance(cell.value, str):
-                        problem = None  # text above a table (titles, notes); only numbers matter there
+                    if isinstance(cell.value, str) and (not box or cell.data_type == "s"):
+                        # text above a table (titles, notes) or a text cell in one: never a formula; the count
+                        # rule still reads digits typed as text in a table
+                        problem = text_problem(cell.value) or (cell_problem(cell.value, role, rules.k) if box
+                                                               else None)
                     else:
                         problem = cell_problem(cell.value, role, rules.k)
                     if problem:

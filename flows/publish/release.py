@@ -19,12 +19,13 @@ from typing import Literal
 from flows.contracts.manifest import read_manifest
 from flows.contracts.release import ReleaseId, existing_versions, next_release_id
 from flows.contracts.tidy import TidyTable, check_tidy
-from flows.publish.context import ReleaseContext
+from flows.publish.context import ReleaseContext, check_public_text
 from flows.publish.csv_copy import csv_name, write_csv
-from flows.publish.grid import Grid, build_grid
+from flows.publish.grid import Grid, build_grid, published_title
 from flows.publish.guard import Finding, audit_paths
 from flows.publish.log import build_entry, record_releases, write_entry
 from flows.publish.manifest_write import content_sha256, file_entry, write_manifest
+from flows.publish.ods import write_ods
 from flows.publish.xlsx import write_workbook
 
 
@@ -58,6 +59,10 @@ def publish_release(tables: list[TidyTable], context: ReleaseContext, published_
     for table in tables:
         check_tidy(table)
     grids = [build_grid(t) for t in tables]  # from here on only published values exist
+    for grid in grids:
+        for note in grid.notes:
+            check_public_text(note, f"table {grid.name!r} note")
+    context = context.model_copy(update={"title": published_title(context.title, _combined_everywhere(tables))})
     names = [csv_name(g) for g in grids]
     if len(set(names)) != len(names):
         raise ValueError(f"release {context.reference}: table names must give distinct CSV file names, got {names}")
@@ -94,6 +99,12 @@ def publish_release(tables: list[TidyTable], context: ReleaseContext, published_
     return PublishResult("published", str(release_id), target, content_hash, files, tuple(added))
 
 
+def _combined_everywhere(tables: list[TidyTable]) -> tuple[str, ...]:
+    """What disclosure control combined in every table: the release's own title says so too."""
+    first, *rest = [t.combined for t in tables]
+    return tuple(c for c in first if all(c in other for other in rest))
+
+
 def _content_of(release_id: ReleaseId, published_dir: Path) -> str:
     folder = release_id.path_under(published_dir)
     try:
@@ -105,11 +116,12 @@ def _content_of(release_id: ReleaseId, published_dir: Path) -> str:
 
 def _build(folder: Path, grids: list[Grid], context: ReleaseContext, release_id: ReleaseId,
            content_hash: str) -> None:
-    """Workbook, CSV copies, letter (Markdown, HTML, DOCX), log entry, and the manifest last (it hashes all the
-    others)."""
-    workbook = f"{context.stem}.xlsx"
+    """Workbook (XLSX and ODS), CSV copies, letter (Markdown, HTML, DOCX), log entry, and the manifest last (it
+    hashes all the others)."""
+    workbook, open_copy = f"{context.stem}.xlsx", f"{context.stem}.ods"
     write_workbook(folder / workbook, grids, context, str(release_id))
-    attachments = [workbook]
+    write_ods(folder / open_copy, grids, context, str(release_id))
+    attachments = [workbook, open_copy]
     for grid in grids:
         attachments += [p.name for p in write_csv(folder, grid, context, context.published)]
     if context.request is not None:  # the letter's libraries (Jinja2, python-docx) load only for FOI responses

@@ -74,17 +74,21 @@ def codes_note(plan: PartPlan) -> str:
     return f"{kind} counted. " + " | ".join(parts) + f". {included}".rstrip()
 
 
-def comparison_note(plan: PartPlan) -> str | None:
+COMPARISON_RULE = (
+    "Weeks and date windows are compared with the same weekdays 364 days earlier; months and years with the same "
+    "calendar dates a year earlier (29 February with 28 February). Change is this period's figure minus the "
+    "earlier one; percentage change is that change as a percentage of the earlier figure, and is [z] when the "
+    "earlier figure is 0. A change is shown only where both figures are shown.")
+
+
+def comparison_notes(plan: PartPlan) -> list[str]:
+    """Which periods were compared (this table's own), then how (the same words in every table: one note)."""
     pairs = [(p.label, p.previous_label, p.kind) for p in plan.periods if p.previous is not None]
     if not pairs:
-        return None
-    rule = ("Weeks and date windows are compared with the same weekdays 364 days earlier; months and years with "
-            "the same calendar dates a year earlier (29 February with 28 February).")
+        return []
     listed = "; ".join(f"{label} with {prev}" + (" (364 days earlier)" if kind in WEEKDAY_ALIGNED else "")
                        for label, prev, kind in pairs)
-    return (f"Same period a year earlier: {listed}. {rule} Change is this period's figure minus the earlier one; "
-            "percentage change is that change as a percentage of the earlier figure, and is [z] when the earlier "
-            "figure is 0. A change is shown only where both figures are shown.")
+    return [f"Same period a year earlier: {listed}.", COMPARISON_RULE]
 
 
 def as_at_note(plan: PartPlan) -> str:
@@ -101,10 +105,8 @@ def as_at_note(plan: PartPlan) -> str:
 
 
 def table_notes(plan: PartPlan) -> tuple[str, ...]:
-    notes = [plan.part.interpretation.strip(), codes_note(plan), *counting_rules(plan), as_at_note(plan)]
-    comparison = comparison_note(plan)
-    if comparison:
-        notes.append(comparison)
+    notes = [plan.part.interpretation.strip(), codes_note(plan), *counting_rules(plan), as_at_note(plan),
+             *comparison_notes(plan)]
     if not plan.additive:
         notes.append("Totals in this table count each unit once, so they can be smaller than the sum of the rows.")
     return tuple(notes)

@@ -29,7 +29,7 @@ class Facts:
     withheld: int = 0
     primary_kinds: set[str] = field(default_factory=set)  # "threshold", "person", "group", "upstream"
     secondary: int = 0
-    collapsed: list[str] = field(default_factory=list)  # dimension titles
+    collapsed: list[str] = field(default_factory=list)  # the notes collapsing wrote, one per dimension combined
     rounded: bool = False
     pending_withheld: bool = False
     overrides_used: bool = False
@@ -61,9 +61,7 @@ def explain(facts: Facts, policy: SdcPolicy) -> tuple[list[str], list[str]]:
                          "numbers cannot be worked out by adding or subtracting published figures.")
         if policy.zeros == "publish" and "group" not in facts.primary_kinds:
             notes.append("Zeros are shown as 0.")
-    for title in facts.collapsed:
-        notes.append(f"{title}: categories are combined, because the figures for single categories were too "
-                     "small to publish without risk of identifying people.")
+    notes += facts.collapsed
     if facts.attempts:
         notes.append("Method chosen: " + "; ".join(facts.attempts) + ".")
     exemptions = []

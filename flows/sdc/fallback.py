@@ -19,6 +19,8 @@ from flows.sdc.linear import nearest_present_parent
 from flows.sdc.policy import SdcPolicy
 
 HIDING = ("[c]", "[x]", "[low]", "[z]")
+#: how every note about a combined dimension ends (explain repeats these notes word for word, so they are one note)
+COMBINED_BECAUSE = "because figures for single categories were too small to publish without risk of identifying people."
 
 
 def collapsible(table: TidyTable) -> list[str]:
@@ -62,9 +64,10 @@ def _to_total(table: TidyTable, i: int) -> TidyTable:
         f = _sum_rows(f, [x.name for x in dims], keep)
     columns = [x.name for x in dims] + [c for m in keep for c in (m.name, m.flag)]
     f = f.select(columns).with_columns(pl.col(m.flag).map_elements(_clear, return_dtype=pl.String) for m in keep)
-    note = f"{d.title}: categories are combined into one total, because figures for single categories were too " \
-           "small to publish without risk of identifying people."
-    return replace(table, dimensions=dims, measures=tuple(keep), frame=f, notes=(*table.notes, note))
+    note = f"{d.title}: categories are combined into one total, {COMBINED_BECAUSE}"
+    what = f"{d.total[:1].lower()}{d.total[1:]} combined" if d.total else f"{d.title.lower()} categories combined"
+    return replace(table, dimensions=dims, measures=tuple(keep), frame=f, notes=(*table.notes, note),
+                   combined=(*table.combined, what))
 
 
 def _to_groups(table: TidyTable, i: int, present: set[str]) -> TidyTable:
@@ -81,9 +84,9 @@ def _to_groups(table: TidyTable, i: int, present: set[str]) -> TidyTable:
     f = _sum_rows(f, table.dimension_names, counts)
     parents = {c: p for c, p in d.parents.items() if c not in detail}
     dims = table.dimensions[:i] + (Dimension(d.name, d.title, d.total, parents, d.codes),) + table.dimensions[i + 1:]
-    note = f"{d.title}: shown by group only, because figures for single categories were too small to publish " \
-           "without risk of identifying people."
-    return replace(table, dimensions=dims, measures=tuple(counts), frame=f, notes=(*table.notes, note))
+    note = f"{d.title}: shown by group only, {COMBINED_BECAUSE}"
+    return replace(table, dimensions=dims, measures=tuple(counts), frame=f, notes=(*table.notes, note),
+                   combined=(*table.combined, f"{d.title.lower()} shown by group only"))
 
 
 def _sum_rows(f: pl.DataFrame, dims: list[str], counts: list) -> pl.DataFrame:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from flows.contracts.tidy import Role, TidyTable, check_tidy, with_empty_flags
 from flows.sdc.explain import Facts, explain
-from flows.sdc.fallback import collapse, collapsible, round_table
+from flows.sdc.fallback import COMBINED_BECAUSE, collapse, collapsible, round_table
 from flows.sdc.gate import audit_protected
 from flows.sdc.heuristic import CannotProtect
 from flows.sdc.history import Axes, PublishedCell, cells_of
@@ -142,7 +142,7 @@ def _done(name: str, result: Suppressed, policy: SdcPolicy, attempts: list[str])
     pending = any(label in policy.pending_labels for table, labels, _ in result.decisions for _, label in labels)
     collapsed = [name.split(": ", 1)[1]] if name.startswith("collapse") else []
     facts = Facts(name, withheld=result.hidden, primary_kinds=kinds, secondary=result.secondary,
-                  collapsed=_titles(collapsed, result.tables), pending_withheld=pending,
+                  collapsed=_combined_notes(result.tables) if collapsed else [], pending_withheld=pending,
                   overrides_used=any(f"fewer than {policy.k}" not in r for r in reasons if r.startswith("threshold")),
                   attempts=attempts if name != "suppress" else [])
     notes, exemptions = explain(facts, policy)
@@ -158,10 +158,9 @@ def _figures_shown(protection: Protection) -> int:
                for t in protection.tables for m in t.measures if m.role is Role.COUNT)
 
 
-def _titles(dims: list[str], tables: list[TidyTable]) -> list[str]:
-    """Dimension titles for the notes (the dimension may be gone from the collapsed tables)."""
-    return [next((note.split(":")[0] for t in tables for note in t.notes if "combined" in note or "group only"
-                  in note), d) for d in dims]
+def _combined_notes(tables: list[TidyTable]) -> list[str]:
+    """The notes collapsing added, word for word: the release notes and the table notes then agree (one note)."""
+    return list(dict.fromkeys(note for t in tables for note in t.notes if note.endswith(COMBINED_BECAUSE)))
 
 
 def _cell_count(tables: list[TidyTable], policy: SdcPolicy) -> int:
