@@ -25,7 +25,7 @@ from typing import Literal
 import polars as pl
 
 from flows.contracts.tidy import HIDING_FLAGS, Role, TidyTable, published_view
-from flows.publish.text_cells import neutralise
+from flows.publish.text_cells import cell_text
 
 Cell = str | int | float
 ColumnKind = Literal["dimension", "code", "measure", "shorthand"]
@@ -96,8 +96,8 @@ def build_grid(table: TidyTable) -> Grid:
     suppressed = sum(int(view[m.flag].str.contains("[c]", literal=True).sum()) for m in table.measures)
     return Grid(
         name=table.name,
-        title=neutralise(published_title(table.title, table.combined)),
-        notes=tuple(neutralise(n) for n in table.notes),
+        title=cell_text(published_title(table.title, table.combined)),
+        notes=tuple(cell_text(n) for n in table.notes),
         columns=tuple(columns),
         rows=tuple(rows),
         dimensions=tuple(table.dimension_names),
@@ -110,7 +110,7 @@ def build_grid(table: TidyTable) -> Grid:
 def table_structure(table: TidyTable) -> dict:
     """What the figures' labels alone do not say (totals, hierarchies, additivity, links between measures),
     for the manifest: the independent audit rebuilds what an intruder knows from the files plus this."""
-    c, n = table.comparison, neutralise  # labels as the files show them
+    c, n = table.comparison, cell_text  # labels as the files show them
     return {
         "totals": {d.name: n(d.total) for d in table.dimensions if d.total is not None},
         "parents": {d.name: {n(k): n(v) for k, v in d.parents.items()} for d in table.dimensions if d.parents},
@@ -126,13 +126,13 @@ def _columns(table: TidyTable, view: pl.DataFrame) -> list[GridColumn]:
     cols: list[GridColumn] = []
     for d in table.dimensions:
         if any(label in d.codes for label in view[d.name].unique().to_list()):  # a code column only if it has codes
-            cols.append(GridColumn(f"{d.name}_code", neutralise(f"{d.title} code"), "code"))
-        cols.append(GridColumn(d.name, neutralise(d.title), "dimension"))
+            cols.append(GridColumn(f"{d.name}_code", cell_text(f"{d.title} code"), "code"))
+        cols.append(GridColumn(d.name, cell_text(d.title), "dimension"))
     for m in table.measures:
-        cols.append(GridColumn(m.name, neutralise(_with_unit(m.title, m.role)), "measure", str(m.role)))
+        cols.append(GridColumn(m.name, cell_text(_with_unit(m.title, m.role)), "measure", str(m.role)))
         shown_with_flag = view.filter(pl.col(m.name).is_not_null() & (pl.col(m.flag) != ""))
         if shown_with_flag.height:
-            cols.append(GridColumn(f"{m.name}_shorthand", neutralise(f"{m.title} shorthand"), "shorthand"))
+            cols.append(GridColumn(f"{m.name}_shorthand", cell_text(f"{m.title} shorthand"), "shorthand"))
     names = [c.name for c in cols]
     headers = [c.header for c in cols]
     for label, values in (("column name", names), ("header", headers)):
@@ -151,10 +151,10 @@ def _row(table: TidyTable, record: dict[str, object], columns: list[GridColumn])
     cells: list[Cell] = []
     for col in columns:
         if col.kind == "dimension":
-            cells.append(neutralise(str(record[col.name])))
+            cells.append(cell_text(str(record[col.name])))
         elif col.kind == "code":
             d = dims[col.name.removesuffix("_code")]
-            cells.append(neutralise(d.codes.get(str(record[d.name]), "[z]")))
+            cells.append(cell_text(d.codes.get(str(record[d.name]), "[z]")))
         elif col.kind == "measure":
             cells.append(_measure_cell(record[col.name], str(record[f"{col.name}_flag"] or ""), col.role))
         else:

@@ -33,8 +33,17 @@ from flows.publish.guard_rules import (
 )
 
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
-ALLOWED_PARTS = frozenset({"mimetype", "content.xml", "styles.xml", "meta.xml", "settings.xml", "manifest.rdf",
-                           "META-INF/manifest.xml"})
+ALLOWED_PARTS = frozenset(
+    {
+        "mimetype",
+        "content.xml",
+        "styles.xml",
+        "meta.xml",
+        "settings.xml",
+        "manifest.rdf",
+        "META-INF/manifest.xml",
+    }
+)
 MAX_UNZIPPED_BYTES = 200 * 2**20
 MAX_REPEAT = 1_048_576  # a sheet's rows, as far as any reader goes
 _NS = {
@@ -82,8 +91,13 @@ def audit_ods(path: Path, rules: Rules) -> list[Finding]:
             if sum(i.file_size for i in zf.infolist()) > MAX_UNZIPPED_BYTES:
                 return [Finding(name, "unzips to more than 200 MB: too large to audit safely")]
             parts = zf.namelist()
-            findings = [Finding(name, f"unexpected part {p}: macros, objects, pictures and thumbnails are not "
-                                      "allowed") for p in parts if p not in ALLOWED_PARTS and not p.endswith("/")]
+            findings = [
+                Finding(
+                    name, f"unexpected part {p}: macros, objects, pictures and thumbnails are not allowed"
+                )
+                for p in parts
+                if p not in ALLOWED_PARTS and not p.endswith("/")
+            ]
             if "mimetype" not in parts or zf.read("mimetype").strip() != MIMETYPE.encode():
                 return findings + [Finding(name, f"not an ODS spreadsheet: mimetype must be {MIMETYPE}")]
             content = fromstring(zf.read("content.xml"))
@@ -113,8 +127,10 @@ def _markup(name: str, roots: list) -> list[Finding]:
         for props in root.iter(_q("style:table-properties")):
             if props.get(_q("table:display")) == "false":
                 findings.append(Finding(name, "a sheet style hides sheets (table:display=false)"))
-        for tag, attr, what in (("style:table-row-properties", "style:row-height", "zero-height row"),
-                                ("style:table-column-properties", "style:column-width", "zero-width column")):
+        for tag, attr, what in (
+            ("style:table-row-properties", "style:row-height", "zero-height row"),
+            ("style:table-column-properties", "style:column-width", "zero-width column"),
+        ):
             for props in root.iter(_q(tag)):
                 if _ZERO.match(props.get(_q(attr), "1")):
                     findings.append(Finding(name, f"{what} style: nothing may be hidden"))
@@ -177,7 +193,14 @@ def _boxes(content) -> dict[str, list[tuple[int, int, int, int]]]:
         a, b = _ADDRESS.match(start), _ADDRESS.match(end)
         if a and b:
             sheet = (a.group(1) or "").replace("''", "'") or a.group(2)
-            boxes.setdefault(sheet, []).append((column_index_from_string(a.group(3)), int(a.group(4)), column_index_from_string(b.group(3)), int(b.group(4))))
+            boxes.setdefault(sheet, []).append(
+                (
+                    column_index_from_string(a.group(3)),
+                    int(a.group(4)),
+                    column_index_from_string(b.group(3)),
+                    int(b.group(4)),
+                )
+            )
     return boxes
 
 

@@ -27,8 +27,15 @@ class Finding:
     column: str | None = None
 
     def __str__(self) -> str:
-        where = ", ".join(x for x in (self.sheet and f"sheet {self.sheet}", self.row and f"row {self.row}",
-                                      self.column and f"column {self.column}") if x)
+        where = ", ".join(
+            x
+            for x in (
+                self.sheet and f"sheet {self.sheet}",
+                self.row and f"row {self.row}",
+                self.column and f"column {self.column}",
+            )
+            if x
+        )
         return f"{self.file}{f' ({where})' if where else ''}: {self.problem}"
 
 
@@ -80,12 +87,22 @@ def cell_problem(value: object, role: str | None, k: int) -> str | None:
 
 def header_problems(name: str, header: list[object], sheet: str | None) -> list[Finding]:
     texts = ["" if h is None else str(h).strip() for h in header]
-    problems = [Finding(name, "empty column header", sheet=sheet, column=str(i + 1)) for i, t in enumerate(texts)
-                if not t]
-    problems += [Finding(name, "duplicate column header", sheet=sheet, column=t)
-                 for t in sorted({t for t in texts if t and texts.count(t) > 1})]
-    problems += [Finding(name, f"header: {p}", sheet=sheet) for h in header if isinstance(h, str)
-                 for p in [text_problem(h)] if p]
+    problems = [
+        Finding(name, "empty column header", sheet=sheet, column=str(i + 1))
+        for i, t in enumerate(texts)
+        if not t
+    ]
+    problems += [
+        Finding(name, "duplicate column header", sheet=sheet, column=t)
+        for t in sorted({t for t in texts if t and texts.count(t) > 1})
+    ]
+    problems += [
+        Finding(name, f"header: {p}", sheet=sheet)
+        for h in header
+        if isinstance(h, str)
+        for p in [text_problem(h)]
+        if p
+    ]
     return problems
 
 

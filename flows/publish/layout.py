@@ -69,7 +69,9 @@ def plan_notes(general: list[str], grids: list[Grid]) -> NotePlan:
         return texts.index(text) + 1
 
     general_numbers = [number(t) for t in general]
-    refs = [general_numbers + [n for n in (number(t) for t in g.notes) if n not in general_numbers] for g in grids]
+    refs = [
+        general_numbers + [n for n in (number(t) for t in g.notes) if n not in general_numbers] for g in grids
+    ]
     return NotePlan(texts, refs)
 
 
@@ -87,19 +89,25 @@ def workbook_sheets(grids: list[Grid], context: ReleaseContext, release_id: str)
 
 def default_description(context: ReleaseContext) -> str:
     if context.request is not None:
-        return (f"Statistics from {context.organisation} released in response to Freedom of Information request "
-                f"{context.reference}.")
+        return (
+            f"Statistics from {context.organisation} released in response to Freedom of Information request "
+            f"{context.reference}."
+        )
     return f"Statistics published by {context.organisation} as part of its publication scheme."
 
 
 def cover_lines(context: ReleaseContext, grids: list[Grid], release_id: str) -> list[str]:
     used = sorted({s for g in grids for s in g.shorthand_used})
-    lines = [cover_title(context),
-             "This worksheet contains no tables. It describes the statistics in this workbook.",
-             context.description or default_description(context)]
+    lines = [
+        cover_title(context),
+        "This worksheet contains no tables. It describes the statistics in this workbook.",
+        context.description or default_description(context),
+    ]
     if context.synthetic:
-        lines.append(f"{SYNTHETIC_BANNER}. These figures were generated to demonstrate the software and describe "
-                     "no real people or events.")
+        lines.append(
+            f"{SYNTHETIC_BANNER}. These figures were generated to demonstrate the software and describe "
+            "no real people or events."
+        )
     lines += [
         f"Source: {context.source_text}.",
         f"Figures as at: {_when(context.as_at)}.",
@@ -128,18 +136,28 @@ def _shorthand_sentence(markers: list[str], where: str) -> str:
 
 
 def _contents(grids: list[Grid]) -> Sheet:
-    lines = ["Contents", "This worksheet contains one table. It lists the worksheets in this workbook; select a "
-             "sheet name to go to that worksheet."]
+    lines = [
+        "Contents",
+        "This worksheet contains one table. It lists the worksheets in this workbook; select a "
+        "sheet name to go to that worksheet.",
+    ]
     body: list[list[Cell]] = [["Notes", "Notes, definitions and counting rules"]]
     body += [[sheet_name(i), neutralise(f"Table {i}: {g.title}")] for i, g in enumerate(grids, start=1)]
-    return Sheet("Contents", lines, Table("contents_table", ["Sheet name", "Table title"], body, [None, None],
-                                          links=True))
+    return Sheet(
+        "Contents",
+        lines,
+        Table("contents_table", ["Sheet name", "Table title"], body, [None, None], links=True),
+    )
 
 
 def _notes(texts: list[str]) -> Sheet:
-    lines = ["Notes", "This worksheet contains one table. The table worksheets refer to these notes as [note N]."]
-    body: list[list[Cell]] = [[f"note {n}", text] for n, text in enumerate(texts, start=1)] or [["note 1",
-                                                                                                  "No notes."]]
+    lines = [
+        "Notes",
+        "This worksheet contains one table. The table worksheets refer to these notes as [note N].",
+    ]
+    body: list[list[Cell]] = [[f"note {n}", text] for n, text in enumerate(texts, start=1)] or [
+        ["note 1", "No notes."]
+    ]
     return Sheet("Notes", lines, Table("notes_table", ["Note number", "Note text"], body, [None, None]))
 
 
@@ -156,8 +174,12 @@ def _table_sheet(index: int, grid: Grid, refs: list[int], context: ReleaseContex
     if grid.has_shorthand_columns:
         lines.append("A blank cell in a shorthand column means no shorthand applies to that figure.")
     lines.append(neutralise(f"Source: {context.source_text}. Figures as at {_when(context.as_at)}."))
-    table = Table(display_name(grid.name), grid.headers, [list(r) for r in grid.rows],
-                  [c.number_format for c in grid.columns])
+    table = Table(
+        display_name(grid.name),
+        grid.headers,
+        [list(r) for r in grid.rows],
+        [c.number_format for c in grid.columns],
+    )
     return Sheet(sheet_name(index), lines, table)
 
 

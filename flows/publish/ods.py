@@ -54,7 +54,11 @@ _CR = "\ue000"  # stands in for a carriage return until serialised as &#13; (Ele
 _WHITESPACE = re.compile(r"\t|\n|^ +| +$| {2,}")
 #: number style per grid format: (decimal places, signed)
 _NUMBER_STYLES: dict[NumberFormat, tuple[int, bool]] = {
-    "integer": (0, False), "decimal": (1, False), "signed_integer": (0, True), "signed_decimal": (1, True)}
+    "integer": (0, False),
+    "decimal": (1, False),
+    "signed_integer": (0, True),
+    "signed_decimal": (1, True),
+}
 
 
 def _q(name: str) -> str:
@@ -62,7 +66,9 @@ def _q(name: str) -> str:
     return f"{{{NS[prefix]}}}{local}"
 
 
-def _el(parent: Element | None, name: str, attrs: dict[str, str] | None = None, text: str | None = None) -> Element:
+def _el(
+    parent: Element | None, name: str, attrs: dict[str, str] | None = None, text: str | None = None
+) -> Element:
     attrib = {_q(k): v for k, v in (attrs or {}).items()}
     el = Element(_q(name), attrib) if parent is None else SubElement(parent, _q(name), attrib)
     if text is not None:
@@ -74,12 +80,19 @@ def write_ods(path: Path, grids: list[Grid], context: ReleaseContext, release_id
     """Write the workbook's ODS copy; same inputs as :func:`flows.publish.xlsx.write_workbook`."""
     sheets = workbook_sheets(grids, context, release_id)
     when = datetime.combine(context.published, datetime.min.time())
-    parts = [("mimetype", MIMETYPE.encode("ascii")), ("content.xml", _xml(_content(sheets))),
-             ("styles.xml", _xml(_styles())), ("meta.xml", _xml(_meta(context, when))),
-             ("META-INF/manifest.xml", _xml(_manifest()))]
+    parts = [
+        ("mimetype", MIMETYPE.encode("ascii")),
+        ("content.xml", _xml(_content(sheets))),
+        ("styles.xml", _xml(_styles())),
+        ("meta.xml", _xml(_meta(context, when))),
+        ("META-INF/manifest.xml", _xml(_manifest())),
+    ]
     tmp = path.with_name(f".{path.name}.tmp")
     with zipfile.ZipFile(tmp, "w") as zf:
-        for name, data in parts:  # mimetype first and stored, so tools can sniff the type (ODF 1.3 part 2, 3.3)
+        for (
+            name,
+            data,
+        ) in parts:  # mimetype first and stored, so tools can sniff the type (ODF 1.3 part 2, 3.3)
             info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             zf.writestr(info, data)
@@ -95,14 +108,25 @@ def _styles() -> Element:
     """Arial 12 pt by default (checklist item 17) and the built-in Heading 1 cell style for A1 (item 18)."""
     root = _el(None, "office:document-styles", {"office:version": VERSION})
     fonts = _el(root, "office:font-face-decls")
-    _el(fonts, "style:font-face", {"style:name": "Arial", "svg:font-family": "Arial",
-                                   "style:font-family-generic": "swiss"})
+    _el(
+        fonts,
+        "style:font-face",
+        {"style:name": "Arial", "svg:font-family": "Arial", "style:font-family-generic": "swiss"},
+    )
     styles = _el(root, "office:styles")
     default = _el(styles, "style:default-style", {"style:family": "table-cell"})
     _el(default, "style:text-properties", {"style:font-name": "Arial", "fo:font-size": "12pt"})
     _el(styles, "style:style", {"style:name": "Default", "style:family": "table-cell"})
-    heading = _el(styles, "style:style", {"style:name": "Heading_20_1", "style:display-name": "Heading 1",
-                                          "style:family": "table-cell", "style:parent-style-name": "Default"})
+    heading = _el(
+        styles,
+        "style:style",
+        {
+            "style:name": "Heading_20_1",
+            "style:display-name": "Heading 1",
+            "style:family": "table-cell",
+            "style:parent-style-name": "Default",
+        },
+    )
     _el(heading, "style:text-properties", {"fo:font-size": "16pt", "fo:font-weight": "bold"})
     return root
 
@@ -111,11 +135,17 @@ def _meta(context: ReleaseContext, when: datetime) -> Element:
     root = _el(None, "office:document-meta", {"office:version": VERSION})
     meta = _el(root, "office:meta")
     stamp = when.isoformat()
-    for name, value in (("meta:generator", "disclose"), ("dc:title", cover_title(context)),
-                        ("dc:subject", context.category),
-                        ("dc:description", context.description or default_description(context)),
-                        ("dc:language", "en-GB"), ("meta:initial-creator", context.organisation),
-                        ("dc:creator", context.organisation), ("meta:creation-date", stamp), ("dc:date", stamp)):
+    for name, value in (
+        ("meta:generator", "disclose"),
+        ("dc:title", cover_title(context)),
+        ("dc:subject", context.category),
+        ("dc:description", context.description or default_description(context)),
+        ("dc:language", "en-GB"),
+        ("meta:initial-creator", context.organisation),
+        ("dc:creator", context.organisation),
+        ("meta:creation-date", stamp),
+        ("dc:date", stamp),
+    ):
         _el(meta, name, text=value)
     for keyword in (k.strip() for k in context.keywords if k.strip()):
         _el(meta, "meta:keyword", text=keyword)
@@ -124,8 +154,11 @@ def _meta(context: ReleaseContext, when: datetime) -> Element:
 
 def _manifest() -> Element:
     root = _el(None, "manifest:manifest", {"manifest:version": VERSION})
-    _el(root, "manifest:file-entry", {"manifest:full-path": "/", "manifest:version": VERSION,
-                                      "manifest:media-type": MIMETYPE})
+    _el(
+        root,
+        "manifest:file-entry",
+        {"manifest:full-path": "/", "manifest:version": VERSION, "manifest:media-type": MIMETYPE},
+    )
     for part in ("content.xml", "styles.xml", "meta.xml"):
         _el(root, "manifest:file-entry", {"manifest:full-path": part, "manifest:media-type": "text/xml"})
     return root
@@ -134,8 +167,11 @@ def _manifest() -> Element:
 def _content(sheets: list[Sheet]) -> Element:
     root = _el(None, "office:document-content", {"office:version": VERSION})
     fonts = _el(root, "office:font-face-decls")
-    _el(fonts, "style:font-face", {"style:name": "Arial", "svg:font-family": "Arial",
-                                   "style:font-family-generic": "swiss"})
+    _el(
+        fonts,
+        "style:font-face",
+        {"style:name": "Arial", "svg:font-family": "Arial", "style:font-family-generic": "swiss"},
+    )
     auto = _el(root, "office:automatic-styles")
     _automatic_styles(auto)
     book = _el(_el(root, "office:body"), "office:spreadsheet")
@@ -146,8 +182,16 @@ def _content(sheets: list[Sheet]) -> Element:
     if ranges:
         db = _el(book, "table:database-ranges")
         for name, address in ranges:  # a marked-up table without filter buttons (gptables' autofilter=False)
-            _el(db, "table:database-range", {"table:name": name, "table:target-range-address": address,
-                                             "table:display-filter-buttons": "false", "table:contains-header": "true"})
+            _el(
+                db,
+                "table:database-range",
+                {
+                    "table:name": name,
+                    "table:target-range-address": address,
+                    "table:display-filter-buttons": "false",
+                    "table:contains-header": "true",
+                },
+            )
     return root
 
 
@@ -157,21 +201,47 @@ def _automatic_styles(auto: Element) -> None:
             _number_style(auto, f"N-{name}-pos", places, "+")
             _number_style(auto, f"N-{name}-neg", places, "-")
             style = _number_style(auto, f"N-{name}", places, None)
-            _el(style, "style:map", {"style:condition": "value()>0", "style:apply-style-name": f"N-{name}-pos"})
-            _el(style, "style:map", {"style:condition": "value()<0", "style:apply-style-name": f"N-{name}-neg"})
+            _el(
+                style,
+                "style:map",
+                {"style:condition": "value()>0", "style:apply-style-name": f"N-{name}-pos"},
+            )
+            _el(
+                style,
+                "style:map",
+                {"style:condition": "value()<0", "style:apply-style-name": f"N-{name}-neg"},
+            )
         else:
             _number_style(auto, f"N-{name}", places, None)
-        cell = _el(auto, "style:style", {"style:name": f"ce-{name}", "style:family": "table-cell",
-                                         "style:parent-style-name": "Default", "style:data-style-name": f"N-{name}"})
+        cell = _el(
+            auto,
+            "style:style",
+            {
+                "style:name": f"ce-{name}",
+                "style:family": "table-cell",
+                "style:parent-style-name": "Default",
+                "style:data-style-name": f"N-{name}",
+            },
+        )
         _el(cell, "style:paragraph-properties", {"fo:text-align": "end"})
     table = _el(auto, "style:style", {"style:name": "ta-visible", "style:family": "table"})
     _el(table, "style:table-properties", {"table:display": "true", "style:writing-mode": "lr-tb"})
-    cells = {"ce-header": ({"fo:wrap-option": "wrap", "style:vertical-align": "top"}, {"fo:font-weight": "bold"}, None),
-             "ce-wrap": ({"fo:wrap-option": "wrap", "style:vertical-align": "top"}, None, None),
-             "ce-shorthand": (None, None, {"fo:text-align": "end"}), "ce-text": (None, None, None)}
+    cells = {
+        "ce-header": (
+            {"fo:wrap-option": "wrap", "style:vertical-align": "top"},
+            {"fo:font-weight": "bold"},
+            None,
+        ),
+        "ce-wrap": ({"fo:wrap-option": "wrap", "style:vertical-align": "top"}, None, None),
+        "ce-shorthand": (None, None, {"fo:text-align": "end"}),
+        "ce-text": (None, None, None),
+    }
     for name, (cell_props, text_props, para_props) in cells.items():
-        style = _el(auto, "style:style", {"style:name": name, "style:family": "table-cell",
-                                          "style:parent-style-name": "Default"})
+        style = _el(
+            auto,
+            "style:style",
+            {"style:name": name, "style:family": "table-cell", "style:parent-style-name": "Default"},
+        )
         if cell_props:
             _el(style, "style:table-cell-properties", cell_props)
         if para_props:
@@ -184,8 +254,16 @@ def _number_style(auto: Element, name: str, places: int, sign: str | None) -> El
     style = _el(auto, "number:number-style", {"style:name": name})
     if sign:
         _el(style, "number:text", text=sign)
-    _el(style, "number:number", {"number:decimal-places": str(places), "number:min-decimal-places": str(places),
-                                 "number:min-integer-digits": "1", "number:grouping": "true"})
+    _el(
+        style,
+        "number:number",
+        {
+            "number:decimal-places": str(places),
+            "number:min-decimal-places": str(places),
+            "number:min-integer-digits": "1",
+            "number:grouping": "true",
+        },
+    )
     return style
 
 
@@ -193,7 +271,11 @@ def _column_style(auto: Element, widths: dict[float, str], chars: float) -> str:
     if chars not in widths:
         widths[chars] = f"co{len(widths) + 1}"
         style = _el(auto, "style:style", {"style:name": widths[chars], "style:family": "table-column"})
-        _el(style, "style:table-column-properties", {"style:column-width": f"{chars * CM_PER_CHARACTER:.2f}cm"})
+        _el(
+            style,
+            "style:table-column-properties",
+            {"style:column-width": f"{chars * CM_PER_CHARACTER:.2f}cm"},
+        )
     return widths[chars]
 
 
@@ -203,8 +285,14 @@ def _sheet(book: Element, auto: Element, sheet: Sheet, widths: dict[float, str])
     table = sheet.table
     sizes = column_widths(table) if table else [(float(COVER_WIDTH), True)]
     for chars, _wrap in sizes:
-        _el(ws, "table:table-column", {"table:style-name": _column_style(auto, widths, chars),
-                                       "table:default-cell-style-name": "Default"})
+        _el(
+            ws,
+            "table:table-column",
+            {
+                "table:style-name": _column_style(auto, widths, chars),
+                "table:default-cell-style-name": "Default",
+            },
+        )
     for r, line in enumerate(sheet.lines):
         style = "Heading_20_1" if r == 0 else ("ce-wrap" if table is None else "ce-text")
         _text_cell(_el(ws, "table:table-row"), line, style)
@@ -226,12 +314,17 @@ def _body_cell(row: Element, value: Cell, table: Table, c: int, wrap: bool) -> N
         _el(row, "table:table-cell")  # a blank shorthand cell; the sheet explains blanks above the table
     elif isinstance(value, int | float):
         fmt = table.formats[c] or "decimal"
-        cell = _el(row, "table:table-cell", {"office:value-type": "float", "office:value": repr(value),
-                                             "table:style-name": f"ce-{fmt}"})
+        cell = _el(
+            row,
+            "table:table-cell",
+            {"office:value-type": "float", "office:value": repr(value), "table:style-name": f"ce-{fmt}"},
+        )
         _el(cell, "text:p", text=shown_text(value, fmt))
     elif table.links and c == 0:
         cell = _el(row, "table:table-cell", {"office:value-type": "string", "table:style-name": "ce-text"})
-        _paragraph(_el(_el(cell, "text:p"), "text:a", {"xlink:href": f"#{value}.A1", "xlink:type": "simple"}), value)
+        _paragraph(
+            _el(_el(cell, "text:p"), "text:a", {"xlink:href": f"#{value}.A1", "xlink:type": "simple"}), value
+        )
     else:
         style = "ce-shorthand" if value.startswith("[") else ("ce-wrap" if wrap else "ce-text")
         _text_cell(row, value, style)
@@ -258,7 +351,7 @@ def _paragraph(p: Element, text: str) -> None:
             last.tail = (last.tail or "") + chunk
 
     for m in _WHITESPACE.finditer(text):
-        add(text[pos:m.start()])
+        add(text[pos : m.start()])
         found = m.group()
         if found == "\t":
             last = _el(p, "text:tab")

@@ -15,3 +15,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def neutralise(text: str) -> str:
     """``text`` with a leading single quote if a spreadsheet could read it as a formula; idempotent."""
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def cell_text(text: str) -> str:
+    """Published text: neutralised, then line ends as LF (XLSX readers turn a CR into LF, so every format agrees)."""
+    return neutralise(text).replace("\r\n", "\n").replace("\r", "\n")
