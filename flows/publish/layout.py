@@ -16,7 +16,7 @@ from datetime import datetime
 from flows.contracts.tidy import SHORTHAND
 from flows.publish.context import OGL_V3_NAME, OGL_V3_URL, SYNTHETIC_BANNER, SYNTHETIC_TITLE, ReleaseContext
 from flows.publish.grid import Cell, Grid, NumberFormat
-from flows.publish.text_cells import neutralise
+from flows.publish.text_cells import cell_text
 
 WRAP_AT = 90  # characters: longer text in a table column wraps (a readable line, gptables' cover is 85)
 COVER_WIDTH = 100  # characters: the Cover's one column, wrapped
@@ -63,7 +63,7 @@ def plan_notes(general: list[str], grids: list[Grid]) -> NotePlan:
     texts: list[str] = []
 
     def number(text: str) -> int:
-        text = neutralise(text)
+        text = cell_text(text)
         if text not in texts:
             texts.append(text)
         return texts.index(text) + 1
@@ -123,7 +123,7 @@ def cover_lines(context: ReleaseContext, grids: list[Grid], release_id: str) -> 
         "worksheet.",
         f"Licence: you may re-use these statistics free of charge under the {OGL_V3_NAME} ({OGL_V3_URL}).",
     ]
-    return [neutralise(line) for line in lines]
+    return [cell_text(line) for line in lines]
 
 
 def _when(moment: datetime | None) -> str:
@@ -142,7 +142,7 @@ def _contents(grids: list[Grid]) -> Sheet:
         "sheet name to go to that worksheet.",
     ]
     body: list[list[Cell]] = [["Notes", "Notes, definitions and counting rules"]]
-    body += [[sheet_name(i), neutralise(f"Table {i}: {g.title}")] for i, g in enumerate(grids, start=1)]
+    body += [[sheet_name(i), cell_text(f"Table {i}: {g.title}")] for i, g in enumerate(grids, start=1)]
     return Sheet(
         "Contents",
         lines,
@@ -166,14 +166,14 @@ def _table_sheet(index: int, grid: Grid, refs: list[int], context: ReleaseContex
     about = "This worksheet contains one table."
     if refs:
         about += " Some cells refer to notes, which can be found on the Notes worksheet."
-    lines = [neutralise(f"Table {index}: {grid.title}"), banner + about]
+    lines = [cell_text(f"Table {index}: {grid.title}"), banner + about]
     if refs:
         lines.append("Notes for this table: " + " ".join(f"[note {n}]" for n in refs))
     if grid.shorthand_used:
         lines.append(_shorthand_sentence(grid.shorthand_used, "this table"))
     if grid.has_shorthand_columns:
         lines.append("A blank cell in a shorthand column means no shorthand applies to that figure.")
-    lines.append(neutralise(f"Source: {context.source_text}. Figures as at {_when(context.as_at)}."))
+    lines.append(cell_text(f"Source: {context.source_text}. Figures as at {_when(context.as_at)}."))
     table = Table(
         display_name(grid.name),
         grid.headers,
