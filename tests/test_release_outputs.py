@@ -295,3 +295,18 @@ def test_a_title_says_what_disclosure_control_combined(tmp_path: Path) -> None:
     assert meta["dc:title"] == expected
     notes = [r[1] for r in table_values(xlsx, "Notes")[1:]]
     assert sum("combined" in n for n in notes) == 1, notes  # the engine's note and the table's are one note
+
+
+def test_the_ods_copy_is_reproducible(tmp_path: Path) -> None:
+    """The same release written twice gives the same bytes (fixed zip times, no generator stamp of a tool)."""
+    from test_publish_helpers import make_context
+
+    from flows.publish.grid import build_grid
+    from flows.publish.ods import write_ods
+
+    grids = [build_grid(offence_table()), build_grid(change_table())]
+    for name in ("a.ods", "b.ods"):
+        write_ods(tmp_path / name, grids, make_context(), "01.FOI.22.025326/v1")
+    assert (tmp_path / "a.ods").read_bytes() == (tmp_path / "b.ods").read_bytes()
+    with zipfile.ZipFile(tmp_path / "a.ods") as zf:
+        assert b"<meta:generator>disclose</meta:generator>" in zf.read("meta.xml")
