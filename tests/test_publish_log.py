@@ -65,3 +65,16 @@ def test_recording_twice_adds_nothing_and_keeps_existing_lines(tmp_path: Path) -
     before = (published / LOG_NAME).read_bytes()
     assert record_releases(published) == []
     assert (published / LOG_NAME).read_bytes() == before
+
+
+def test_log_csv_neutralises_text_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    from test_publish_helpers import make_context
+
+    published = tmp_path / "published"
+    request = make_context().request.model_copy(update={"request_text": "=HYPERLINK(\"http://evil.example\")"})
+    publish(published, title="-Arrests by offence group, year and district", request=request)
+    (row,) = _log_csv(published)
+    assert row["request_text"] == "'=HYPERLINK(\"http://evil.example\")"
+    assert row["title"] == "'-Arrests by offence group, year and district"
+    assert read_log(published)[0].request_text.startswith("=")  # the JSON log keeps the text as asked
+    assert (published / LOG_CSV_NAME).read_bytes().startswith(b'"reference","release_id",')

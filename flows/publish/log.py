@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from flows.contracts.manifest import FileEntry
 from flows.contracts.release import ReleaseId, ReleaseIdError, existing_versions
 from flows.publish.context import OGL_V3_NAME, ReleaseContext
+from flows.publish.text_cells import neutralise
 
 ENTRY_NAME = "disclosure-log-entry.json"
 LOG_NAME = "disclosure-log.jsonl"
@@ -172,8 +173,9 @@ CSV_COLUMNS = list(DisclosureLogEntry.model_fields)
 
 
 def render_csv(entries: list[DisclosureLogEntry]) -> bytes:
+    """Every field quoted and text neutralised (a request text starting "=" must not run in a spreadsheet)."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for e in entries:
         row = e.model_dump(mode="json")
@@ -181,8 +183,8 @@ def render_csv(entries: list[DisclosureLogEntry]) -> bytes:
         row["ncnd_sections"] = "; ".join(e.ncnd_sections)
         row["attachments"] = "; ".join(f"{a.file} ({a.format}, {a.bytes} bytes, sha256 {a.sha256})"
                                        for a in e.attachments)
-        writer.writerow(["" if row[c] is None else str(row[c]).lower() if isinstance(row[c], bool) else row[c]
-                         for c in CSV_COLUMNS])
+        writer.writerow(["" if row[c] is None else str(row[c]).lower() if isinstance(row[c], bool)
+                         else neutralise(str(row[c])) for c in CSV_COLUMNS])
     return out.getvalue().encode("utf-8")
 
 
