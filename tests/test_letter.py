@@ -22,6 +22,7 @@ from flows.publish.guard import audit_paths
 from flows.publish.letter import TEMPLATES_DIR, LetterTemplateError, render_letter
 from flows.publish.letter_facts import Claim, LetterFacts, Part, TableSummary
 from flows.sdc.explain import Facts, explain
+from flows.sdc.fallback import COMBINED_BECAUSE
 from flows.sdc.policy import SdcPolicy
 
 CPS = "Information Access Team, Crown Prosecution Service, 102 Petty France, London SW1H 9EA"
@@ -51,7 +52,8 @@ def mps_facts(**overrides) -> LetterFacts:
     arrests still under investigation; convictions not held (the CPS holds them). The notes and exemptions
     are what the disclosure-control engine itself says for that."""
     notes, sections = explain(
-        Facts(strategy="collapse", withheld=3, collapsed=["Year"], secondary=2, pending_withheld=True),
+        Facts(strategy="collapse", withheld=3, collapsed=[f"Year: categories are combined into one total, {COMBINED_BECAUSE}"],
+              secondary=2, pending_withheld=True),
         SdcPolicy(k=5),
     )
     table = TableSummary(
@@ -178,7 +180,7 @@ def test_mps_letter_has_every_element_of_the_seed_in_every_format():
         "held by the Crown Prosecution Service",
         # why figures were combined, in general terms (low numbers)
         "Some figures are so low that publishing them as you asked could identify the people they count",
-        "Year: categories are combined, because the figures for single categories were too small",
+        "Year: categories are combined into one total, because figures for single categories were too small",
         # s.30: harm and public-interest test
         "Section 30(1) is a class-based qualified exemption",
         "The outcome of some of the arrests counted has yet",

@@ -14,7 +14,7 @@ from datetime import date
 from flows.publish.context import NCND_SECTIONS, ReleaseContext
 from flows.publish.csv_copy import csv_name
 from flows.publish.grid import Grid
-from flows.publish.xlsx import sheet_name
+from flows.publish.layout import sheet_name
 
 _SECTION_NUMBER = re.compile(r"^s\.(\d+)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
