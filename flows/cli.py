@@ -27,7 +27,7 @@ def _settings(config: Path | None, home: Path | None, **extra: object) -> Settin
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]{message}[/red]")
+    err.print(f"[red]{message}[/red]", soft_wrap=True)  # a path or a field name is never split across lines
     raise typer.Exit(code)
 
 
@@ -143,6 +143,16 @@ def quarantine(config: ConfigOpt = None, home: HomeOpt = None,
 
     settings = _settings(config, home)
     console.print(quarantine_summary(settings, limit))
+
+
+@app.command()
+def unrecognised_codes(config: ConfigOpt = None, home: HomeOpt = None,
+                       limit: Annotated[int, typer.Option(help="codes to list")] = 100) -> None:
+    """List the offence codes ingest loaded that the reference data does not know (local or newer codes, counted
+    as 'Unrecognised offence code'), with how many rows and files carried each; codes and counts only."""
+    from flows.ingest.report import unrecognised_codes_summary
+
+    console.print(unrecognised_codes_summary(_settings(config, home), limit))
 
 
 @app.command()
