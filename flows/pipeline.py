@@ -152,7 +152,7 @@ def stage_answer_request(settings: Settings, spec_file: str) -> Any:
     spec, spec_sha = load_spec(path)
     with connect(settings, read_only=True) as con:
         try:
-            answered = answer_request_planned(con, spec, settings.sql_dir, margins=True)
+            answered = answer_request_planned(con, spec, settings.sql_dir, margins=True, k=settings.threshold)
         except SpecError as exc:
             raise exc.in_file(path) from None
         tables = [table for _, table in answered]
