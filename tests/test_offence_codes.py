@@ -20,8 +20,12 @@ from flows.contracts.offence_codes import (
 from flows.ingest.sources import HATE_CRIME_STRANDS
 
 SHARED = PROJECT_ROOT.parent / "shared"
-CJS_FILES = [SHARED / "reference" / "cjs_offence_codes" / n for n in ("cjs-offences.json", "pnc-ccjs-cjs-offences.json")]
-HO_AGGREGATE = "1-4.1-4.10-4.2"  # the ONS list's homicide heading: four codes together, not a code a crime carries
+CJS_FILES = [
+    SHARED / "reference" / "cjs_offence_codes" / n
+    for n in ("cjs-offences.json", "pnc-ccjs-cjs-offences.json")
+]
+# the ONS list's homicide heading: four codes together, not a code a crime carries
+HO_AGGREGATE = "1-4.1-4.10-4.2"
 REFERENCE = PROJECT_ROOT / "data" / "reference"
 
 
@@ -39,7 +43,9 @@ def test_every_code_in_the_cjs_standing_data_is_well_formed():
 
 @pytest.mark.skipif(not (SHARED / "realdata").is_dir(), reason="../shared is not available")
 def test_every_home_office_code_the_ons_list_and_a_real_foi_table_write_is_well_formed():
-    ons = _column(SHARED / "reference" / "ho_offence_classification" / "ons_crime_offence_hierarchy.csv", "code")
+    ons = _column(
+        SHARED / "reference" / "ho_offence_classification" / "ons_crime_offence_hierarchy.csv", "code"
+    )
     leaves = [c for c in ons if c[0].isdigit() and c != HO_AGGREGATE]
     foi = _column(SHARED / "realdata" / "foi_derived" / "leicestershire_offences.csv", "Offence Code")
     assert len(leaves) > 100 and len(foi) > 100
@@ -53,20 +59,61 @@ def test_the_committed_reference_codes_are_well_formed():
     assert [c for c in ho if not is_well_formed_ho(c)] == []
 
 
-@pytest.mark.parametrize("code", ["TH68010", "COML025", "COMLA05", "COML056C", "MD71145A", "SX56A14", "IM71142C",
-                                  "IM71105I", "sx03002", " TH68010 ", "XX99001"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "TH68010",
+        "COML025",
+        "COMLA05",
+        "COML056C",
+        "MD71145A",
+        "SX56A14",
+        "IM71142C",
+        "IM71105I",
+        "sx03002",
+        " TH68010 ",
+        "XX99001",
+    ],
+)
 def test_cjs_shapes_that_are_codes(code):
     assert is_well_formed_cjs(code)
 
 
-@pytest.mark.parametrize("code", ["", "N/A", "UNKNOWN", "TH6801", "TH680100", "TH68010X", "IM71142CC", "COML",
-                                  "COML0250", "12345", "Theft from a shop", "TH 68010", "T168010", "TH68-010"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "",
+        "N/A",
+        "UNKNOWN",
+        "TH6801",
+        "TH680100",
+        "TH68010X",
+        "IM71142CC",
+        "COML",
+        "COML0250",
+        "12345",
+        "Theft from a shop",
+        "TH 68010",
+        "T168010",
+        "TH68-010",
+    ],
+)
 def test_cjs_shapes_that_are_not(code):
     assert not is_well_formed_cjs(code)
 
 
-@pytest.mark.parametrize(("written", "read"), [("08N", "8N"), ("37/2", "37.2"), ("01", "1"), (" 105a ", "105A"),
-                                               ("4.10", "4.10"), ("802", "802"), ("0", "0")])
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("08N", "8N"),
+        ("37/2", "37.2"),
+        ("01", "1"),
+        (" 105a ", "105A"),
+        ("4.10", "4.10"),
+        ("802", "802"),
+        ("0", "0"),
+    ],
+)
 def test_home_office_codes_are_read_as_the_reference_list_writes_them(written, read):
     assert normalise_ho_code(written) == read and is_well_formed_ho(written)
 

@@ -39,7 +39,9 @@ def test_an_unknown_well_formed_code_fails_without_suggesting_another_offence(tm
     code, out = check(path, settings)
     assert code == 2, out
     flat = " ".join(out.split())
-    assert "parts[0].offences.items[1].code: offence code IM71199 is not in the reference data (version" in flat
+    assert (
+        "parts[0].offences.items[1].code: offence code IM71199 is not in the reference data (version" in flat
+    )
     assert "'Unrecognised offence code'" in flat and "local_code: IM71199" in flat
     assert "closest" not in flat and "IM71139" not in flat and "IM71149" not in flat
     assert "valid" not in flat.replace("invalid", "") and "offences checked against the committed" in flat
@@ -63,8 +65,10 @@ def test_the_warehouse_reference_data_is_used_when_there_is_one(tmp_path, settin
     with connect(settings) as con:
         load_reference(con, settings.reference_dir)
         con.execute("create table staging.police_uk_street_crimes (crime_type varchar)")
-        con.execute("update ref.offence_selections set selection = 'renamed_in_this_warehouse' "
-                    "where selection = 'assisting_unlawful_immigration'")
+        con.execute(
+            "update ref.offence_selections set selection = 'renamed_in_this_warehouse' "
+            "where selection = 'assisting_unlawful_immigration'"
+        )
     code, out = check(SEED, settings)
     flat = " ".join(out.split())
     assert code == 2 and f"the warehouse at {settings.warehouse_path}" in flat, out

@@ -9,13 +9,25 @@ import pytest
 from flows.requests.code_shares import CodeShares, share_notes, share_phrase
 
 
-@pytest.mark.parametrize(("count", "population", "k", "phrase"), [
-    (0, 10, 5, "none"), (0, 100_000, 5, "none"),
-    (1, 999, 5, None), (500, 999, 5, None), (1, 1_999, 10, None),
-    (1, 1_000, 5, "less than 1%"), (9, 1_000, 5, "less than 1%"), (10, 1_000, 5, "1%"),
-    (14, 1_000, 5, "1%"), (15, 1_000, 5, "2%"), (25, 1_000, 5, "3%"), (856, 1_000, 5, "86%"),
-    (995, 1_000, 5, "more than 99%"), (1_000, 1_000, 5, "100%"),
-])
+@pytest.mark.parametrize(
+    ("count", "population", "k", "phrase"),
+    [
+        (0, 10, 5, "none"),
+        (0, 100_000, 5, "none"),
+        (1, 999, 5, None),
+        (500, 999, 5, None),
+        (1, 1_999, 10, None),
+        (1, 1_000, 5, "less than 1%"),
+        (9, 1_000, 5, "less than 1%"),
+        (10, 1_000, 5, "1%"),
+        (14, 1_000, 5, "1%"),
+        (15, 1_000, 5, "2%"),
+        (25, 1_000, 5, "3%"),
+        (856, 1_000, 5, "86%"),
+        (995, 1_000, 5, "more than 99%"),
+        (1_000, 1_000, 5, "100%"),
+    ],
+)
 def test_share_phrase(count, population, k, phrase):
     assert share_phrase(count, population, k) == phrase
 
@@ -42,7 +54,8 @@ def test_which_sentences_a_table_gets():
         "15% of the arrests counted in this table had an offence code that is not in the reference data (a force's "
         "local code, or one newer than the standing data); they are counted under 'Unrecognised offence code'. The "
         "share is rounded to a whole per cent.",
-        "None of the arrests counted had an offence that the reference data's rules place in no offence group."]
+        "None of the arrests counted had an offence that the reference data's rules place in no offence group.",
+    ]
     assert share_notes(shares, unit="crime", k=5, unrecognised=False, groups=False) == []
     small = share_notes(CodeShares(50, 3, 0), unit="person", k=5, unrecognised=True, groups=False)
     assert small[0].startswith("Some of the people counted had") and "3" not in small[0]

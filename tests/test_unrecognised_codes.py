@@ -42,8 +42,10 @@ def _extract() -> str:
         code = "TH68010" if i % 7 == 0 else f"XX{10 + i % 80:02d}{i % 997:03d}"
         disposal = DISPOSALS[(i // 2) % 2]
         arrested = date(2024 + i % 2, 1 + i % 12, 1 + i % 28)
-        lines.append(f"C{i},P{i % 400},{arrested:%d/%m/%Y} 10:00,1,{code},desc,{disposal},{arrested:%d/%m/%Y},"
-                     f"{18 + i % 50},Male,W1,Lloyd House,31/01/2026 02:00")
+        lines.append(
+            f"C{i},P{i % 400},{arrested:%d/%m/%Y} 10:00,1,{code},desc,{disposal},{arrested:%d/%m/%Y},"
+            f"{18 + i % 50},Male,W1,Lloyd House,31/01/2026 02:00"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -83,7 +85,8 @@ def test_a_file_of_mostly_local_codes_loads_whole_and_is_reported(loaded):
 
     listing = unrecognised_codes_summary(settings, limit=5)
     assert str(len({r["offence_code"] for r in csv.DictReader(io.StringIO(text))} - set(_known_codes()))) in (
-        listing.title or "")
+        listing.title or ""
+    )
 
 
 def test_the_gx_warning_fires_and_does_not_block(loaded):
@@ -98,10 +101,17 @@ def test_core_and_the_mart_count_them_under_unr(loaded):
     settings, text, _, _, _ = loaded
     by_year, unknown, _ = _independent(text)
     with connect(settings, read_only=True) as con:
-        core = con.sql("select count(*) from core.arrests where offence_group_code = 'UNR' "
-                       "and offence_group = ?", params=[UNR]).fetchall()[0][0]
-        mart = dict(con.sql("select calendar_year, arrests from marts.arrests_by_offence_group_year_outcome "
-                            "where offence_group = ? and outcome = 'All outcomes'", params=[UNR]).fetchall())
+        core = con.sql(
+            "select count(*) from core.arrests where offence_group_code = 'UNR' and offence_group = ?",
+            params=[UNR],
+        ).fetchall()[0][0]
+        mart = dict(
+            con.sql(
+                "select calendar_year, arrests from marts.arrests_by_offence_group_year_outcome "
+                "where offence_group = ? and outcome = 'All outcomes'",
+                params=[UNR],
+            ).fetchall()
+        )
     assert core == unknown
     assert mart == {**{y: by_year.get(y, 0) for y in mart if y != "All years"}, "All years": unknown}
     assert {y for y in mart if y != "All years"} >= set(by_year)
@@ -139,8 +149,14 @@ def _workbook_text(folder) -> str:
 
     (path,) = folder.glob("*.xlsx")
     book = load_workbook(path, read_only=True)
-    return " ".join(str(c) for ws in book.worksheets if ws.title in ("Notes", "Cover")
-                    for row in ws.iter_rows(values_only=True) for c in row if c)
+    return " ".join(
+        str(c)
+        for ws in book.worksheets
+        if ws.title in ("Notes", "Cover")
+        for row in ws.iter_rows(values_only=True)
+        for c in row
+        if c
+    )
 
 
 def test_a_request_naming_a_local_code_counts_it_on_its_own(loaded):
@@ -151,14 +167,23 @@ def test_a_request_naming_a_local_code_counts_it_on_its_own(loaded):
     rows = list(csv.DictReader(io.StringIO(text)))
     code = Counter(r["offence_code"] for r in rows if r["offence_code"].startswith("XX")).most_common(1)[0][0]
     expected = Counter(r["arrest_datetime"][6:10] for r in rows if r["offence_code"] == code)
-    part = DataPart.model_validate({
-        "id": "1", "question": "q", "response": "data", "interpretation": "i", "breakdowns": ["offence_group"],
-        "offences": {"items": [{"local_code": code.lower(), "label": "Local code"}], "variants": []},
-        "periods": [{"calendar_year": 2024}, {"calendar_year": 2025}]})
+    part = DataPart.model_validate(
+        {
+            "id": "1",
+            "question": "q",
+            "response": "data",
+            "interpretation": "i",
+            "breakdowns": ["offence_group"],
+            "offences": {"items": [{"local_code": code.lower(), "label": "Local code"}], "variants": []},
+            "periods": [{"calendar_year": 2024}, {"calendar_year": 2025}],
+        }
+    )
     with connect(settings, read_only=True) as con:
         table = answer_part(con, part, settings.sql_dir)
     got = {r["period"]: r["arrests"] for r in table.frame.iter_rows(named=True) if r["offence_group"] == UNR}
     assert got == {y: expected[y] for y in ("2024", "2025")}
     assert any(f"{code} Local code (local code, not in the reference data)" in n for n in table.notes)
-    assert any(n.startswith("Some of the arrests counted had an offence code that is not in the reference data")
-               for n in table.notes), table.notes  # every arrest counted is under it, but the table is small
+    assert any(
+        n.startswith("Some of the arrests counted had an offence code that is not in the reference data")
+        for n in table.notes
+    ), table.notes  # every arrest counted is under it, but the table is small

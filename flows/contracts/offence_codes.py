@@ -23,8 +23,10 @@ CJS_CODE_PATTERN = r"(?:[A-Z]{2}[0-9]{2}|COML)[0-9A-Z][0-9]{2}[ABCI]?"
 #: a Home Office offence code as the reference list writes it: 8N, 105A, 802, 37.2, 4.10
 HO_CODE_PATTERN = r"[0-9]{1,3}[A-Z]?(?:\.[0-9]{1,2})?"
 
-CJS_SHAPE = ("two letters and two digits (or COML), then a letter or digit and two digits, then an optional variant "
-             "letter A, B, C or I, e.g. TH68010, SX56A14, COML025, MD71145A")
+CJS_SHAPE = (
+    "two letters and two digits (or COML), then a letter or digit and two digits, then an optional variant "
+    "letter A, B, C or I, e.g. TH68010, SX56A14, COML025, MD71145A"
+)
 HO_SHAPE = "a number of up to three digits, an optional letter and an optional .N part, e.g. 8N, 105A, 37.2"
 
 _CJS = re.compile(CJS_CODE_PATTERN)

@@ -86,5 +86,7 @@ def _in_memory(settings: Settings, why: str) -> tuple[duckdb.DuckDBPyConnection,
         con.execute(f"create schema if not exists {schema}")  # our own constant names
     version = load_reference(con, settings.reference_dir).version
     prepare_warehouse(con, settings.reference_dir)  # empty staging tables: police.uk types come from the list
-    return con, (f"the committed reference data in {settings.reference_dir} (version {version}), loaded in memory: "
-                 f"{why}")
+    return con, (
+        f"the committed reference data in {settings.reference_dir} (version {version}), loaded in memory: "
+        f"{why}"
+    )

@@ -42,11 +42,21 @@ def measure(con: duckdb.DuckDBPyConnection, units_table: str) -> CodeShares:
     units, unrecognised, not_classified = con.execute(
         f"select count(distinct unit_key) filter (where is_current), "  # noqa: S608 - our own temp table
         f"count(distinct unit_key) filter (where is_current and is_unrecognised_code), "
-        f"count(distinct unit_key) filter (where is_current and is_not_classified) from {units_table}").fetchall()[0]
-    labels = dict(con.execute("select offence_group_code, offence_group from ref.offence_groups "
-                              "where offence_group_code in ('UNR', 'NCL')").fetchall())
-    return CodeShares(int(units), int(unrecognised), int(not_classified),
-                      labels.get("UNR", CodeShares.unrecognised_label), labels.get("NCL", CodeShares.not_classified_label))
+        f"count(distinct unit_key) filter (where is_current and is_not_classified) from {units_table}"
+    ).fetchall()[0]
+    labels = dict(
+        con.execute(
+            "select offence_group_code, offence_group from ref.offence_groups "
+            "where offence_group_code in ('UNR', 'NCL')"
+        ).fetchall()
+    )
+    return CodeShares(
+        int(units),
+        int(unrecognised),
+        int(not_classified),
+        labels.get("UNR", CodeShares.unrecognised_label),
+        labels.get("NCL", CodeShares.not_classified_label),
+    )
 
 
 def share_phrase(count: int, population: int, k: int) -> str | None:
@@ -69,12 +79,28 @@ def share_notes(shares: CodeShares, *, unit: str, k: int, unrecognised: bool, gr
     noun = _NOUN.get(unit, "units")
     notes = []
     if unrecognised:
-        notes.append(_sentence(shares.unrecognised, shares.units, k, noun, "an offence code that is not in the "
-                               "reference data (a force's local code, or one newer than the standing data)",
-                               shares.unrecognised_label))
+        notes.append(
+            _sentence(
+                shares.unrecognised,
+                shares.units,
+                k,
+                noun,
+                "an offence code that is not in the "
+                "reference data (a force's local code, or one newer than the standing data)",
+                shares.unrecognised_label,
+            )
+        )
     if groups:
-        notes.append(_sentence(shares.not_classified, shares.units, k, noun, "an offence that the reference data's "
-                               "rules place in no offence group", shares.not_classified_label))
+        notes.append(
+            _sentence(
+                shares.not_classified,
+                shares.units,
+                k,
+                noun,
+                "an offence that the reference data's rules place in no offence group",
+                shares.not_classified_label,
+            )
+        )
     return notes
 
 
@@ -84,7 +110,11 @@ def _sentence(count: int, population: int, k: int, noun: str, what: str, label: 
         return f"None of the {noun} counted had {what}."
     counted = f"they are counted under '{label}'"
     if phrase is None:
-        return (f"Some of the {noun} counted had {what}; {counted}. The share is not stated for a table this "
-                "small, so that it cannot reveal a small number.")
-    return (f"{phrase[0].upper()}{phrase[1:]} of the {noun} counted in this table had {what}; {counted}. "
-            "The share is rounded to a whole per cent.")
+        return (
+            f"Some of the {noun} counted had {what}; {counted}. The share is not stated for a table this "
+            "small, so that it cannot reveal a small number."
+        )
+    return (
+        f"{phrase[0].upper()}{phrase[1:]} of the {noun} counted in this table had {what}; {counted}. "
+        "The share is rounded to a whole per cent."
+    )
