@@ -17,7 +17,14 @@ from datetime import date
 import pytest
 
 from flows.config import PROJECT_ROOT, load_settings
-from flows.pipeline import NIGHTLY_SUITES, check_ingest, stage_ingest, stage_transform, stage_validate
+from flows.pipeline import (
+    NIGHTLY_SUITES,
+    RunResult,
+    check_ingest,
+    stage_ingest,
+    stage_transform,
+    stage_validate,
+)
 from flows.protection import protect_release
 from flows.standing import stage_standing_releases
 from flows.warehouse import connect
@@ -95,6 +102,8 @@ def test_the_gx_warning_fires_and_does_not_block(loaded):
     assert not custody.success and not custody.blocks_publication
     assert [w for w in custody.warnings if "unrecognised_offence_code_share" in w]
     assert releases, "the standing table was still released"
+    lines = RunResult("t", validations=validations).summary_lines()
+    assert any(line.startswith("  warning: ") and "unrecognised_offence_code_share" in line for line in lines)
 
 
 def test_core_and_the_mart_count_them_under_unr(loaded):
