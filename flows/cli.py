@@ -60,7 +60,7 @@ def request(spec: Annotated[Path, typer.Argument(help="request spec (YAML)")],
             config: ConfigOpt = None, home: HomeOpt = None,
             plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False) -> None:
     """Answer an FOI request spec with a draft response pack."""
-    from flows.validate.gx_loader import warm_up_in_background
+    from flows.validate.gx_process import warm_up_in_background
 
     warm_up_in_background()  # GX's seconds of importing start now, in their own process
     _settings(config, home)
@@ -114,7 +114,7 @@ def audit(paths: Annotated[list[Path], typer.Argument(help="release folders or f
 
     status = main(paths, threshold)
     if cumulative:
-        from flows.publication_record import audit_record
+        from flows.release.record import audit_record
 
         result = audit_record(_settings(config, home))
         for problem in result.problems:
@@ -135,7 +135,7 @@ def withdraw(release_id: Annotated[str, typer.Argument(help="e.g. 01.FOI.22.0253
              config: ConfigOpt = None, home: HomeOpt = None) -> None:
     """Mark a release withdrawn in the publication record. Its figures stay in every later disclosure check,
     because what was published cannot be unpublished."""
-    from flows.publication_record import withdraw as mark
+    from flows.release.record import withdraw as mark
 
     try:
         cells = mark(_settings(config, home), release_id)
@@ -242,10 +242,10 @@ def _str(path: Path | None) -> str | None:
 
 def _run(kind: str, plain: bool, **params: object):
     """Run the nightly or request pipeline, through Prefect (embedded server unless PREFECT_API_URL) or plainly."""
+    from flows.errors import DiscloseError
     from flows.ingest.profiles import ProfileError
-    from flows.pipeline import PipelineFailed
-    from flows.publish.release import PublicationRefused
     from flows.requests.spec import SpecError
+    from flows.sdc.protect import ProtectionRefused
 
     try:
         if plain:
@@ -264,7 +264,7 @@ def _run(kind: str, plain: bool, **params: object):
         else:
             from flows.request import request as flow
         return flow(**params)
-    except (PipelineFailed, SpecError, PublicationRefused, ProfileError, FileNotFoundError) as exc:
+    except (DiscloseError, SpecError, ProtectionRefused, ProfileError, FileNotFoundError) as exc:
         _fail(str(exc))
 
 

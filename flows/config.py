@@ -15,6 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ENV_PREFIX = "DISCLOSE_"
+#: a file at the top of a data home holding synthetic data: every command run on that home marks its outputs,
+#: however the home was named (--home, disclose.toml, the environment), so no flag can forget it
+SYNTHETIC_MARKER = "synthetic-data.txt"
 
 
 class ConfigError(ValueError):
@@ -117,11 +120,24 @@ def load_settings(config_file: Path | None = None, **overrides: object) -> Setti
             values[key] = env
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
-        return Settings(**values)
+        settings = Settings(**values)
     except ValidationError as exc:
         where = f" (from {path})" if path else ""
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"invalid configuration{where}: {problems}") from None
+    if (settings.home / SYNTHETIC_MARKER).is_file() and not settings.synthetic:
+        settings = settings.model_copy(update={"synthetic": True})
+    return settings
+
+
+def mark_synthetic(home: Path) -> None:
+    """Mark ``home`` as holding synthetic data (see :data:`SYNTHETIC_MARKER`); there is no way to unmark it
+    short of deleting the file."""
+    home.mkdir(parents=True, exist_ok=True)
+    marker = home / SYNTHETIC_MARKER
+    if not marker.is_file():
+        marker.write_text("This data home holds synthetic demonstration data, not real police records. Every "
+                          "disclose command run on it marks its outputs as synthetic.\n", encoding="utf-8")
 
 
 def _read_toml(path: Path) -> dict[str, object]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.demo import run_name, settings_for
+from flows.demo import settings_for
 from flows.pipeline import RunResult, run_nightly
-from flows.tasks import as_task
+from flows.tasks import as_task, run_name
 
 
 @flow(name="nightly", log_prints=False, flow_run_name=run_name("nightly"))

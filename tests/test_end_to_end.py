@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from flows.config import load_settings
-from flows.pipeline import PipelineFailed, run_nightly, run_request
+from flows.errors import PipelineFailed
+from flows.pipeline import run_nightly, run_request
 from flows.publish.guard import audit_paths
 
 SMALL_K = 5
@@ -66,7 +67,7 @@ def test_nightly_then_requests_publish_safe_releases(generated_home):
     assert "01.FOI.22.025326" in log and "3056_15" in log
 
     # the publication record holds every released cell as readers saw it, with what it counts
-    from flows.publication_record import audit_record, load_history
+    from flows.release.record import audit_record, load_history
 
     assert audit_record(settings).passed  # every release together: nothing withheld can be worked out
     history = load_history(settings)

@@ -8,12 +8,12 @@ import json
 import polars as pl
 import pytest
 
-from flows.comparison_link import join, split
 from flows.config import load_settings
 from flows.contracts.tidy import Comparison, Dimension, Measure, Role, TidyTable, check_tidy
-from flows.protection import protect_release
 from flows.publish import publish_release
 from flows.publish.grid import GridError, build_grid
+from flows.release.comparison_link import join, split
+from flows.release.protection import protect_release
 from flows.requests.derived import derive_changes
 from flows.sdc_audit import audit_release_folder
 
@@ -126,7 +126,7 @@ def test_people_counts_are_never_written():
 
 def test_a_force_can_fix_its_strategy_and_topic_thresholds_in_its_config(tmp_path):
     from flows.config import ConfigError
-    from flows.protection import release_policy
+    from flows.release.protection import release_policy
 
     config = tmp_path / "disclose.toml"
     config.write_text('[disclose]\nthreshold = 5\n[disclose.disclosure]\nstrategy = "round"\n'
@@ -148,7 +148,7 @@ def test_a_force_can_fix_its_strategy_and_topic_thresholds_in_its_config(tmp_pat
 
 
 def test_a_withdrawn_release_stays_in_the_record_and_in_later_checks(tmp_path):
-    from flows.publication_record import load_history, record_release, withdraw
+    from flows.release.record import load_history, record_release, withdraw
     from flows.sdc.history import PublishedCell
 
     settings = load_settings(home=tmp_path)

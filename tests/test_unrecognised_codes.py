@@ -25,8 +25,8 @@ from flows.pipeline import (
     stage_transform,
     stage_validate,
 )
-from flows.protection import protect_release
-from flows.standing import stage_standing_releases
+from flows.release.make import release as draft_release
+from flows.release.standing import due_sources
 from flows.warehouse import connect
 from tests.corpus.cases import CUSTODY_HEADER
 
@@ -78,7 +78,7 @@ def loaded(tmp_path_factory):
     check_ingest(report)
     stage_transform(settings)
     validations = stage_validate(settings, NIGHTLY_SUITES, "unrecognised-test")  # raises if anything blocks
-    releases = stage_standing_releases(settings, protect_release, today=date(2026, 3, 2))
+    releases = [draft_release(settings, source) for source in due_sources(settings, today=date(2026, 3, 2))]
     return settings, text, report, validations, releases
 
 

@@ -19,6 +19,7 @@ from typing import Literal
 from flows.contracts.manifest import read_manifest
 from flows.contracts.release import ReleaseId, existing_versions, next_release_id
 from flows.contracts.tidy import TidyTable, check_tidy
+from flows.errors import PublicationRefused
 from flows.publish.context import ReleaseContext, check_public_text
 from flows.publish.csv_copy import csv_name, write_csv
 from flows.publish.grid import Grid, build_grid, published_title
@@ -37,18 +38,6 @@ class PublishResult:
     content_sha256: str
     files: tuple[str, ...] = ()
     log_entries_added: tuple[str, ...] = ()
-
-
-class PublicationRefused(RuntimeError):
-    """The guard found something in the built files; nothing was published."""
-
-    def __init__(self, release_id: ReleaseId, findings: list[Finding]) -> None:
-        self.release_id = release_id
-        self.findings = findings
-        lines = "\n".join(f"  - {f}" for f in findings[:50])
-        more = f"\n  ... and {len(findings) - 50} more" if len(findings) > 50 else ""
-        super().__init__(f"publication of {release_id} refused: the guard found {len(findings)} problem(s):\n"
-                         f"{lines}{more}")
 
 
 def publish_release(tables: list[TidyTable], context: ReleaseContext, published_dir: Path,

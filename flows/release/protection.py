@@ -13,11 +13,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.comparison_link import join, split, split_axes
 from flows.config import Settings
 from flows.contracts.manifest import AuditRules, ThresholdRule
 from flows.contracts.tidy import TidyTable
-from flows.publication_record import load_history
+from flows.release.comparison_link import join, split, split_axes
+from flows.release.record import load_history
 from flows.sdc.history import Axes, PublishedCell, cells_of
 from flows.sdc.policy import SdcPolicy
 
@@ -32,7 +32,7 @@ class Protected:
     method: str
     policy: str
     margins_published: bool
-    exemptions: list[str] = field(default_factory=list)
+    exemptions: list[str] = field(default_factory=list)  # FOIA sections the protection relies on: the only source
     audit: Callable[[Path], list] | None = None  # run on the release folder before it is published
     audit_rules: AuditRules | None = None  # the public rules, written into the manifest
     populations: Mapping[str, Axes] | None = None  # what each table's cells count: for the publication record

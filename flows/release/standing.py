@@ -12,18 +12,14 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
 from flows.config import Settings
 from flows.contracts.release import existing_versions
-from flows.warehouse import connect
-
-Protect = Callable[..., Any]  # flows.protection.protect_release
+from flows.release.source import ReleaseSource
 
 
 def period_reference(dataset: str, key: str) -> str:
@@ -78,37 +74,22 @@ def _numeric_or_flag(value: str) -> bool:
     return value.startswith("[") or value.replace(".", "", 1).lstrip("-").isdigit()
 
 
-def stage_standing_releases(settings: Settings, protect: Protect, today: date | None = None) -> list[Any]:
-    """Release every standing dataset whose calendar has a period due today and not yet published."""
-    from flows.release_inputs import publish_tables
-    from flows.requests.answer import answer_part_planned
+def due_sources(settings: Settings, today: date | None = None) -> list[ReleaseSource]:
+    """A source for every standing dataset whose calendar has a period due today and not yet released."""
     from flows.requests.calendar import due_release, next_release
-    from flows.requests.populations import populations_for
-    from flows.requests.revisions import mark_revisions
     from flows.requests.spec import load_standing
     from flows.requests.standing import standing_parts
 
     today = today or date.today()
-    results = []
+    sources = []
     for path in sorted((settings.requests_dir / "standing").glob("*.yaml")):
         spec, digest = load_standing(path)
         covered = due_release(spec.calendar, today, published_periods(settings.published_dir, spec.reference))
         if covered is None:
             continue
-        reference = period_reference(spec.reference, covered.key)
-        with connect(settings, read_only=True) as con:
-            answered = [answer_part_planned(con, part, settings.sql_dir, where=f"{path.name} table {part.id}",
-                                            margins=True, k=settings.threshold)
-                        for part in standing_parts(spec, covered)]
-            tables = [table for _, table in answered]
-            protected = protect(tables, settings, populations=populations_for(con, answered), reference=reference)
-            tables = protected.tables
-            tables = [mark_revisions(t, previous_values(settings.published_dir, spec.reference, reference, t.name))
-                      for t in tables]
-            when, upcoming = next_release(spec.calendar, today)
-            results.append(publish_tables(
-                settings, con, tables, reference=reference, title=f"{spec.title}, {covered.key}", request=None,
-                spec_sha256=digest, spec_path=str(path), next_update=f"{when:%d %B %Y} (covering {upcoming.key})",
-                protected=protected,
-            ))
-    return results
+        when, upcoming = next_release(spec.calendar, today)
+        parts = tuple((part, f"table {part.id}") for part in standing_parts(spec, covered))
+        sources.append(ReleaseSource(
+            period_reference(spec.reference, covered.key), f"{spec.title}, {covered.key}", parts, str(path), digest,
+            next_update=f"{when:%d %B %Y} (covering {upcoming.key})", revisions_of=spec.reference))
+    return sources

@@ -1,0 +1,80 @@
+"""The one release path, for requests and standing datasets alike: answer -> protect -> check -> publish.
+
+Each data part is counted from a read-only warehouse connection, every table is protected together with the
+publication record (cumulative disclosure), the release.cells GX suite checks the published view, and the
+publish step writes the files, lets the guard and the independent audit re-read them, and records the cells.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.config import Settings
+from flows.contracts.tidy import TidyTable
+from flows.errors import PipelineFailed
+from flows.publish.release import publish_release
+from flows.release.context import build_context
+from flows.release.protection import protect_release
+from flows.release.record import record_release
+from flows.release.source import ReleaseSource
+from flows.requests.answer import answer_part_planned
+from flows.requests.errors import SpecError
+from flows.requests.populations import populations_for
+from flows.warehouse import connect
+
+
+def release(settings: Settings, source: ReleaseSource) -> Any:
+    """Answer, protect and publish ``source`` as the next version of its reference (or report it unchanged)."""
+    from flows.validate.gx_process import warm_up_in_background
+
+    warm_up_in_background()  # the output suite needs GX: its process imports it while the parts are counted
+    with connect(settings, read_only=True) as con:
+        try:
+            answered = [
+                answer_part_planned(
+                    con, part, settings.sql_dir, where=where, margins=True, k=settings.threshold
+                )
+                for part, where in source.parts
+            ]
+        except SpecError as exc:
+            raise exc.in_file(source.spec_path) from None
+        protected = protect_release(
+            [table for _, table in answered],
+            settings,
+            populations=populations_for(con, answered),
+            reference=source.reference,
+        )
+        tables = revised(settings, source, protected.tables)
+        validate_outputs(settings, tables, source.reference)
+        context = build_context(settings, con, tables, source, protected)
+    result = publish_release(tables, context, settings.published_dir, audit=protected.audit)
+    if result.status == "published":
+        record_release(settings, result.release_id, protected.cells(result.release_id))
+    return result
+
+
+def revised(settings: Settings, source: ReleaseSource, tables: list[TidyTable]) -> list[TidyTable]:
+    """A standing period's figures that differ from the previous period's release, marked ``[r]``."""
+    if source.revisions_of is None:
+        return tables
+    from flows.release.standing import previous_values
+    from flows.requests.revisions import mark_revisions
+
+    return [
+        mark_revisions(
+            t, previous_values(settings.published_dir, source.revisions_of, source.reference, t.name)
+        )
+        for t in tables
+    ]
+
+
+def validate_outputs(settings: Settings, tables: list[TidyTable], reference: str) -> None:
+    """The release.cells GX suite on the published view; a critical failure blocks publication."""
+    from flows.validate.outputs import validate_release_tables
+
+    report = validate_release_tables(tables, settings, run_id=f"release-{reference}")
+    if report.blocks_publication:
+        raise PipelineFailed(
+            f"{reference}: output validation failed, nothing published: "
+            + "; ".join(report.critical_failures)
+        )
