@@ -3,8 +3,8 @@
 The pipeline runs a request as one stage (flows.pipeline.stage_request, which calls flows.release.make.release),
 so the bench wraps the functions it calls, in the modules it looks them up from, with timers: nothing in flows/
 changes. Stages: plan+count (load the spec, answer it from the warehouse), disclosure control (protect, then
-derived figures inheriting [c]), output validation (the release.cells GX suite), publish (context, files,
-guard, record). Lazy imports land in the stage that first needs them, as in a CLI process.
+derived figures inheriting [c]), output validation (the release.cells GX suite), draft (context, files,
+guard, audit, the check with the publication record). Lazy imports land in the stage that first needs them, as in a CLI process.
 """
 
 from __future__ import annotations
@@ -22,9 +22,8 @@ WRAPPED = {  # (module, function) -> stage; names the pipeline does not use (any
     ("flows.release.make", "protect_release"): "disclosure control",
     ("flows.requests.derived", "derive_changes"): "disclosure control",
     ("flows.release.make", "validate_outputs"): "output validation",
-    ("flows.release.make", "build_context"): "publish",
-    ("flows.release.make", "publish_release"): "publish",
-    ("flows.release.make", "record_release"): "publish",
+    ("flows.release.make", "build_context"): "draft",
+    ("flows.release.make", "write_draft"): "draft",
 }
 
 

@@ -21,3 +21,21 @@ def settings_for(config: str | None = None, home: str | None = None, demo: bool 
     if demo:
         return demo_settings()
     return load_settings(Path(config) if config else None, home=Path(home) if home else None)
+
+
+def demo_sign_off(settings: Settings, drafted: list) -> list[str]:
+    """Approve (as "demo") and publish every release the demo drafted, so the whole lifecycle runs."""
+    from flows.release.approve import approve
+    from flows.release.publish import publish
+    from flows.release.record import read_events, release_states
+    from flows.release.store import find_draft
+
+    published = release_states(read_events(settings))
+    done = []
+    for result in drafted:
+        if result.release_id in published:
+            continue
+        if find_draft(settings, result.release_id).approval is None:
+            done.append(approve(settings, result.release_id, by="demo", note="make demo"))
+        done.append(publish(settings, result.release_id))
+    return [f"{r.status} {r.release_id}: {r.path}" + (f" ({r.message})" if r.message else "") for r in done]

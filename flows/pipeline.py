@@ -40,8 +40,10 @@ class RunResult:
             lines.append(f"validated {v.suite}: {'passed' if v.success else 'warnings'}")
             lines += [f"  warning: {w}" for w in v.warnings]
         for r in self.releases:
-            lines.append(f"{r.status} {r.release_id}: {r.path}")
+            lines.append(f"{r.status} {r.release_id}: {r.path}" + (f" ({r.message})" if r.message else ""))
             lines += [f"  {r.path / name}" for name in r.files]
+            if r.status == "drafted":
+                lines.append(f"  next: disclose approve {r.release_id} --by NAME, then disclose publish {r.release_id}")
         return lines
 
 
@@ -106,10 +108,14 @@ NIGHTLY_SUITES = (
 
 def stage_standing(settings: Settings) -> list[Any]:
     """Release every standing dataset whose calendar has a period due (flows/release/standing.py)."""
+    from flows.release.lock import release_lock
     from flows.release.make import release
+    from flows.release.recovery import recover
     from flows.release.standing import due_sources
 
-    return [release(settings, source) for source in due_sources(settings)]
+    with release_lock(settings, "nightly: standing datasets"):
+        recover(settings)  # what is due depends on what the record says was published
+    return [result for source in due_sources(settings) for result in release(settings, source)]
 
 
 def run_nightly(settings: Settings, step: Step = direct) -> RunResult:
@@ -125,8 +131,8 @@ def run_nightly(settings: Settings, step: Step = direct) -> RunResult:
     return result
 
 
-def stage_request(settings: Settings, spec_file: str) -> Any:
-    """Load and check the spec, then answer, protect and release it (flows/release/)."""
+def stage_request(settings: Settings, spec_file: str) -> list[Any]:
+    """Load and check the spec, then answer, protect and draft it (flows/release/)."""
     from flows.release.make import release
     from flows.release.source import request_source
 
@@ -135,5 +141,5 @@ def stage_request(settings: Settings, spec_file: str) -> Any:
 
 def run_request(settings: Settings, spec_file: str, step: Step = direct) -> RunResult:
     result = RunResult(new_run_id("request"))
-    result.releases.append(step("answer", stage_request, settings, str(spec_file)))
+    result.releases += step("answer", stage_request, settings, str(spec_file))
     return result

@@ -1,30 +1,33 @@
-"""The one release path, for requests and standing datasets alike: answer -> protect -> check -> publish.
+"""The one release path, for requests and standing datasets alike: answer -> protect -> check -> draft.
 
 Each data part is counted from a read-only warehouse connection, every table is protected together with the
 publication record (cumulative disclosure), the release.cells GX suite checks the published view, and the
-publish step writes the files, lets the guard and the independent audit re-read them, and records the cells.
+draft step writes the files, lets the guard and the independent audit re-read them, and keeps what
+publication needs. A person then approves the draft and publishes it (approve.py, publish.py); a standing
+dataset is approved and published at once when the force's policy says so (``release.publish_standing``).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from flows.config import Settings
 from flows.contracts.tidy import TidyTable
 from flows.errors import PipelineFailed
-from flows.publish.release import publish_release
 from flows.release.context import build_context
+from flows.release.draft import write_draft
 from flows.release.protection import protect_release
-from flows.release.record import record_release
+from flows.release.result import ReleaseResult
 from flows.release.source import ReleaseSource
 from flows.requests.answer import answer_part_planned
 from flows.requests.errors import SpecError
 from flows.requests.populations import populations_for
 from flows.warehouse import connect
 
+AUTOMATIC = "policy: standing datasets publish automatically"
 
-def release(settings: Settings, source: ReleaseSource) -> Any:
-    """Answer, protect and publish ``source`` as the next version of its reference (or report it unchanged)."""
+
+def release(settings: Settings, source: ReleaseSource) -> list[ReleaseResult]:
+    """Answer, protect and draft ``source`` as the next version of its reference (or report it unchanged);
+    then, for a standing dataset whose policy says so, approve and publish it."""
     from flows.validate.gx_process import warm_up_in_background
 
     warm_up_in_background()  # the output suite needs GX: its process imports it while the parts are counted
@@ -47,22 +50,32 @@ def release(settings: Settings, source: ReleaseSource) -> Any:
         tables = revised(settings, source, protected.tables)
         validate_outputs(settings, tables, source.reference)
         context = build_context(settings, con, tables, source, protected)
-    result = publish_release(tables, context, settings.published_dir, audit=protected.audit)
-    if result.status == "published":
-        record_release(settings, result.release_id, protected.cells(result.release_id))
-    return result
+    drafted = write_draft(settings, tables, context, protected, source.kind)
+    results = [drafted]
+    if source.kind == "standing" and settings.release.publish_standing == "automatically":
+        from flows.release.approve import approve
+        from flows.release.publish import publish
+        from flows.release.store import find_draft
+
+        if find_draft(settings, drafted.release_id).approval is None:
+            results.append(approve(settings, drafted.release_id, by=AUTOMATIC))
+        results.append(publish(settings, drafted.release_id))
+    return results
 
 
 def revised(settings: Settings, source: ReleaseSource, tables: list[TidyTable]) -> list[TidyTable]:
     """A standing period's figures that differ from the previous period's release, marked ``[r]``."""
     if source.revisions_of is None:
         return tables
+    from flows.release.record import read_events
     from flows.release.standing import previous_values
     from flows.requests.revisions import mark_revisions
 
+    events = read_events(settings)
+
     return [
         mark_revisions(
-            t, previous_values(settings.published_dir, source.revisions_of, source.reference, t.name)
+            t, previous_values(settings.published_dir, events, source.revisions_of, source.reference, t.name)
         )
         for t in tables
     ]

@@ -12,13 +12,15 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
 from flows.config import Settings
-from flows.contracts.release import existing_versions
+from flows.contracts.release import ReleaseId
+from flows.release.record import Event, read_events, release_states
 from flows.release.source import ReleaseSource
 
 
@@ -26,32 +28,30 @@ def period_reference(dataset: str, key: str) -> str:
     return f"{dataset}.{key.replace('/', '-')}"
 
 
-def published_periods(published_dir: Path, dataset: str) -> set[str]:
-    """Period keys already released for a dataset (any version counts: a period is released once)."""
-    if not published_dir.is_dir():
-        return set()
+def published_periods(events: Sequence[Event], dataset: str) -> set[str]:
+    """Period keys already released for a dataset, by the publication record (any version counts, withdrawn
+    ones too: a period is released once, and a withdrawn one is not re-issued behind anyone's back)."""
     prefix = f"{dataset}."
     keys = set()
-    for folder in published_dir.iterdir():
-        if folder.name.startswith(prefix) and existing_versions(published_dir, folder.name):
-            key = folder.name[len(prefix):]
+    for e in events:
+        if e.event == "published" and e.reference.startswith(prefix):
+            key = e.reference[len(prefix):]
             keys |= {key, f"{key[:4]}/{key[5:]}"} if re.fullmatch(r"\d{4}-\d{2}", key) else {key}
     return keys
 
 
-def previous_values(published_dir: Path, dataset: str, before: str, table_name: str) -> pl.DataFrame | None:
+def previous_values(published_dir: Path, events: Sequence[Event], dataset: str, before: str,
+                    table_name: str) -> pl.DataFrame | None:
     """The latest earlier period's published values of one table, read back from its CSV (column names from
-    the CSVW sidecar), as `mark_revisions` expects: dimension and measure columns, null where hidden."""
-    prefix = f"{dataset}."
-    earlier = sorted(f.name for f in published_dir.iterdir() if f.name.startswith(prefix) and f.name < before) \
-        if published_dir.is_dir() else []
-    for reference in reversed(earlier):
-        versions = existing_versions(published_dir, reference)
-        if not versions:
-            continue
-        folder = versions[-1].path_under(published_dir)
-        return _read_table(folder, table_name)
-    return None
+    the CSVW sidecar), as `mark_revisions` expects: dimension and measure columns, null where hidden. Only
+    versions the record says are published and not withdrawn count."""
+    states = release_states(events)
+    shown = [ReleaseId.parse(rid) for rid, state in states.items() if state != "withdrawn"]
+    earlier = [rid for rid in shown if rid.reference.startswith(f"{dataset}.") and rid.reference < before]
+    if not earlier:
+        return None
+    latest = max(earlier, key=lambda rid: (rid.reference, rid.version))
+    return _read_table(latest.path_under(published_dir), table_name)
 
 
 def _read_table(folder: Path, table_name: str) -> pl.DataFrame | None:
@@ -81,10 +81,11 @@ def due_sources(settings: Settings, today: date | None = None) -> list[ReleaseSo
     from flows.requests.standing import standing_parts
 
     today = today or date.today()
+    events = read_events(settings)
     sources = []
     for path in sorted((settings.requests_dir / "standing").glob("*.yaml")):
         spec, digest = load_standing(path)
-        covered = due_release(spec.calendar, today, published_periods(settings.published_dir, spec.reference))
+        covered = due_release(spec.calendar, today, published_periods(events, spec.reference))
         if covered is None:
             continue
         when, upcoming = next_release(spec.calendar, today)
