@@ -284,13 +284,16 @@ def demo(seed: Annotated[int, typer.Option(help="seed for the synthetic sample")
 
         summary = run(seed=seed, scale="tiny", out=settings.landing_dir)
         console.print(f"generated {len(summary.files)} synthetic extract files in {settings.landing_dir}")
-    results = [_run("nightly", plain, demo=True)]
-    results += [_run("request", plain, spec=str(settings.requests_dir / name), demo=True) for name in DEMO_REQUESTS]
+    runs = [("nightly", {}), *(("request", {"spec": str(settings.requests_dir / name)}) for name in DEMO_REQUESTS)]
+    results, signed = [], []
+    for kind, params in runs:  # each draft is signed off before the next is made, so each is protected with
+        results.append(_run(kind, plain, demo=True, **params))  # everything published before it
+        signed += demo_sign_off(settings, results[-1].releases)
     console.rule("synthetic demonstration data: outputs")
     for result in results:
         _print_run(result)
     console.rule("approved and published as 'demo'")
-    for line in demo_sign_off(settings, [r for result in results for r in result.releases]):
+    for line in signed:
         console.print(line, markup=False)
     console.print(f"disclosure log: {settings.published_dir / 'disclosure-log.csv'}")
     console.print(f"warehouse:      {settings.warehouse_path}")

@@ -158,6 +158,22 @@ def test_the_log_is_world_readable_and_regenerated_from_the_record(settings):
     assert not list(settings.published_dir.glob(".*.tmp"))
 
 
+def test_csv_validates_against_its_csvw_metadata(settings):
+    """Checklist item 54: the log validates against its CSVW schema (an independent implementation reads it)."""
+    from csvw import CSVW
+
+    release(settings)
+    release(settings, [offence_table(robbery_2023=11), district_table()])
+    release(settings, reference="arrests-by-district", request=None)
+    withdraw(settings, "arrests-by-district", reason="wrong boundaries")
+    described = CSVW(str(settings.published_dir / LOG_CSVW_NAME), validate=True)
+    assert described.is_valid, [str(w.message) for w in described.warnings]
+    (table,) = described.tables
+    rows = {r["reference"]: r for r in table.iterdicts()}
+    assert rows[REFERENCE]["version"] == 2 and rows[REFERENCE]["ncnd"] is False
+    assert rows["arrests-by-district"]["url"] is None and rows["arrests-by-district"]["withdrawn_on"]
+
+
 def test_csv_reads_back_as_its_csvw_schema_says(settings):
     release(settings)
     meta = json.loads((settings.published_dir / LOG_CSVW_NAME).read_text())
