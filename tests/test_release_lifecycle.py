@@ -300,3 +300,23 @@ def test_releases_an_older_disclose_published_are_adopted_into_the_event_log(set
     capsys.readouterr()
     draft(settings)
     assert "old-lost" not in capsys.readouterr().err
+
+
+def test_standing_datasets_publish_at_once_only_where_the_policy_says_so(tmp_path):
+    from flows.release.make import AUTOMATIC, publish_by_policy
+
+    config = tmp_path / "disclose.toml"
+    config.write_text('[disclose]\nhome = "home"\noperator = "analyst"\n')
+    waiting = load_settings(config)
+    drafted = draft(waiting, reference="arrests-by-district", request=None)
+    assert publish_by_policy(waiting, drafted, "standing") == []  # the default: a person approves
+    config.write_text('[disclose]\nhome = "home"\noperator = "analyst"\n'
+                      '[disclose.release]\npublish_standing = "automatically"\n')
+    automatic = load_settings(config)
+    foi = draft(automatic)
+    assert publish_by_policy(automatic, foi, "foi") == []  # an FOI response always waits for a person
+    done = publish_by_policy(automatic, drafted, "standing")
+    assert [r.status for r in done] == ["approved", "published"]
+    assert find_draft(automatic, "arrests-by-district").approval.approved_by == AUTOMATIC
+    assert release_states(read_events(automatic)) == {"arrests-by-district/v1": "current"}
+    assert [r.status for r in publish_by_policy(automatic, drafted, "standing")] == ["unchanged"]

@@ -51,16 +51,22 @@ def release(settings: Settings, source: ReleaseSource) -> list[ReleaseResult]:
         validate_outputs(settings, tables, source.reference)
         context = build_context(settings, con, tables, source, protected)
     drafted = write_draft(settings, tables, context, protected, source.kind)
-    results = [drafted]
-    if source.kind == "standing" and settings.release.publish_standing == "automatically":
-        from flows.release.approve import approve
-        from flows.release.publish import publish
-        from flows.release.store import find_draft
+    return [drafted, *publish_by_policy(settings, drafted, source.kind)]
 
-        if find_draft(settings, drafted.release_id).approval is None:
-            results.append(approve(settings, drafted.release_id, by=AUTOMATIC))
-        results.append(publish(settings, drafted.release_id))
-    return results
+
+def publish_by_policy(settings: Settings, drafted: ReleaseResult, kind: str) -> list[ReleaseResult]:
+    """A standing dataset's draft, approved (as the policy) and published at once where the force's policy says
+    so (``release.publish_standing = "automatically"``); otherwise nothing: it waits for a person."""
+    if kind != "standing" or settings.release.publish_standing != "automatically":
+        return []
+    from flows.release.approve import approve
+    from flows.release.publish import publish
+    from flows.release.store import find_draft
+
+    done = []
+    if find_draft(settings, drafted.release_id).approval is None:
+        done.append(approve(settings, drafted.release_id, by=AUTOMATIC))
+    return [*done, publish(settings, drafted.release_id)]
 
 
 def revised(settings: Settings, source: ReleaseSource, tables: list[TidyTable]) -> list[TidyTable]:
