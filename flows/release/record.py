@@ -232,11 +232,7 @@ def finish_publish(settings: Settings, step: Step, cells: Sequence[PublishedCell
     reference = step.release_id.rsplit("/v", 1)[0]
     with _open(settings, write=True) as con:
         con.execute("begin")
-        done = con.execute(
-            "select count(*) from disclosure.release_events where release_id = ? and event = 'published'",
-            [step.release_id],
-        ).fetchall()[0][0]
-        if not done:
+        if not _has_event(con, step.release_id, "published"):
             earlier = [
                 rid
                 for rid, state in release_states(_events(con)).items()
@@ -263,11 +259,7 @@ def finish_withdraw(settings: Settings, step: Step) -> None:
     why (the incident entry), and the step closed."""
     with _open(settings, write=True) as con:
         con.execute("begin")
-        done = con.execute(
-            "select count(*) from disclosure.release_events where release_id = ? and event = 'withdrawn'",
-            [step.release_id],
-        ).fetchall()[0][0]
-        if not done:
+        if not _has_event(con, step.release_id, "withdrawn"):
             con.execute(
                 "update disclosure.published_cells set status = 'withdrawn' where release_id = ?",
                 [step.release_id],
@@ -290,9 +282,7 @@ def adopt(
     """Events for a release an older disclose published and recorded cells for (flows/release/legacy.py)."""
     with _open(settings, write=True) as con:
         con.execute("begin")
-        if not con.execute(
-            "select count(*) from disclosure.release_events where release_id = ?", [release_id]
-        ).fetchall()[0][0]:
+        if not _has_event(con, release_id):
             _append(con, release_id, "published", published_at, actor, entry)
             if status in ("superseded", "withdrawn"):
                 _append(
@@ -304,6 +294,12 @@ def adopt(
                     {"reason": "recorded before incidents were kept"} if status == "withdrawn" else {},
                 )
         con.execute("commit")
+
+
+def _has_event(con: duckdb.DuckDBPyConnection, release_id: str, event: str | None = None) -> bool:
+    """Whether the event log has ``event`` (any event, if None) for ``release_id``: completing is idempotent."""
+    sql = "select count(*) from disclosure.release_events where release_id = ? and event = coalesce(?, event)"
+    return bool(con.execute(sql, [release_id, event]).fetchall()[0][0])
 
 
 def _events(con: duckdb.DuckDBPyConnection) -> list[Event]:
