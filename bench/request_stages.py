@@ -59,6 +59,6 @@ def timed_request(home: Path, spec: Path, out: Path) -> dict:
     stages = dict(spent)
     stages["total"] = time.perf_counter() - started
     stages["other (imports, settings)"] = stages["total"] - sum(v for k, v in stages.items() if k != "total")
-    result = {"stages": stages, "status": str(getattr(release, "status", ""))}
+    result = {"stages": stages, "status": " ".join(r.status for r in release)}  # drafted or unchanged
     out.write_text(json.dumps(result))
     return result
