@@ -19,6 +19,7 @@ from flows.requests.query import run_count
 from flows.requests.spec import load_spec
 from flows.sdc import SdcPolicy, protect
 from flows.sdc.history import (
+    INSERT_CELL_SQL,
     PUBLISHED_CELLS_DDL,
     PublishedCell,
     as_at_text,
@@ -295,8 +296,7 @@ def test_cells_round_trip_through_the_publication_record(warehouse):
     got = cells(warehouse, plan, table)
     db = duckdb.connect()
     db.execute(PUBLISHED_CELLS_DDL)
-    db.executemany("insert into disclosure.published_cells values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [to_row(c, "2025-07-16 09:00:00") for c in got])
+    db.executemany(INSERT_CELL_SQL, [to_row(c, "2025-07-16 09:00:00") for c in got])
     back = [from_row(r) for r in db.sql("select * from disclosure.published_cells").fetchall()]
     assert sorted(back, key=lambda c: c.measure) == sorted(got, key=lambda c: c.measure)
     assert {c.measure: c.identity for c in back} == {"persons_arrested": "persons_arrested",
