@@ -19,6 +19,7 @@ from unittest import mock
 WRAPPED = {  # (module, function) -> stage; names the pipeline does not use (any more) are skipped
     ("flows.requests.spec", "load_spec"): "plan+count",
     ("flows.requests.answer", "answer_request"): "plan+count",
+    ("flows.requests.answer", "answer_spec"): "plan+count",
     ("flows.protection", "protect_release"): "disclosure control",
     ("flows.protection", "protect_primary"): "disclosure control",
     ("flows.requests.derived", "derive_changes"): "disclosure control",

@@ -141,7 +141,7 @@ def stage_answer_request(settings: Settings, spec_file: str) -> Any:
     """Load and check the spec, count each data part, suppress, and publish the draft response pack."""
     from flows.protection import protect_release
     from flows.release_inputs import publish_tables
-    from flows.requests.answer import answer_request_planned
+    from flows.requests.answer import answer_spec
     from flows.requests.letter_facts import letter_facts
     from flows.requests.populations import populations_for
     from flows.requests.spec import SpecError, load_spec
@@ -152,7 +152,8 @@ def stage_answer_request(settings: Settings, spec_file: str) -> Any:
     spec, spec_sha = load_spec(path)
     with connect(settings, read_only=True) as con:
         try:
-            answered = answer_request_planned(con, spec, settings.sql_dir, margins=True, k=settings.threshold)
+            spec, answered = answer_spec(con, spec, settings.sql_dir, margins=True, k=settings.threshold,
+                                         organisation=settings.organisation)
         except SpecError as exc:
             raise exc.in_file(path) from None
         tables = [table for _, table in answered]
@@ -160,7 +161,8 @@ def stage_answer_request(settings: Settings, spec_file: str) -> Any:
                                     reference=spec.reference)
         tables = protected.tables
         return publish_tables(settings, con, tables, reference=spec.reference, title=spec.title, request=spec,
-                              facts=letter_facts(spec, tables), spec_sha256=spec_sha, spec_path=str(path),
+                              facts=letter_facts(spec, tables, [plan for plan, _ in answered]), spec_sha256=spec_sha,
+                              spec_path=str(path),
                               protected=protected)
 
 

@@ -25,13 +25,16 @@ def record_path(settings: Settings) -> Path:
 
 
 def load_history(settings: Settings) -> list[PublishedCell]:
-    """Every recorded cell, current, superseded and withdrawn alike."""
+    """Every recorded cell, current, superseded and withdrawn alike, on every population axis (a cell recorded
+    before an axis existed counted all of it: flows.requests.populations.complete)."""
+    from flows.requests.populations import complete_cell
+
     path = record_path(settings)
     if not path.is_file():
         return []
     with duckdb.connect(str(path), read_only=True) as con:
         rows = con.sql("select * from disclosure.published_cells order by published_at, release_id").fetchall()
-    return [from_row(r) for r in rows]
+    return [complete_cell(from_row(r)) for r in rows]
 
 
 def audit_record(settings: Settings, policy: SdcPolicy | None = None) -> AuditResult:
