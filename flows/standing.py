@@ -82,23 +82,26 @@ def stage_standing_releases(settings: Settings, protect: Protect, today: date | 
     """Release every standing dataset whose calendar has a period due today and not yet published."""
     from flows.release_inputs import publish_tables
     from flows.requests.answer import answer_part_planned
-    from flows.requests.calendar import due_release, next_release
+    from flows.requests.calendar import NotDue, due_for_data, next_release
     from flows.requests.populations import populations_for
     from flows.requests.revisions import mark_revisions
     from flows.requests.spec import load_standing
-    from flows.requests.standing import standing_parts
+    from flows.requests.standing import data_covers_until, standing_parts
 
     today = today or date.today()
     results = []
     for path in sorted((settings.requests_dir / "standing").glob("*.yaml")):
         spec, digest = load_standing(path)
-        covered = due_release(spec.calendar, today, published_periods(settings.published_dir, spec.reference))
-        if covered is None:
+        with connect(settings, read_only=True) as con:
+            covered = due_for_data(spec.calendar, today, published_periods(settings.published_dir, spec.reference),
+                                   data_covers_until(con, spec), spec.reference)
+        if covered is None or isinstance(covered, NotDue):
+            results += [covered] if covered else []  # "not due ...: data cover up to ...": the run carries on
             continue
         reference = period_reference(spec.reference, covered.key)
         with connect(settings, read_only=True) as con:
             answered = [answer_part_planned(con, part, settings.sql_dir, where=f"{path.name} table {part.id}",
-                                            margins=True, k=settings.threshold)
+                                            margins=True, k=settings.threshold, organisation=settings.organisation)
                         for part in standing_parts(spec, covered)]
             tables = [table for _, table in answered]
             protected = protect(tables, settings, populations=populations_for(con, answered), reference=reference)

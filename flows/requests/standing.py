@@ -8,8 +8,10 @@ table and an FOI answer counting the same thing always agree.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
+import duckdb
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from flows.contracts.release import check_reference
@@ -53,6 +55,15 @@ class StandingSpec(BaseModel):
     def _reference(cls, v: str) -> str:
         check_reference(v)
         return v
+
+
+def data_covers_until(con: duckdb.DuckDBPyConnection, spec: StandingSpec) -> date | None:
+    """The last whole day the data of every table of the dataset cover (None: a source has no data yet)."""
+    from flows.requests.catalogue import MEASURES
+    from flows.requests.coverage import data_covers_until as source_covers_until
+
+    days = [source_covers_until(con, source) for source in {MEASURES[t.measure].source for t in spec.tables}]
+    return None if None in days else min(days)
 
 
 def standing_parts(spec: StandingSpec, covered: CoveredPeriod) -> list[DataPart]:
