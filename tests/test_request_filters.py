@@ -336,3 +336,20 @@ def test_every_committed_filter_example_checks_clean(tmp_path):
         for path in sorted((ROOT / "data" / "requests").glob("*.yaml")):
             spec, _ = load_spec(path)
             assert check_filter_categories(con, spec)[0] == [], path
+
+
+def test_disclose_check_refuses_a_category_the_reference_data_do_not_have(tmp_path):
+    import yaml
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    path, home = tmp_path / "spec.yaml", ["--home", str(tmp_path / "home")]  # no warehouse: the committed files
+    path.write_text(yaml.safe_dump(request(filters=[{"breakdown": "further_action", "keep": ["Chraged"]}])))
+    refused = CliRunner().invoke(app, ["check", str(path), *home])
+    said = " ".join(refused.output.split())  # rich wraps long lines
+    assert refused.exit_code == 2 and "'Chraged' is not one of the further_action categories" in said
+    path.write_text(yaml.safe_dump(request(filters=[{"breakdown": "station", "exclude": ["Lloyd House"]}])))
+    valid = CliRunner().invoke(app, ["check", str(path), *home])
+    said = " ".join(valid.output.split())
+    assert valid.exit_code == 0 and "checked against the warehouse when answered: categories of" in said
