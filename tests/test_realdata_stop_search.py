@@ -10,6 +10,7 @@ is another force's month and counts as well (PROVENANCE: 18,061 rows, 17,911 onc
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 from collections import Counter
@@ -197,14 +198,20 @@ def test_the_example_spec_end_to_end(home):
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
     reader = csv.reader(lines)
     header = next(reader)
+    # disclosure control may combine a dimension (the quarters into one total) when suppression alone would
+    # hide too much: a column it dropped counts its total
+    columns = {"Period": "All periods", "Self-defined ethnicity": "All ethnic groups", "Outcome": "All outcomes"}
+    (entry,) = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["tables"]
+    rounded = entry.get("rounded_to")
     shown, withheld = 0, []
     for row in reader:
-        key, value = tuple(row[:3]), row[header.index("Number of stop and searches (data.police.uk)")]
-        if value == "[c]":
+        key = tuple(row[header.index(c)] if c in header else total for c, total in columns.items())
+        value = row[header.index("Number of stop and searches (data.police.uk)")]
+        if value.startswith("["):
             withheld.append(expected.get(key, 0))
-        else:
-            assert int(value) == expected.get(key, 0), key
+        else:  # exact, or within the base the last-resort rounding used
+            assert abs(int(value) - expected.get(key, 0)) < (rounded or 1), key
             shown += 1
-    assert shown > 40 and any(1 <= n <= home.threshold - 1 for n in withheld)
+    assert shown > 10 and any(1 <= n <= home.threshold - 1 for n in withheld)
     letter = (folder / "letter.md").read_text(encoding="utf-8")
     assert "Only stop and searches where the object of search was Controlled drugs are counted." in letter
