@@ -4,8 +4,6 @@ is answered as not held with section 16 advice, never counted as 'Not recorded'.
 
 from __future__ import annotations
 
-import shutil
-
 import duckdb
 import pytest
 
@@ -113,26 +111,31 @@ def test_the_letter_says_not_held_in_the_form_requested(home, tmp_path):
     assert sorted(p.name for p in folder.glob("part-*.csv")) == ["part-1.csv", "part-3.csv"]
 
 
-def test_a_crime_marker_counts_once_core_crimes_has_its_column(home, tmp_path):
-    """The markers plug in by their catalogue line: once core.crimes has is_domestic_abuse (the ingest adds it),
-    a filter or breakdown on it counts; its sibling marker still missing is not held."""
-    copy = load_settings(home=tmp_path / "home", organisation=OWN)
-    shutil.copytree(home.home, copy.home)
-    with duckdb.connect(str(copy.warehouse_path)) as con:
-        con.execute("alter table core.crimes add column is_domestic_abuse boolean")
-        con.execute(
-            "update core.crimes set is_domestic_abuse = case when crime_ref in ('CR1', 'CR2', 'CR3') then true "
-            "when crime_ref in ('CR4', 'CR5') then null else false end"
-        )
+def test_a_crime_marker_counts_where_the_extract_supplies_it(tmp_path):
+    """The markers plug in by their catalogue line: where a crime extract supplies domestic_abuse it counts
+    (blank is 'Not recorded'); its sibling column, not supplied, is not held; and a warehouse built before
+    core.crimes had the column answers it as not held too."""
+    settings = load_settings(home=tmp_path / "home", organisation=OWN)
+    settings.landing_dir.mkdir(parents=True)
+    flags = {1: "Y", 2: "Y", 3: "Y", 4: "", 5: ""}
+    crimes = [f"CR{i},2024-03-0{i % 9 + 1},2024-03-01,46,Shoplifting,1,2024-04-01,Riverside,2025-01-10 02:00,"
+              f"{flags.get(i, 'N')}" for i in range(1, 11)]  # fmt: skip
+    (settings.landing_dir / "crimes.csv").write_text("\n".join([CRIMES + ",domestic_abuse", *crimes]) + "\n")
+    assert not stage_ingest(settings).rejected
+    stage_transform(settings)
     part = DataPart.model_validate(
         data_part(
             "5", measure="recorded_crimes", periods=[{"calendar_year": 2024}], breakdowns=["domestic_abuse"]
         )
     )
-    with duckdb.connect(str(copy.warehouse_path), read_only=True) as con:
-        _, table = answer_part_planned(con, part, copy.sql_dir, margins=True)
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        _, table = answer_part_planned(con, part, settings.sql_dir, margins=True)
         got = {r["domestic_abuse"]: r["recorded_crimes"] for r in table.frame.iter_rows(named=True)}
         assert got == {"Yes": 3, "No": 5, "Not recorded": 2, "All crimes": 10}
         knife = part.model_copy(update={"breakdowns": ["knife_or_sharp_instrument"]})
         with pytest.raises(NotHeld, match="knife or sharp instrument is not recorded"):
-            answer_part_planned(con, knife, copy.sql_dir)
+            answer_part_planned(con, knife, settings.sql_dir)
+    with duckdb.connect(str(settings.warehouse_path)) as con:  # as a warehouse built before the markers
+        con.execute("alter table core.crimes drop column is_domestic_abuse")
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con, pytest.raises(NotHeld):
+        answer_part_planned(con, part, settings.sql_dir)
