@@ -193,7 +193,7 @@ def test_the_example_spec_end_to_end(home):
     assert {k: v for k, v in truth.items() if v} == dict(expected)
 
     (release,) = run_request(home, str(SPEC)).releases
-    folder = home.published_dir / release.release_id
+    folder = release.path / "files"  # the draft's public files
     (path,) = folder.glob("part-1.csv")
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
     reader = csv.reader(lines)

@@ -104,7 +104,7 @@ def test_the_letter_says_not_held_in_the_form_requested(home, tmp_path):
     path = tmp_path / "nh-1.yaml"
     path.write_text(yaml.safe_dump(SPEC), encoding="utf-8")
     (release,) = run_request(home, str(path)).releases
-    folder = home.published_dir / release.release_id
+    folder = release.path / "files"  # the draft's public files
     letter = (folder / "letter.md").read_text(encoding="utf-8")
     assert letter.count("This information is not held in the form requested") == 3
     assert "Advice and assistance (section 16)" in letter

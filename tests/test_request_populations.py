@@ -19,6 +19,7 @@ from flows.requests.query import run_count
 from flows.requests.spec import load_spec
 from flows.sdc import SdcPolicy, protect
 from flows.sdc.history import (
+    INSERT_CELL_SQL,
     PUBLISHED_CELLS_DDL,
     PublishedCell,
     as_at_text,
@@ -287,8 +288,7 @@ def test_cells_round_trip_through_the_publication_record(warehouse):
     got = cells(warehouse, plan, table)
     db = duckdb.connect()
     db.execute(PUBLISHED_CELLS_DDL)
-    db.executemany("insert into disclosure.published_cells values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [to_row(c, "2025-07-16 09:00:00") for c in got])
+    db.executemany(INSERT_CELL_SQL, [to_row(c, "2025-07-16 09:00:00") for c in got])
     back = [from_row(r) for r in db.sql("select * from disclosure.published_cells").fetchall()]
     assert sorted(back, key=lambda c: c.measure) == sorted(got, key=lambda c: c.measure)
     assert {c.measure: c.identity for c in back} == {"persons_arrested": "persons_arrested",
@@ -308,7 +308,7 @@ def test_a_collapsed_dimension_counts_the_union_of_its_labels_for_every_measure(
 def test_cells_recorded_before_later_axes_are_completed_on_load(warehouse, tmp_path):
     """A publication record written before the stop-and-search and crime-marker axes existed still audits with
     today's cells: a crime cell counted every marker value, an arrest cell has none of them."""
-    from flows.publication_record import load_history, record_path
+    from flows.release.record import load_history, record_path
     from flows.requests.populations import complete
 
     new_axes = ("age_range", "officer_defined_ethnicity", "legislation", "object_of_search", "domestic_abuse",
@@ -323,7 +323,7 @@ def test_cells_recorded_before_later_axes_are_completed_on_load(warehouse, tmp_p
     record_path(settings).parent.mkdir(parents=True)
     with duckdb.connect(str(record_path(settings))) as db:
         db.execute(PUBLISHED_CELLS_DDL)
-        db.executemany("insert into disclosure.published_cells values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.executemany(INSERT_CELL_SQL,
                        [to_row(c, "2025-07-16 09:00:00") for c in old])
     back = {(c.release_id, c.measure): c.population for c in load_history(settings)}
     assert back == {(c.release_id, c.measure): c.population for c in now}

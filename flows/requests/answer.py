@@ -2,7 +2,7 @@
 return tidy tables holding true values (disclosure control comes next).
 
 ``margins`` decides whether totals and subtotals are included. Releases turn it on: disclosure control
-(:mod:`flows.protection`) protects totals like any cell. It defaults to False for callers that want cells only.
+(:mod:`flows.release.protection`) protects totals like any cell. It defaults to False for callers that want cells only.
 """
 
 from __future__ import annotations

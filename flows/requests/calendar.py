@@ -137,6 +137,7 @@ class NotDue:
     path: str  # why: 'data covers up to 31 May 2025 (2025-06 due on its calendar)'
     status: str = "not due"
     files: tuple[str, ...] = ()
+    message: str = ""
 
 
 def due_for_data(calendar: Calendar, today: date, published: set[str] | frozenset[str], covers_until: date | None,

@@ -99,6 +99,8 @@ def axes_for(con: duckdb.DuckDBPyConnection, plan: PartPlan, table: TidyTable | 
         if name in SOURCE_AXES[source]:
             known = fixed if fixed is not None else categories(con, name, source)
             universe[name] = frozenset(known) | extras.get(name, frozenset())
+    unrecognised = _unrecognised_codes(con, source) if not plan.offences.categories else {}
+    universe["offence"] |= frozenset(unrecognised)
     selected = frozenset(c for cat in plan.offences.categories for c in cat.codes) or universe["offence"]
     fixed = universe | {"offence": selected, "day": _union(_windows(plan, current=True).values())}
     dimensions = {}
@@ -108,7 +110,7 @@ def axes_for(con: duckdb.DuckDBPyConnection, plan: PartPlan, table: TidyTable | 
         if name == "period":
             labels = _period_labels(plan, current=True)
         elif axis == "offence":
-            labels = _offence_labels(plan, name, selected)
+            labels = _offence_labels(plan, name, selected, unrecognised)
         elif axis == "outcome" and source not in LABEL_OUTCOMES:
             labels = _outcome_labels(con, source, name, d.labels, d.dimension.total, universe["outcome"])
         else:
@@ -186,11 +188,12 @@ def _period_labels(plan: PartPlan, *, current: bool) -> dict[str, frozenset]:
     return labels | ({total: _union(labels.values())} if total else {})
 
 
-def _offence_labels(plan: PartPlan, name: str, selected: frozenset) -> dict[str, frozenset]:
+def _offence_labels(plan: PartPlan, name: str, selected: frozenset,
+                    unrecognised: dict[str, str]) -> dict[str, frozenset]:
     """Categories are their codes; a group (flat, or a subtotal in the hierarchy) is the selected codes in it;
     the total is every selected code."""
     dim = next(d for d in plan.dims if d.sql.column == name)
-    groups = plan.offences.groups  # code -> group label as shown (hierarchy subtotals may be renamed)
+    groups = plan.offences.groups | unrecognised  # code -> group label as shown (subtotals may be renamed)
     labels: dict[str, frozenset] = {c.label: frozenset(c.codes) for c in plan.offences.categories}
     if name == "offence":
         for leaf, parent in dim.dimension.parents.items():
@@ -201,6 +204,27 @@ def _offence_labels(plan: PartPlan, name: str, selected: frozenset) -> dict[str,
     if dim.dimension.total:
         labels[dim.dimension.total] = selected
     return labels
+
+
+#: well-formed codes the reference data lacks, as staged (every delivery: history queries count them too)
+_UNRECOGNISED = {
+    "custody": "select distinct offence_code from staging.custody_offences where offence_code not in "
+               "(select cjs_code from ref.offences)",
+    "crime": "select distinct ho_offence_code from staging.crimes where ho_offence_code not in "
+             "(select ho_offence_code from ref.ho_offence_codes)",
+}
+
+
+def _unrecognised_codes(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
+    """Code -> the UNR group's label, for every staged code the reference data lacks. Where every offence
+    counts, the SQL counts them under that group; so they are values of the offence axis like any code (and a
+    local code one request names is then the same value here and in a table of all offences)."""
+    if source not in _UNRECOGNISED:
+        return {}
+    label = con.sql("select offence_group from ref.offence_groups where offence_group_code = 'UNR'").fetchall()
+    if not label:
+        return {}
+    return {code: label[0][0] for (code,) in con.sql(_UNRECOGNISED[source]).fetchall() if code}  # fixed queries
 
 
 def _outcome_labels(con: duckdb.DuckDBPyConnection, source: str, name: str, shown: Iterable[str], total: str | None,
