@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from flows.requests.catalogue import BREAKDOWNS, NOT_RECORDED, OWN_FORCE, MeasureInfo
 from flows.requests.errors import SpecError
+from flows.requests.filter_check import check_categories
 
 if TYPE_CHECKING:
     import duckdb
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from flows.requests.models import Filter, RequestSpec
 
 CRIME_STATUS_RULE = "Cancelled, transferred and deleted crimes are not counted."
-LIVE = ("active",)
 
 
 @dataclass(frozen=True)
@@ -44,42 +44,6 @@ class ResolvedFilter:
         """The categories of ``universe`` this filter counts, in its order."""
         chosen = set(self.values)
         return [c for c in universe if (c in chosen) == (self.mode == "keep")]
-
-
-def check_categories(f: Filter, known: Sequence[str] | None) -> list[tuple[str, str]]:
-    """(field, reason) for each category not in ``known`` (default: the dimension's fixed list), with the
-    closest known ones; nothing when the categories cannot be known yet (an open list before the warehouse)."""
-    from flows.requests.offences import suggest
-
-    kind = "keep" if f.keep is not None else "exclude"
-    if f.breakdown == "crime_status":
-        said = {v.casefold() for v in f.values}
-        if (kind == "keep" and said == set(LIVE)) or (
-            kind == "exclude" and said == set(BREAKDOWNS["crime_status"].categories) - set(LIVE)
-        ):
-            return []
-        return [
-            (
-                kind,
-                "crimes are counted as core.crimes keeps them: live (active) crimes only, never cancelled, "
-                "transferred or deleted ones. A crime_status filter can only say so: keep: [active], or "
-                "exclude: [cancelled, transferred, deleted]",
-            )
-        ]
-    b = BREAKDOWNS[f.breakdown]
-    if known is None and b.categories:
-        known = [*b.categories, *([b.missing] if b.missing and b.missing not in b.categories else [])]
-    if known is None:
-        return []
-    by_fold = {k.casefold() for k in known}
-    out = []
-    for i, value in enumerate(f.values):
-        if value.casefold() == OWN_FORCE and f.breakdown == "arresting_agency":
-            continue
-        if value.casefold() not in by_fold:
-            hint = f"; categories: {', '.join(known)}" if len(known) <= 12 else suggest(value, list(known))
-            out.append((f"{kind}[{i}]", f"{value!r} is not one of the {f.breakdown} categories{hint}"))
-    return out
 
 
 def resolve_filters(
@@ -106,7 +70,7 @@ def resolve_filters(
                 problems.append((f"{where}.filters[{i}]", problem))
                 continue
             values = [x for v in values for x in ([own] if v.casefold() == OWN_FORCE else [v])]
-        found = check_categories(f, known)
+        found = check_categories(f.breakdown, f.mode, f.values, known)
         problems += [(f"{where}.filters[{i}].{field}", reason) for field, reason in found]
         spelt = {k.casefold(): k for k in known or []}
         values = [spelt.get(v.casefold(), v) for v in values]
@@ -158,11 +122,10 @@ def check_filter_categories(
 
     from flows.requests.catalogue import MEASURES
     from flows.requests.categories import known_categories
-    from flows.requests.models import DataPart
 
     problems, later = [], []
     for i, part in enumerate(spec.parts):
-        for j, f in enumerate(part.filters if isinstance(part, DataPart) else []):
+        for j, f in enumerate(part.filters if part.response == "data" else []):  # no import of models: a cycle
             where = f"parts[{i}].filters[{j}]"
             try:
                 known = known_categories(con, f.breakdown, MEASURES[part.measure].source)
@@ -172,5 +135,5 @@ def check_filter_categories(
                 known = None
                 if not BREAKDOWNS[f.breakdown].categories:
                     later.append(f"{where} ({f.breakdown})")
-            problems += [(f"{where}.{field}", reason) for field, reason in check_categories(f, known)]
+            problems += [(f"{where}.{field}", reason) for field, reason in check_categories(f.breakdown, f.mode, f.values, known)]
     return problems, later

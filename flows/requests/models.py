@@ -180,6 +180,10 @@ class Filter(_Strict):
     def values(self) -> list[str]:
         return self.keep if self.keep is not None else self.exclude or []
 
+    @property
+    def mode(self) -> str:
+        return "keep" if self.keep is not None else "exclude"
+
 
 class DataPart(_Strict):
     """A part answered with a table of counts."""
@@ -254,7 +258,7 @@ def filter_problems(filters: list[Filter], info: MeasureInfo) -> list[str]:
     """What the spec alone can tell is wrong with its filters: a dimension the measure does not have, two
     filters on one dimension, a category outside a fixed list (with the closest ones), and a crime-status
     filter other than the rule core.crimes applies. Open lists (stations) are checked when answered."""
-    from flows.requests.filters import check_categories
+    from flows.requests.filter_check import check_categories
 
     problems, seen = [], set()
     for i, f in enumerate(filters):
@@ -266,7 +270,7 @@ def filter_problems(filters: list[Filter], info: MeasureInfo) -> list[str]:
         if f.breakdown in seen:
             problems.append(f"{where}.breakdown: a second filter on {f.breakdown}; put its categories in one filter")
         seen.add(f.breakdown)
-        problems += [f"{where}.{field}: {reason}" for field, reason in check_categories(f, None)]
+        problems += [f"{where}.{field}: {reason}" for field, reason in check_categories(f.breakdown, f.mode, f.values, None)]
     return problems
 
 
