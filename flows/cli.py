@@ -91,6 +91,9 @@ def check(spec: Annotated[Path, typer.Argument(help="request spec (YAML) to chec
     console.print(f"  offences checked against {result.against}", markup=False)
     for part in loaded.parts:
         console.print(f"  part {part.id}: {part.response}: {part.question}", markup=False)
+    if result.later:
+        console.print(f"  checked against the warehouse when answered: categories of {', '.join(result.later)}",
+                      markup=False)
 
 
 @app.command()
