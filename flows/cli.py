@@ -194,6 +194,21 @@ def withdraw(release: ReleaseArg,
     _lifecycle(lambda settings: run(settings, release, reason, by), config, home)
 
 
+@app.command()
+def site(config: ConfigOpt = None, home: HomeOpt = None) -> None:
+    """Rebuild the transparency site (<home>/site/) from the publication record: publish and withdraw do
+    this themselves; run it after changing the site templates."""
+    from flows.errors import DiscloseError
+    from flows.site.build import rebuild
+
+    try:
+        result = rebuild(_settings(config, home))
+    except DiscloseError as exc:
+        _fail(str(exc))
+    console.print(f"site: {result.index} ({result.releases} releases; {result.written} files written, "
+                  f"{result.linked} unchanged or linked)", markup=False)
+
+
 def _lifecycle(step, config: Path | None, home: Path | None) -> None:
     from flows.contracts.release import ReleaseIdError
     from flows.errors import DiscloseError
@@ -302,6 +317,9 @@ def demo(seed: Annotated[int, typer.Option(help="seed for the synthetic sample")
         console.print(line, markup=False)
     console.print(f"disclosure log: {settings.published_dir / 'disclosure-log.csv'}")
     console.print(f"warehouse:      {settings.warehouse_path}")
+    from flows.site.build import rebuild
+
+    console.print(f"site:           {rebuild(settings).index}")
 
 
 def _str(path: Path | None) -> str | None:

@@ -6,7 +6,8 @@ cell, however the two publishes interleave); the intent in the record's journal;
 again from the approved draft (publication date, approved request text) in a staging folder under
 ``published/`` and re-read by the guard and the independent audit; the rename into
 ``published/<reference>/v<N>/``; one transaction recording the cells, the 'published' event (and
-'superseded' for the version it replaces) and closing the intent; and the public log regenerated.
+'superseded' for the version it replaces) and closing the intent; the public log regenerated; and the
+transparency site rebuilt (flows/site/).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from flows.release.record import (
 from flows.release.recovery import recover
 from flows.release.result import ReleaseResult
 from flows.release.store import STAGING_PREFIX, find_draft
+from flows.site.build import build_site
 
 
 def publish(settings: Settings, name: str, today: date | None = None) -> ReleaseResult:
@@ -103,7 +105,8 @@ def publish(settings: Settings, name: str, today: date | None = None) -> Release
         fault_point(settings, "publish:after_record")
         refresh_public_log(settings)
         fault_point(settings, "publish:after_log")
-    return ReleaseResult("published", str(release_id), target, built.files)
+        site = build_site(settings)
+    return ReleaseResult("published", str(release_id), target, built.files, message=f"site: {site.index}")
 
 
 def _now_text() -> str:

@@ -3,8 +3,9 @@
 The folder moves out of ``published/`` into ``<home>/withdrawn/`` (kept as evidence, never served); the record
 marks its cells withdrawn (they still count in every later disclosure check: what was published cannot be
 unpublished) and appends a 'withdrawn' event with who, when and why, the incident entry; the public log then
-shows the release as withdrawn, without links. Like publication, it is begun in the journal first, so a crash
-part-way is completed by the next command that writes.
+shows the release as withdrawn, without links, and the rebuilt site keeps only its withdrawal notice. Like
+publication, it is begun in the journal first, so a crash part-way is completed by the next command that
+writes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from flows.release.public_log import refresh_public_log
 from flows.release.record import begin_step, finish_withdraw, now, read_events, release_states
 from flows.release.recovery import recover
 from flows.release.result import ReleaseResult
+from flows.site.build import build_site
 
 
 def withdraw(settings: Settings, name: str, reason: str, by: str | None = None) -> ReleaseResult:
@@ -59,11 +61,12 @@ def withdraw(settings: Settings, name: str, reason: str, by: str | None = None) 
         fault_point(settings, "withdraw:after_record")
         refresh_public_log(settings)
         fault_point(settings, "withdraw:after_log")
+        site = build_site(settings)
     return ReleaseResult(
         "withdrawn",
         str(release_id),
         target,
-        message="its figures still count in every later disclosure check",
+        message=f"its figures still count in every later disclosure check; site: {site.index}",
     )
 
 

@@ -1,0 +1,138 @@
+"""Building the site atomically: a new build is staged beside the live one, re-read by the site guard, and
+swapped in whole by one rename.
+
+``<home>/site`` is a symbolic link to the live build under ``<home>/.site-builds/``. A build renders every
+file in memory, then writes into a fresh folder only the files whose bytes changed; an unchanged page or a
+download is hard-linked (from the live build, or from ``published/``), so a rebuild costs the pages that
+changed. If the guard finds anything the staged build is removed and the live site stays as it was;
+otherwise a new link is made and renamed over ``site`` (atomic on POSIX), and older builds are removed.
+Callers hold the release lock (publish and withdraw already do; ``disclose site`` takes it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from flows.config import Settings
+from flows.errors import DiscloseError
+from flows.site.model import SiteData, load_site
+from flows.site.render import render_site
+
+SITE_NAME = "site"
+BUILDS = ".site-builds"
+
+
+class SiteRefused(DiscloseError):
+    """The site guard found something in a staged build; the live site was left as it was."""
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    path: Path  # <home>/site
+    build: Path  # the build it now points at
+    releases: int
+    written: int  # files whose bytes changed
+    linked: int  # files hard-linked unchanged (pages from the live build, downloads from published/)
+
+    @property
+    def index(self) -> Path:
+        return self.path / "index.html"
+
+
+def site_path(settings: Settings) -> Path:
+    return settings.home / SITE_NAME
+
+
+def build_site(settings: Settings, today: date | None = None) -> SiteResult:
+    """Render the site from the record, stage it, guard it, swap it in. Raises :class:`SiteRefused`."""
+    from flows.publish.guard_site import audit_site
+
+    site = load_site(settings, today)
+    files = render_site(site)
+    live = site_path(settings).absolute()
+    old = live.resolve() if live.is_symlink() else None
+    builds = settings.home / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    stage = builds / uuid.uuid4().hex
+    stage.mkdir()
+    try:
+        written, linked = _write(stage, files, old)
+        linked += _link_downloads(stage, site)
+        findings = audit_site(stage, settings.threshold, settings.organisation)
+        if findings:
+            lines = "\n".join(f"  - {f}" for f in findings[:50])
+            raise SiteRefused(f"site not rebuilt: the guard found {len(findings)} problem(s):\n{lines}")
+        _swap(live, stage)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    for other in builds.iterdir():
+        if other not in (stage, old):  # the previous build stays until the next swap: readers may be in it
+            shutil.rmtree(other, ignore_errors=True)
+    return SiteResult(live, stage, len(site.current), written, linked)
+
+
+def _write(stage: Path, files: dict[str, bytes], old: Path | None) -> tuple[int, int]:
+    written = linked = 0
+    for rel, data in files.items():
+        target = stage / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        previous = old / rel if old is not None else None
+        if (
+            previous is not None
+            and previous.is_file()
+            and previous.stat().st_size == len(data)
+            and previous.read_bytes() == data
+            and _link(previous, target)
+        ):
+            linked += 1
+            continue
+        target.write_bytes(data)
+        target.chmod(0o644)
+        written += 1
+    return written, linked
+
+
+def _link_downloads(stage: Path, site: SiteData) -> int:
+    """Each current release's files, as ``releases/<reference>/v<N>/<file>``: hard links to what was published."""
+    count = 0
+    for r in site.current:
+        if r.folder is None:
+            continue
+        folder = stage / "releases" / r.slug / f"v{r.entry.version}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for a in r.entry.attachments:
+            source = r.folder / a.file
+            if not _link(source, folder / a.file):
+                shutil.copy2(source, folder / a.file)
+            count += 1
+    return count
+
+
+def _link(source: Path, target: Path) -> bool:
+    try:
+        os.link(source, target)
+        return True
+    except OSError:  # another file system, or no hard links: the caller writes or copies instead
+        return False
+
+
+def _swap(live: Path, stage: Path) -> None:
+    if live.exists() and not live.is_symlink():
+        raise SiteRefused(f"{live} is a folder, not the link this command manages: move it aside first")
+    link = live.with_name(f".{SITE_NAME}-{uuid.uuid4().hex}")
+    os.symlink(os.path.relpath(stage, live.parent), link)
+    os.replace(link, live)
+
+
+def rebuild(settings: Settings, today: date | None = None) -> SiteResult:
+    """``disclose site`` and the ``site`` deployment: rebuild under the release lock (never beside a publish)."""
+    from flows.release.lock import release_lock
+
+    with release_lock(settings, "site"):
+        return build_site(settings, today)
