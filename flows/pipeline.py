@@ -17,6 +17,7 @@ from flows.errors import PipelineFailed
 from flows.ingest import IngestReport, ingest_landing
 from flows.reference.load import load_reference
 from flows.warehouse import build_layers_if_changed, connect
+from flows.warehouse_lock import writing
 
 Step = Callable[..., Any]
 
@@ -123,11 +124,12 @@ def run_nightly(settings: Settings, step: Step = direct) -> RunResult:
 
     warm_up_in_background()  # GX imports in its own process while landed files are ingested
     result = RunResult(new_run_id("nightly"))
-    result.ingest = step("ingest", stage_ingest, settings)
-    check_ingest(result.ingest)
-    step("transform", stage_transform, settings)
-    result.validations = step("validate", stage_validate, settings, NIGHTLY_SUITES, result.run_id)
-    result.releases += step("standing releases", stage_standing, settings)
+    with writing(settings, f"nightly run {result.run_id}"):  # one writer at a time, named for whoever waits
+        result.ingest = step("ingest", stage_ingest, settings)
+        check_ingest(result.ingest)
+        step("transform", stage_transform, settings)
+        result.validations = step("validate", stage_validate, settings, NIGHTLY_SUITES, result.run_id)
+        result.releases += step("standing releases", stage_standing, settings)
     return result
 
 

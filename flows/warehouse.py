@@ -1,12 +1,15 @@
 """The DuckDB warehouse: one file, opened here and nowhere else, with models run from ``sql/`` in layer order.
 
-Only one process may hold the file read-write (DuckDB's rule), so every command opens it, does its work and
-closes it. Schemas follow DESIGN.md: raw, staging, quarantine, ref, core, marts, validation, disclosure.
+Only one process may hold the file read-write, and meanwhile no other may open it at all (DuckDB's rule), so
+every command opens it, does its work and closes it, under flows/warehouse_lock.py: writers one at a time,
+readers only while no writer holds it, each told in one line who holds it. Schemas follow DESIGN.md: raw,
+staging, quarantine, ref, core, marts, validation, disclosure.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Settings
+from flows.warehouse_lock import WarehouseBusy, reading, writing
 
 SCHEMAS = ("raw", "staging", "quarantine", "ref", "core", "marts", "validation", "disclosure")
 LAYERS = ("core", "marts")  # rebuilt from staging on every run, in this order
@@ -21,28 +25,39 @@ LAYERS = ("core", "marts")  # rebuilt from staging on every run, in this order
 
 @contextmanager
 def connect(settings: Settings, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse with the configured memory limit (DuckDB spills beyond it) and thread count."""
+    """Open the warehouse with the configured memory limit (DuckDB spills beyond it) and thread count, holding
+    the warehouse lock for reading or writing while it is open."""
     path = settings.warehouse_path
     if read_only and not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `disclose nightly` first")
     path.parent.mkdir(parents=True, exist_ok=True)
-    spill = path.parent / "spill"
-    con = duckdb.connect(
-        str(path),
-        read_only=read_only,
-        config={
+    with reading(settings) if read_only else writing(settings):
+        con = _open(path, settings, read_only)
+        try:
+            if not read_only:
+                for schema in SCHEMAS:
+                    con.execute(f"create schema if not exists {schema}")
+            yield con
+        finally:
+            con.close()
+
+
+def _open(path: Path, settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only, config={
             "memory_limit": settings.duckdb_memory_limit,
             "threads": settings.duckdb_threads,
-            "temp_directory": str(spill),
-        },
-    )
-    try:
-        if not read_only:
-            for schema in SCHEMAS:
-                con.execute(f"create schema if not exists {schema}")
-        yield con
-    finally:
-        con.close()
+            "temp_directory": str(path.parent / "spill"),
+        })
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        # a process outside disclose (the DuckDB shell, a notebook) has the file open: DuckDB's own message
+        # names it ("Conflicting lock is held in <program> (PID n)")
+        found = re.search(r"Conflicting lock is held in (.+?) \(PID (\d+)\)", str(exc))
+        held = f"{found[1]} (PID {found[2]})" if found else "another process"
+        raise WarehouseBusy(f"the warehouse {path} is open in {held}, outside disclose: close it and try "
+                            "again") from None
 
 
 def read_sql(path: Path) -> str:

@@ -30,6 +30,7 @@ from flows.ingest.profile_drift import profile_warnings
 from flows.ingest.profiles import load_profiles
 from flows.reference.load import load_reference
 from flows.warehouse import build_layers, connect
+from flows.warehouse_lock import writing
 
 CARRIED_SCHEMAS = ("disclosure", "validation")
 
@@ -118,6 +119,14 @@ def _when(value: str | None) -> datetime | None:
 
 def rebuild(settings: Settings, *, check_only: bool = False, allow_reference_change: bool = False,
             max_share: float | dict[str, float] | None = None, profiles_dir: Path | None = None) -> RebuildReport:
+    """Replay the archive into a new warehouse and compare; a writer, so nothing else writes meanwhile."""
+    with writing(settings, "rebuild --check-only" if check_only else "rebuild"):
+        return _rebuild(settings, check_only=check_only, allow_reference_change=allow_reference_change,
+                        max_share=max_share, profiles_dir=profiles_dir)
+
+
+def _rebuild(settings: Settings, *, check_only: bool, allow_reference_change: bool,
+             max_share: float | dict[str, float] | None, profiles_dir: Path | None) -> RebuildReport:
     files, duplicates, purged = archive_entries(settings.raw_dir)
     if not files:
         raise RebuildRefused(f"nothing to rebuild from: {settings.raw_dir} holds no archived extracts")
