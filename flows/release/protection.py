@@ -72,7 +72,7 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
     from flows.sdc import protect
 
     policy = policy or release_policy(settings)
-    history = load_history(settings) if populations else []
+    history = _history(settings, reference) if populations else []
     out, notes, exemptions, methods, strategies, groups = [], [], [], [], [], {}
     for table in tables:
         group = next((d for d in GROUP_DIMENSIONS if d in table.dimension_names), policy.group_dimension)
@@ -99,6 +99,14 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
     return Protected(out, list(dict.fromkeys(notes)), "; ".join(dict.fromkeys(methods)),
                      ", ".join(dict.fromkeys(strategies)) or policy.strategy, True,
                      list(dict.fromkeys(exemptions)), audit_release, rules, populations, groups)
+
+
+def _history(settings: Settings, reference: str) -> list[PublishedCell]:
+    """Everything published, and every other draft that may yet be (flows/release/store.pending_cells)."""
+    from flows.release.record import read_events, release_states
+    from flows.release.store import pending_cells
+
+    return load_history(settings) + pending_cells(settings, release_states(read_events(settings)), reference)
 
 
 def audit_release(folder: Path) -> list:
