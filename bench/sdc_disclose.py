@@ -31,7 +31,10 @@ def main(cells_path: str, out_path: str) -> None:
     rows = [[*labels, shown if shown == sdc_cells.HIDDEN else int(shown)]
             for *labels, shown in frame.select(*dims, "shown").iter_rows()]
     hidden = frame.filter(pl.col("shown") == sdc_cells.HIDDEN)[measure.name].sum()
-    sdc_cells.answer(out_path, "disclose", result.method, seconds, rows, dims, cells["totals"], int(hidden))
+    found = result.optimality
+    optimality = {"cost": found.cost, "bound": found.bound, "gap": found.gap, "proof": found.proof} if found else None
+    sdc_cells.answer(out_path, "disclose", result.method, seconds, rows, dims, cells["totals"], int(hidden),
+                     optimality)
 
 
 if __name__ == "__main__":

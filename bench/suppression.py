@@ -64,7 +64,7 @@ def _one(name: str, cells: Path, out: Path, budget_s: float, k: int) -> dict:
     answer = json.loads(out.read_text())
     if "unavailable" in answer:
         return sample | {"status": f"unavailable: {answer['unavailable']}"}
-    keep = ("method", "solve_seconds", "cells_suppressed", "suppressed_total")
+    keep = ("method", "solve_seconds", "cells_suppressed", "suppressed_total", "optimality")
     return sample | {key: answer[key] for key in keep} | {"status": "ok"} | audit_answer(answer, k)
 
 
@@ -78,6 +78,7 @@ def _summary(runs: list[dict]) -> dict:
             "median_solve_seconds": statistics.median(r["solve_seconds"] for r in ok),
             "peak_rss_mib": max(r["peak_rss_mib"] for r in ok),
             "cells_suppressed": last["cells_suppressed"], "suppressed_total": last["suppressed_total"],
+            "optimality": last.get("optimality"),
             "verdict": last["verdict"], "audit_method": last["audit_method"], "audit_seconds": last["audit_seconds"],
             "first_problem": last["first_problem"]}
 
@@ -85,14 +86,15 @@ def _summary(runs: list[dict]) -> dict:
 def print_table(result: dict) -> None:
     print(f"\nsuppression beside the peers: k={result['k']}, cost={result['cost']}, "
           f"budget {result['budget_s']:.0f} s per tool run")
-    print(f"{'size':7} {'tool':14} {'cells [c]':>9} {'[c] total':>9} {'solve s':>8} {'process s':>9} "
+    print(f"{'size':7} {'tool':14} {'cells [c]':>9} {'[c] total':>9} {'gap':>6} {'solve s':>8} {'process s':>9} "
           f"{'peak MiB':>8}  audit")
     for size, by_tool in result["sizes"].items():
         for name, m in by_tool.items():
             if m["status"] != "ok":
                 print(f"{size:7} {name:14} {m['status']}")
                 continue
-            print(f"{size:7} {name:14} {m['cells_suppressed']:9d} {m['suppressed_total']:9d} "
+            gap = f"{m['optimality']['gap']:6.1%}" if m.get("optimality") else f"{'-':>6}"
+            print(f"{size:7} {name:14} {m['cells_suppressed']:9d} {m['suppressed_total']:9d} {gap} "
                   f"{m['median_solve_seconds']:8.2f} {m['median_seconds']:9.2f} {m['peak_rss_mib']:8.0f}  "
                   f"{m['verdict']}")
 

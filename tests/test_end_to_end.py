@@ -98,6 +98,10 @@ def _assert_margins_published_and_audited(folder: Path) -> None:
 
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["disclosure"]["margins_published"] and manifest["disclosure"]["audit"]["zeros_published"]
+    stated = {o["table"]: o for o in manifest["disclosure"]["optimality"]}  # the gap to a proven bound, per table
+    suppressed = {t["name"] for t in manifest["tables"] if t["cells_suppressed"] and not t.get("rounded_to")}
+    assert suppressed <= set(stated) and all(0 <= o["gap_at_most_percent"] <= 100 and o["bound"] for o in
+                                             stated.values())
     for entry in manifest["tables"]:
         body = (folder / f"{entry['name'].replace('_', '-')}.csv").read_text(encoding="utf-8")
         assert entry["rows"] == 1 or entry["totals"] and all(f",{label}," in body or body.count(label) for label in entry["totals"].values())

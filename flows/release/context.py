@@ -63,6 +63,7 @@ def build_context(
             policy=protected.policy,
             margins_published=protected.margins_published,
             audit=protected.audit_rules,
+            optimality=protected.optimality,
         ),
     )
 

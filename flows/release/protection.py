@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from flows.config import Settings
-from flows.contracts.manifest import AuditRules, ThresholdRule
+from flows.contracts.manifest import AuditRules, Optimality, ThresholdRule
 from flows.contracts.tidy import TidyTable
 from flows.release.comparison_link import join, split, split_axes
 from flows.release.record import load_history
@@ -37,6 +37,7 @@ class Protected:
     audit_rules: AuditRules | None = None  # the public rules, written into the manifest
     populations: Mapping[str, Axes] | None = None  # what each table's cells count: for the publication record
     group_dimensions: Mapping[str, str] = field(default_factory=dict)  # table -> where the group rule hid zeros
+    optimality: list[Optimality] = field(default_factory=list)  # per table: the gap to a proven bound
 
     def cells(self, release_id: str) -> list[PublishedCell]:
         """The released cells with their populations, for the publication record (empty without populations).
@@ -73,7 +74,7 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
 
     policy = policy or release_policy(settings)
     history = load_history(settings) if populations else []
-    out, notes, exemptions, methods, strategies, groups = [], [], [], [], [], {}
+    out, notes, exemptions, methods, strategies, groups, optimality = [], [], [], [], [], {}, []
     for table in tables:
         group = next((d for d in GROUP_DIMENSIONS if d in table.dimension_names), policy.group_dimension)
         if policy.group_rule == "hide_zeros":
@@ -89,6 +90,8 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
         exemptions += result.exemptions
         methods.append(result.method)
         strategies.append(result.strategy_used)
+        if result.optimality is not None:
+            optimality.append(_stated(table.name, result.optimality))
     rules = AuditRules(
         zeros_published=policy.zeros == "publish",
         group_dimensions=list(GROUP_DIMENSIONS) if policy.group_rule == "hide_zeros" else [],
@@ -98,7 +101,20 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
     )
     return Protected(out, list(dict.fromkeys(notes)), "; ".join(dict.fromkeys(methods)),
                      ", ".join(dict.fromkeys(strategies)) or policy.strategy, True,
-                     list(dict.fromkeys(exemptions)), audit_release, rules, populations, groups)
+                     list(dict.fromkeys(exemptions)), audit_release, rules, populations, groups,
+                     optimality)
+
+
+OBJECTIVES = {"cells": "withheld cells", "values": "withheld values (each withheld cell counts its value plus one)"}
+
+
+def _stated(table: str, found) -> Optimality:
+    """The manifest's statement: the gap rounded up to a tenth of a percent, never the cost (a sum of withheld
+    values)."""
+    import math
+
+    return Optimality(table=table, objective=OBJECTIVES.get(found.objective, found.objective),
+                      gap_at_most_percent=math.ceil(found.gap * 1000 - 1e-9) / 10, bound=found.proof)
 
 
 def audit_release(folder: Path) -> list:

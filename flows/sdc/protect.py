@@ -24,6 +24,7 @@ from flows.sdc.gate import audit_protected
 from flows.sdc.heuristic import CannotProtect
 from flows.sdc.history import Axes, PublishedCell, cells_of
 from flows.sdc.policy import SdcPolicy
+from flows.sdc.secondary import Optimality
 from flows.sdc.suppress import CellKey, Suppressed, suppress_tables
 from flows.sdc_audit import AuditResult, AuditTable
 from flows.sdc_audit.populations import audit_populations
@@ -44,6 +45,7 @@ class Protection:
     audit: AuditResult
     comparisons: Mapping[str, str] = field(default_factory=dict)  # "table.measure" -> dimension, for the audit
     zeros_may_be_withheld: bool = False  # the group rule hid zeros: the audit must know
+    optimality: Optimality | None = None  # cost against a proven bound (None: nothing was optimised)
 
     @property
     def cells_suppressed(self) -> int:
@@ -149,7 +151,7 @@ def _done(name: str, result: Suppressed, policy: SdcPolicy, attempts: list[str])
     method = (f"threshold k={policy.k} with secondary suppression ({result.method}); margins published; "
               f"audited by {result.audit.method}") + (f"; {collapsed[0]} combined" if collapsed else "")
     return Protection(result.tables, notes, exemptions, name, result.decisions, method, result.audit,
-                      result.comparisons, zeros_may_be_withheld="group" in kinds)
+                      result.comparisons, zeros_may_be_withheld="group" in kinds, optimality=result.optimality)
 
 
 def _figures_shown(protection: Protection) -> int:

@@ -28,11 +28,30 @@ from flows.sdc.rules import FIXED, HIDDEN, Requirements
 
 
 @dataclass(frozen=True)
+class Optimality:
+    """How far a pattern can be from the least loss: ``bound`` is proven, no protecting pattern under the same
+    model (the same rules, costs and capped intruder) costs less. Internal: the cost is a sum of withheld
+    values, so only the gap may be published."""
+
+    cost: float  # of the pattern published
+    bound: float  # a proven lower bound on the cost of any protecting pattern
+    objective: str  # "cells" or "values" (the policy's cost)
+    proof: str  # how the bound was proven
+
+    @property
+    def gap(self) -> float:
+        """(cost - bound) / cost: 0 when proven optimal."""
+        return max(0.0, self.cost - self.bound) / self.cost if self.cost > 0 else 0.0
+
+
+@dataclass(frozen=True)
 class Pattern:
     hidden: np.ndarray  # bool per variable
     method: str  # "optimal", "exact (time limit: best found)", "heuristic", "none needed"
     seconds: float
     iterations: int = 0
+    bound: float = 0.0  # proven lower bound on the cost of any protecting pattern
+    proof: str = "none needed"  # how the bound was proven
 
 
 def cell_costs(values: np.ndarray, policy: SdcPolicy) -> np.ndarray:
@@ -48,12 +67,22 @@ def suppress_secondary(model: DeviationModel, req: Requirements, values: np.ndar
     cost = cell_costs(values, policy)
     if not (req.state == HIDDEN).any():
         return Pattern(req.state == HIDDEN, "none needed", 0.0)
+    bound = (0.0, "")
     if model.matrix.shape[1] <= policy.exact_max_cells:
-        found = _exact(model, req, cost, policy, start)
+        found, bound = _exact(model, req, cost, policy, start)
         if found is not None:
             return found
+    if not bound[1]:
+        bound = (_relaxation_bound(model, req, cost, policy), "LP relaxation of the master problem")
     hidden = protect_sequentially(model, req, cost, system=system)
-    return Pattern(hidden, "heuristic", time.monotonic() - start)
+    return Pattern(hidden, "heuristic", time.monotonic() - start, bound=bound[0], proof=bound[1])
+
+
+def optimality(pattern: Pattern, values: np.ndarray, policy: SdcPolicy) -> Optimality:
+    """The cost of ``pattern`` against its proven bound (the bound holds after repairs too: they only add
+    requirements, and more requirements never make the least cost smaller)."""
+    cost = float(cell_costs(values, policy)[pattern.hidden].sum())
+    return Optimality(cost, min(pattern.bound, cost), policy.cost, pattern.proof)
 
 
 def check_pattern(model: DeviationModel, req: Requirements, hidden: np.ndarray,
@@ -70,32 +99,49 @@ def check_pattern(model: DeviationModel, req: Requirements, hidden: np.ndarray,
 
 
 def _exact(model: DeviationModel, req: Requirements, cost: np.ndarray, policy: SdcPolicy,
-           start: float) -> Pattern | None:
+           start: float) -> tuple[Pattern | None, tuple[float, str]]:
+    """The pattern (None: not found in time) and the best proven bound: every master problem is a relaxation
+    (its cuts are valid for every protecting pattern), so its MIP dual bound is a lower bound."""
     n = model.matrix.shape[1]
     master = _master(model, req, cost, policy)
     attacker = Attacker(model)
+    bound = (0.0, "")
     for iteration in range(1, 10_000):
         left = policy.time_limit_s - (time.monotonic() - start)
         if left <= 0:
-            return None
+            return None, bound
         master.setOptionValue("time_limit", float(left))
         master.run()
         status = master.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
-            return None  # cannot happen unless a sensitive cell sits among fixed cells; the heuristic says so
+            return None, bound  # only when a sensitive cell sits among fixed cells; the heuristic says so
+        found = float(master.getInfo().mip_dual_bound)
+        if np.isfinite(found) and found > bound[0]:
+            bound = (found, "MIP dual bound of the master problem (HiGHS)")
         solution = np.asarray(master.getSolution().col_value)
         if solution.size != n or master.getInfo().primal_solution_status != highspy.kSolutionStatusFeasible:
-            return None
+            return None, bound
         hidden = solution > 0.5
         failures = check_pattern(model, req, hidden, attacker)
         if not failures:
             optimal = status == highspy.HighsModelStatus.kOptimal
             return Pattern(hidden, "optimal" if optimal else "exact (time limit: best found)",
-                           time.monotonic() - start, iteration)
+                           time.monotonic() - start, iteration, *bound), bound
         if status != highspy.HighsModelStatus.kOptimal:
-            return None
+            return None, bound
         _add_cuts(master, [cut for _, cut in failures])
-    return None
+    return None, bound
+
+
+def _relaxation_bound(model: DeviationModel, req: Requirements, cost: np.ndarray, policy: SdcPolicy) -> float:
+    """The master problem's LP relaxation: a lower bound when the MIP is not solved."""
+    h = _master(model, req, cost, policy)
+    h.changeColsIntegrality(model.matrix.shape[1], np.arange(model.matrix.shape[1], dtype=np.int32),
+                            np.full(model.matrix.shape[1], highspy.HighsVarType.kContinuous))
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return 0.0
+    return float(h.getInfo().objective_function_value)
 
 
 def _master(model: DeviationModel, req: Requirements, cost: np.ndarray, policy: SdcPolicy) -> highspy.Highs:

@@ -23,7 +23,7 @@ from flows.sdc.linear import CellRef, System, build_system, check_relations
 from flows.sdc.lp import DeviationModel
 from flows.sdc.policy import SdcPolicy
 from flows.sdc.rules import FIXED, FREE, HIDDEN, Requirements, sensitivity
-from flows.sdc.secondary import Pattern, cell_costs, suppress_secondary
+from flows.sdc.secondary import Optimality, Pattern, cell_costs, optimality, suppress_secondary
 from flows.sdc_audit import AuditResult, AuditTable
 
 REPAIR_ROUNDS = 12
@@ -44,6 +44,7 @@ class Suppressed:
     comparisons: dict[str, str]
     audit: AuditResult
     req: Requirements
+    optimality: Optimality
 
     @property
     def share(self) -> float:
@@ -70,7 +71,7 @@ def suppress_tables(tables: Sequence[TidyTable], policy: SdcPolicy, earlier: Seq
         if audit.passed:
             extra = _vars_of(more_to_hide(flagged), flagged, system) if more_to_hide else []
             if not extra:
-                return _result(flagged, system, req, pattern, comparisons, audit)
+                return _result(flagged, system, req, pattern, comparisons, audit, policy)
             reason = "history: with earlier releases it would let a withheld figure be worked out"
         else:
             extra = _exposed_vars(audit, tables, system)
@@ -83,7 +84,7 @@ def suppress_tables(tables: Sequence[TidyTable], policy: SdcPolicy, earlier: Seq
             req.note(var, reason)
         hidden = protect_sequentially(DeviationModel.build(system, req), req, cell_costs(values, policy),
                                       start=pattern.hidden, system=system)
-        pattern = Pattern(hidden, pattern.method + " + repair", pattern.seconds)
+        pattern = replace(pattern, hidden=hidden, method=pattern.method.removesuffix(" + repair") + " + repair")
     raise CannotProtect(f"still exposed after {REPAIR_ROUNDS} rounds of repair: " + audit.summary())
 
 
@@ -147,7 +148,7 @@ def _exposed_vars(audit: AuditResult, tables: Sequence[TidyTable], system: Syste
 
 
 def _result(flagged: list[TidyTable], system: System, req: Requirements, pattern: Pattern,
-            comparisons: dict[str, str], audit: AuditResult) -> Suppressed:
+            comparisons: dict[str, str], audit: AuditResult, policy: SdcPolicy) -> Suppressed:
     decisions: dict[CellKey, tuple[str, ...]] = {}
     labels = [[tuple(zip(t.dimension_names, row, strict=True)) for row in t.frame.select(t.dimension_names).iter_rows()]
               for t in flagged]
@@ -157,4 +158,5 @@ def _result(flagged: list[TidyTable], system: System, req: Requirements, pattern
             decisions[(flagged[ref.table].name, labels[ref.table][ref.row], ref.measure)] = reasons
     hidden = int(pattern.hidden.sum())
     secondary = int((pattern.hidden & (req.state != HIDDEN)).sum())
-    return Suppressed(flagged, hidden, system.size, secondary, pattern.method, decisions, comparisons, audit, req)
+    return Suppressed(flagged, hidden, system.size, secondary, pattern.method, decisions, comparisons, audit, req,
+                      optimality(pattern, system.value_array(), policy))
