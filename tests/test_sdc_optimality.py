@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from sdc_tables import with_margins
 
 from flows.sdc import SdcPolicy, protect
-from flows.sdc.linear import build_system
 from flows.sdc.lp import DeviationModel
 from flows.sdc.rules import FREE, HIDDEN, sensitivity
-from flows.sdc.secondary import cell_costs, check_pattern
+from flows.sdc.solve import cell_costs, check_pattern
+from flows.sdc.system import build_system
 
 PLAIN = SdcPolicy(group_rule="off", strategy="suppress")
 
@@ -25,7 +25,7 @@ def least_cost_by_enumeration(table, policy: SdcPolicy) -> float:
     system = build_system([table], policy)
     req = sensitivity([table], system, policy)
     model = DeviationModel.build(system, req)
-    cost = cell_costs(system.value_array(), policy)
+    cost = cell_costs(system.value_array(), policy.cost)
     free = np.flatnonzero(req.state == FREE)
     best = np.inf
     for size in range(free.size + 1):

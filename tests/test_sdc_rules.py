@@ -12,8 +12,8 @@ from flows.sdc import SdcPolicy, ThresholdOverride
 from flows.sdc.bench import SIZES, seeded_table
 from flows.sdc.derived import comparison_dimension
 from flows.sdc.explain import Facts, explain
-from flows.sdc.linear import SdcInputError, build_system
 from flows.sdc.rules import FIXED, FREE, HIDDEN, cell_threshold, sensitivity
+from flows.sdc.system import SdcInputError, build_system
 
 
 def _requirements(table, policy):
@@ -45,8 +45,8 @@ def test_overrides_apply_below_the_labelled_group_and_never_lower_k():
     d = Dimension("offence", "Offence", total="All", parents={"Rape": "Sexual offences"})
     table = TidyTable("t", "T", (d,), (Measure("arrests", "Arrests"),), pl.DataFrame({"offence": ["Rape"]}))
     policy = SdcPolicy(overrides=(ThresholdOverride(k=10, dimension="offence", labels=("Sexual offences",)),))
-    assert cell_threshold(table, {"offence": "Rape"}, policy) == 10
-    assert cell_threshold(table, {"offence": "Burglary"}, policy) == 5
+    assert cell_threshold(table, {"offence": "Rape"}, policy.k, policy.overrides) == 10
+    assert cell_threshold(table, {"offence": "Burglary"}, policy.k, policy.overrides) == 5
     with pytest.raises(ValidationError, match="only raise"):
         SdcPolicy(k=5, overrides=(ThresholdOverride(k=3, dimension="offence", labels=("x",)),))
 

@@ -187,5 +187,5 @@ def _with_number_format(col: GridColumn, values: list[Cell]) -> GridColumn:
 
 def published_title(title: str, combined: tuple[str, ...]) -> str:
     """A title that says what was published: "..., 2018 to 2022 (all periods combined)" once disclosure control
-    combined a dimension (:mod:`flows.sdc.fallback` records what in ``TidyTable.combined``)."""
+    combined a dimension (:mod:`flows.sdc.shapes` records what in ``TidyTable.combined``)."""
     return f"{title} ({'; '.join(combined)})" if combined else title

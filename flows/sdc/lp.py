@@ -18,8 +18,8 @@ import highspy
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from flows.sdc.linear import System
 from flows.sdc.rules import Requirements
+from flows.sdc.system import System
 
 INF = highspy.kHighsInf
 TOL = 1e-6

@@ -1,4 +1,4 @@
-"""When withholding cells would hide too much: publish less detail instead.
+"""Shapes an answer can take besides the requested one: publish less detail instead of withholding much.
 
 Collapsing a dimension (years into one total, as the MPS did in 01.FOI.22.025326; offences into their group)
 turns many small cells into fewer larger ones, which then go through suppression again. Rounding to base 5
@@ -15,8 +15,8 @@ import polars as pl
 
 from flows.contracts.tidy import Dimension, Role, TidyTable
 from flows.sdc.derived import comparison_dimension, previous_rows
-from flows.sdc.linear import nearest_present_parent
 from flows.sdc.policy import SdcPolicy
+from flows.sdc.system import nearest_present_parent
 
 HIDING = ("[c]", "[x]", "[low]", "[z]")
 #: how every note about a combined dimension ends (explain repeats these notes word for word, so they are one note)
@@ -108,8 +108,10 @@ def _unique_marks(flag: str) -> str:
     return "".join(sorted({"[" + p for p in flag.split("[") if p}))
 
 
-def round_table(table: TidyTable, base: int, policy: SdcPolicy) -> TidyTable:
-    """Counts to the nearest ``base`` (halves up); a non-zero count that rounds to 0 becomes ``[low]``."""
+def round_table(table: TidyTable, policy: SdcPolicy) -> TidyTable:
+    """Counts to the nearest ``policy.round_base`` (halves up); a non-zero count that rounds to 0 becomes
+    ``[low]``."""
+    base = policy.round_base
     f = table.frame
     exprs = []
     for m in table.measures:

@@ -1,5 +1,5 @@
-"""Secondary suppression: the fewest (or smallest) further cells to withhold so that no withheld cell can be
-recovered or narrowed from what is published.
+"""Solve: the fewest (or smallest) further cells to withhold so that no withheld cell can be recovered or
+narrowed from what is published (secondary suppression), with a proven bound on how few that can be.
 
 The exact method is the cell-suppression model of Fischetti and Salazar-Gonzalez: a master MIP chooses which
 cells to withhold (binary ``y``); for each withheld cell an attacker LP (:mod:`flows.sdc.lp`) asks how far
@@ -14,17 +14,17 @@ way the result is checked here by the attacker LPs and later by the independent 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
 from scipy.sparse import csr_matrix
 
 from flows.sdc.heuristic import protect_sequentially
-from flows.sdc.linear import System
 from flows.sdc.lp import TOL, Attacker, Cut, DeviationModel, new_highs, pass_lp
 from flows.sdc.policy import SdcPolicy
 from flows.sdc.rules import FIXED, HIDDEN, Requirements
+from flows.sdc.system import System
 
 
 @dataclass(frozen=True)
@@ -52,41 +52,60 @@ class Pattern:
     iterations: int = 0
     bound: float = 0.0  # proven lower bound on the cost of any protecting pattern
     proof: str = "none needed"  # how the bound was proven
+    cost: float = 0.0  # of the withheld cells
+    objective: str = "values"  # what the cost counts
+
+    @property
+    def optimality(self) -> Optimality:
+        """The cost against the proven bound (the bound holds after repairs too: they only add requirements,
+        and more requirements never make the least cost smaller)."""
+        return Optimality(self.cost, min(self.bound, self.cost), self.objective, self.proof)
 
 
-def cell_costs(values: np.ndarray, policy: SdcPolicy) -> np.ndarray:
+def cell_costs(values: np.ndarray, objective: str) -> np.ndarray:
     """Information lost by withholding each cell; 'values' adds one per cell so zeros are never free."""
-    return np.ones_like(values) if policy.cost == "cells" else values + 1.0
+    return np.ones_like(values) if objective == "cells" else values + 1.0
 
 
-def suppress_secondary(model: DeviationModel, req: Requirements, values: np.ndarray, policy: SdcPolicy,
-                       system: System | None = None) -> Pattern:
+def solve(system: System, req: Requirements, policy: SdcPolicy, start: Pattern | None = None) -> Pattern:
     """Exact when the system is small enough and the solver finishes in time; else the heuristic (whose
-    every step is protective by construction). Either way the independent audit checks the result."""
-    start = time.monotonic()
-    cost = cell_costs(values, policy)
+    every step is protective by construction). With ``start`` (a repair after the audit or the cumulative
+    check raised requirements), the heuristic adds to that pattern. Either way the audit checks the result."""
+    began = time.monotonic()
+    cost = cell_costs(system.value_array(), policy.cost)
+    model = DeviationModel.build(system, req)
+    if start is not None:
+        hidden = protect_sequentially(model, req, cost, start=start.hidden, system=system)
+        return replace(
+            start,
+            hidden=hidden,
+            cost=float(cost[hidden].sum()),
+            method=start.method.removesuffix(" + repair") + " + repair",
+        )
     if not (req.state == HIDDEN).any():
-        return Pattern(req.state == HIDDEN, "none needed", 0.0)
+        return Pattern(req.state == HIDDEN, "none needed", 0.0, objective=policy.cost)
     bound = (0.0, "")
     if model.matrix.shape[1] <= policy.exact_max_cells:
-        found, bound = _exact(model, req, cost, policy, start)
+        found, bound = _exact(model, req, cost, began + policy.time_limit_s, policy.mip_gap)
         if found is not None:
-            return found
+            return replace(found, cost=float(cost[found.hidden].sum()), objective=policy.cost)
     if not bound[1]:
-        bound = (_relaxation_bound(model, req, cost, policy), "LP relaxation of the master problem")
+        bound = (_relaxation_bound(model, req, cost), "LP relaxation of the master problem")
     hidden = protect_sequentially(model, req, cost, system=system)
-    return Pattern(hidden, "heuristic", time.monotonic() - start, bound=bound[0], proof=bound[1])
+    return Pattern(
+        hidden,
+        "heuristic",
+        time.monotonic() - began,
+        bound=bound[0],
+        proof=bound[1],
+        cost=float(cost[hidden].sum()),
+        objective=policy.cost,
+    )
 
 
-def optimality(pattern: Pattern, values: np.ndarray, policy: SdcPolicy) -> Optimality:
-    """The cost of ``pattern`` against its proven bound (the bound holds after repairs too: they only add
-    requirements, and more requirements never make the least cost smaller)."""
-    cost = float(cell_costs(values, policy)[pattern.hidden].sum())
-    return Optimality(cost, min(pattern.bound, cost), policy.cost, pattern.proof)
-
-
-def check_pattern(model: DeviationModel, req: Requirements, hidden: np.ndarray,
-                  attacker: Attacker | None = None) -> list[tuple[int, Cut]]:
+def check_pattern(
+    model: DeviationModel, req: Requirements, hidden: np.ndarray, attacker: Attacker | None = None
+) -> list[tuple[int, Cut]]:
     """Every withheld cell that an intruder can pin below its protection level, with a cut for each."""
     attacker = attacker or Attacker(model)
     attacker.set_hidden(hidden)
@@ -98,16 +117,19 @@ def check_pattern(model: DeviationModel, req: Requirements, hidden: np.ndarray,
     return failures
 
 
-def _exact(model: DeviationModel, req: Requirements, cost: np.ndarray, policy: SdcPolicy,
-           start: float) -> tuple[Pattern | None, tuple[float, str]]:
+def _exact(
+    model: DeviationModel, req: Requirements, cost: np.ndarray, deadline: float, mip_gap: float
+) -> tuple[Pattern | None, tuple[float, str]]:
     """The pattern (None: not found in time) and the best proven bound: every master problem is a relaxation
     (its cuts are valid for every protecting pattern), so its MIP dual bound is a lower bound."""
     n = model.matrix.shape[1]
-    master = _master(model, req, cost, policy)
+    start = time.monotonic()
+    master = _master(model, req, cost)
+    master.setOptionValue("mip_rel_gap", float(mip_gap))
     attacker = Attacker(model)
     bound = (0.0, "")
     for iteration in range(1, 10_000):
-        left = policy.time_limit_s - (time.monotonic() - start)
+        left = deadline - time.monotonic()
         if left <= 0:
             return None, bound
         master.setOptionValue("time_limit", float(left))
@@ -125,33 +147,45 @@ def _exact(model: DeviationModel, req: Requirements, cost: np.ndarray, policy: S
         failures = check_pattern(model, req, hidden, attacker)
         if not failures:
             optimal = status == highspy.HighsModelStatus.kOptimal
-            return Pattern(hidden, "optimal" if optimal else "exact (time limit: best found)",
-                           time.monotonic() - start, iteration, *bound), bound
+            return Pattern(
+                hidden,
+                "optimal" if optimal else "exact (time limit: best found)",
+                time.monotonic() - start,
+                iteration,
+                *bound,
+            ), bound
         if status != highspy.HighsModelStatus.kOptimal:
             return None, bound
         _add_cuts(master, [cut for _, cut in failures])
     return None, bound
 
 
-def _relaxation_bound(model: DeviationModel, req: Requirements, cost: np.ndarray, policy: SdcPolicy) -> float:
+def _relaxation_bound(model: DeviationModel, req: Requirements, cost: np.ndarray) -> float:
     """The master problem's LP relaxation: a lower bound when the MIP is not solved."""
-    h = _master(model, req, cost, policy)
-    h.changeColsIntegrality(model.matrix.shape[1], np.arange(model.matrix.shape[1], dtype=np.int32),
-                            np.full(model.matrix.shape[1], highspy.HighsVarType.kContinuous))
+    h = _master(model, req, cost)
+    h.changeColsIntegrality(
+        model.matrix.shape[1],
+        np.arange(model.matrix.shape[1], dtype=np.int32),
+        np.full(model.matrix.shape[1], highspy.HighsVarType.kContinuous),
+    )
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return 0.0
     return float(h.getInfo().objective_function_value)
 
 
-def _master(model: DeviationModel, req: Requirements, cost: np.ndarray, policy: SdcPolicy) -> highspy.Highs:
+def _master(model: DeviationModel, req: Requirements, cost: np.ndarray) -> highspy.Highs:
     """min cost.y with y fixed for hidden and fixed cells, and 'no withheld cell alone in a relation'."""
     n = model.matrix.shape[1]
     rows, cols, vals = [], [], []
     r = 0
     equations = model.matrix[np.flatnonzero(model.row_lower == model.row_upper)]
     for k in range(equations.shape[0]):
-        members = [j for j in equations.indices[equations.indptr[k]:equations.indptr[k + 1]] if req.state[j] != FIXED]
+        members = [
+            j
+            for j in equations.indices[equations.indptr[k] : equations.indptr[k + 1]]
+            if req.state[j] != FIXED
+        ]
         for i in members:
             rows += [r] * len(members)
             cols += members
@@ -163,7 +197,6 @@ def _master(model: DeviationModel, req: Requirements, cost: np.ndarray, policy: 
     h = new_highs()
     pass_lp(h, cost.astype(np.float64), lower, upper, matrix, np.zeros(r), np.full(r, np.inf))
     h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
-    h.setOptionValue("mip_rel_gap", float(policy.mip_gap))
     return h
 
 
