@@ -18,10 +18,11 @@ SMALL_K = 5
 
 @pytest.fixture(scope="module")
 def generated_home(tmp_path_factory) -> Path:
+    """The demo's data: `disclose demo` generates the tiny scale with seed 1."""
     from flows.generate import generate
 
     home = tmp_path_factory.mktemp("home")
-    generate(seed=7, scale="tiny", out=home / "landing")
+    generate(seed=1, scale="tiny", out=home / "landing")
     return home
 
 
@@ -78,6 +79,9 @@ def test_nightly_then_requests_go_draft_approved_published(generated_home):
         assert audit_paths([folder]) == [] and (folder / "letter.md").is_file()
         assert _small_numbers(folder, SMALL_K) == []
         _assert_margins_published_and_audited(folder)
+        if spec.startswith("mps"):  # the MPS answer: a total is published, and the notes say how it was chosen
+            assert _published_totals(folder), "every total of the MPS answer is withheld"
+            assert "Method chosen: " in (folder / "letter.md").read_text(encoding="utf-8")
     log = (settings.published_dir / "disclosure-log.csv").read_text(encoding="utf-8")
     assert "01.FOI.22.025326" in log and "3056_15" in log
 
@@ -89,6 +93,18 @@ def test_nightly_then_requests_go_draft_approved_published(generated_home):
     assert {c.release_id.split("/")[0] for c in history} >= {"01.FOI.22.025326", "3056_15"}
     assert all(c.shown == 0 or not isinstance(c.shown, int) or c.shown >= SMALL_K for c in history)
     assert all(c.population["day"] and c.population["source"] == {"custody"} for c in history)
+
+
+def _published_totals(folder: Path) -> list[str]:
+    """Non-zero figures published on a total row ("All ..." in some column), read from the CSV copy."""
+    found = []
+    for path in folder.glob("*.csv"):
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+        for row in csv.DictReader(lines):
+            values = list(row.values())
+            if any(v.startswith("All ") for v in values) and values[-1].isdigit() and int(values[-1]) > 0:
+                found.append(",".join(values))
+    return found
 
 
 def _assert_margins_published_and_audited(folder: Path) -> None:

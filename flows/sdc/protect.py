@@ -14,11 +14,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flows.contracts.tidy import TidyTable, check_tidy, with_empty_flags
-from flows.sdc.choose import Choice, NothingSafe, choose
+from flows.sdc.choose import Choice, NothingSafe, choose, in_words
 from flows.sdc.cumulative import Cumulative
 from flows.sdc.explain import Facts, explain
 from flows.sdc.history import Axes, PublishedCell
 from flows.sdc.policy import SdcPolicy
+from flows.sdc.score import Score
 from flows.sdc.shapes import COMBINED_BECAUSE
 from flows.sdc.solve import Optimality
 from flows.sdc.system import CellKey
@@ -43,6 +44,7 @@ class Protection:
     )  # "table.measure" -> dimension, for the audit
     zeros_may_be_withheld: bool = False  # the group rule hid zeros: the audit must know
     optimality: Optimality | None = None  # cost against a proven bound (None: nothing was optimised)
+    score: Score | None = None  # what the requester gets (flows/sdc/score.py)
 
     @property
     def cells_suppressed(self) -> int:
@@ -80,8 +82,9 @@ def protect(
 
 def _protection(choice: Choice, policy: SdcPolicy) -> Protection:
     result = choice.suppressed
+    attempts = _choice_in_words(choice)
     if result is None:
-        notes, exemptions = explain(Facts("round", rounded=True, attempts=choice.attempts), policy)
+        notes, exemptions = explain(Facts("round", rounded=True, attempts=attempts), policy)
         return Protection(
             choice.tables,
             notes,
@@ -90,6 +93,7 @@ def _protection(choice: Choice, policy: SdcPolicy) -> Protection:
             {},
             f"rounded to base {policy.round_base}; [low] for non-zero figures that round to zero; audited",
             choice.audit,
+            score=choice.score,
         )
     reasons = [r for rs in result.decisions.values() for r in rs]
     kinds = {
@@ -106,7 +110,7 @@ def _protection(choice: Choice, policy: SdcPolicy) -> Protection:
     pending = any(
         label in policy.pending_labels for table, labels, _ in result.decisions for _, label in labels
     )
-    collapsed = [choice.name.split(": ", 1)[1]] if choice.name.startswith("collapse") else []
+    collapsed = [d for d, _ in choice.alternative.combined]
     facts = Facts(
         choice.name,
         withheld=result.hidden,
@@ -115,13 +119,13 @@ def _protection(choice: Choice, policy: SdcPolicy) -> Protection:
         collapsed=_combined_notes(result.tables) if collapsed else [],
         pending_withheld=pending,
         overrides_used=any(f"fewer than {policy.k}" not in r for r in reasons if r.startswith("threshold")),
-        attempts=choice.attempts,
+        attempts=attempts,
     )
     notes, exemptions = explain(facts, policy)
     method = (
         f"threshold k={policy.k} with secondary suppression ({result.method}); margins published; "
         f"audited by {result.audit.method}"
-    ) + (f"; {collapsed[0]} combined" if collapsed else "")
+    ) + (f"; {', '.join(dict.fromkeys(collapsed))} combined" if collapsed else "")
     return Protection(
         result.tables,
         notes,
@@ -133,9 +137,21 @@ def _protection(choice: Choice, policy: SdcPolicy) -> Protection:
         result.comparisons,
         zeros_may_be_withheld="group" in kinds,
         optimality=result.optimality,
+        score=choice.score,
     )
 
 
 def _combined_notes(tables: list[TidyTable]) -> list[str]:
     """The notes collapsing added, word for word: the release notes and the table notes then agree (one note)."""
     return list(dict.fromkeys(note for t in tables for note in t.notes if note.endswith(COMBINED_BECAUSE)))
+
+
+def _choice_in_words(choice: Choice) -> list[str]:
+    """The choice as the notes and the letter state it: in general terms, never a cell."""
+    if not choice.considered:
+        return []
+    said = [
+        f"{in_words(choice.alternative)}, which of the ways considered gives the most of what was asked "
+        f"(also considered: {'; '.join(choice.considered)})"
+    ]
+    return said + [f"{x} could not protect every figure" for x in choice.failed]

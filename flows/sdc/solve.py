@@ -1,14 +1,14 @@
-"""Solve: the fewest (or smallest) further cells to withhold so that no withheld cell can be recovered or
-narrowed from what is published (secondary suppression), with a proven bound on how few that can be.
+"""Solve: the least costly further cells to withhold so that no withheld cell can be recovered or narrowed
+from what is published (secondary suppression), with a proven bound on how little that can cost.
 
-The exact method is the cell-suppression model of Fischetti and Salazar-Gonzalez: a master MIP chooses which
-cells to withhold (binary ``y``); for each withheld cell an attacker LP (:mod:`flows.sdc.lp`) asks how far
-the intruder must let it rise; when that is short of its protection level, LP duality gives a linear
-inequality in ``y`` that every protecting pattern satisfies and the current one does not (a capacity cut),
-and the master is solved again. It starts with the obvious cuts: a withheld cell never stands alone among
-the published parts of a relation. When the master reaches the time limit, the best pattern found is used if
-every attacker LP passes; otherwise the sequential heuristic (:mod:`flows.sdc.heuristic`) takes over. Either
-way the result is checked here by the attacker LPs and later by the independent audit.
+The exact method is the cell-suppression model of Fischetti and Salazar-Gonzalez, as a cutting-plane loop: the
+master MIP (:mod:`flows.sdc.master`, started with relation capacity cuts that already hold the optimum on most
+tables) picks a pattern; the check (:mod:`flows.sdc.check`) proves each withheld cell protected or returns a
+capacity cut it violates; the cuts go into the master and it is solved again. Every master problem is a
+relaxation, so its MIP dual bound is a lower bound on the cost of any protecting pattern. When the time limit
+ends the loop, the last pattern is completed by the sequential heuristic (:mod:`flows.sdc.heuristic`), whose
+every step is protective, and the bound still holds. Tables above ``exact_max_cells`` go straight to the
+heuristic, bounded by the master's LP relaxation. Either way the independent audit checks the result.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
-import highspy
 import numpy as np
-from scipy.sparse import csr_matrix
 
+from flows.sdc.check import failures
 from flows.sdc.heuristic import protect_sequentially
-from flows.sdc.lp import TOL, Attacker, Cut, DeviationModel, new_highs, pass_lp
-from flows.sdc.policy import SdcPolicy
-from flows.sdc.rules import FIXED, HIDDEN, Requirements
+from flows.sdc.lp import DeviationModel
+from flows.sdc.master import Master
+from flows.sdc.policy import ScoreWeights, SdcPolicy
+from flows.sdc.rules import HIDDEN, Requirements
 from flows.sdc.system import System
 
 
@@ -62,147 +62,68 @@ class Pattern:
         return Optimality(self.cost, min(self.bound, self.cost), self.objective, self.proof)
 
 
-def cell_costs(values: np.ndarray, objective: str) -> np.ndarray:
-    """Information lost by withholding each cell; 'values' adds one per cell so zeros are never free."""
-    return np.ones_like(values) if objective == "cells" else values + 1.0
+def cell_costs(
+    values: np.ndarray, objective: str, margin: np.ndarray | None = None, weights: ScoreWeights | None = None
+) -> np.ndarray:
+    """Information lost by withholding each cell; 'values' adds one per cell so zeros are never free; 'blend'
+    is the chooser's loss (a figure, plus the total bonus for a margin), values breaking ties."""
+    if objective == "cells":
+        return np.ones_like(values)
+    if objective == "values":
+        return values + 1.0
+    weights = weights or ScoreWeights()
+    margin = np.zeros(values.size, dtype=bool) if margin is None else np.asarray(margin, dtype=bool)
+    return weights.exact + weights.total * margin + values / (1.0 + values.max(initial=0.0))
 
 
 def solve(system: System, req: Requirements, policy: SdcPolicy, start: Pattern | None = None) -> Pattern:
-    """Exact when the system is small enough and the solver finishes in time; else the heuristic (whose
-    every step is protective by construction). With ``start`` (a repair after the audit or the cumulative
-    check raised requirements), the heuristic adds to that pattern. Either way the audit checks the result."""
+    """The pattern to publish, its cost and a proven bound. With ``start`` (a repair after the audit or the
+    cumulative check raised requirements), the heuristic adds to that pattern and the bound is kept."""
     began = time.monotonic()
-    cost = cell_costs(system.value_array(), policy.cost)
+    cost = cell_costs(system.value_array(), policy.cost, np.asarray(system.margin), policy.score_weights)
     model = DeviationModel.build(system, req)
     if start is not None:
         hidden = protect_sequentially(model, req, cost, start=start.hidden, system=system)
-        return replace(
-            start,
-            hidden=hidden,
-            cost=float(cost[hidden].sum()),
-            method=start.method.removesuffix(" + repair") + " + repair",
-        )
+        method = start.method.removesuffix(" + repair") + " + repair"
+        return replace(start, hidden=hidden, cost=float(cost[hidden].sum()), method=method)
     if not (req.state == HIDDEN).any():
         return Pattern(req.state == HIDDEN, "none needed", 0.0, objective=policy.cost)
-    bound = (0.0, "")
+    found, method, bound, proof = None, "heuristic", 0.0, "LP relaxation of the master problem"
     if model.matrix.shape[1] <= policy.exact_max_cells:
-        found, bound = _exact(model, req, cost, began + policy.time_limit_s, policy.mip_gap)
-        if found is not None:
-            return replace(found, cost=float(cost[found.hidden].sum()), objective=policy.cost)
-    if not bound[1]:
-        bound = (_relaxation_bound(model, req, cost), "LP relaxation of the master problem")
-    hidden = protect_sequentially(model, req, cost, system=system)
+        found, method, bound = _exact(model, req, cost, system, began + policy.time_limit_s, policy.mip_gap)
+        proof = "MIP dual bound of the master problem (HiGHS)"
+    else:
+        bound = Master(model, req, cost, integer=False).solve(policy.time_limit_s, 0.0)[1]
+    if (
+        found is None
+    ):  # the heuristic completes the master's last pattern, or starts afresh (and says why not)
+        found = protect_sequentially(model, req, cost, system=system)
+    bound = bound if np.isfinite(bound) else 0.0
     return Pattern(
-        hidden,
-        "heuristic",
+        found,
+        method,
         time.monotonic() - began,
-        bound=bound[0],
-        proof=bound[1],
-        cost=float(cost[hidden].sum()),
+        bound=bound,
+        proof=proof,
+        cost=float(cost[found].sum()),
         objective=policy.cost,
     )
 
 
-def check_pattern(
-    model: DeviationModel, req: Requirements, hidden: np.ndarray, attacker: Attacker | None = None
-) -> list[tuple[int, Cut]]:
-    """Every withheld cell that an intruder can pin below its protection level, with a cut for each."""
-    attacker = attacker or Attacker(model)
-    attacker.set_hidden(hidden)
-    failures = []
-    for i in np.flatnonzero(hidden):
-        rise = attacker.max_rise(int(i))
-        if rise < req.upl[i] - TOL:
-            failures.append((int(i), attacker.cut(int(i), float(req.upl[i]))))
-    return failures
-
-
 def _exact(
-    model: DeviationModel, req: Requirements, cost: np.ndarray, deadline: float, mip_gap: float
-) -> tuple[Pattern | None, tuple[float, str]]:
-    """The pattern (None: not found in time) and the best proven bound: every master problem is a relaxation
-    (its cuts are valid for every protecting pattern), so its MIP dual bound is a lower bound."""
-    n = model.matrix.shape[1]
-    start = time.monotonic()
-    master = _master(model, req, cost)
-    master.setOptionValue("mip_rel_gap", float(mip_gap))
-    attacker = Attacker(model)
-    bound = (0.0, "")
-    for iteration in range(1, 10_000):
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return None, bound
-        master.setOptionValue("time_limit", float(left))
-        master.run()
-        status = master.getModelStatus()
-        if status == highspy.HighsModelStatus.kInfeasible:
-            return None, bound  # only when a sensitive cell sits among fixed cells; the heuristic says so
-        found = float(master.getInfo().mip_dual_bound)
-        if np.isfinite(found) and found > bound[0]:
-            bound = (found, "MIP dual bound of the master problem (HiGHS)")
-        solution = np.asarray(master.getSolution().col_value)
-        if solution.size != n or master.getInfo().primal_solution_status != highspy.kSolutionStatusFeasible:
-            return None, bound
-        hidden = solution > 0.5
-        failures = check_pattern(model, req, hidden, attacker)
-        if not failures:
-            optimal = status == highspy.HighsModelStatus.kOptimal
-            return Pattern(
-                hidden,
-                "optimal" if optimal else "exact (time limit: best found)",
-                time.monotonic() - start,
-                iteration,
-                *bound,
-            ), bound
-        if status != highspy.HighsModelStatus.kOptimal:
-            return None, bound
-        _add_cuts(master, [cut for _, cut in failures])
-    return None, bound
-
-
-def _relaxation_bound(model: DeviationModel, req: Requirements, cost: np.ndarray) -> float:
-    """The master problem's LP relaxation: a lower bound when the MIP is not solved."""
-    h = _master(model, req, cost)
-    h.changeColsIntegrality(
-        model.matrix.shape[1],
-        np.arange(model.matrix.shape[1], dtype=np.int32),
-        np.full(model.matrix.shape[1], highspy.HighsVarType.kContinuous),
-    )
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return 0.0
-    return float(h.getInfo().objective_function_value)
-
-
-def _master(model: DeviationModel, req: Requirements, cost: np.ndarray) -> highspy.Highs:
-    """min cost.y with y fixed for hidden and fixed cells, and 'no withheld cell alone in a relation'."""
-    n = model.matrix.shape[1]
-    rows, cols, vals = [], [], []
-    r = 0
-    equations = model.matrix[np.flatnonzero(model.row_lower == model.row_upper)]
-    for k in range(equations.shape[0]):
-        members = [
-            j
-            for j in equations.indices[equations.indptr[k] : equations.indptr[k + 1]]
-            if req.state[j] != FIXED
-        ]
-        for i in members:
-            rows += [r] * len(members)
-            cols += members
-            vals += [-1.0 if j == i else 1.0 for j in members]
-            r += 1
-    matrix = csr_matrix((vals, (rows, cols)), shape=(r, n), dtype=np.float64)
-    lower = (req.state == HIDDEN).astype(np.float64)
-    upper = (req.state != FIXED).astype(np.float64)
-    h = new_highs()
-    pass_lp(h, cost.astype(np.float64), lower, upper, matrix, np.zeros(r), np.full(r, np.inf))
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
-    return h
-
-
-def _add_cuts(master: highspy.Highs, cuts: list[Cut]) -> None:
-    for cut in cuts:
-        coef = cut.coef.copy()
-        coef[cut.target] -= cut.need
-        idx = np.flatnonzero(np.abs(coef) > 1e-9).astype(np.int32)
-        master.addRow(-cut.constant, highspy.kHighsInf, idx.size, idx, coef[idx])
+    model: DeviationModel, req: Requirements, cost: np.ndarray, system: System, deadline: float, gap: float
+) -> tuple[np.ndarray | None, str, float]:
+    """(pattern or None, how it was found, the best proven bound)."""
+    master, bound = Master(model, req, cost), 0.0
+    while True:
+        pattern, found, optimal = master.solve(deadline - time.monotonic(), gap)
+        bound = max(bound, found)
+        if pattern is None:  # infeasible (a cell only fixed cells could protect) or nothing found in time
+            return None, "heuristic", bound
+        cuts = failures(model, req, pattern)
+        if not cuts:
+            return pattern, "optimal" if optimal else "exact (time limit: best found)", bound
+        if not optimal or time.monotonic() >= deadline:
+            hidden = protect_sequentially(model, req, cost, start=pattern, system=system)
+            return hidden, "exact (time limit), completed by the heuristic", bound
+        master.add(cuts)
