@@ -37,6 +37,7 @@ def build_context(
 ) -> ReleaseContext:
     ref = reference_version(settings.reference_dir)
     state = warehouse_state(con)
+    state = state.model_copy(update={"as_at": protected.as_at or state.as_at})  # the population's as-at
     spec = source.request
     return ReleaseContext(
         reference=source.reference,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 from flows.config import Settings
@@ -38,6 +39,13 @@ class Protected:
     populations: Mapping[str, Axes] | None = None  # what each table's cells count: for the publication record
     group_dimensions: Mapping[str, str] = field(default_factory=dict)  # table -> where the group rule hid zeros
     optimality: list[Optimality] = field(default_factory=list)  # per table: the gap to a proven bound
+
+    @property
+    def as_at(self) -> datetime | None:
+        """The time the figures are as known at, when every table counts the same as-at population (a request
+        'as at 30 June 2023' is as at then, not the warehouse's latest extract)."""
+        found = {axes.as_at for axes in (self.populations or {}).values()}
+        return datetime.fromisoformat(found.pop()) if len(found) == 1 and None not in found else None
 
     def cells(self, release_id: str) -> list[PublishedCell]:
         """The released cells with their populations, for the publication record (empty without populations).

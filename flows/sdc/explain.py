@@ -33,6 +33,7 @@ class Facts:
     rounded: bool = False
     pending_withheld: bool = False
     overrides_used: bool = False
+    zeros_withheld: bool = False  # some [c] stands for a 0 (the group rule, or a breakdown zero withheld with others)
     attempts: list[str] = field(default_factory=list)  # why earlier strategies were not used
 
 
@@ -59,7 +60,13 @@ def explain(facts: Facts, policy: SdcPolicy) -> tuple[list[str], list[str]]:
         if facts.secondary:
             notes.append("Some further figures, which may include totals, are also shown as [c] so that withheld "
                          "numbers cannot be worked out by adding or subtracting published figures.")
-        if policy.zeros == "publish" and "group" not in facts.primary_kinds:
+        if policy.zeros == "may_suppress":
+            notes.append("A zero may also be shown as [c], so [c] does not mean that a figure is at least 1.")
+        elif facts.zeros_withheld:
+            notes.append(f"Zeros are shown as 0, except that in a breakdown by {policy.group_dimension.replace('_', ' ')} "
+                         "a zero may be shown as [c] like any other figure, so there [c] does not mean that a figure "
+                         "is at least 1.")
+        else:
             notes.append("Zeros are shown as 0.")
     notes += facts.collapsed
     if facts.attempts:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from flows.contracts.tidy import TidyTable, check_tidy, with_empty_flags
+from flows.contracts.tidy import Role, TidyTable, check_tidy, with_empty_flags
 from flows.sdc.choose import Choice, NothingSafe, choose, in_words
 from flows.sdc.cumulative import Cumulative
 from flows.sdc.explain import Facts, explain
@@ -42,7 +42,7 @@ class Protection:
     comparisons: Mapping[str, str] = field(
         default_factory=dict
     )  # "table.measure" -> dimension, for the audit
-    zeros_may_be_withheld: bool = False  # the group rule hid zeros: the audit must know
+    zeros_may_be_withheld: bool = False  # some [c] stands for a 0: the audit must know (and the notes say so)
     optimality: Optimality | None = None  # cost against a proven bound (None: nothing was optimised)
     score: Score | None = None  # what the requester gets (flows/sdc/score.py)
 
@@ -111,6 +111,12 @@ def _protection(choice: Choice, policy: SdcPolicy) -> Protection:
         label in policy.pending_labels for table, labels, _ in result.decisions for _, label in labels
     )
     collapsed = [d for d, _ in choice.alternative.combined]
+    zeros = any(
+        bool((t.frame[m.name].eq(0) & t.frame[m.flag].str.contains("[c]", literal=True)).any())
+        for t in result.tables
+        for m in t.measures
+        if m.role is Role.COUNT
+    )
     facts = Facts(
         choice.name,
         withheld=result.hidden,
@@ -120,6 +126,7 @@ def _protection(choice: Choice, policy: SdcPolicy) -> Protection:
         pending_withheld=pending,
         overrides_used=any(f"fewer than {policy.k}" not in r for r in reasons if r.startswith("threshold")),
         attempts=attempts,
+        zeros_withheld=zeros,
     )
     notes, exemptions = explain(facts, policy)
     method = (
@@ -135,7 +142,7 @@ def _protection(choice: Choice, policy: SdcPolicy) -> Protection:
         method,
         result.audit,
         result.comparisons,
-        zeros_may_be_withheld="group" in kinds,
+        zeros_may_be_withheld=zeros,
         optimality=result.optimality,
         score=choice.score,
     )
