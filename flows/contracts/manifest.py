@@ -52,6 +52,7 @@ class TableEntry(_Strict):
     derived_inputs: dict[str, list[str]] = Field(default_factory=dict)  # change measure -> the counts it uses
     comparison: TableComparison | None = None
     rounded_to: int | None = None  # counts rounded to this base
+    public_source: str | None = None  # the figures are published there already: shown in full, small counts too
 
 
 class ThresholdRule(_Strict):

@@ -119,6 +119,7 @@ def table_structure(table: TidyTable) -> dict:
         "comparison": None if c is None else {"current": c.current, "previous": c.previous, "dimension": c.dimension,
                                               "previous_labels": {n(k): n(v) for k, v in c.previous_labels.items()}},
         "rounded_to": table.rounded_to,
+        "public_source": table.public_source,
     }
 
 

@@ -89,7 +89,8 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
             groups[table.name] = group
         axes = split_axes(table, populations[table.name]) if populations else None
         result = protect(split(table), policy.model_copy(update={"group_dimension": group}), history or None,
-                         populations=axes, release_id=f"{reference} (being prepared)")
+                         populations=axes, release_id=f"{reference} (being prepared)",
+                         public_source=public_source(populations[table.name], policy) if populations else None)
         if axes:  # later tables of this release are checked against this one too
             kept = {t.name: axes[t.name].keeping(t.dimension_names) for t in result.tables}
             history += cells_of(result.tables, kept, f"{reference} (being prepared)", "")
@@ -123,6 +124,14 @@ def _stated(table: str, found) -> Optimality:
 
     return Optimality(table=table, objective=OBJECTIVES.get(found.objective, found.objective),
                       gap_at_most_percent=math.ceil(found.gap * 1000 - 1e-9) / 10, bound=found.proof)
+
+
+def public_source(axes: Axes, policy: SdcPolicy) -> str | None:
+    """Where the figures are already public, when every fact the table counts is one the force publishes
+    (``policy.public_facts``: data.police.uk counts by crime type, month and last outcome)."""
+    facts = {m.counts for m in axes.measures.values() if m.counts}
+    places = {policy.public_facts.get(f) for f in facts}
+    return places.pop() if facts and len(places) == 1 and None not in places else None
 
 
 def audit_release(folder: Path) -> list:

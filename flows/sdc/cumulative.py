@@ -37,6 +37,7 @@ class Cumulative:
             policy.protection_width,
         )
         self.public = {_key(c) for c in self.history if isinstance(c.shown, int)}
+        self.public_facts = frozenset(policy.public_facts)  # nothing to protect in these
 
     def _cells(self, tables: list[TidyTable]) -> list[PublishedCell]:
         """A dimension collapsed away counts everything its labels did (its total)."""
@@ -54,7 +55,8 @@ class Cumulative:
     def more_to_hide(self, flagged: list[TidyTable]) -> list[CellKey]:
         new = self._cells(flagged)
         result = audit_populations(
-            [c.for_audit() for c in [*self.history, *new]], self.k, self.zeros_published, self.width
+            [c.for_audit() for c in [*self.history, *new]], self.k, self.zeros_published, self.width,
+            public=self.public_facts,
         )
         if result.passed:
             return []

@@ -33,6 +33,7 @@ class Facts:
     rounded: bool = False
     pending_withheld: bool = False
     overrides_used: bool = False
+    public: str = ""  # the figures are already published there: nothing withheld
     zeros_withheld: bool = False  # some [c] stands for a 0 (the group rule, or a breakdown zero withheld with others)
     attempts: list[str] = field(default_factory=list)  # why earlier strategies were not used
 
@@ -41,6 +42,10 @@ def explain(facts: Facts, policy: SdcPolicy) -> tuple[list[str], list[str]]:
     """(notes for readers, FOIA sections relied on)."""
     k = policy.k
     notes: list[str] = []
+    if facts.public:
+        notes.append(f"These figures can be worked out by anyone from what the force already publishes on "
+                     f"{facts.public}, so none is withheld; they are reasonably accessible there (section 21 of "
+                     "the Freedom of Information Act).")
     if facts.rounded:
         notes.append(f"To protect the people these figures count, every figure is rounded to the nearest "
                      f"{policy.round_base}. [low] marks a figure that is not zero but rounds to zero. Totals are "

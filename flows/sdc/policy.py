@@ -89,6 +89,10 @@ class SdcPolicy(_Frozen):
         description="'table.measure' or 'measure' -> the dimension a change is measured along (each row is "
                     "compared with the previous category); inferred from the values when absent")
     pending_labels: tuple[str, ...] = ("Outcome pending",)
+    public_facts: dict[str, str] = Field(
+        default_factory=lambda: {"police_uk_crimes": "data.police.uk"},
+        description="facts anyone can compute from what the force already publishes -> where: their figures are "
+                    "published in full (nothing they show can be given away) and still recorded")
 
     @model_validator(mode="after")
     def _overrides_raise_k(self) -> SdcPolicy:

@@ -11,7 +11,7 @@ view; if nothing passes, nothing is returned.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flows.contracts.tidy import Role, TidyTable, check_tidy, with_empty_flags
 from flows.sdc.choose import Choice, NothingSafe, choose, in_words
@@ -59,6 +59,7 @@ def protect(
     populations: Mapping[str, Axes] | None = None,
     release_id: str = "this release",
     as_at: str = "",
+    public_source: str | None = None,
 ) -> Protection:
     """Protect ``tables`` together (cells with identical labels are the same cell in every table).
 
@@ -66,8 +67,17 @@ def protect(
     included); with it, ``populations`` must say what each new table's labels count, and ``as_at`` is the
     data's as-at time. The new release is then checked with all earlier ones as one system, and cells are
     withheld until nothing earlier or new can be worked out; if that fails the release is refused.
+
+    ``public_source`` says the figures are ones anyone can compute from what the force already publishes there
+    (data.police.uk): they are published in full, with nothing withheld, and the notes point there.
     """
     policy = policy or SdcPolicy()
+    if public_source:
+        notes, exemptions = explain(Facts("public", public=public_source), policy)
+        shown = [replace(with_empty_flags(t), public_source=public_source) for t in tables]
+        return Protection(shown, notes, exemptions, "public", {}, f"published in full: the figures are already "
+                          f"public on {public_source}; recorded for cumulative checks",
+                          AuditResult((), 0, "none needed: already public"))
     cumulative = Cumulative(history, populations or {}, release_id, as_at, policy) if history else None
     tables = [with_empty_flags(t) for t in tables]
     for t in tables:
