@@ -21,6 +21,7 @@ from flows.release.comparison_link import join, split, split_axes
 from flows.release.record import load_history
 from flows.sdc.history import Axes, PublishedCell, cells_of
 from flows.sdc.policy import SdcPolicy
+from flows.sdc.score import Score
 
 #: the dimension the group rule looks along, in order of preference: the first one a table has
 GROUP_DIMENSIONS = ("outcome", "further_action", "outcome_group", "outcome_type", "disposal")
@@ -39,6 +40,7 @@ class Protected:
     populations: Mapping[str, Axes] | None = None  # what each table's cells count: for the publication record
     group_dimensions: Mapping[str, str] = field(default_factory=dict)  # table -> where the group rule hid zeros
     optimality: list[Optimality] = field(default_factory=list)  # per table: the gap to a proven bound
+    answered: dict[str, Score] = field(default_factory=dict)  # per table: what the requester gets (choose.py)
 
     @property
     def as_at(self) -> datetime | None:
@@ -82,7 +84,7 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
 
     policy = policy or release_policy(settings)
     history = load_history(settings) if populations else []
-    out, notes, exemptions, methods, strategies, groups, optimality = [], [], [], [], [], {}, []
+    out, notes, exemptions, methods, strategies, groups, optimality, answered = [], [], [], [], [], {}, [], {}
     for table in tables:
         group = next((d for d in GROUP_DIMENSIONS if d in table.dimension_names), policy.group_dimension)
         if policy.group_rule == "hide_zeros":
@@ -101,6 +103,8 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
         strategies.append(result.strategy_used)
         if result.optimality is not None:
             optimality.append(_stated(table.name, result.optimality))
+        if result.score is not None:
+            answered[table.name] = result.score
     rules = AuditRules(
         zeros_published=policy.zeros == "publish",
         group_dimensions=list(GROUP_DIMENSIONS) if policy.group_rule == "hide_zeros" else [],
@@ -111,7 +115,7 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
     return Protected(out, list(dict.fromkeys(notes)), "; ".join(dict.fromkeys(methods)),
                      ", ".join(dict.fromkeys(strategies)) or policy.strategy, True,
                      list(dict.fromkeys(exemptions)), audit_release, rules, populations, groups,
-                     optimality)
+                     optimality, answered)
 
 
 OBJECTIVES = {"cells": "withheld cells", "values": "withheld values (each withheld cell counts its value plus one)"}
