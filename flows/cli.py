@@ -10,8 +10,10 @@ import typer
 from rich.console import Console
 
 from flows.config import ConfigError, Settings, load_settings
+from flows.reference.cli import app as reference_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app.add_typer(reference_app, name="reference")
 console = Console(soft_wrap=True)
 err = Console(stderr=True)
 
@@ -89,6 +91,9 @@ def check(spec: Annotated[Path, typer.Argument(help="request spec (YAML) to chec
     console.print(f"  offences checked against {result.against}", markup=False)
     for part in loaded.parts:
         console.print(f"  part {part.id}: {part.response}: {part.question}", markup=False)
+    if result.later:
+        console.print(f"  checked against the warehouse when answered: categories of {', '.join(result.later)}",
+                      markup=False)
 
 
 @app.command()

@@ -115,7 +115,8 @@ def stage_standing(settings: Settings) -> list[Any]:
 
     with release_lock(settings, "nightly: standing datasets"):
         recover(settings)  # what is due depends on what the record says was published
-    return [result for source in due_sources(settings) for result in release(settings, source)]
+    sources, not_due = due_sources(settings)
+    return [*not_due, *(result for source in sources for result in release(settings, source))]
 
 
 def run_nightly(settings: Settings, step: Step = direct) -> RunResult:

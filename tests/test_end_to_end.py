@@ -77,6 +77,9 @@ def test_nightly_then_requests_go_draft_approved_published(generated_home):
         (release,) = _sign_off(settings, run_request(settings, spec).releases)
         folder = settings.published_dir / release.release_id
         assert audit_paths([folder]) == [] and (folder / "letter.md").is_file()
+        if spec.startswith("mps"):  # the letter states every s.25 code counted, 2003-2022's IM71131 among them
+            letter = (folder / "letter.md").read_text(encoding="utf-8")
+            assert all(code in letter for code in ("IM71014", "IM71104", "IM71131", "IM71142", "IM71142C")), letter
         assert _small_numbers(folder, SMALL_K) == []
         _assert_margins_published_and_audited(folder)
         if spec.startswith("mps"):  # the MPS answer: a total is published, and the notes say how it was chosen

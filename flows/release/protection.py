@@ -83,7 +83,7 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
     from flows.sdc import protect
 
     policy = policy or release_policy(settings)
-    history = load_history(settings) if populations else []
+    history = _history(settings, reference) if populations else []
     out, notes, exemptions, methods, strategies, groups, optimality, answered = [], [], [], [], [], {}, [], {}
     for table in tables:
         group = next((d for d in GROUP_DIMENSIONS if d in table.dimension_names), policy.group_dimension)
@@ -136,6 +136,14 @@ def public_source(axes: Axes, policy: SdcPolicy) -> str | None:
     facts = {m.counts for m in axes.measures.values() if m.counts}
     places = {policy.public_facts.get(f) for f in facts}
     return places.pop() if facts and len(places) == 1 and None not in places else None
+
+
+def _history(settings: Settings, reference: str) -> list[PublishedCell]:
+    """Everything published, and every other draft that may yet be (flows/release/store.pending_cells)."""
+    from flows.release.record import read_events, release_states
+    from flows.release.store import pending_cells
+
+    return load_history(settings) + pending_cells(settings, release_states(read_events(settings)), reference)
 
 
 def audit_release(folder: Path) -> list:
