@@ -13,6 +13,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from flows.config import ConfigError, Settings, load_settings
+from flows.reference.cli import app as reference_app
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -47,6 +48,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, cls=_OneLineErrors)
+app.add_typer(reference_app, name="reference")
 
 
 @app.callback()
@@ -131,6 +133,9 @@ def check(spec: Annotated[Path, typer.Argument(help="request spec (YAML) to chec
     console.print(f"  offences checked against {result.against}", markup=False)
     for part in loaded.parts:
         console.print(f"  part {part.id}: {part.response}: {part.question}", markup=False)
+    if result.later:
+        console.print(f"  checked against the warehouse when answered: categories of {', '.join(result.later)}",
+                      markup=False)
 
 
 @app.command()

@@ -176,8 +176,15 @@ def load_settings(config_file: Path | None = None, **overrides: object) -> Setti
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"invalid configuration{where}: {problems}") from None
     if (settings.home / SYNTHETIC_MARKER).is_file() and not settings.synthetic:
-        settings = settings.model_copy(update={"synthetic": True})
+        update: dict[str, object] = {"synthetic": True}
+        if "organisation" not in values:  # the demo's own name, so a re-run with --home matches the demo's
+            update["organisation"] = SYNTHETIC_ORGANISATION
+        settings = settings.model_copy(update=update)
     return settings
+
+
+#: the organisation a synthetic home speaks for unless its configuration names one
+SYNTHETIC_ORGANISATION = "Example Constabulary (synthetic demonstration)"
 
 
 def mark_synthetic(home: Path) -> None:

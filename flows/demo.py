@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.config import PROJECT_ROOT, Settings, load_settings, mark_synthetic
+from flows.config import PROJECT_ROOT, SYNTHETIC_ORGANISATION, Settings, load_settings, mark_synthetic
 
 DEMO_HOME = PROJECT_ROOT / "data" / "demo"
 DEMO_REQUESTS = ("wmp-3056-15.yaml", "mps-01-foi-22-025326.yaml")
-DEMO_ORGANISATION = "Example Constabulary (synthetic demonstration)"
 
 
 def demo_settings() -> Settings:
     mark_synthetic(DEMO_HOME)  # the home says it is synthetic, so `--home data/demo` keeps the marking
-    return load_settings(home=DEMO_HOME, synthetic=True, organisation=DEMO_ORGANISATION)
+    return load_settings(home=DEMO_HOME, synthetic=True, organisation=SYNTHETIC_ORGANISATION)
 
 
 def settings_for(config: str | None = None, home: str | None = None, demo: bool = False) -> Settings:
@@ -29,11 +28,12 @@ def demo_sign_off(settings: Settings, drafted: list) -> list[str]:
     from flows.release.publish import publish
     from flows.release.record import read_events, release_states
     from flows.release.store import find_draft
+    from flows.requests.calendar import NotDue
 
     published = release_states(read_events(settings))
     done = []
     for result in drafted:
-        if result.release_id in published:
+        if isinstance(result, NotDue) or result.release_id in published:
             continue
         if find_draft(settings, result.release_id).approval is None:
             done.append(approve(settings, result.release_id, by="demo", note="make demo"))

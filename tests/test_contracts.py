@@ -78,7 +78,7 @@ def test_settings_from_toml_and_environment(tmp_path, monkeypatch):
 
 
 def test_a_synthetic_home_marks_every_command_run_on_it(tmp_path, monkeypatch):
-    from flows.config import mark_synthetic
+    from flows.config import SYNTHETIC_ORGANISATION, mark_synthetic
     from flows.demo import settings_for
 
     home = tmp_path / "home"
@@ -89,3 +89,6 @@ def test_a_synthetic_home_marks_every_command_run_on_it(tmp_path, monkeypatch):
     assert settings_for(home=str(home)).synthetic  # what `disclose request --home` and the flows use
     monkeypatch.setenv("DISCLOSE_HOME", str(home))
     assert load_settings().synthetic
+    # it speaks as the demo does, so re-running the demo's request with --home does not draft a new version
+    assert load_settings(home=home).organisation == SYNTHETIC_ORGANISATION
+    assert load_settings(home=home, organisation="Test Constabulary").organisation == "Test Constabulary"

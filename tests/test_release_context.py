@@ -41,10 +41,12 @@ def test_a_rounded_table_claims_s40_and_is_partially_disclosed(tmp_path):
     assert "Section 40(2)" in letter and "Disclosed in full" not in letter
 
 
-def test_nothing_withheld_is_disclosed_in_full(tmp_path):
+def test_nothing_withheld_claims_no_exemption(tmp_path):
     large = {key: value * 10 for key, value in VALUES.items()}
     protected = protect_release([comparison_table(large, EARLIER)], _settings(tmp_path, "auto"))
     assert protected.exemptions == []
-    spec, _ = load_spec(MPS)  # its other part is "not held": no exemption
+    spec, _ = load_spec(MPS)  # its other part (convictions) is "not held": partly disclosed, with no exemption
     request = foi_request(spec, protected.tables, protected)
-    assert request.outcome == "Disclosed in full" and request.exemptions == []
+    assert request.outcome == "Partially disclosed" and request.exemptions == []
+    every_part_held = spec.model_copy(update={"parts": [p for p in spec.parts if p.response == "data"]})
+    assert foi_request(every_part_held, protected.tables, protected).outcome == "Disclosed in full"

@@ -102,8 +102,10 @@ class FoiRequest(_Frozen):
             raise ValueError("outcome 'Neither confirm nor deny' needs ncnd=True")
         if self.ncnd and not cited & NCND_SECTIONS:
             raise ValueError(f"ncnd=True needs at least one of {sorted(NCND_SECTIONS)} in exemptions")
-        if self.outcome in ("Partially disclosed", "Refused") and not self.exemptions:
-            raise ValueError(f"outcome {self.outcome!r} needs the exemptions relied on")
+        not_held = any(p.response == "not_held" for p in self.parts)
+        if (self.outcome == "Refused" or (self.outcome == "Partially disclosed" and not not_held)) and not self.exemptions:
+            raise ValueError(f"outcome {self.outcome!r} needs the exemptions relied on (or, for a partial "
+                             "disclosure, a part answered as not held)")
         return self
 
     @property

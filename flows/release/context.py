@@ -8,6 +8,7 @@ the spec's non-data parts cite. The letter and the log render them; neither deci
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -34,9 +35,11 @@ def build_context(
     source: ReleaseSource,
     protected: Protected,
     published: date | None = None,
+    plans: Sequence[Any] = (),
 ) -> ReleaseContext:
     ref = reference_version(settings.reference_dir)
     state = warehouse_state(con)
+    state = state.model_copy(update={"as_at": protected.as_at or state.as_at})  # the population's as-at
     spec = source.request
     return ReleaseContext(
         reference=source.reference,
@@ -49,7 +52,7 @@ def build_context(
         as_at=state.as_at,
         notes=[*_counting_rules(tables, spec), *protected.explanation],
         next_update=source.next_update,
-        request=None if spec is None else foi_request(spec, tables, protected),
+        request=None if spec is None else foi_request(spec, tables, protected, plans),
         templates_dir=settings.templates_dir,
         request_spec_sha256=source.spec_sha256,
         request_spec_path=source.spec_path,
@@ -63,6 +66,7 @@ def build_context(
             policy=protected.policy,
             margins_published=protected.margins_published,
             audit=protected.audit_rules,
+            optimality=protected.optimality,
         ),
     )
 
@@ -75,18 +79,20 @@ def _counting_rules(tables: list[TidyTable], request: Any | None) -> list[str]:
     return list(dict.fromkeys(note for t in tables for note in t.notes if note.strip() not in restated))
 
 
-def foi_request(spec: Any, tables: list[TidyTable], protected: Protected) -> FoiRequest:
-    """The FOI facts for the letter and the log: parts answered, exemptions relied on, the outcome."""
+def foi_request(spec: Any, tables: list[TidyTable], protected: Protected, plans: Sequence[Any] = ()) -> FoiRequest:
+    """The FOI facts for the letter and the log: parts answered (with each data part's filters, from its plan),
+    exemptions relied on, the outcome."""
     from flows.requests.letter_facts import letter_facts
 
-    facts = letter_facts(spec, tables)
+    facts = letter_facts(spec, tables, plans)
     sections = dict.fromkeys([*protected.exemptions, *facts.exemptions])  # why: the force's templates say
     exemptions = [Exemption(section=section) for section in sections]
     ncnd = any(part.response == "ncnd" for part in spec.parts)
     if not spec.data_parts:
         outcome = "Neither confirm nor deny" if ncnd else "Not held"
     else:
-        outcome = "Partially disclosed" if exemptions else "Disclosed in full"
+        partial = exemptions or any(part.response == "not_held" for part in spec.parts)
+        outcome = "Partially disclosed" if partial else "Disclosed in full"
     return FoiRequest(
         request_text=spec.request_text.strip(),
         date_received=spec.received,

@@ -19,6 +19,7 @@ from flows.release.result import ReleaseResult
 from flows.release.source import ReleaseSource
 from flows.requests.answer import answer_part_planned
 from flows.requests.errors import SpecError
+from flows.requests.held import NotHeld
 from flows.requests.populations import populations_for
 from flows.warehouse import connect
 
@@ -32,15 +33,7 @@ def release(settings: Settings, source: ReleaseSource) -> list[ReleaseResult]:
 
     warm_up_in_background()  # the output suite needs GX: its process imports it while the parts are counted
     with connect(settings, read_only=True) as con:
-        try:
-            answered = [
-                answer_part_planned(
-                    con, part, settings.sql_dir, where=where, margins=True, k=settings.threshold
-                )
-                for part, where in source.parts
-            ]
-        except SpecError as exc:
-            raise exc.in_file(source.spec_path) from None
+        answered, source = answer_parts(settings, con, source)
         protected = protect_release(
             [table for _, table in answered],
             settings,
@@ -49,9 +42,24 @@ def release(settings: Settings, source: ReleaseSource) -> list[ReleaseResult]:
         )
         tables = revised(settings, source, protected.tables)
         validate_outputs(settings, tables, source.reference)
-        context = build_context(settings, con, tables, source, protected)
+        context = build_context(settings, con, tables, source, protected, plans=[plan for plan, _ in answered])
     drafted = write_draft(settings, tables, context, protected, source.kind)
     return [drafted, *publish_by_policy(settings, drafted, source.kind)]
+
+
+def answer_parts(settings: Settings, con, source: ReleaseSource) -> tuple[list, ReleaseSource]:
+    """Each data part's plan and table; a part the extracts cannot answer (a column they did not supply for its
+    periods) becomes a "not held in this form" part of the request instead (flows/requests/held.py)."""
+    answered, not_held = [], {}
+    for part, where in source.parts:
+        try:
+            answered.append(answer_part_planned(con, part, settings.sql_dir, where=where, margins=True,
+                                                k=settings.threshold, organisation=settings.organisation))
+        except NotHeld as exc:
+            not_held[part.id] = exc.part
+        except SpecError as exc:
+            raise exc.in_file(source.spec_path) from None
+    return answered, source.without_parts(not_held)
 
 
 def publish_by_policy(settings: Settings, drafted: ReleaseResult, kind: str) -> list[ReleaseResult]:

@@ -145,9 +145,12 @@ def _rows(settings: Settings, table: str, sql: str) -> list[tuple]:
 
 
 def load_history(settings: Settings) -> list[PublishedCell]:
-    """Every recorded cell, current, superseded and withdrawn alike."""
+    """Every recorded cell, current, superseded and withdrawn alike, on every population axis (a cell recorded
+    before an axis existed counted all of it: flows.requests.populations.complete_cell)."""
+    from flows.requests.populations import complete_cell
+
     sql = "select * from disclosure.published_cells order by published_at, release_id"
-    return [from_row(r) for r in _rows(settings, "published_cells", sql)]
+    return [complete_cell(from_row(r)) for r in _rows(settings, "published_cells", sql)]
 
 
 def read_events(settings: Settings) -> list[Event]:
@@ -188,7 +191,8 @@ def audit_record(
     cells = [c.for_audit() for c in [*load_history(settings), *extra]]
     if not cells:
         return AuditResult((), 0, "nothing published yet")
-    return audit_populations(cells, policy.k, policy.zeros == "publish", policy.protection_width)
+    return audit_populations(cells, policy.k, policy.zeros == "publish", policy.protection_width,
+                             public=frozenset(policy.public_facts))
 
 
 # ------------------------------------------------------------------------------------------------ writing

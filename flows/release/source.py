@@ -7,11 +7,11 @@ figures mark revisions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flows.config import Settings
-from flows.requests.models import DataPart, RequestSpec
+from flows.requests.models import DataPart, NotHeldPart, RequestSpec
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,15 @@ class ReleaseSource:
     @property
     def kind(self) -> str:
         return "foi" if self.request is not None else "standing"
+
+    def without_parts(self, answers: dict[str, NotHeldPart]) -> ReleaseSource:
+        """The source with these data parts answered in words instead ("not held in this form")."""
+        if not answers:
+            return self
+        request = self.request
+        if request is not None:
+            request = request.model_copy(update={"parts": [answers.get(p.id, p) for p in request.parts]})
+        return replace(self, parts=tuple((p, w) for p, w in self.parts if p.id not in answers), request=request)
 
 
 def request_path(settings: Settings, spec: str | Path) -> Path:

@@ -22,6 +22,7 @@ from flows.config import Settings
 from flows.contracts.release import ReleaseId
 from flows.release.record import Event, read_events, release_states
 from flows.release.source import ReleaseSource
+from flows.requests.calendar import NotDue
 
 
 def period_reference(dataset: str, key: str) -> str:
@@ -74,23 +75,30 @@ def _numeric_or_flag(value: str) -> bool:
     return value.startswith("[") or value.replace(".", "", 1).lstrip("-").isdigit()
 
 
-def due_sources(settings: Settings, today: date | None = None) -> list[ReleaseSource]:
-    """A source for every standing dataset whose calendar has a period due today and not yet released."""
-    from flows.requests.calendar import due_release, next_release
+def due_sources(settings: Settings, today: date | None = None) -> tuple[list[ReleaseSource], list[NotDue]]:
+    """A source for every standing dataset whose calendar has a period due today and not yet released, and a
+    "not due: data covers up to D" for each whose due period the data do not reach yet (the run carries on)."""
+    from flows.requests.calendar import due_for_data, due_release, next_release
     from flows.requests.spec import load_standing
-    from flows.requests.standing import standing_parts
+    from flows.requests.standing import data_covers_until, standing_parts
+    from flows.warehouse import connect
 
     today = today or date.today()
     events = read_events(settings)
-    sources = []
+    sources, not_due = [], []
     for path in sorted((settings.requests_dir / "standing").glob("*.yaml")):
         spec, digest = load_standing(path)
-        covered = due_release(spec.calendar, today, published_periods(events, spec.reference))
-        if covered is None:
+        published = published_periods(events, spec.reference)
+        if due_release(spec.calendar, today, published) is None:
+            continue
+        with connect(settings, read_only=True) as con:
+            covered = due_for_data(spec.calendar, today, published, data_covers_until(con, spec), spec.reference)
+        if isinstance(covered, NotDue):
+            not_due.append(covered)
             continue
         when, upcoming = next_release(spec.calendar, today)
         parts = tuple((part, f"table {part.id}") for part in standing_parts(spec, covered))
         sources.append(ReleaseSource(
             period_reference(spec.reference, covered.key), f"{spec.title}, {covered.key}", parts, str(path), digest,
             next_update=f"{when:%d %B %Y} (covering {upcoming.key})", revisions_of=spec.reference))
-    return sources
+    return sources, not_due

@@ -137,6 +137,22 @@ def find_draft(settings: Settings, name: str, *, approved: bool = False) -> Draf
     return drafts[-1]
 
 
+def pending_cells(settings: Settings, states: dict[str, str], but: str) -> list[PublishedCell]:
+    """The cells of every draft that may still be published: the latest draft of each reference other than
+    ``but`` that the record has neither published nor withdrawn. A new draft is protected with them as if they
+    were published, so drafts made one after another (a nightly run's standing datasets, a request drafted
+    while another awaits approval) stay safe together whatever order they are published in. Drafts made at the
+    same moment cannot see each other: the publish-time check catches those."""
+    if not settings.drafts_dir.is_dir():
+        return []
+    cells = []
+    for ref in sorted(p.name for p in settings.drafts_dir.iterdir() if p.is_dir() and p.name[0] != "."):
+        versions = existing_versions(settings.drafts_dir, ref) if ref != but else []
+        if versions and str(versions[-1]) not in states:
+            cells += read_draft(settings, versions[-1]).cells()
+    return cells
+
+
 def next_version(settings: Settings, reference: str, recorded: set[str]) -> ReleaseId:
     """One more than any version drafted, published, withdrawn or recorded for ``reference``."""
     versions = [

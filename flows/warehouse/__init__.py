@@ -8,7 +8,6 @@ staging, quarantine, ref, core, marts, validation, disclosure.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,9 +17,12 @@ import duckdb
 
 from flows.config import Settings
 from flows.warehouse_lock import WarehouseBusy, reading, writing
+from flows.warehouse.transform import LAYERS, LayerBuild, build_layers, update_layers
+
+__all__ = ["LAYERS", "SCHEMAS", "LayerBuild", "build_layers", "connect", "read_sql", "run_sql_file", "scalar",
+           "update_layers"]
 
 SCHEMAS = ("raw", "staging", "quarantine", "ref", "core", "marts", "validation", "disclosure")
-LAYERS = ("core", "marts")  # rebuilt from staging on every run, in this order
 
 
 @contextmanager
@@ -67,52 +69,6 @@ def read_sql(path: Path) -> str:
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path, params: dict | None = None) -> None:
     con.execute(read_sql(path), params or {})
-
-
-def build_layers(con: duckdb.DuckDBPyConnection, sql_dir: Path, layers: tuple[str, ...] = LAYERS) -> list[str]:
-    """Run every model in each layer folder in name order (prefix files 01_, 02_ for dependencies)."""
-    ran = []
-    for layer in layers:
-        for path in sorted((sql_dir / layer).glob("*.sql")):
-            run_sql_file(con, path)
-            ran.append(f"{layer}/{path.name}")
-    return ran
-
-
-def build_layers_if_changed(con: duckdb.DuckDBPyConnection, sql_dir: Path,
-                            layers: tuple[str, ...] = LAYERS) -> list[str]:
-    """:func:`build_layers`, unless nothing they are built from changed since the last complete build (a
-    nightly run with no new extracts then spends nothing re-deriving the same tables). The marker is dropped
-    before building and written after, so a failed build is redone next time."""
-    key = layer_inputs_key(con, sql_dir, layers)
-    con.execute("create table if not exists core.build_state (inputs_sha256 varchar not null, built_at timestamp)")
-    if scalar(con, "select count(*) from core.build_state where inputs_sha256 = ?", [key]):
-        return []
-    con.execute("delete from core.build_state")
-    ran = build_layers(con, sql_dir, layers)
-    con.execute("insert into core.build_state values (?, current_timestamp)", [key])
-    return ran
-
-
-def layer_inputs_key(con: duckdb.DuckDBPyConnection, sql_dir: Path, layers: tuple[str, ...] = LAYERS) -> str:
-    """A hash of what core and marts are built from: the SQL, the reference data loaded, and the ledger of
-    files (every change to staging goes through ingest, which writes the ledger, or a rebuild)."""
-    h = hashlib.sha256()
-    for layer in layers:
-        for path in sorted((sql_dir / layer).glob("*.sql")):
-            h.update(f"{layer}/{path.name}\0".encode() + path.read_bytes())
-    state = [("ref", _rows(con, "ref", "version", "select * from ref.version")),
-             ("ledger", _rows(con, "raw", "extract_files",
-                              "select count(*), max(file_id), max(received_at), string_agg(status || ':' || "
-                              "coalesce(purged_at::varchar, ''), ',' order by file_id) from raw.extract_files"))]
-    h.update(repr(state).encode())
-    return h.hexdigest()
-
-
-def _rows(con: duckdb.DuckDBPyConnection, schema: str, table: str, sql: str) -> list:
-    exists = scalar(con, "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-                    [schema, table])
-    return con.execute(sql).fetchall() if exists else []
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> object:
