@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Settings
-from flows.warehouse_lock import WarehouseBusy, reading, writing
 from flows.warehouse.transform import LAYERS, LayerBuild, build_layers, update_layers
+from flows.warehouse_lock import WarehouseBusy, reading, writing
 
 __all__ = ["LAYERS", "SCHEMAS", "LayerBuild", "build_layers", "connect", "read_sql", "run_sql_file", "scalar",
            "update_layers"]
