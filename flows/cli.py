@@ -364,9 +364,10 @@ def _run(kind: str, plain: bool, **params: object):
             if kind == "nightly":
                 return pipeline.run_nightly(settings)
             return pipeline.run_request(settings, str(params["spec"]))
-        from flows.runtime import quiet_prefect
+        from flows.runtime import quiet_prefect, tie_embedded_server
 
         quiet_prefect(console_log=_debug)
+        tie_embedded_server()
         if kind == "nightly":
             from flows.nightly import nightly as flow
         else:

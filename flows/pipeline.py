@@ -58,7 +58,7 @@ def stage_ingest(settings: Settings) -> IngestReport:
         load_reference(con, settings.reference_dir)
         report = ingest_landing(con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir,
                                 max_share=settings.quarantine_limits, profiles_dir=settings.profiles_dir,
-                                reference_dir=settings.reference_dir)
+                                reference_dir=settings.reference_dir, fault=settings.fault)
     return report
 
 
@@ -66,7 +66,7 @@ def stage_transform(settings: Settings) -> LayerBuild:
     """Bring core and marts up to date with the SQL in sql/: only what the new files touch, everything when the
     SQL or the reference data changed (flows/warehouse/transform.py)."""
     with connect(settings) as con:
-        return update_layers(con, settings.sql_dir)
+        return update_layers(con, settings.sql_dir, fault=settings.fault)
 
 
 def stage_validate(settings: Settings, suites: tuple[str, ...], run_id: str) -> list:

@@ -204,10 +204,22 @@ def test_rebuild_says_which_archived_file_is_missing_and_replays_the_rest(settin
     assert [o.status for o in report.replayed] == ["loaded"]
     assert query(settings, "select custody_ref from core.arrests") == [("C2",)]
 
+def test_a_lost_delivery_log_is_written_again_from_the_warehouse(settings):
+    deliver(settings, "custody.csv", text(CUSTODY_HEADER, [custody("C1"), custody("C2")]))
+    log = settings.raw_dir / "deliveries.jsonl"
+    lines = log.read_text()
+    log.unlink()
+    report = rebuild(settings, check_only=True)
+    assert log.read_text() == lines, "each delivery's line was committed in the warehouse with its ledger entry"
+    assert report.identical, report.lines()
+
+
 def test_rebuild_without_the_delivery_log_still_replays_every_archived_file(settings):
     deliver(settings, "custody.csv", text(CUSTODY_HEADER, [custody("C1"), custody("C2")]))
     staged = query(settings, "select * from staging.custody_offences order by row_number")
     (settings.raw_dir / "deliveries.jsonl").unlink()
+    with connect(settings) as con:  # an archive and a warehouse from before the log
+        con.execute("delete from raw.delivery_log")
     report = rebuild(settings)
     assert [o.status for o in report.replayed] == ["loaded"]
     assert query(settings, "select * from staging.custody_offences order by row_number") == staged

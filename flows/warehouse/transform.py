@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from flows.release.faults import fault_at
+
 LAYERS = ("core", "marts")  # built from staging, in this order
 BOOKKEEPING = ("build_state", "build_files")  # core tables that say what was built, not what the data say
 
@@ -48,14 +50,15 @@ def build_layers(
 
 
 def update_layers(
-    con: duckdb.DuckDBPyConnection, sql_dir: Path, layers: tuple[str, ...] = LAYERS
+    con: duckdb.DuckDBPyConnection, sql_dir: Path, layers: tuple[str, ...] = LAYERS, fault: str | None = None
 ) -> LayerBuild:
     """Build in the files not built in yet; everything when the SQL or the reference data changed."""
-    return _build(con, sql_dir, layers, full=False)
+    return _build(con, sql_dir, layers, full=False, fault=fault)
 
 
 def _build(
-    con: duckdb.DuckDBPyConnection, sql_dir: Path, layers: tuple[str, ...], *, full: bool
+    con: duckdb.DuckDBPyConnection, sql_dir: Path, layers: tuple[str, ...], *, full: bool,
+    fault: str | None = None,
 ) -> LayerBuild:
     for statement in STATE_DDL:
         con.execute(statement)
@@ -73,8 +76,10 @@ def _build(
             con.execute("delete from core.build_files")
         con.execute("create or replace temp table transform_files (file_id bigint not null)")
         con.executemany("insert into temp.transform_files values (?)", [[f] for f in files])
-        for path in models:
-            con.execute(path.read_text(encoding="utf-8"))
+        for layer in layers:
+            for path in (m for m in models if m.parent.name == layer):
+                con.execute(path.read_text(encoding="utf-8"))
+            fault_at(fault, f"transform:after_{layer}")  # testing: a crash inside the transaction rolls it back
         con.execute("insert into core.build_files select file_id from temp.transform_files")
         con.execute("delete from core.build_state")
         con.execute("insert into core.build_state values (?, current_timestamp)", [key])
