@@ -10,8 +10,10 @@ import typer
 from rich.console import Console
 
 from flows.config import ConfigError, Settings, load_settings
+from flows.reference.cli import app as reference_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app.add_typer(reference_app, name="reference")
 console = Console(soft_wrap=True)
 err = Console(stderr=True)
 

@@ -60,6 +60,9 @@ def test_nightly_then_requests_publish_safe_releases(generated_home):
         (answer,) = run_request(settings, spec).releases
         folder = settings.published_dir / answer.release_id
         assert audit_paths([folder]) == [] and (folder / "letter.md").is_file()
+        if spec.startswith("mps"):  # the letter states every s.25 code counted, 2003-2022's IM71131 among them
+            letter = (folder / "letter.md").read_text(encoding="utf-8")
+            assert all(code in letter for code in ("IM71014", "IM71104", "IM71131", "IM71142", "IM71142C")), letter
         assert _small_numbers(folder, SMALL_K) == []
         _assert_margins_published_and_audited(folder)
     log = (settings.published_dir / "disclosure-log.csv").read_text(encoding="utf-8")

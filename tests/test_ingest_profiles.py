@@ -34,10 +34,11 @@ def ingest(settings, name: str, body: str):
 
 
 def all_text_in_warehouse(settings) -> str:
-    """Every text value in every table, so a test can prove a personal value is nowhere."""
+    """Every text value in every table that holds delivered data, so a test can prove a personal value is nowhere
+    (the ref schema is the committed public code lists, whose titles name Acts of 1979 and the like)."""
     with connect(settings, read_only=True) as con:
         columns = con.sql("select schema_name, table_name, column_name from duckdb_columns() "
-                          "where data_type = 'VARCHAR' and not internal").fetchall()
+                          "where data_type = 'VARCHAR' and not internal and schema_name <> 'ref'").fetchall()
         parts = []
         for schema, table, column in columns:
             rows = con.sql(f'select string_agg("{column}", \'|\') from "{schema}"."{table}"').fetchall()  # noqa: S608

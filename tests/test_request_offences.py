@@ -28,8 +28,11 @@ def _resolve(con, items, variants=(), source="custody"):
 def test_variants_are_added_and_removed_exactly_as_stated(ref_con):
     none = _resolve(ref_con, [{"selection": "assisting_unlawful_immigration"}])
     both = _resolve(ref_con, [{"selection": "assisting_unlawful_immigration"}], ["conspiracy"])
-    assert none.categories[0].codes == ("IM71014", "IM71104", "IM71142")  # the listed IM71142C is dropped
-    assert both.categories[0].codes == ("IM71014", "IM71104", "IM71142", "IM71142C")
+    # every version of s.25: 1971-2003 (IM71014, its older code IM71A06, the 1996 deception limb IM71082),
+    # 2003-2022 (the EU limb IM71104 and IM71131), since June 2022 (IM71142); only IM71142 has a conspiracy code
+    s25 = ("IM71014", "IM71A06", "IM71082", "IM71104", "IM71131", "IM71142")
+    assert none.categories[0].codes == s25
+    assert both.categories[0].codes == (*s25, "IM71142C")
     code = _resolve(ref_con, [{"code": "IM71105"}], ["conspiracy"])
     assert code.categories[0].codes == ("IM71105", "IM71105C") and code.categories[0].label.startswith("Help asylum")
 
@@ -38,7 +41,8 @@ def test_groups_legislation_and_ho_codes(ref_con):
     drugs = _resolve(ref_con, [{"group": "DRG"}])
     assert drugs.categories[0].label == "Drug offences" and "MD71210" in drugs.categories[0].codes
     im71 = _resolve(ref_con, [{"legislation": "im71", "label": "Immigration Act 1971"}], ["conspiracy"])
-    assert im71.categories[0].label == "Immigration Act 1971" and len(im71.categories[0].codes) == 18
+    # 177 IM71 codes in the standing data, less the two attempt codes (IM71132A, IM71135A) conspiracy leaves out
+    assert im71.categories[0].label == "Immigration Act 1971" and len(im71.categories[0].codes) == 175
     robbery = resolve_offences(ref_con, Offences(items=[{"group": "Robbery"}]), "crime")
     assert set(robbery.categories[0].codes) == {"34A", "34B"}
 
@@ -52,7 +56,7 @@ def test_overlapping_items_are_detected(ref_con):
     ("item", "field", "suggestion"),
     [
         ({"code": "IM71105X"}, "items[0].code", "closest known: IM71105 (Help asylum seeker"),
-        ({"code": "TH68011"}, "items[0].code", "TH68010 (Theft from a shop)"),
+        ({"code": "TH68010X"}, "items[0].code", "TH68010 (Theft from a shop)"),
         ({"selection": "imigration_act_1971"}, "items[0].selection", "immigration_act_1971"),
         ({"group": "Drug offence"}, "items[0].group", "Drug offences"),
         ({"legislation": "IM72"}, "items[0].legislation", "IM71"),

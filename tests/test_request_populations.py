@@ -155,8 +155,16 @@ def test_an_offence_group_contains_its_member_offences(warehouse):
     assert groups["Drug offences"] == in_group > offences["Drug offences"]
     everything = {r[0] for r in con.sql("select cjs_code from ref.offences").fetchall()}
     assert groups["All offence groups"] == everything == axes_for(con, group_plan).fixed["offence"]
+    # the group named as an item: without variants its attempts, aiding and conspiracies are left out, with every
+    # variant it is the whole group, as the breakdown counts it
+    variant_codes = {r[0] for r in con.sql("select cjs_code from ref.offences where offence_group = 'Drug offences' "
+                                           "and variant <> 'substantive'").fetchall()}
+    assert variant_codes
     by_item, _ = answer(warehouse, **drugs(periods=[{"calendar_year": 2023}]))
-    assert axes_for(con, by_item).fixed["offence"] == groups["Drug offences"]  # the group named as an item
+    assert axes_for(con, by_item).fixed["offence"] == groups["Drug offences"] - variant_codes
+    every = {"items": [{"group": "Drug offences"}], "variants": ["attempt", "aiding", "conspiracy", "inciting"]}
+    with_variants, _ = answer(warehouse, offences=every, periods=[{"calendar_year": 2023}])
+    assert axes_for(con, with_variants).fixed["offence"] == groups["Drug offences"]
 
 
 def test_outcome_groups_and_further_action_cut_the_same_disposals(warehouse):

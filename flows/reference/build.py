@@ -1,133 +1,147 @@
-"""Rebuild data/reference/offences.csv from the public CJS code lists (run by hand, output committed).
+"""Rebuild the committed code lists from the public sources: ``disclose reference build --source ../shared/reference``.
 
-Usage: python -m flows.reference.build ../shared/reference/cjs_offence_codes
-
-Why a curated list: the CJS standing data holds ~19,000 codes; a force's custody extracts use a few hundred.
-We keep the codes the product (and its synthetic generator) uses, each with its offence group. There is no
-authoritative CJS -> Home Office offence group mapping in the public material we have, so the group is our
-decision, made by the Act and section the code belongs to; the reasoning column says why.
+Writes, under data/reference/: ``offences.csv`` (every CJS code in the MoJ standing data, grouped by the rules
+in ``offence_group_rules.csv``), ``offence_standing_data.csv`` (each code's category, recordable flag, source
+lists and PNC title), ``offence_selections.csv`` (from ``offence_selection_rules.csv``),
+``ho_offence_codes.csv`` (flows/reference/build_ho.py) and ``sources.csv`` (where each source file came from
+and its sha256). The hand-made inputs (groups, rules, selection rules) are read, never written. Everything is
+computed first and written last, each file through a temporary name, so a build that fails on its inputs
+changes nothing; the same inputs give the same bytes. ``VERSION`` is bumped by hand when the output changes.
 """
 
 from __future__ import annotations
 
 import csv
-import json
-import sys
+import hashlib
+import io
+import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
-# Home Office "reason for arrest (offence group)" headings used in Police Powers and Procedures.
-GROUPS = {
-    "VAP": "Violence against the person",
-    "SEX": "Sexual offences",
-    "ROB": "Robbery",
-    "THF": "Theft offences",
-    "CDA": "Criminal damage and arson",
-    "DRG": "Drug offences",
-    "WPN": "Possession of weapons offences",
-    "POF": "Public order offences",
-    "MCS": "Miscellaneous crimes against society",
-    "FRD": "Fraud offences",
-    "OTH": "Other offences",
-}
+from flows.reference import build_ho
+from flows.reference.group_rules import Grouping, read_groups, read_rules
+from flows.reference.group_rules import classify as classify_codes
+from flows.reference.selections import SELECTIONS_HEADER, build_selections, selection_records
+from flows.reference.standing_data import CJS_FILE, PNC_FILE, StandingCode, read_standing_data
 
-# code -> (group, reasoning). Variants (A attempt, B aid/abet, C conspiracy) are listed where used.
-CURATED: dict[str, tuple[str, str]] = {
-    "COML025": ("VAP", "Murder (common law): homicide"),
-    "OF61016": ("VAP", "OAPA 1861 s.18 wounding with intent"),
-    "OF61102": ("VAP", "OAPA 1861 s.47 assault occasioning ABH"),
-    "OF61014": ("VAP", "OAPA 1861 s.16 threats to kill"),
-    "CJ88001": ("VAP", "CJA 1988 s.39 common assault"),
-    "CJ88159": ("VAP", "Assault of an emergency worker"),
-    "PL96001": ("VAP", "Police Act 1996 s.89 assault on a constable"),
-    "PH97010": ("VAP", "Protection from Harassment Act: stalking with fear of violence"),
-    "CD98072": ("VAP", "Racially/religiously aggravated wounding/GBH"),
-    "SX03002": ("SEX", "SOA 2003 s.1 rape of a woman 16 or over"),
-    "SX03007": ("SEX", "SOA 2003 s.3 sexual assault on a female"),
-    "SX03001": ("SEX", "SOA 2003 rape of a child 13-15"),
-    "TH68023": ("ROB", "Theft Act 1968 s.8 robbery"),
-    "TH68001": ("THF", "Theft Act 1968 theft from the person"),
-    "TH68010": ("THF", "Theft Act 1968 theft from a shop"),
-    "TH68013": ("THF", "Theft Act 1968 theft of a motor vehicle"),
-    "TH68026": ("THF", "Theft Act 1968 s.9 burglary dwelling"),
-    "TH68037": ("THF", "Theft Act 1968 s.9 burglary other than dwelling"),
-    "TH68073": ("THF", "Theft Act 1968 s.22 handling stolen goods"),
-    "CD71039": ("CDA", "Criminal Damage Act 1971 criminal damage under £5000"),
-    "CD71038": ("CDA", "Criminal Damage Act 1971 criminal damage over £5000"),
-    "CD71015": ("CDA", "Criminal Damage Act 1971 arson"),
-    "MD71210": ("DRG", "Misuse of Drugs Act 1971 possession, class A (cocaine)"),
-    "MD71211": ("DRG", "Misuse of Drugs Act 1971 possession, class A (heroin)"),
-    "MD71225": ("DRG", "Misuse of Drugs Act 1971 possession, class B (other)"),
-    "MD71230": ("DRG", "Misuse of Drugs Act 1971 possession with intent to supply, class A (cocaine)"),
-    "MD71231": ("DRG", "Misuse of Drugs Act 1971 possession with intent to supply, class A (heroin)"),
-    "MD71522": ("DRG", "Misuse of Drugs Act 1971 production, class B (cannabis resin)"),
-    "CJ88152": ("WPN", "CJA 1988 bladed article on school premises"),
-    "CJ88151": ("WPN", "CJA 1988 offensive weapon on school premises"),
-    "FI68068": ("WPN", "Firearms Act 1968 possess firearm while committing a Schedule 1 offence"),
-    "PU86003": ("POF", "Public Order Act 1986 s.3 affray"),
-    "PU86001": ("POF", "Public Order Act 1986 s.1 riot"),
-    "CD98067": ("POF", "Racially/religiously aggravated harassment, alarm or distress"),
-    "COML030": ("MCS", "Perverting the course of justice (common law)"),
-    "FA06001": ("FRD", "Fraud Act 2006 s.2 fraud by false representation"),
-    "RT88333": ("OTH", "Road Traffic Act 1988 driving whilst disqualified"),
-    "DA21001": ("OTH", "Domestic Abuse Act 2021 breach of a protection order"),
-    # Immigration Act 1971 (IM71): Miscellaneous crimes against society, as the Home Office classes them.
-    "IM71002": ("MCS", "IA 1971 s.24(1)(a) illegal entry (pre-2022 wording)"),
-    "IM71003": ("MCS", "IA 1971 s.24(1)(b) overstaying leave (pre-2022 wording)"),
-    "IM71133": ("MCS", "IA 1971 s.24(B1) knowingly enter the UK without leave (NABA 2022 wording)"),
-    "IM71134": ("MCS", "IA 1971 s.24(C1) remain beyond leave time limit"),
-    "IM71026": ("MCS", "IA 1971 s.26(1)(d) use/possess false immigration document"),
-    "IM71042": ("MCS", "IA 1971 s.26(1)(g) obstruct an immigration officer"),
-    "IM71128": ("MCS", "IA 1971 s.24B work when disqualified by immigration status"),
-    "IM71130": ("MCS", "Breach of an immigration bail condition"),
-    "IM71015": ("MCS", "IA 1971 s.25 (old) harbouring an illegal entrant"),
-    "IM71014": ("MCS", "IA 1971 s.25(1)(a) (pre-2002) assisting illegal entry"),
-    "IM71104": ("MCS", "IA 1971 s.25 assisting unlawful immigration (2002-2022 wording)"),
-    "IM71142": ("MCS", "IA 1971 s.25 facilitate a breach of immigration law (NABA 2022 wording)"),
-    "IM71142C": ("MCS", "Conspiracy to commit the s.25 offence (IM71142)"),
-    "IM71105": ("MCS", "IA 1971 s.25A helping an asylum seeker to enter the UK (for gain)"),
-    "IM71105C": ("MCS", "Conspiracy to commit the s.25A offence (IM71105)"),
-    "IM71143": ("MCS", "IA 1971 s.25A helping an asylum seeker to enter the UK (current code)"),
-    "IM71106": ("MCS", "IA 1971 s.25B(1) assisting entry in breach of a deportation order"),
-    "IM71107": ("MCS", "IA 1971 s.25B(3) assisting entry of a person excluded from the UK"),
-}
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
+CJS_DIR, HO_DIR = "cjs_offence_codes", "ho_offence_classification"
+CYPHER = "ons_crime-offence.cypher"
+OFFENCES_HEADER = (
+    "cjs_code", "offence_title", "offence_group_code", "offence_group", "variant", "is_notifiable", "group_rule_id",
+)  # fmt: skip
+#: The standing data's own facts about each code, in a file of their own so offences.csv stays a plain CSV of
+#: about 4 MB (diffable, and read by the generator and the independent tests with the csv module).
+STANDING_HEADER = (
+    "cjs_code",
+    "category",
+    "is_recordable",
+    "recordable_conflict",
+    "source_lists",
+    "pnc_title",
+)
+#: Where each source file came from (../shared/PROVENANCE.md sections 2 and 3); the sha256 is computed.
+SOURCES = (
+    (f"{CJS_DIR}/{CJS_FILE}", "ministryofjustice/bichard7-next-data", "6b2cf0a4c4c86be6a94f74a64a543219fded92bd",
+     "input-data/offence-code/cjs-offences.json", "CJS offence codes: title, category, recordable flag"),
+    (f"{CJS_DIR}/{PNC_FILE}", "ministryofjustice/bichard7-next-data", "6b2cf0a4c4c86be6a94f74a64a543219fded92bd",
+     "input-data/offence-code/pnc-ccjs-cjs-offences.json", "PNC CJS offence codes: title, recordable flag, historical codes"),
+    (f"{HO_DIR}/{CYPHER}", "ONSdigital/dp-hierarchy-builder", "c37ff5aa89f10e55417834c639e8b3b874d23389",
+     "cypher-scripts/crime-offence.cypher", "Home Office offence codes under their groups (checked against the parse below)"),
+    (f"{HO_DIR}/{build_ho.SOURCE_NAME}", "ONSdigital/dp-hierarchy-builder", "c37ff5aa89f10e55417834c639e8b3b874d23389",
+     "(our parse of cypher-scripts/crime-offence.cypher)", "ho_offence_codes.csv is built from this parse"),
+)  # fmt: skip
 
 
-def _titles(folder: Path) -> dict[str, str]:
-    titles: dict[str, str] = {}
-    for item in json.loads((folder / "pnc-ccjs-cjs-offences.json").read_text(encoding="utf-8")):
-        titles[item["cjsCode"]] = _sentence_case(item["offenceTitle"])
-    for item in json.loads((folder / "cjs-offences.json").read_text(encoding="utf-8")):
-        titles[item["cjsCode"]] = item["offenceTitle"]  # the mixed-case list wins where both have a code
-    return titles
+class BuildError(ValueError):
+    """The sources or the hand-made inputs disagree; nothing was written."""
 
 
-def _sentence_case(upper: str) -> str:
-    """PNC titles are upper case; keep proper nouns readable."""
-    text = upper.capitalize()
-    for word in ("uk", "eu", "united kingdom"):
-        text = text.replace(f" {word}", f" {word.upper() if len(word) == 2 else word.title()}")
-    return text
+@dataclass(frozen=True)
+class BuildResult:
+    codes: int
+    unclassified: int
+    selections: int
+    ho_codes: int
+    written: tuple[Path, ...]
 
 
-def _variant(code: str) -> str:
-    return {"A": "attempt", "B": "aid_abet", "C": "conspiracy"}.get(code[-1], "substantive") if code[-1].isalpha() else "substantive"
-
-
-def main(folder: Path, out: Path) -> None:
-    titles = _titles(folder)
-    missing = sorted(c for c in CURATED if c not in titles)
+def build(source: Path, out: Path = REFERENCE_DIR) -> BuildResult:
+    """Compute every output from ``source`` and the hand-made files in ``out``, then write them."""
+    missing = [name for name, *_ in SOURCES if not (source / name).is_file()]
     if missing:
-        raise SystemExit(f"codes not in the CJS lists: {missing}")
-    with (out / "offences.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["cjs_code", "offence_title", "offence_group_code", "offence_group", "variant", "reasoning"])
-        for code, (group, why) in sorted(CURATED.items()):
-            w.writerow([code, titles[code], group, GROUPS[group], _variant(code), why])
-    with (out / "offence_groups.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["offence_group_code", "offence_group"])
-        w.writerows(sorted(GROUPS.items()))
+        raise BuildError(f"{source}: not the shared reference folder (missing {', '.join(missing)})")
+    codes = read_standing_data(source / CJS_DIR)
+    groups = read_groups(out / "offence_groups.csv")
+    grouping = classify_codes(codes, read_rules(out / "offence_group_rules.csv", groups))
+    selections = build_selections(out / "offence_selection_rules.csv", codes)
+    ho_rows = _ho_codes(source / HO_DIR, {g.code: g.name for g in groups.values()})
+    files = {
+        "offences.csv": _csv(OFFENCES_HEADER, [_offence_row(c, grouping[c.code], groups) for c in codes]),
+        "offence_standing_data.csv": _csv(
+            STANDING_HEADER,
+            [
+                (
+                    c.code,
+                    c.category,
+                    str(c.is_recordable).lower(),
+                    str(c.recordable_conflict).lower(),
+                    c.source_lists,
+                    c.pnc_title,
+                )
+                for c in codes
+            ],
+        ),
+        "offence_selections.csv": _csv(SELECTIONS_HEADER, selection_records(selections)),
+        "ho_offence_codes.csv": _csv(build_ho.COLUMNS, ho_rows),
+        "sources.csv": _csv(
+            ("file", "repo", "commit", "path_in_repo", "sha256", "used_for"),
+            [
+                (name, repo, commit, path, _sha256(source / name), why)
+                for name, repo, commit, path, why in SOURCES
+            ],
+        ),
+    }
+    written = tuple(_write(out / name, text) for name, text in files.items())
+    unclassified = sum(1 for g in grouping.values() if g.group == "NCL")
+    return BuildResult(len(codes), unclassified, len(selections), len(ho_rows), written)
 
 
-if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(__file__).resolve().parents[2] / "data" / "reference")
+def _offence_row(c: StandingCode, g: Grouping, groups: dict) -> tuple[str, ...]:
+    group = groups[g.group]
+    flag = "" if group.is_notifiable is None else str(group.is_notifiable).lower()
+    return c.code, c.title, group.code, group.name, c.variant, flag, g.rule_id
+
+
+def _ho_codes(folder: Path, group_names: dict[str, str]) -> list[list[str]]:
+    """The HO codes from the parsed hierarchy, after checking the parse holds every node of the cypher file."""
+    with (folder / build_ho.SOURCE_NAME).open(encoding="utf-8", newline="") as fh:
+        hierarchy = list(csv.DictReader(fh))
+    in_cypher = set(re.findall(r"code:'([^']+)'", (folder / CYPHER).read_text(encoding="utf-8")))
+    parsed = {r["code"] for r in hierarchy}
+    if in_cypher != parsed:
+        raise BuildError(
+            f"{folder / build_ho.SOURCE_NAME} does not hold the nodes of {CYPHER}: "
+            f"missing {sorted(in_cypher - parsed)}, extra {sorted(parsed - in_cypher)}"
+        )
+    return build_ho.build_rows(hierarchy, group_names)
+
+
+def _csv(header: tuple[str, ...], rows: list) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write(path: Path, text: str) -> Path:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    os.replace(tmp, path)
+    return path

@@ -1,6 +1,4 @@
-"""Rebuild data/reference/ho_offence_codes.csv from the ONS crime-offence hierarchy (run by hand, output committed).
-
-Usage: python -m flows.reference.build_ho ../shared/reference/ho_offence_classification
+"""Rows of data/reference/ho_offence_codes.csv from the ONS crime-offence hierarchy (``disclose reference build``).
 
 Why: crime extracts carry Home Office offence codes (8N, 105A, 28E ...), not CJS codes. The ONS hierarchy
 (ONSdigital/dp-hierarchy-builder, crime-offence.cypher) is the only public list we hold that puts every HO code
@@ -10,10 +8,6 @@ so nothing new is recorded against them.
 """
 
 from __future__ import annotations
-
-import csv
-import sys
-from pathlib import Path
 
 SOURCE_NAME = "ons_crime_offence_hierarchy.csv"
 ROOT = "offence"
@@ -39,10 +33,14 @@ def build_rows(hierarchy: list[dict[str, str]], groups: dict[str, str]) -> list[
         chain = _ancestors(node, by_code)  # nearest first, ending at the top-level group
         group = chain[-1]["label"]
         if group not in code_of_group:
-            raise SystemExit(f"{SOURCE_NAME}: group {group!r} of code {node['code']!r} is not in offence_groups.csv")
+            raise ValueError(
+                f"{SOURCE_NAME}: group {group!r} of code {node['code']!r} is not in offence_groups.csv"
+            )
         subgroup = chain[0]["label"] if len(chain) > 1 else ""
         outcomes_only = "outcome only" in node["label"].lower() or "outcomes only" in node["label"].lower()
-        rows.append([node["code"], node["label"], code_of_group[group], group, subgroup, str(outcomes_only).lower()])
+        rows.append(
+            [node["code"], node["label"], code_of_group[group], group, subgroup, str(outcomes_only).lower()]
+        )
     rows.sort(key=lambda r: (r[2], r[0]))
     return rows
 
@@ -53,21 +51,5 @@ def _ancestors(node: dict[str, str], by_code: dict[str, dict[str, str]]) -> list
         chain.append(by_code[parent])
         parent = by_code[parent]["parent_code"]
     if not chain:
-        raise SystemExit(f"{SOURCE_NAME}: code {node['code']!r} sits directly under the root")
+        raise ValueError(f"{SOURCE_NAME}: code {node['code']!r} sits directly under the root")
     return chain
-
-
-def main(folder: Path, out: Path) -> None:
-    with (folder / SOURCE_NAME).open(encoding="utf-8", newline="") as fh:
-        hierarchy = list(csv.DictReader(fh))
-    with (out / "offence_groups.csv").open(encoding="utf-8", newline="") as fh:
-        groups = {r["offence_group_code"]: r["offence_group"] for r in csv.DictReader(fh)}
-    rows = build_rows(hierarchy, groups)
-    with (out / "ho_offence_codes.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(COLUMNS)
-        w.writerows(rows)
-
-
-if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(__file__).resolve().parents[2] / "data" / "reference")
