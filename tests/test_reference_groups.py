@@ -67,6 +67,8 @@ HAND_CHECKED = {
     "CD71015": "CDA",  # arson (56)
     "CD71038": "CDA",  # criminal damage over £5000 (58)
     "CD71039": "CDA",  # criminal damage under £5000 (58)
+    "CD98022": "CDA",  # racially aggravated arson not endangering life (56B), not violence though it says 'life'
+    "MD61001": "CDA",  # blocking a railway to obstruct, Malicious Damage Act 1861 s.35 (the Act's offences together)
     # drug offences
     "MD71210": "DRG",  # possession of cocaine (92D)
     "MD71211": "DRG",  # possession of heroin (92D)
