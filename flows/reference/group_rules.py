@@ -32,6 +32,7 @@ COLUMNS = ("rule_id", "tier", "act_prefix", "match", "offence_group_code", "is_n
 UNCLASSIFIED = "NCL"
 NO_RULE = "none"
 VARIANT_TIER = "variant"
+FLAGS = {"true": True, "false": False, "": None}  # is_notifiable: blank where it cannot be known
 
 
 class RuleError(ValueError):
@@ -83,14 +84,12 @@ class Grouping:
 def read_groups(path: Path) -> dict[str, Group]:
     groups = {}
     for row, r in read_rows(path, ("offence_group_code", "offence_group", "display_order", "is_notifiable")):
-        flag = {"true": True, "false": False, "": None}.get(r["is_notifiable"])
-        if flag is None and r["is_notifiable"]:
+        if r["is_notifiable"] not in FLAGS or not r["display_order"].isdigit():
             raise RuleError(
-                f"{path}: row {row}, column is_notifiable: {r['is_notifiable']!r} is not true, false or blank"
+                f"{path}: row {row}: is_notifiable must be true, false or blank and display_order a number"
             )
-        groups[r["offence_group_code"]] = Group(
-            r["offence_group_code"], r["offence_group"], int(r["display_order"]), flag
-        )
+        code = r["offence_group_code"]
+        groups[code] = Group(code, r["offence_group"], int(r["display_order"]), FLAGS[r["is_notifiable"]])
     return groups
 
 
@@ -112,7 +111,7 @@ def read_rules(path: Path, groups: dict[str, Group]) -> list[Rule]:
                 f"{where}, column offence_group_code: {r['offence_group_code']!r} is not a group a rule can "
                 "give (NCL only by an exception that says why the code cannot be grouped)"
             )
-        notifiable = {"true": True, "false": False, "": None}.get(r["is_notifiable"], "?")
+        notifiable = FLAGS.get(r["is_notifiable"], "?")
         if notifiable != group.is_notifiable:
             raise RuleError(
                 f"{where}, column is_notifiable: {r['is_notifiable']!r} disagrees with group {group.code}"
