@@ -71,7 +71,7 @@ def generate(
     schedule = deliveries(today)
     reference = load_reference()
     custody_rng, crime_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
-    custody = build_custody(custody_rng, spec, today, reference.cjs, spec.stations)
+    custody = build_custody(custody_rng, spec, today, reference, spec.stations)
     crimes = build_crimes(crime_rng, spec, today, reference.ho, spec.districts, legacy_crime_window(schedule))
     custody_routes = route.custody_routes(custody, schedule)
     deleted_in = None
