@@ -17,7 +17,8 @@ from datetime import date
 from flows.generate.mix import Weighted as W
 
 EMERGENCY_WORKERS_ACT = date(2018, 11, 13)  # Assaults on Emergency Workers (Offences) Act 2018
-SENTENCING_CODE = date(2020, 12, 1)  # Sentencing Act 2020: restraining, criminal behaviour and SHPO breaches recoded
+#: Sentencing Act 2020: breaches of restraining, criminal behaviour and sexual harm prevention orders recoded
+SENTENCING_CODE = date(2020, 12, 1)
 DRUG_DRIVING = date(2015, 3, 2)  # Road Traffic Act 1988 s.5A (drug driving over a specified limit)
 COERCIVE_CONTROL = date(2015, 12, 29)  # Serious Crime Act 2015 s.76
 PSYCHOACTIVE = date(2016, 5, 26)  # Psychoactive Substances Act 2016
@@ -27,9 +28,11 @@ STRANGULATION = date(2022, 6, 7)  # Domestic Abuse Act 2021 s.70
 ONLINE_SAFETY = date(2024, 1, 31)  # Online Safety Act 2023 communications offences
 NITROUS_OXIDE = date(2023, 11, 8)  # nitrous oxide controlled as class C
 DAPO_PILOT = date(2024, 11, 27)  # domestic abuse protection orders first available (pilot areas)
-CBO = date(2014, 10, 20)  # Anti-social Behaviour, Crime and Policing Act 2014: criminal behaviour orders replace ASBOs
+#: Anti-social Behaviour, Crime and Policing Act 2014: criminal behaviour orders replace ASBOs
+CBO = date(2014, 10, 20)
 ASBO_END = date(2016, 10, 20)  # the last ASBOs (made up to October 2015) ran out; breaches tail off
-ONE_YEAR_ON = date(2021, 12, 1)  # old codes still used for a year after the Sentencing Code, for earlier offences
+#: old codes still used for a year after the Sentencing Code, for offences committed before it
+ONE_YEAR_ON = date(2021, 12, 1)
 
 _EW, _SC = EMERGENCY_WORKERS_ACT, SENTENCING_CODE
 

@@ -42,13 +42,19 @@ class CodeTable:
         return cls(
             code=np.array([code_index[e.code] for e in entries], dtype=np.int32),
             weight=np.array([e.weight for e in entries], dtype=np.float64),
-            start=np.array([ALWAYS_FROM if e.start is None else day_number(e.start) for e in entries], dtype=np.int32),
-            end=np.array([NEVER_UNTIL if e.end is None else day_number(e.end) for e in entries], dtype=np.int32),
+            start=np.array(
+                [ALWAYS_FROM if e.start is None else day_number(e.start) for e in entries], dtype=np.int32
+            ),
+            end=np.array(
+                [NEVER_UNTIL if e.end is None else day_number(e.end) for e in entries], dtype=np.int32
+            ),
         )
 
     @classmethod
     def concat(cls, *tables: CodeTable) -> CodeTable:
-        return cls(*(np.concatenate([getattr(t, f) for t in tables]) for f in ("code", "weight", "start", "end")))
+        return cls(
+            *(np.concatenate([getattr(t, f) for t in tables]) for f in ("code", "weight", "start", "end"))
+        )
 
     def weights_on(self, day: int) -> np.ndarray:
         """Each entry's weight on `day` (0 where it does not apply)."""
@@ -61,7 +67,10 @@ class CodeTable:
 
 
 def draw_codes(
-    rng: np.random.Generator, table: CodeTable | Sequence[Weighted], minutes: np.ndarray, code_index: dict[str, int]
+    rng: np.random.Generator,
+    table: CodeTable | Sequence[Weighted],
+    minutes: np.ndarray,
+    code_index: dict[str, int],
 ) -> np.ndarray:
     """For each event time, a code drawn from the entries valid at that time (as an index into the code list)."""
     if not isinstance(table, CodeTable):
@@ -84,4 +93,6 @@ def draw_labels(rng: np.random.Generator, weights: dict, size: int) -> np.ndarra
 
 
 def valid_on(entry: Weighted, day: int) -> bool:
-    return (entry.start is None or day >= day_number(entry.start)) and (entry.end is None or day < day_number(entry.end))
+    return (entry.start is None or day >= day_number(entry.start)) and (
+        entry.end is None or day < day_number(entry.end)
+    )

@@ -36,14 +36,16 @@ from flows.generate.reference import CodeList, Reference, StandingFacts
 TAIL_WEIGHT = 20.0  # against the head's weights (about 102): the tail is about 16 per cent of offences
 ZIPF_EXPONENT = 2.5
 ZIPF_OFFSET = len({e.code for e in HEAD})  # the tail's ranks continue the head's
-TAIL_ORDER_SEED = 20_261_121  # fixes the shuffle within tiers (not the run's seed: the distribution is a constant)
+#: fixes the shuffle within tiers (not the run's seed: the distribution is a constant of the generator)
+TAIL_ORDER_SEED = 20_261_121
 #: (first day, weight factor) steps for codes only on the PNC list: full weight to 2015, none from 2021.
 HISTORICAL_FADE = ((date(2016, 1, 1), 0.4), (date(2019, 1, 1), 0.12), (date(2021, 1, 1), 0.0))
 HISTORICAL_RECENT_YEARS = 2
 PROCESS = re.compile(
     r"^(application|appeal|complaint|review|further consideration|consideration|proceedings|registration|"
     r"transfer of|matter of complaint)\b", re.IGNORECASE)  # fmt: skip
-FIRST_DATED_ACT_YEAR, LAST_ACT_YEAR = 2013, 2026  # codes of older Acts are valid throughout (the span starts 2013)
+#: codes of Acts before 2013 are valid throughout (the generated span starts in 2013)
+FIRST_DATED_ACT_YEAR, LAST_ACT_YEAR = 2013, 2026
 
 
 def arrest_table(reference: Reference) -> CodeTable:
@@ -58,7 +60,9 @@ def arrest_table(reference: Reference) -> CodeTable:
 
 def tail_table(cjs: CodeList, facts: StandingFacts, exclude: set[str]) -> CodeTable:
     """Every code not in `exclude` (the hand-weighted tables) and not a court process, Zipf-weighted by rank."""
-    candidates = [i for i, code in enumerate(cjs.codes) if code not in exclude and not PROCESS.match(cjs.titles[i])]
+    candidates = [
+        i for i, code in enumerate(cjs.codes) if code not in exclude and not PROCESS.match(cjs.titles[i])
+    ]
     ranked = sorted(candidates, key=lambda i: (tier(i, cjs, facts), _shuffle_key(cjs.codes[i])))
     weight = (np.arange(1, len(ranked) + 1, dtype=np.float64) + ZIPF_OFFSET) ** -ZIPF_EXPONENT
     weight *= TAIL_WEIGHT / weight.sum()
@@ -66,8 +70,12 @@ def tail_table(cjs: CodeList, facts: StandingFacts, exclude: set[str]) -> CodeTa
     old_acts = _old_acts(cjs)
     start = np.array([act_start(cjs.codes[i], old_acts) for i in ranked], dtype=np.int32)
     historical = np.array([facts.source_lists[i] == "pnc-ccjs" for i in ranked])
-    current = CodeTable(code[~historical], weight[~historical], start[~historical],
-                        np.full((~historical).sum(), NEVER_UNTIL, dtype=np.int32))
+    current = CodeTable(
+        code[~historical],
+        weight[~historical],
+        start[~historical],
+        np.full((~historical).sum(), NEVER_UNTIL, dtype=np.int32),
+    )
     return CodeTable.concat(current, *_faded(code[historical], weight[historical], start[historical]))
 
 
@@ -95,8 +103,11 @@ def act_start(code: str, old_acts: frozenset[str] = frozenset()) -> int:
 
 def _old_acts(cjs: CodeList) -> frozenset[str]:
     """Act prefixes whose two digits are an old year a title names (VG24: "... Vagrancy Act 1824")."""
-    return frozenset(code[:4] for code, title in zip(cjs.codes, cjs.titles, strict=True)
-                     if code[2:4].isdigit() and re.search(rf"\b1[89]{code[2:4]}\b", title))
+    return frozenset(
+        code[:4]
+        for code, title in zip(cjs.codes, cjs.titles, strict=True)
+        if code[2:4].isdigit() and re.search(rf"\b1[89]{code[2:4]}\b", title)
+    )
 
 
 def _faded(code: np.ndarray, weight: np.ndarray, start: np.ndarray) -> list[CodeTable]:
@@ -108,8 +119,14 @@ def _faded(code: np.ndarray, weight: np.ndarray, start: np.ndarray) -> list[Code
     steps = [(ALWAYS_FROM, 1.0), *((day_number(d), f) for d, f in HISTORICAL_FADE)]
     for (begin, factor), (end, _) in zip(steps, [*steps[1:], (NEVER_UNTIL, 0.0)], strict=True):
         if factor > 0:
-            tables.append(CodeTable(code[~recent], weight[~recent] * factor, np.full((~recent).sum(), begin, np.int32),
-                                    np.full((~recent).sum(), end, dtype=np.int32)))
+            tables.append(
+                CodeTable(
+                    code[~recent],
+                    weight[~recent] * factor,
+                    np.full((~recent).sum(), begin, np.int32),
+                    np.full((~recent).sum(), end, dtype=np.int32),
+                )
+            )
     return tables
 
 
