@@ -29,7 +29,7 @@ def _settings(config: Path | None, home: Path | None, **extra: object) -> Settin
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]{message}[/red]")
+    err.print(f"[red]{message}[/red]", soft_wrap=True)  # a path or a field name is never split across lines
     raise typer.Exit(code)
 
 
@@ -70,17 +70,27 @@ def request(spec: Annotated[Path, typer.Argument(help="request spec (YAML)")],
 
 
 @app.command()
-def check(spec: Annotated[Path, typer.Argument(help="request spec (YAML) to check without running it")]) -> None:
-    """Validate a request spec and show how it was read (due date, parts), without touching the warehouse."""
-    from flows.requests.spec import SpecError, load_spec
+def check(spec: Annotated[Path, typer.Argument(help="request spec (YAML) to check without running it")],
+          config: ConfigOpt = None, home: HomeOpt = None) -> None:
+    """Validate a request spec and show how it was read (due date, parts): its fields, and every offence code
+    and selection against the reference data (the home's warehouse if it has one, else the committed files),
+    without counting anything."""
+    from flows.requests.check import check_spec
+    from flows.requests.errors import SpecError
 
     try:
-        loaded, digest = load_spec(spec)
+        result = check_spec(spec, _settings(config, home))
     except SpecError as exc:
         _fail(str(exc), 2)
-    console.print(f"{spec}: valid (sha256 {digest[:12]}); reference {loaded.reference}, due {loaded.due:%d %B %Y}")
+    if result.problems:
+        err.print(str(SpecError(result.problems, spec)), markup=False, soft_wrap=True)
+        _fail(f"offences checked against {result.against}", 2)
+    loaded = result.spec
+    console.print(f"{spec}: valid (sha256 {result.sha256[:12]}); reference {loaded.reference}, "
+                  f"due {loaded.due:%d %B %Y}", markup=False)
+    console.print(f"  offences checked against {result.against}", markup=False)
     for part in loaded.parts:
-        console.print(f"  part {part.id}: {part.response}: {part.question}")
+        console.print(f"  part {part.id}: {part.response}: {part.question}", markup=False)
 
 
 @app.command()
@@ -145,6 +155,16 @@ def quarantine(config: ConfigOpt = None, home: HomeOpt = None,
 
     settings = _settings(config, home)
     console.print(quarantine_summary(settings, limit))
+
+
+@app.command()
+def unrecognised_codes(config: ConfigOpt = None, home: HomeOpt = None,
+                       limit: Annotated[int, typer.Option(help="codes to list")] = 100) -> None:
+    """List the offence codes ingest loaded that the reference data does not know (local or newer codes, counted
+    as 'Unrecognised offence code'), with how many rows and files carried each; codes and counts only."""
+    from flows.ingest.report import unrecognised_codes_summary
+
+    console.print(unrecognised_codes_summary(_settings(config, home), limit))
 
 
 @app.command()

@@ -32,6 +32,9 @@ class Settings(BaseModel):
     quarantine_max_share: float = Field(default=0.01, ge=0.0, le=1.0, description="default per-file limit")
     quarantine_max_share_by_source: dict[str, float] = Field(
         default_factory=dict, description="per-source limits, e.g. {custody = 0.005}")
+    unrecognised_code_warn_share: float = Field(
+        default=0.02, ge=0.0, le=1.0, description="a file with a larger share of rows whose (well-formed) offence code "
+        "the reference data lacks gets a validation warning; it still loads and publishes")
     raw_retention_days: int | None = Field(default=None, ge=1, description="archive retention for purge")
     duckdb_memory_limit: str = "3GB"  # DuckDB spills beyond it; the process stays under 4 GiB
     duckdb_threads: int = Field(default=2, ge=1, le=256)
@@ -96,6 +99,7 @@ class Settings(BaseModel):
 
 
 _ENV_KEYS = {"home", "organisation", "contact", "threshold", "synthetic", "quarantine_max_share",
+             "unrecognised_code_warn_share",
              "duckdb_memory_limit", "duckdb_threads", "raw_retention_days"}
 
 

@@ -98,7 +98,8 @@ def stage_standing_releases(settings: Settings, protect: Protect, today: date | 
         reference = period_reference(spec.reference, covered.key)
         with connect(settings, read_only=True) as con:
             answered = [answer_part_planned(con, part, settings.sql_dir, where=f"{path.name} table {part.id}",
-                                            margins=True) for part in standing_parts(spec, covered)]
+                                            margins=True, k=settings.threshold)
+                        for part in standing_parts(spec, covered)]
             tables = [table for _, table in answered]
             protected = protect(tables, settings, populations=populations_for(con, answered), reference=reference)
             tables = protected.tables

@@ -25,7 +25,7 @@ def _query(settings, sql):
 
 def test_good_rows_load_bad_rows_are_quarantined_with_file_row_and_column(settings):
     rows = [custody_row("C1"), custody_row("C2", age="187"), custody_row("C3", when="31/02/2015 10:00"),
-            custody_row("C4", code="ZZ99999"), custody_row("C5", when="05/08/2017 10:00")]
+            custody_row("C4", code="ZZ-99999"), custody_row("C5", when="05/08/2017 10:00")]
     write_extract(settings.landing_dir, "custody.csv", CUSTODY_HEADER, rows)
     report = _ingest(settings, max_share=0.9)
     (outcome,) = report.outcomes
@@ -39,7 +39,7 @@ def test_good_rows_load_bad_rows_are_quarantined_with_file_row_and_column(settin
 
 
 def test_a_record_whose_principal_offence_is_bad_is_quarantined_whole(settings):
-    rows = [custody_row("C1", seq=1, code="ZZ99999"), custody_row("C1", seq=2), custody_row("C2", seq=2)]
+    rows = [custody_row("C1", seq=1, code="ZZ-99999"), custody_row("C1", seq=2), custody_row("C2", seq=2)]
     write_extract(settings.landing_dir, "custody.csv", CUSTODY_HEADER, rows)
     _ingest(settings, max_share=1.0)
     got = _query(settings, "select row_number, reason from quarantine.rows order by row_number")

@@ -62,7 +62,8 @@ def _ingest(settings, case: Case):
             "select row_number from (select file_id, row_number from staging.custody_offences union all "
             "select file_id, row_number from staging.crimes union all "
             "select file_id, row_number from staging.police_uk_street_crimes) order by 1").fetchall()]
-        manifest = con.sql("select status, reason, archive_path from raw.manifest").fetchall()
+        manifest = con.sql("select status, reason, archive_path, rows_unrecognised_code, unrecognised_codes "
+                           "from raw.manifest").fetchall()
     return data, report, before, after, quarantined, staged_rows, manifest
 
 
@@ -72,7 +73,7 @@ def test_corpus_case_has_its_exact_outcome(settings, case):
     (outcome,) = report.outcomes
     assert outcome.status == case.status, outcome.line()
     assert "SECRET" not in outcome.line()
-    ((status, reason, archived),) = manifest
+    ((status, reason, archived, unrecognised_rows, unrecognised_codes),) = manifest
     assert status == case.status and (settings.raw_dir / archived).read_bytes() == data
     if case.status == "rejected":
         assert case.reason in outcome.reason and case.file_name in outcome.line()
@@ -80,6 +81,8 @@ def test_corpus_case_has_its_exact_outcome(settings, case):
         assert reason == outcome.reason
         return
     assert (outcome.rows_staged, outcome.rows_quarantined) == (case.staged, len({r for r, _, _ in case.quarantined}))
+    assert (outcome.rows_unrecognised_code, outcome.unrecognised_codes) == case.unrecognised
+    assert (unrecognised_rows, unrecognised_codes) == case.unrecognised, "the ledger records them too"
     assert outcome.rows_read == independent_row_count(case, data) == outcome.rows_staged + outcome.rows_quarantined
     got = [(r, c, why) for r, c, why in quarantined]
     assert len(got) == len(case.quarantined), got

@@ -24,7 +24,7 @@ def athena_crime(ref: str, outcome: str = "OC1 CHARGE/SUMMONS", outcome_dt: str 
 def test_the_profile_is_valid_and_is_chosen_only_for_its_own_files():
     profiles = {p.name: p for p in load_profiles(PROFILES)}
     athena = profiles["athena_crime"]
-    assert athena.source == "crime" and set(athena.columns) == set(BY_NAME["crime"].columns)
+    assert athena.source == "crime" and set(athena.columns) == set(BY_NAME["crime"].columns)  # markers included
     assert all(header != canonical for canonical, header in athena.columns.items())  # nothing canonical
     assert athena.values["outcome_code"]["OC14 EVIDENTIAL DIFFICULTIES - SUSPECT NOT IDENTIFIED"] == "14"
     chosen, why = choose_profile(tuple(profiles.values()), "athena_crime_2015.csv", HEADER.split(","))

@@ -57,6 +57,7 @@ def test_overlapping_items_are_detected(ref_con):
     [
         ({"code": "IM71105X"}, "items[0].code", "closest known: IM71105 (Help asylum seeker"),
         ({"code": "TH68010X"}, "items[0].code", "TH68010 (Theft from a shop)"),
+        ({"code": "IM7110"}, "items[0].code", "not shaped like an offence code"),
         ({"selection": "imigration_act_1971"}, "items[0].selection", "immigration_act_1971"),
         ({"group": "Drug offence"}, "items[0].group", "Drug offences"),
         ({"legislation": "IM72"}, "items[0].legislation", "IM71"),
@@ -67,6 +68,45 @@ def test_unknown_names_suggest_the_closest_known(ref_con, item, field, suggestio
         _resolve(ref_con, [item])
     (where, reason), = info.value.problems
     assert where == f"offences.{field}" and suggestion in reason, reason
+
+
+@pytest.mark.parametrize(("item", "source"), [
+    ({"code": "IM71199"}, "custody"), ({"code": "TH68011"}, "custody"), ({"code": "MD71999C"}, "custody"),
+    ({"ho_code": "8U"}, "crime"), ({"ho_code": "37/9"}, "crime"),
+])
+def test_a_well_formed_unknown_code_is_never_answered_with_a_different_offence(ref_con, item, source):
+    """IM71199 is one digit from IM71139 and IM71149, but a neighbouring code is a different offence: the
+    message says the code is not in the reference data (naming its version) and how such a code is counted."""
+    with pytest.raises(SpecError) as info:
+        resolve_offences(ref_con, Offences(items=[item], variants=[] if source == "custody" else None), source)
+    (where, reason), = info.value.problems
+    version = ref_con.sql("select version from ref.version").fetchall()[0][0]
+    assert where == f"offences.items[0].{next(iter(item))}"
+    assert "closest" not in reason and f"not in the reference data (version {version})" in reason
+    assert "'Unrecognised offence code'" in reason and "local_code:" in reason
+    others = set(ref_con.sql("select cjs_code from ref.offences union all select ho_offence_code "
+                             "from ref.ho_offence_codes").fetchall())
+    assert not [c for (c,) in others if f" {c} " in f" {reason} ".replace(",", " ")], "no other code is offered"
+
+
+def test_a_local_code_is_counted_on_its_own_under_unrecognised(ref_con):
+    local = _resolve(ref_con, [{"local_code": "xx99001", "label": "Breach of force bylaw"}], ["conspiracy"])
+    (category,) = local.categories
+    assert (category.label, category.codes) == ("Breach of force bylaw", ("XX99001",))
+    assert local.groups["XX99001"] == "Unrecognised offence code" and "local code" in local.titles["XX99001"]
+    crime = resolve_offences(ref_con, Offences(items=[{"local_code": "08U", "label": "Local"}]), "crime")
+    assert crime.categories[0].codes == ("8U",)
+    with pytest.raises(SpecError, match="is in the reference data .*name it as code: TH68010"):
+        _resolve(ref_con, [{"local_code": "TH68010", "label": "x"}])
+    with pytest.raises(SpecError, match="not shaped like an offence code"):
+        _resolve(ref_con, [{"local_code": "THEFT", "label": "x"}])
+    with pytest.raises(ValueError, match="local_code needs a label"):
+        Offences(items=[{"local_code": "XX99001"}], variants=[])
+
+
+def test_the_unrecognised_group_cannot_be_listed_and_says_how_it_is_counted(ref_con):
+    with pytest.raises(SpecError, match="all_offences: true.*offence_group"):
+        _resolve(ref_con, [{"group": "UNR"}])
 
 
 def test_duplicate_labels_are_refused(ref_con):

@@ -51,7 +51,7 @@ def answer(warehouse, margins: bool = True, **fields) -> tuple[PartPlan, TidyTab
     plan = plan_part(con, part, "part", margins=margins)
     counted = run_count(con, sql_dir, plan.info.source, [d.sql for d in plan.dims], plan.as_at_if_requested,
                         plan.params())
-    return plan, build_table(plan, counted)
+    return plan, build_table(plan, counted.cells, counted.shares)
 
 
 def cells(warehouse, plan: PartPlan, table: TidyTable, release: str = "r1/v1") -> list[PublishedCell]:

@@ -188,7 +188,8 @@ PER_FILE_SUITES = (*SUITES, "ingest_reconciliation.police_uk", "staging.police_u
                    "staging.police_uk_outcomes", "staging.police_uk_stop_searches",
                    "staging.police_uk_neighbourhood_counts")
 FILLER = {"VARCHAR": "'x'", "DATE": "date '2024-01-01'", "TIMESTAMP": "timestamp '2024-02-01'",
-          "TIMESTAMP WITH TIME ZONE": "timestamptz '2024-01-15 10:00+00'", "BOOLEAN": "false"}
+          "TIMESTAMP WITH TIME ZONE": "timestamptz '2024-01-15 10:00+00'", "BOOLEAN": "false",
+          "VARCHAR[]": "['x']"}
 
 
 @pytest.fixture

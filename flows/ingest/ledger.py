@@ -4,7 +4,8 @@
 became of them; its ``file_id`` is what staging and quarantine rows point to. ``raw.deliveries`` has one row
 per arrival, so delivering the same bytes again is recorded (status ``duplicate``) and changes nothing
 else. ``raw.manifest`` joins the two: sha256, size, rows read, source, received time, status and reason, and for a
-file read through a profile, the profile's name and the sha256 of the profile file.
+file read through a profile, the profile's name and the sha256 of the profile file; and how many staged rows carried an offence code the
+reference data did not know at load (well-formed: a local or newer code), and how many distinct such codes.
 Status is one of loaded, partly quarantined, rejected, duplicate.
 """
 
@@ -26,6 +27,9 @@ DDL = (
     "alter table raw.extract_files add column if not exists purged_at timestamp",
     # sha256 of the profile file the rows were read through: which mapping produced them
     "alter table raw.extract_files add column if not exists profile_sha256 varchar",
+    # staged rows whose well-formed offence code was not in the reference data at load, and how many codes
+    "alter table raw.extract_files add column if not exists rows_unrecognised_code bigint",
+    "alter table raw.extract_files add column if not exists unrecognised_codes bigint",
     """create table if not exists raw.deliveries (
         delivery_id bigint primary key, file_id bigint not null, sha256 varchar not null,
         original_name varchar not null, bytes bigint not null, received_at timestamp not null,
@@ -38,7 +42,10 @@ DDL = (
                case when deliveries.status <> 'duplicate' then files.rows_read end as rows_read,
                case when deliveries.status <> 'duplicate' then files.rows_staged end as rows_staged,
                case when deliveries.status <> 'duplicate' then files.rows_quarantined end as rows_quarantined,
-               files.archive_path, files.purged_at
+               files.archive_path, files.purged_at,
+               case when deliveries.status <> 'duplicate' then files.rows_unrecognised_code end
+                   as rows_unrecognised_code,
+               case when deliveries.status <> 'duplicate' then files.unrecognised_codes end as unrecognised_codes
         from raw.deliveries as deliveries
         inner join raw.extract_files as files on deliveries.file_id = files.file_id""",
 )
@@ -46,7 +53,7 @@ DDL = (
 LEDGER_COLUMNS = frozenset({
     "file_id", "sha256", "original_name", "source", "encoding", "bytes", "rows_read", "rows_staged",
     "rows_quarantined", "received_at", "extracted_at", "status", "reason", "archive_path", "file_format", "profile",
-    "note", "purged_at", "profile_sha256",
+    "note", "purged_at", "profile_sha256", "rows_unrecognised_code", "unrecognised_codes",
 })
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.contracts.offence_codes import code_pattern_params
 from flows.ingest import ledger
 from flows.ingest.archive import append_log, archive, relative_to_raw
 from flows.ingest.dates import ordered_formats
@@ -25,6 +26,7 @@ from flows.ingest.extract_time import file_extracted_at, file_extracted_at_text
 from flows.ingest.prepare import Plan, Rejected, as_windows_1252, plan_file
 from flows.ingest.profiles import Profile
 from flows.ingest.read import BatchRead, FileUnreadable, RejectedRow, read_batch
+from flows.ingest.sources import HATE_CRIME_STRANDS
 from flows.ingest.xlsx import XlsxLimits
 from flows.warehouse import scalar
 
@@ -46,11 +48,15 @@ class FileOutcome:
     rows_staged: int = 0
     rows_quarantined: int = 0
     reason: str | None = None
+    rows_unrecognised_code: int = 0  # staged rows whose (well-formed) offence code the reference list lacks
+    unrecognised_codes: int = 0  # distinct such codes
 
     def line(self) -> str:
         counts = f" ({self.rows_read} rows read, {self.rows_staged} staged, {self.rows_quarantined} quarantined)"
         why = f": {self.reason}" if self.reason else ""
-        return f"{self.name}: {self.status}{counts if self.rows_read else ''}{why}"
+        unknown = (f"; {self.rows_unrecognised_code} staged row(s) with {self.unrecognised_codes} offence code(s) "
+                   "not in the reference data (counted as unrecognised)" if self.rows_unrecognised_code else "")
+        return f"{self.name}: {self.status}{counts if self.rows_read else ''}{unknown}{why}"
 
 
 @dataclass(frozen=True)
@@ -190,13 +196,16 @@ def _check(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, batc
         params |= {f"{c}_formats": formats for c, formats in ordered.items()}
     if source.has_extracted_at:
         params["file_extracted_at"] = file_extracted_at_text(con)
+    params |= code_pattern_params() | {
+        "hate_crime_strands": list(HATE_CRIME_STRANDS),
+        "has_hate_crime_strands": any(c.name == "hate_crime_strands" and c.position is not None for c in plan.columns)}
     sql = (ctx.sql_dir / "staging" / source.checks_sql).read_text(encoding="utf-8")
     con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
     _drop_batch(con, keep_checked=True)  # the text copy is no longer needed: free its memory before staging
-    bad = int(scalar(con, f"select count(*) from checked where not {GOOD}"))  # noqa: S608 - constant
+    bad, unrecognised, codes = _count_checked(con, source.code_column)
     quarantined = bad + len(batch.rejected)
     entry.counts = dict(rows_read=batch.rows_read, rows_staged=batch.rows_read - quarantined,
-                        rows_quarantined=quarantined)
+                        rows_quarantined=quarantined, rows_unrecognised_code=unrecognised, unrecognised_codes=codes)
     swapped = _problems(con, [], 1, reason=SWAPPED) if bad else ""
     if swapped:
         n = int(scalar(con, "select count(*) from (select unnest(problems) as p from checked) where p.reason = ?",
@@ -212,6 +221,17 @@ def _check(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, batc
             source, plan.file_format)
     extracted_at = file_extracted_at(con) if source.has_extracted_at else entry.received_at
     return Checked(entry, bad=bad, rejected_rows=batch.rejected, extracted_at=extracted_at)
+
+
+def _count_checked(con: duckdb.DuckDBPyConnection, code_column: str | None) -> tuple[int, int, int]:
+    """Bad rows; good rows whose well-formed offence code the reference list lacks, and how many such codes."""
+    if code_column is None:
+        return int(scalar(con, f"select count(*) from checked where not {GOOD}")), 0, 0  # noqa: S608 - constant
+    unrecognised = f"{GOOD} and is_unrecognised_offence_code"  # code_column is a Source constant
+    bad, rows, codes = con.execute(
+        f"select count(*) filter (where not {GOOD}), count(*) filter (where {unrecognised}), "  # noqa: S608
+        f"count(distinct {code_column}) filter (where {unrecognised}) from checked").fetchall()[0]
+    return int(bad), int(rows), int(codes)
 
 
 def _stage(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, checked: Checked) -> FileOutcome:
@@ -270,7 +290,7 @@ def _reject(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, exc
 def _record(con, ctx: LoadContext, entry: _Entry, status: str, reason: str | None, stored: Path,
             extracted_at: object, *, source: str | None = None, file_format: str | None = None) -> None:
     plan = entry.plan
-    counts = {k: v for k, v in entry.counts.items() if k.startswith("rows_")}
+    counts = {k: v for k, v in entry.counts.items() if k.startswith("rows_") or k == "unrecognised_codes"}
     ledger.record(
         con, file_id=entry.file_id, sha256=entry.sniffed.sha256, original_name=entry.name,
         source=source or entry.source, encoding=_encoding(entry),

@@ -26,7 +26,15 @@ from pydantic import (
     model_validator,
 )
 
-from flows.ingest.sources import BY_NAME, CRIME, CUSTODY, RECORD_STATUSES, normalise_header
+from flows.ingest.sources import (
+    BY_NAME,
+    CRIME,
+    CUSTODY,
+    HATE_CRIME_STRANDS,
+    RECORD_STATUSES,
+    YES_NO_MARKERS,
+    normalise_header,
+)
 
 PROFILE_SOURCES = {CUSTODY.name, CRIME.name}
 _DIRECTIVE = re.compile(r"%(.)")
@@ -96,6 +104,13 @@ class Profile(BaseModel):
             raise ValueError(f"values: {unmapped} are not mapped columns")
         if odd := sorted(set(self.values.get("record_status", {}).values()) - set(RECORD_STATUSES)):
             raise ValueError(f"values.record_status: {odd} must be one of {list(RECORD_STATUSES)}")
+        for marker in YES_NO_MARKERS:
+            if odd := sorted(set(self.values.get(marker, {}).values()) - {"Y", "N", ""}):
+                raise ValueError(f"values.{marker}: {odd} must be Y, N or '' (not recorded)")
+        strands = {s for v in self.values.get("hate_crime_strands", {}).values() for s in v.split(";") if s}
+        if odd := sorted(strands - set(HATE_CRIME_STRANDS)):
+            raise ValueError(f"values.hate_crime_strands: {odd} must be '' or strands from {list(HATE_CRIME_STRANDS)} "
+                             "separated by ;")
         return self
 
     def matches_name(self, file_name: str) -> bool:

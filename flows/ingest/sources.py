@@ -14,6 +14,10 @@ from dataclasses import dataclass
 #: custody ``record_status`` values (lower case; blank means active). A record whose latest delivery says
 #: deleted or cancelled leaves the current core tables (sql/core); staging keeps the rows, so history has it.
 RECORD_STATUSES = ("active", "deleted", "cancelled")
+#: the canonical crime extract's optional ``hate_crime_strands`` values (the Home Office's monitored strands)
+HATE_CRIME_STRANDS = ("race", "religion", "sexual_orientation", "disability", "transgender")
+#: optional crime marker columns written Y, N or blank (a profile maps a force's own spellings to these)
+YES_NO_MARKERS = ("domestic_abuse", "knife_or_sharp_instrument")
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class Source:
     staging_columns: tuple[str, ...]  # inserted from `checked`, after file_id
     has_extracted_at: bool = True  # else the time the file was received stands in for it
     date_columns: tuple[tuple[str, str], ...] = ()  # (column, 'date' | 'datetime') parsed with profile formats
+    code_column: str | None = None  # the offence code a good row may carry without the reference list knowing it
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -49,6 +54,7 @@ CUSTODY = Source(
         "arresting_agency", "extracted_at", "record_status",
     ),
     date_columns=(("arrest_datetime", "datetime"), ("disposal_date", "date"), ("extracted_at", "datetime")),
+    code_column="offence_code",
 )
 
 CRIME = Source(
@@ -57,16 +63,18 @@ CRIME = Source(
         "crime_ref", "recorded_date", "committed_date", "ho_offence_code", "offence_description", "outcome_code",
         "outcome_date", "district", "extracted_at",
     ),
-    optional=("crime_status",),
+    optional=("crime_status", *YES_NO_MARKERS, "hate_crime_strands"),
     signature=("crime_ref",),
     checks_sql="stg_crimes__checked.sql",
     staging_table="staging.crimes",
     staging_columns=(
         "row_number", "crime_ref", "recorded_date", "committed_date", "ho_offence_code", "offence_description",
-        "outcome_code", "outcome_date", "district", "crime_status", "extracted_at",
+        "outcome_code", "outcome_date", "district", "crime_status", "extracted_at", "is_domestic_abuse",
+        "is_knife_or_sharp_instrument", "hate_crime_strands",
     ),
     date_columns=(("recorded_date", "date"), ("committed_date", "date"), ("outcome_date", "date"),
                   ("extracted_at", "datetime")),
+    code_column="ho_offence_code",
 )
 
 _POLICE_UK_PLACE = ("longitude", "latitude", "easting", "northing", "lsoa_code", "lsoa_name")

@@ -28,6 +28,10 @@ DDL = (
         file_id bigint not null, row_number bigint not null, crime_ref varchar not null, recorded_date date not null,
         committed_date date, ho_offence_code varchar, offence_description varchar, outcome_code varchar,
         outcome_date date, district varchar, crime_status varchar, extracted_at timestamp not null)""",
+    # optional markers (null: the extract did not record them), appended like record_status above
+    "alter table staging.crimes add column if not exists is_domestic_abuse boolean",
+    "alter table staging.crimes add column if not exists is_knife_or_sharp_instrument boolean",
+    "alter table staging.crimes add column if not exists hate_crime_strands varchar[]",
     f"""create table if not exists staging.police_uk_street_crimes (
         file_id bigint not null, row_number bigint not null, crime_id varchar, month date not null,
         reported_by varchar not null, falls_within varchar, {POLICE_UK_PLACE}, crime_type varchar not null,

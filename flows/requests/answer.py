@@ -16,6 +16,7 @@ import polars as pl
 from flows.contracts.tidy import Comparison, Measure, Role, TidyTable
 from flows.requests.catalogue import COMPARISON_SUFFIX
 from flows.requests.cells import full_grid, provisional_flags
+from flows.requests.code_shares import DEFAULT_K, CodeShares
 from flows.requests.derived import derive_changes
 from flows.requests.errors import SpecError
 from flows.requests.models import DataPart, RequestSpec
@@ -28,36 +29,40 @@ PEOPLE = "_people"  # the distinct-people companion of a count (SdcPolicy.people
 
 
 def answer_request(
-    con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False
+    con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False, k: int = DEFAULT_K
 ) -> list[TidyTable]:
     """One tidy table per data part, in the order of the parts."""
-    return [table for _, table in answer_request_planned(con, spec, sql_dir, margins=margins)]
+    return [table for _, table in answer_request_planned(con, spec, sql_dir, margins=margins, k=k)]
 
 
 def answer_request_planned(
-    con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False
+    con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False, k: int = DEFAULT_K
 ) -> list[tuple[PartPlan, TidyTable]]:
-    """Each data part's plan (what its cells count, for the publication record) and table."""
-    return [answer_part_planned(con, part, sql_dir, where=f"parts[{index}]", margins=margins)
+    """Each data part's plan (what its cells count, for the publication record) and table. ``k`` (the
+    threshold) decides how precisely the notes may state shares of the population (code_shares.py)."""
+    return [answer_part_planned(con, part, sql_dir, where=f"parts[{index}]", margins=margins, k=k)
             for index, part in enumerate(spec.parts) if isinstance(part, DataPart)]
 
 
 def answer_part(
-    con: duckdb.DuckDBPyConnection, part: DataPart, sql_dir: Path, *, where: str = "part", margins: bool = False
+    con: duckdb.DuckDBPyConnection, part: DataPart, sql_dir: Path, *, where: str = "part", margins: bool = False,
+    k: int = DEFAULT_K,
 ) -> TidyTable:
-    return answer_part_planned(con, part, sql_dir, where=where, margins=margins)[1]
+    return answer_part_planned(con, part, sql_dir, where=where, margins=margins, k=k)[1]
 
 
 def answer_part_planned(
-    con: duckdb.DuckDBPyConnection, part: DataPart, sql_dir: Path, *, where: str = "part", margins: bool = False
+    con: duckdb.DuckDBPyConnection, part: DataPart, sql_dir: Path, *, where: str = "part", margins: bool = False,
+    k: int = DEFAULT_K,
 ) -> tuple[PartPlan, TidyTable]:
     plan = plan_part(con, part, where, margins=margins)
     counted = run_count(con, sql_dir, plan.info.source, [d.sql for d in plan.dims], plan.as_at_if_requested,
                         plan.params())
-    return plan, build_table(plan, counted)
+    return plan, build_table(plan, counted.cells, counted.shares, k=k)
 
 
-def build_table(plan: PartPlan, counted: pl.DataFrame) -> TidyTable:
+def build_table(plan: PartPlan, counted: pl.DataFrame, shares: CodeShares | None = None, *,
+                k: int = DEFAULT_K) -> TidyTable:
     grid = full_grid(plan, counted)
     name = plan.info.name
     current_flag, previous_flag = provisional_flags(plan, grid)
@@ -92,7 +97,7 @@ def build_table(plan: PartPlan, counted: pl.DataFrame) -> TidyTable:
         dimensions=tuple(dims),
         measures=tuple(measures),
         frame=frame,
-        notes=table_notes(plan),
+        notes=table_notes(plan, shares, k),
         comparison=comparison,
     )
     table = derive_changes(table)

@@ -76,7 +76,7 @@ class MeasureInfo:
 
 _CUSTODY_BREAKDOWNS = ("offence", "offence_group", "period", "outcome", "further_action", "disposal", "gender",
                        "age_band", "ethnicity_group", "station", "arresting_agency")  # fmt: skip
-_CUSTODY_ITEMS = ("selection", "code", "group", "legislation")
+_CUSTODY_ITEMS = ("selection", "code", "group", "legislation", "local_code")
 _CRIME_BREAKDOWNS = ("offence", "offence_group", "period", "outcome", "outcome_type", "district")
 _NO_DEMOGRAPHICS = "crime records hold no details of the people involved (gender, age or ethnicity)"
 _CRIME_REFUSALS = tuple((b, _NO_DEMOGRAPHICS) for b in ("gender", "age_band", "ethnicity_group")) + (
@@ -106,9 +106,9 @@ MEASURES: dict[str, MeasureInfo] = {
         MeasureInfo("persons_arrested", "Number of people arrested", "People arrested", "custody", "person",
                     _CUSTODY_BREAKDOWNS, ("arrest", "outcome"), _CUSTODY_ITEMS),
         MeasureInfo("recorded_crimes", "Number of recorded crimes", "Recorded crimes", "crime", "crime",
-                    _CRIME_BREAKDOWNS, ("recorded", "outcome"), ("ho_code", "group"), _CRIME_REFUSALS),
+                    _CRIME_BREAKDOWNS, ("recorded", "outcome"), ("ho_code", "group", "local_code"), _CRIME_REFUSALS),
         MeasureInfo("crime_outcomes", "Number of crime outcomes", "Crime outcomes", "crime", "crime",
-                    _CRIME_BREAKDOWNS, ("outcome", "recorded"), ("ho_code", "group"), _CRIME_REFUSALS),
+                    _CRIME_BREAKDOWNS, ("outcome", "recorded"), ("ho_code", "group", "local_code"), _CRIME_REFUSALS),
         MeasureInfo("police_uk_crimes", "Number of crimes (data.police.uk)", "Crimes published on data.police.uk",
                     "police_uk", "crime", ("offence", "period", "outcome"), ("month",), ("crime_type",),
                     _POLICE_UK_REFUSALS),

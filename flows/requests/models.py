@@ -93,20 +93,28 @@ class Period(_Strict):
 
 
 class OffenceItem(_Strict):
-    """One offence category: a named selection, a code, an offence group or an Act's code prefix."""
+    """One offence category: a named selection, a code, an offence group, an Act's code prefix, or a code that is
+    not in the reference data (``local_code``: a force's own code, or one newer than the standing data)."""
 
     selection: str | None = Field(None, description="a name in data/reference/offence_selections.csv")
     code: str | None = Field(None, pattern=r"^[A-Za-z0-9]{4,10}$", description="a CJS offence code, e.g. IM71105")
-    ho_code: str | None = Field(None, pattern=r"^[0-9]{1,3}[A-Za-z]?$", description="a Home Office offence code")
+    ho_code: str | None = Field(None, pattern=r"^[0-9]{1,3}[A-Za-z]?([./][0-9]{1,2})?$",
+                                description="a Home Office offence code, e.g. 8N, 105A, 37.2")
     group: str | None = Field(None, description="an offence group, by name or code (e.g. Drug offences, DRG)")
     legislation: str | None = Field(None, pattern=r"^[A-Za-z]{2,4}[0-9]{0,2}$",
                                     description="a CJS code prefix naming an Act, e.g. IM71 (Immigration Act 1971)")
     crime_type: str | None = Field(None, description="a data.police.uk crime type, e.g. Drugs")
+    local_code: str | None = Field(None, pattern=r"^[A-Za-z0-9./]{1,10}$",
+                                   description="a well-formed offence code that is not in the reference data (a force's "
+                                   "local code), counted on its own; give it a label saying what it is")
     label: str | None = Field(None, min_length=1, max_length=120, description="overrides the standard label")
 
     @model_validator(mode="after")
     def _one_kind(self) -> OffenceItem:
-        _exactly_one(self, ITEM_KINDS, "an offence item")
+        kind = _exactly_one(self, ITEM_KINDS, "an offence item")
+        if kind == "local_code" and self.label is None:
+            raise ValueError("a local_code needs a label saying what the code is (the reference data has no title "
+                             "for it)")
         return self
 
     @property
@@ -118,7 +126,7 @@ class OffenceItem(_Strict):
         return str(getattr(self, self.kind))
 
 
-ITEM_KINDS = ("selection", "code", "ho_code", "group", "legislation", "crime_type")
+ITEM_KINDS = ("selection", "code", "ho_code", "group", "legislation", "crime_type", "local_code")
 
 
 class Offences(_Strict):

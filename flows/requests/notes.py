@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flows.requests.code_shares import DEFAULT_K, CodeShares, share_notes
 from flows.requests.periods import WEEKDAY_ALIGNED
 from flows.requests.plan import PartPlan
 
@@ -104,9 +105,14 @@ def as_at_note(plan: PartPlan) -> str:
     return text
 
 
-def table_notes(plan: PartPlan) -> tuple[str, ...]:
-    notes = [plan.part.interpretation.strip(), codes_note(plan), *counting_rules(plan), as_at_note(plan),
-             *comparison_notes(plan)]
+def table_notes(plan: PartPlan, shares: CodeShares | None = None, k: int = DEFAULT_K) -> tuple[str, ...]:
+    notes = [plan.part.interpretation.strip(), codes_note(plan), *counting_rules(plan), as_at_note(plan)]
+    if shares is not None:
+        local = any(c.item_kind == "local_code" for c in plan.offences.categories)
+        groups = any("offence_group" in (d.sql.column, d.sql.parent) for d in plan.dims)
+        notes += share_notes(shares, unit=plan.info.unit, k=k, unrecognised=not plan.offences.categories or local,
+                             groups=groups)
+    notes += comparison_notes(plan)
     if not plan.additive:
         notes.append("Totals in this table count each unit once, so they can be smaller than the sum of the rows.")
     return tuple(notes)

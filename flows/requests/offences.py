@@ -1,10 +1,12 @@
 """Resolve the offences a request names into offence codes, through the reference data in the warehouse.
 
-An item (a named selection, a CJS or Home Office code, an offence group, an Act's code prefix) becomes one
-offence category: a label and its codes. Variant codes (attempt A, aiding B, conspiracy C, inciting I) are
-added to, or removed from, every item exactly as the part's ``variants`` says, so "s.25 including conspiracy"
-is a decision written in the spec, not an accident of the reference list. Unknown names are errors that
-suggest the closest known ones.
+An item (a named selection, a CJS or Home Office code, an offence group, an Act's code prefix, or a local code
+the reference data lacks) becomes one offence category: a label and its codes. Variant codes (attempt A, aiding
+B, conspiracy C, inciting I) are added to, or removed from, every item exactly as the part's ``variants`` says,
+so "s.25 including conspiracy" is a decision written in the spec, not an accident of the reference list.
+Unknown names are errors that suggest the closest known ones. An unknown code that is shaped like a real one
+is never answered with a neighbouring code (IM71131 is not "closest to" IM71134: they are different
+offences): the error says it is not in the standing data and how such a code is counted.
 """
 
 from __future__ import annotations
@@ -14,6 +16,13 @@ from dataclasses import dataclass
 
 import duckdb
 
+from flows.contracts.offence_codes import (
+    CJS_SHAPE,
+    HO_SHAPE,
+    is_well_formed_cjs,
+    is_well_formed_ho,
+    normalise_ho_code,
+)
 from flows.requests.catalogue import VARIANT_SUFFIX, VARIANTS
 from flows.requests.errors import SpecError
 from flows.requests.models import OffenceItem, Offences
@@ -62,6 +71,15 @@ class _CodeList:
     group_names: dict[str, str]  # code or lower-case name -> group name
     variant_of: dict[str, tuple[str, str]]  # variant code -> (base code, variant name)
     selections: dict[str, tuple[str, tuple[str, ...]]]  # name -> (label, codes)
+    source: str = "custody"
+    version: str = "unknown"  # the reference data's version (ref.version)
+    unrecognised: str = "Unrecognised offence code"  # the label of group UNR
+
+    def normalise(self, code: str) -> str:
+        return normalise_ho_code(code) if self.source == "crime" else code.strip().upper()
+
+    def well_formed(self, code: str) -> bool:
+        return is_well_formed_ho(code) if self.source == "crime" else is_well_formed_cjs(code)
 
 
 def _custody_codes(con: duckdb.DuckDBPyConnection) -> _CodeList:
@@ -84,6 +102,7 @@ def _custody_codes(con: duckdb.DuckDBPyConnection) -> _CodeList:
         group_names=_group_names(con.sql("select offence_group_code, offence_group from ref.offence_groups").fetchall()),
         variant_of=variant_of,
         selections={k: (v[0], tuple(v[1])) for k, v in selections.items()},
+        **_about(con),
     )
 
 
@@ -92,7 +111,16 @@ def _crime_codes(con: duckdb.DuckDBPyConnection) -> _CodeList:
         "select ho_offence_code, ho_offence_title, ho_offence_group_code, ho_offence_group from ref.ho_offence_codes"
     ).fetchall()
     return _CodeList(titles={r[0]: r[1] for r in rows}, groups={r[0]: r[3] for r in rows},
-                     group_names=_group_names([(r[2], r[3]) for r in rows]), variant_of={}, selections={})
+                     group_names=_group_names([(r[2], r[3]) for r in rows]), variant_of={}, selections={},
+                     source="crime", **_about(con))
+
+
+def _about(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The reference data's version and the label of group UNR, for messages and local codes."""
+    version = con.sql("select version from ref.version").fetchall()
+    label = con.sql("select offence_group from ref.offence_groups where offence_group_code = 'UNR'").fetchall()
+    return {"version": version[0][0] if version else "unknown",
+            "unrecognised": label[0][0] if label else "Unrecognised offence code"}
 
 
 def _group_names(pairs: list[tuple[str, str]]) -> dict[str, str]:
@@ -110,15 +138,17 @@ def resolve_offences(
     if offences.all_offences:
         return ResolvedOffences((), codes.titles, codes.groups, offences.label or "All offences")
     variants = set(offences.variants or [])
-    categories, problems = [], []
+    categories, problems, local = [], [], {}
     for i, item in enumerate(offences.items):
         where = f"{field}.items[{i}].{item.kind}"
         try:
-            label, base = _item_codes(item, codes)
+            label, base = _local_code(item, codes) if item.kind == "local_code" else _item_codes(item, codes)
         except LookupError as exc:
             problems.append((where, str(exc)))
             continue
-        chosen = _apply_variants(base, variants, codes, keep_named=item.kind == "code")
+        if item.kind == "local_code":
+            local[base[0]] = label
+        chosen = _apply_variants(base, variants, codes, keep_named=item.kind in ("code", "local_code"))
         if not chosen:
             problems.append((where, f"{item.value!r} leaves no offence codes once variants {sorted(variants)} "
                                     "are applied"))
@@ -130,16 +160,45 @@ def resolve_offences(
     if problems:
         raise SpecError(problems)
     together = offences.label or (categories[0].label if len(categories) == 1 else "Selected offences")
-    return ResolvedOffences(tuple(categories), codes.titles, codes.groups, together)
+    titles = codes.titles | {c: f"{label} (local code, not in the reference data)" for c, label in local.items()}
+    groups = codes.groups | dict.fromkeys(local, codes.unrecognised)
+    return ResolvedOffences(tuple(categories), titles, groups, together)
+
+
+def _local_code(item: OffenceItem, codes: _CodeList) -> tuple[str, list[str]]:
+    """A well-formed code the reference data lacks, counted on its own under group UNR."""
+    code = codes.normalise(item.value)
+    if code in codes.titles:
+        kind = "ho_code" if codes.source == "crime" else "code"
+        raise LookupError(f"{code} is in the reference data ({codes.titles[code]}): name it as {kind}: {code}")
+    if not codes.well_formed(code):
+        shape = HO_SHAPE if codes.source == "crime" else CJS_SHAPE
+        raise LookupError(f"{item.value!r} is not shaped like an offence code ({shape})")
+    return str(item.label), [code]
+
+
+def unknown_code(value: str, codes: _CodeList) -> str:
+    """Why a code is not accepted. A well-formed code gets no 'closest known' code: a neighbouring code is a
+    different offence. A malformed one may be a typing slip, so the closest known codes are offered."""
+    code = codes.normalise(value)
+    standing = "the Home Office offence classification" if codes.source == "crime" else "the CJS standing data"
+    if not codes.well_formed(code):
+        shape = HO_SHAPE if codes.source == "crime" else CJS_SHAPE
+        return f"{value!r} is not shaped like an offence code ({shape}){suggest(code, codes.titles)}"
+    unit = "crimes recorded" if codes.source == "crime" else "arrests"
+    return (f"offence code {code} is not in the reference data (version {codes.version}), which is built from "
+            f"{standing}. If it is a force's local code or newer than the reference data, {unit} under it are "
+            f"counted under the offence group '{codes.unrecognised}' wherever every offence counts; to count it on "
+            f"its own, name it as local_code: {code} with a label")
 
 
 def _item_codes(item: OffenceItem, codes: _CodeList) -> tuple[str, list[str]]:
     """The item's standard label and its codes before variants; LookupError says what is known instead."""
     value = item.value.strip()
     if item.kind in ("code", "ho_code"):
-        code = value.upper()
+        code = codes.normalise(value)
         if code not in codes.titles:
-            raise LookupError(f"offence code {value!r} is not in the reference data{suggest(code, codes.titles)}")
+            raise LookupError(unknown_code(value, codes))
         return codes.titles[code], [code]
     if item.kind == "selection":
         if value not in codes.selections:
@@ -152,7 +211,13 @@ def _item_codes(item: OffenceItem, codes: _CodeList) -> tuple[str, list[str]]:
         if name is None:
             known = sorted({n for n in codes.group_names.values()})
             raise LookupError(f"no offence group is called {value!r}{suggest(value, known)}")
-        return name, sorted(c for c, g in codes.groups.items() if g == name)
+        members = sorted(c for c, g in codes.groups.items() if g == name)
+        if not members:
+            hint = (": it holds the codes the reference data does not know, so it has none to list; count every "
+                    "offence (all_offences: true) with an offence_group breakdown, or name a code as local_code"
+                    if name == codes.unrecognised else "")
+            raise LookupError(f"no offence code in the reference data is in the group {name!r}{hint}")
+        return name, members
     prefix = value.upper()
     members = sorted(c for c in codes.titles if c.startswith(prefix))
     if not members:

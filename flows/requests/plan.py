@@ -76,7 +76,7 @@ def plan_part(con: duckdb.DuckDBPyConnection, part: DataPart, where: str, *, mar
     as_at, requested = _as_at(con, part, info.source, where)
     periods = resolve_periods(part.periods, as_at=as_at, compare=part.compare != "none",
                               provisional_days=part.provisional_days, field=f"{where}.periods")
-    offences = _offences(con, part, info, f"{where}.offences")
+    offences = part_offences(con, part, info, f"{where}.offences")
     dims, offences = _dims(con, part, info, periods, offences, margins and part.totals, where)
     return PartPlan(part, info, as_at, requested, tuple(periods), offences, tuple(dims))
 
@@ -102,7 +102,8 @@ def _as_at(con: duckdb.DuckDBPyConnection, part: DataPart, source: str, where: s
     return wanted, True
 
 
-def _offences(con: duckdb.DuckDBPyConnection, part: DataPart, info: MeasureInfo, where: str) -> ResolvedOffences:
+def part_offences(con: duckdb.DuckDBPyConnection, part: DataPart, info: MeasureInfo, where: str) -> ResolvedOffences:
+    """The part's offence categories from the reference data (also what `disclose check` resolves)."""
     if info.source == "police_uk":
         from flows.requests.police_uk import resolve_crime_types
 

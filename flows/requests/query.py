@@ -16,7 +16,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from flows.requests import code_shares
 from flows.requests.catalogue import BREAKDOWNS
+from flows.requests.code_shares import CodeShares
 from flows.requests.errors import SpecError
 
 FOLDER = Path("requests")
@@ -77,7 +79,8 @@ def compose(sql_dir: Path, source: str, dims: list[DimPlan], as_at: datetime | N
             levels.append([[col], []])
         else:
             levels.append([[col]])
-    units += "\nselect " + ", ".join([*dict.fromkeys(columns), "unit_key", "person_key", "is_current"]) + " from units"
+    flags = code_shares.COLUMNS if source in ("custody", "crime") else ()
+    units += "\nselect " + ", ".join([*dict.fromkeys(columns), "unit_key", "person_key", "is_current", *flags]) + " from units"
     count = _strip_comments((sql_dir / FOLDER / "count_cells.sql").read_text(encoding="utf-8"))
     counts = []
     for combo in itertools.product(*levels):
@@ -100,12 +103,21 @@ def _label(i: int, d: DimPlan, grouped: set[str]) -> str:
     return f"cast($total_{i} as varchar) as {d.column}"
 
 
+@dataclass(frozen=True)
+class Counted:
+    """The counts (columns: one per dimension, ``value`` for current windows, ``previous`` for comparison
+    windows, and the distinct people behind each) and, for custody and crime, how many of the units had codes
+    the reference data could not classify (for the notes)."""
+
+    cells: pl.DataFrame
+    shares: CodeShares | None = None
+
+
 def run_count(
     con: duckdb.DuckDBPyConnection, sql_dir: Path, source: str, dims: list[DimPlan], as_at: datetime | None,
     params: dict,
-) -> pl.DataFrame:
-    """Columns: one per dimension, ``value`` (current windows) and ``previous`` (comparison windows).
-    The units are computed once into a temp table (a read-only connection may write temp tables), then
+) -> Counted:
+    """The units are computed once into a temp table (a read-only connection may write temp tables), then
     counted one grouping set at a time."""
     check_source(con, source)
     composed = compose(sql_dir, source, dims, as_at)
@@ -118,7 +130,8 @@ def run_count(
 
     con.execute(f"create or replace temp table {UNITS_TABLE} as {composed.units}", used(composed.units))  # noqa: S608
     try:
-        return pl.concat([con.sql(sql, params=used(sql)).pl() for sql in composed.counts], how="vertical")
+        cells = pl.concat([con.sql(sql, params=used(sql)).pl() for sql in composed.counts], how="vertical")
+        return Counted(cells, code_shares.measure(con, UNITS_TABLE) if source in ("custody", "crime") else None)
     finally:
         con.execute(f"drop table if exists {UNITS_TABLE}")
 

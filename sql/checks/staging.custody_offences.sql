@@ -1,6 +1,9 @@
 -- One row per file of staged custody offences, holding violation counts pushed down into DuckDB, so GX
 -- sees counts only (never a person's row) however many millions of rows staging holds.
 -- $checked_file_ids: files whose row is already stored (flows/validate/per_file.py); they are left out.
+-- $cjs_code_pattern: what a well-formed CJS code looks like (flows/contracts/offence_codes.py). A well-formed
+-- code the reference data lacks is not an error (it is counted as unrecognised); its share of a file's rows
+-- is reported for a warning above a configured threshold.
 with offences as (
     select
         file_id, custody_ref, offence_seq, offence_code, disposal, age_at_arrest, arrest_at, record_status,
@@ -24,7 +27,12 @@ row_checks as (
         count(*) filter (
             where offences.file_id is null or offences.custody_ref is null or offences.offence_seq is null
         ) as null_key_rows,
-        count(*) filter (where known_offence_codes.cjs_code is null) as unknown_offence_code_rows,
+        -- a code the reference data holds is a code, whatever its shape
+        count(*) filter (
+            where known_offence_codes.cjs_code is null
+                and (offences.offence_code is null or not regexp_full_match(offences.offence_code, $cjs_code_pattern))
+        ) as malformed_offence_code_rows,
+        count(*) filter (where known_offence_codes.cjs_code is null) as unrecognised_offence_code_rows,
         count(*) filter (where known_disposals.disposal is null) as unknown_disposal_rows,
         count(*) filter (where offences.age_at_arrest not between $min_age and $max_age) as age_out_of_range_rows,
         count(*) filter (where offences.arrest_at > offences.extracted_at) as arrest_after_extract_rows,
@@ -82,7 +90,9 @@ final as (
         coalesce(principal_checks.records_without_one_principal_offence, 0)
             as records_without_one_principal_offence,
         coalesce(principal_checks.records_with_mixed_status, 0) as records_with_mixed_status,
-        row_checks.unknown_offence_code_rows,
+        row_checks.malformed_offence_code_rows,
+        row_checks.unrecognised_offence_code_rows,
+        row_checks.unrecognised_offence_code_rows / row_checks.offence_rows as unrecognised_offence_code_share,
         row_checks.unknown_disposal_rows,
         row_checks.age_out_of_range_rows,
         row_checks.arrest_after_extract_rows,
@@ -100,7 +110,9 @@ select
     duplicate_key_rows,
     records_without_one_principal_offence,
     records_with_mixed_status,
-    unknown_offence_code_rows,
+    malformed_offence_code_rows,
+    unrecognised_offence_code_rows,
+    unrecognised_offence_code_share,
     unknown_disposal_rows,
     age_out_of_range_rows,
     arrest_after_extract_rows,

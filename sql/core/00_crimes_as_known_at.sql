@@ -1,6 +1,8 @@
 -- Crimes as the extracts known at time `as_at` said they were: each crime's row from the delivery with the
 -- latest extracted_at on or before `as_at` (ties: the later file id), flagged withdrawn if that delivery said
 -- it was cancelled, transferred or deleted. core.crimes (03_crimes.sql) is this with `as_at` = infinity.
+-- The optional markers (domestic abuse, knife or sharp instrument, hate crime strands) are null where the
+-- delivery did not record them, false or an empty list where it said no.
 create or replace macro core.crimes_as_known_at(as_at) as table
 with
 
@@ -25,6 +27,9 @@ final as (
         crimes.district,
         crimes.crime_status,
         coalesce(crimes.crime_status in ('cancelled', 'transferred', 'deleted'), false) as is_withdrawn,
+        crimes.is_domestic_abuse,
+        crimes.is_knife_or_sharp_instrument,
+        crimes.hate_crime_strands,
         crimes.file_id,
         crimes.extracted_at
     from staging.crimes as crimes

@@ -1,11 +1,18 @@
 -- One arrest per custody record, counted under its principal offence (offence_seq = 1), with the custody
 -- record's disposal and its groups. This is the counting rule every arrest table uses unless a request asks
--- for "any offence" (see README, counting rules).
+-- for "any offence" (see README, counting rules). A principal offence code the reference data does not know
+-- (well-formed, or ingest would have quarantined it: a local code, or one newer than the standing data) is
+-- counted under the group UNR, "Unrecognised offence code", never dropped: once the reference data learns
+-- the code, the next build puts the arrest in its group.
 create or replace table core.arrests as
 with
 
 principal as (
     select * from core.arrest_offences where offence_seq = 1
+),
+
+unrecognised as (
+    select offence_group_code, offence_group from ref.offence_groups where offence_group_code = 'UNR'
 ),
 
 final as (
@@ -15,8 +22,10 @@ final as (
         principal.arrest_at,
         cast(principal.arrest_at as date) as arrest_date,
         principal.offence_code,
-        offences.offence_group_code,
-        offences.offence_group,
+        coalesce(offences.offence_group_code, unrecognised.offence_group_code) as offence_group_code,
+        -- a reference set without the UNR row cannot place such an arrest: stop rather than drop or mislabel it
+        coalesce(offences.offence_group, unrecognised.offence_group,
+                 error('ref.offence_groups has no UNR (Unrecognised offence code) row')) as offence_group,
         principal.disposal,
         disposals.disposal_group,
         disposals.further_action,
@@ -29,7 +38,8 @@ final as (
         principal.file_id,
         principal.extracted_at
     from principal
-    inner join ref.offences as offences on principal.offence_code = offences.cjs_code
+    left join ref.offences as offences on principal.offence_code = offences.cjs_code
+    left join unrecognised on true
     inner join ref.custody_disposals as disposals on principal.disposal = disposals.disposal
 )
 

@@ -9,6 +9,10 @@
 --   $date_basis   'arrest' | 'outcome' (the disposal date; records still pending have none)
 --   $unit         'custody_record' | 'person'
 -- {offence_rows} is one of the fixed fragments custody_rows_latest.sql / custody_rows_as_at.sql.
+-- An offence code the reference data does not know (ingest staged it because it is well-formed: a local code,
+-- or one newer than the standing data) counts under the group UNR, "Unrecognised offence code", when every
+-- offence counts or the request names it (a local_code item); is_unrecognised_code and is_not_classified
+-- (group NCL) let the notes say what share of the table's units they are.
 with
 
 offence_rows as (
@@ -21,6 +25,10 @@ selected_codes as (
 
 windows as (
     select unnest($windows, recursive := true)
+),
+
+unrecognised as (
+    select offence_group from ref.offence_groups where offence_group_code = 'UNR'
 ),
 
 records as (
@@ -51,9 +59,13 @@ classified as (
     select
         counted_offences.custody_ref,
         coalesce(selected_codes.offence, $all_label) as offence,
-        coalesce(selected_codes.offence_group, offences.offence_group) as offence_group
+        coalesce(selected_codes.offence_group, offences.offence_group, unrecognised.offence_group,
+                 error('ref.offence_groups has no UNR (Unrecognised offence code) row')) as offence_group,
+        offences.cjs_code is null as is_unrecognised_code,
+        coalesce(offences.offence_group_code = 'NCL', false) as is_not_classified
     from counted_offences
-    inner join ref.offences as offences on counted_offences.offence_code = offences.cjs_code
+    left join ref.offences as offences on counted_offences.offence_code = offences.cjs_code
+    left join unrecognised on true
     left join selected_codes on counted_offences.offence_code = selected_codes.code
     where $all_offences or selected_codes.code is not null
 ),
@@ -66,6 +78,8 @@ units as (
         windows.is_current,
         classified.offence,
         classified.offence_group,
+        classified.is_unrecognised_code,
+        classified.is_not_classified,
         disposals.disposal_group as outcome,
         disposals.further_action,
         records.disposal,

@@ -22,6 +22,7 @@ CRIME_HEADER = (
     "crime_ref,recorded_date,committed_date,ho_offence_code,offence_description,outcome_code,outcome_date,district,"
     "extracted_at"
 )
+MARKED_CRIME_HEADER = CRIME_HEADER + ",domestic_abuse,knife_or_sharp_instrument,hate_crime_strands"
 STREET_HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
                  "Last outcome category,Context")
 
@@ -37,6 +38,10 @@ def custody(ref: str, seq: int = 1, code: str = "TH68010", disposal: str = "Char
 def crime(ref: str, outcome: str = "1", code: str = "46", recorded: str = "2015-08-05",
           extracted: str = "2016-01-01 02:00") -> str:
     return f"{ref},{recorded},{recorded},{code},Shoplifting,{outcome},2015-09-01,Riverside,{extracted}"
+
+
+def marked_crime(ref: str, domestic: str = "", knife: str = "", strands: str = "", code: str = "8N") -> str:
+    return crime(ref, code=code) + f",{domestic},{knife},{strands}"
 
 
 def text(header: str, rows: list[str], *, newline: str = "\n", encoding: str = "utf-8", final: bool = True) -> bytes:
@@ -57,6 +62,7 @@ class Case:
     reason: str | None = None  # fragment of the rejection reason
     max_share: float = 1.0
     staged_rows: tuple[int, ...] | None = None  # exact row numbers of the staged rows, where it matters
+    unrecognised: tuple[int, int] = (0, 0)  # staged rows with a well-formed code not in the reference, distinct codes
     notes: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -256,18 +262,33 @@ CASES: tuple[Case, ...] = (
          "rejected", reason="day and month swapped"),
     Case("unknown_codes", "custody.csv",
          lambda: text(CUSTODY_HEADER, [custody("C1"), custody("C2", code="ZZ99999"), custody("C3", disposal="Arrested?")]),
-         "partly quarantined", staged=1,
-         quarantined=((2, "offence_code", "offence code not in the reference data"),
-                      (3, "disposal", "disposal not in the reference data"))),
+         "partly quarantined", staged=2, quarantined=((3, "disposal", "disposal not in the reference data"),),
+         staged_rows=(1, 2), unrecognised=(1, 1),
+         notes="ZZ99999 is shaped like a CJS code: staged, counted as unrecognised"),
+    Case("malformed_vs_well_formed_offence_codes", "custody.csv",
+         lambda: text(CUSTODY_HEADER, [
+             custody("C1", code="COML999"), custody("C2", code="N/A"), custody("C3", code="MD71999C"),
+             custody("C4", code="Theft from a shop"), custody("C5", code="TH6801"), custody("C6", code="sx56a99"),
+             custody("C7", code=""), custody("C8", code="TH68010"), custody("C9", code="TH68010XY"),
+             custody("C10", code="ZZ99999")]),
+         "partly quarantined", staged=5,
+         quarantined=tuple((r, "offence_code", "not shaped like a CJS code") for r in (2, 4, 5, 7, 9)),
+         staged_rows=(1, 3, 6, 8, 10), unrecognised=(4, 4),
+         notes="COML999, MD71999C (variant), SX56A99 (lower case) and ZZ99999 are well-formed but unknown"),
+    Case("mostly_unrecognised_codes_load_under_the_limit", "custody.csv",
+         lambda: text(CUSTODY_HEADER, [custody(f"C{i}", code=f"XX{i % 7:02d}{i:03d}") for i in range(1, 46)]
+                      + [custody(f"C{i}") for i in range(46, 51)]),
+         "loaded", staged=50, max_share=0.01, unrecognised=(45, 45),
+         notes="90% of the codes are local codes: the file is trusted, the reference list is behind"),
     Case("absurd_ages", "custody.csv",
          lambda: text(CUSTODY_HEADER, [custody("C1", age="0"), custody("C2", age="-3"), custody("C3"), custody("C4", age="x")]),
          "partly quarantined", staged=1,
          quarantined=((1, "age_at_arrest", "outside 10 to 110"), (2, "age_at_arrest", "outside 10 to 110"),
                       (4, "age_at_arrest", "outside 10 to 110"))),
     Case("principal_offence_bad_quarantines_record", "custody.csv",
-         lambda: text(CUSTODY_HEADER, [custody("C1", seq=1, code="ZZ99999"), custody("C1", seq=2), custody("C2")]),
+         lambda: text(CUSTODY_HEADER, [custody("C1", seq=1, code="ZZ-9999"), custody("C1", seq=2), custody("C2")]),
          "partly quarantined", staged=1,
-         quarantined=((1, "offence_code", "not in the reference data"), (2, "offence_seq", "quarantined whole"))),
+         quarantined=((1, "offence_code", "not shaped like a CJS code"), (2, "offence_seq", "quarantined whole"))),
     Case("too_many_bad_rows", "custody.csv",
          lambda: text(CUSTODY_HEADER, [custody(f"C{i}") for i in range(1, 49)] + [custody("C49", age="0"), custody("C50", age="1")]),
          "rejected", reason="2 of 50 rows (4.0%) failed checks, above the 1.0% limit", max_share=0.01),
@@ -275,10 +296,24 @@ CASES: tuple[Case, ...] = (
          "partly quarantined", staged=1,
          quarantined=((1, "crime_ref", "duplicate crime_ref"), (2, "crime_ref", "duplicate crime_ref"))),
     Case("crime_unknown_codes", "crime.csv",
-         lambda: text(CRIME_HEADER, [crime("CR1"), crime("CR2", outcome="99"), crime("CR3", code="999Z")]),
-         "partly quarantined", staged=1,
+         lambda: text(CRIME_HEADER, [crime("CR1"), crime("CR2", outcome="99"), crime("CR3", code="999Z"),
+                                     crime("CR4", code="Shoplifting"), crime("CR5", code=""), crime("CR6", code="08U"),
+                                     crime("CR7", code="37/2"), crime("CR8", code="1-4.1")]),
+         "partly quarantined", staged=4,
          quarantined=((2, "outcome_code", "outcome type not in the reference data"),
-                      (3, "ho_offence_code", "not in the reference data"))),
+                      (4, "ho_offence_code", "not shaped like one"), (5, "ho_offence_code", "not shaped like one"),
+                      (8, "ho_offence_code", "not shaped like one")),
+         staged_rows=(1, 3, 6, 7), unrecognised=(2, 2), notes="999Z and 08U (8U) are well-formed but unknown; 37/2 is 37.2"),
+    Case("crime_markers", "crime.csv",
+         lambda: text(MARKED_CRIME_HEADER, [
+             marked_crime("CR1", "Y", "N", "race"), marked_crime("CR2", "n", "", "Race; Sexual orientation"),
+             marked_crime("CR3", "X"), marked_crime("CR4", knife="maybe"), marked_crime("CR5", strands="race;aliens"),
+             marked_crime("CR6", "", "Y", ""), marked_crime("CR7", "Yes")]),
+         "partly quarantined", staged=3,
+         quarantined=((3, "domestic_abuse", "not Y, N or blank"), (4, "knife_or_sharp_instrument", "not Y, N or blank"),
+                      (5, "hate_crime_strands", "strand other than race, religion"),
+                      (7, "domestic_abuse", "not Y, N or blank")),
+         staged_rows=(1, 2, 6)),
     Case("xlsx_extra_sheets", "custody.xlsx", _xlsx_extra_sheets, "partly quarantined", staged=2,
          quarantined=((2, "age_at_arrest", "outside 10 to 110"),), staged_rows=(1, 4)),
     Case("xlsx_two_extract_sheets", "custody.xlsx", _xlsx_two_extract_sheets, "rejected", reason="several sheets"),
