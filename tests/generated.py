@@ -35,6 +35,15 @@ def read_all(out: Path, summary: GenerateSummary) -> list[tuple[ExtractFile, lis
     return [(f, *read_extract(out / f.path, f.encoding)) for f in summary.files]
 
 
+def without_dirty_rows(extracts, summary: GenerateSummary):
+    """The files with the rows dirty.py damaged left out (their bad dates and codes are the ingest's question)."""
+    dirty = {(c.file, c.row) for c in summary.dirty_cells}
+    return [
+        (f, header, [row for n, row in enumerate(rows, start=1) if (f.path, n) not in dirty])
+        for f, header, rows in extracts
+    ]
+
+
 def latest_state(extracts) -> dict[str, Records]:
     """The state a warehouse should hold: per source, each ref's rows from the last file that had it."""
     state: dict[str, Records] = {"custody": {}, "crime": {}}

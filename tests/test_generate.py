@@ -18,6 +18,7 @@ import pytest
 from flows.generate import SUMMARY_NAME, generate, read_summary
 from flows.generate.clock import day_number
 from flows.generate.crime_mix import CRIMES
+from flows.generate.local_codes import with_local_codes
 from flows.generate.mix import valid_on
 from flows.generate.reference import load_reference
 from flows.generate.rows import CRIME_COLUMNS, CRIME_OPTIONAL, CUSTODY_COLUMNS, CUSTODY_OPTIONAL
@@ -298,7 +299,8 @@ def _is_bad(kind: str, column: str, value: str, f) -> bool:
 
 
 def test_clean_rows_use_reference_codes_and_labels(extracts, dirty_rows):
-    cjs_titles = dict(zip(REFERENCE.cjs.codes, REFERENCE.cjs.titles, strict=True))
+    labels = with_local_codes(REFERENCE.cjs)  # the standing data's codes and the force's few local ones
+    cjs_titles = dict(zip(labels.codes, labels.titles, strict=True))
     ho_titles = dict(zip(REFERENCE.ho.codes, REFERENCE.ho.titles, strict=True))
     outcomes = {"", *(str(c) for c in REFERENCE.outcome_codes)}
     for f, header, rows in extracts:

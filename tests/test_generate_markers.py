@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 
 from flows.generate.reference import load_reference
-from tests.generated import latest_state, parse, read_all, tiny_run, when
+from tests.generated import latest_state, parse, read_all, tiny_run, when, without_dirty_rows
 
 DOMESTIC, KNIFE, HATE = "domestic_abuse", "knife_or_sharp_instrument", "hate_crime_strands"
 STRANDS = {"race", "religion", "sexual_orientation", "disability", "transgender"}
@@ -23,12 +23,7 @@ HO_TITLE = dict(zip(REFERENCE.ho.codes, REFERENCE.ho.titles, strict=True))
 def extracts(tmp_path_factory):
     """Crime files with their dirty rows (dirty.py: bad dates and codes, not a marker question) left out."""
     out, summary = tiny_run(tmp_path_factory)
-    dirty = {(c.file, c.row) for c in summary.dirty_cells}
-    return [
-        (f, header, [row for n, row in enumerate(rows, start=1) if (f.path, n) not in dirty])
-        for f, header, rows in read_all(out, summary)
-        if f.source == "crime"
-    ]
+    return [e for e in without_dirty_rows(read_all(out, summary), summary) if e[0].source == "crime"]
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from flows.generate.clock import (
     within_day,
     years_of,
 )
+from flows.generate.local_codes import with_local_codes
 from flows.generate.mix import draw_codes, draw_labels
 from flows.generate.names import BTP, IMMIGRATION_ENFORCEMENT, NCA, OTHER_FORCE, OWN_FORCE
 from flows.generate.offence_tail import arrest_table
@@ -79,7 +80,7 @@ def build_custody(
     arrest, kind = arrest[order], kind[order]
     n = arrest.size
 
-    code_index = {c: i for i, c in enumerate(reference.cjs.codes)}
+    code_index = {c: i for i, c in enumerate(with_local_codes(reference.cjs).codes)}
     n_off = (draw_labels(rng, mix.OFFENCES_PER_RECORD, n) + 1).astype(np.int8)
     n_off[kind != MAIN] = np.where(rng.random((kind != MAIN).sum()) < 0.1, 2, 1)
     off_start = np.concatenate([[0], np.cumsum(n_off[:-1], dtype=np.int64)])

@@ -30,6 +30,7 @@ import numpy as np
 from flows.generate import custody_mix
 from flows.generate.arrest_head import HEAD
 from flows.generate.clock import day_number
+from flows.generate.local_codes import local_entries, with_local_codes
 from flows.generate.mix import ALWAYS_FROM, NEVER_UNTIL, CodeTable
 from flows.generate.reference import CodeList, Reference, StandingFacts
 
@@ -49,13 +50,18 @@ FIRST_DATED_ACT_YEAR, LAST_ACT_YEAR = 2013, 2026
 
 
 def arrest_table(reference: Reference) -> CodeTable:
-    """What the main volume of arrests is for: the hand-weighted head, then the tail of every other code.
+    """What the main volume of arrests is for: the hand-weighted head, the force's local codes, then the tail
+    of every other code; codes index `with_local_codes(reference.cjs)`.
 
     Codes of the rare immigration process's tables are left to that process, so its counts stay controllable.
     """
-    index = {code: i for i, code in enumerate(reference.cjs.codes)}
+    index = {code: i for i, code in enumerate(with_local_codes(reference.cjs).codes)}
     hand = {e.code for table in (HEAD, custody_mix.IMMIGRATION, custody_mix.FACILITATION) for e in table}
-    return CodeTable.concat(CodeTable.of(HEAD, index), tail_table(reference.cjs, reference.cjs_facts, hand))
+    return CodeTable.concat(
+        CodeTable.of(HEAD, index),
+        CodeTable.of(local_entries(), index),
+        tail_table(reference.cjs, reference.cjs_facts, hand),
+    )
 
 
 def tail_table(cjs: CodeList, facts: StandingFacts, exclude: set[str]) -> CodeTable:

@@ -17,6 +17,7 @@ from flows.generate.crime import CrimeState, build_crimes
 from flows.generate.custody import CustodyState, build_custody
 from flows.generate.deletions import apply_deletions, draw_deletions
 from flows.generate.dirty import DirtyCell, inject
+from flows.generate.local_codes import with_local_codes
 from flows.generate.names import districts, stations
 from flows.generate.reference import Reference, load_reference
 from flows.generate.rows import Labels, columns, crime_rows, custody_rows
@@ -87,7 +88,7 @@ def generate(
         custody=custody,
         custody_routes=custody_routes,
         custody_deleted_in=deleted_in,
-        custody_labels=Labels(reference.cjs, stations(spec.stations)),
+        custody_labels=Labels(with_local_codes(reference.cjs), stations(spec.stations)),
         crimes=crimes,
         crime_routes=route.crime_routes(crimes, schedule),
         crime_labels=Labels(reference.ho, districts(spec.districts)),
