@@ -26,8 +26,8 @@ bootstrap: $(VENV)/.synced  ## create .venv from uv.lock (exact pinned versions)
 demo: bootstrap  ## run the whole pipeline on synthetic data in data/demo/ (no Prefect server needed)
 	$(BIN)/disclose demo
 
-test: bootstrap  ## the default test suite (fast; what CI runs first)
-	$(BIN)/pytest
+test: bootstrap  ## the default test suite (what CI runs; two workers, one per core)
+	$(BIN)/pytest -n 2
 
 test-slow: bootstrap  ## slower suites: property runs, larger data, a real Prefect server + worker (CI runs these too)
 	$(BIN)/pytest -m "slow or server"

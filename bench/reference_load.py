@@ -1,8 +1,8 @@
 """How long the reference data takes to load, and a fresh warehouse's first nightly run on the tiny data, for
 this checkout's reference files against another revision's (default: main), side by side.
 
-`python -m bench.reference_load [--reps N] [--against REV]` prints medians and writes
-bench/results/reference-<timestamp>.json. Why: the reference lists grew from 56 CJS codes to the whole standing
+`python -m bench.reference_load [--reps N] [--against REV]` prints medians (wall seconds of the whole process,
+and each stage's CPU seconds as the child reports them) and writes bench/results/reference-<timestamp>.json. Why: the reference lists grew from 56 CJS codes to the whole standing
 data (~25,000); loading them runs at the start of every nightly and rebuild, so its cost is measured here
 rather than guessed (never in a timed test). The two versions run in rotating order on the same machine, so a
 busy moment hurts both alike.
@@ -24,7 +24,8 @@ from pathlib import Path
 
 import duckdb
 
-from bench.run import RESULTS, ROOT, ensure_data, fresh_home, measure
+from bench.measure import measure
+from bench.run import RESULTS, ROOT, ensure_data, fresh_home
 from flows.reference.load import TABLES, load_reference
 
 REFERENCE = ROOT / "data" / "reference"
@@ -53,14 +54,45 @@ def time_load_reference(folder: Path, reps: int) -> list[float]:
 
 
 def first_nightly(landing: Path, folder: Path, scratch: Path) -> dict:
-    """One fresh nightly with the reference files in ``folder`` (given to the child through $DISCLOSE_CONFIG)."""
+    """One fresh nightly with the reference files in ``folder`` (given to the child through $DISCLOSE_CONFIG):
+    the whole process measured from outside, and each stage's wall and CPU seconds reported by the child
+    (CPU time is what a busy shared machine disturbs least)."""
     config = scratch / f"disclose-{abs(hash(str(folder)))}.toml"
     config.write_text(f'[disclose]\nreference_dir = "{folder}"\n', encoding="utf-8")
+    stages = scratch / "stages.json"
     os.environ["DISCLOSE_CONFIG"] = str(config)
     try:
-        return measure(["nightly", str(fresh_home("tiny", landing, "reference-nightly"))])
+        sample = measure(
+            [
+                "bench.reference_load",
+                "--child-nightly",
+                str(fresh_home("tiny", landing, "reference-nightly")),
+                str(stages),
+            ],
+            check=False,
+        )
     finally:
         del os.environ["DISCLOSE_CONFIG"]
+    sample["stages"] = json.loads(stages.read_text(encoding="utf-8")) if stages.is_file() else {}
+    stages.unlink(missing_ok=True)
+    return sample
+
+
+def child_nightly(home: Path, out: Path) -> None:
+    """The nightly, stage by stage (run in its own process by first_nightly)."""
+    from flows.config import load_settings
+    from flows.pipeline import run_nightly
+
+    times: dict[str, dict[str, float]] = {}
+
+    def step(name, fn, *args):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = fn(*args)
+        times[name] = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+        return result
+
+    run_nightly(load_settings(home=home), step)
+    out.write_text(json.dumps(times), encoding="utf-8")
 
 
 def main() -> None:
@@ -69,7 +101,10 @@ def main() -> None:
     parser.add_argument(
         "--against", default="main", help="git revision whose reference files to compare with"
     )
+    parser.add_argument("--child-nightly", nargs=2, metavar=("HOME", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_nightly:
+        return child_nightly(*map(Path, args.child_nightly))
     landing = ensure_data("tiny")
     result: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -90,6 +125,13 @@ def main() -> None:
                 "first_nightly_tiny_seconds": [n["seconds"] for n in nightly[name]],
                 "first_nightly_tiny_median": statistics.median(n["seconds"] for n in nightly[name]),
                 "first_nightly_tiny_peak_rss_mib": max(n["peak_rss_mib"] for n in nightly[name]),
+                "stages": [n["stages"] for n in nightly[name]],
+                "stage_cpu_median": {
+                    stage: statistics.median(
+                        n["stages"][stage]["cpu"] for n in nightly[name] if stage in n["stages"]
+                    )
+                    for stage in nightly[name][0]["stages"]
+                },
                 "failed": [n["exit_code"] for n in nightly[name] if n["exit_code"]],
             }
     result["load_average_after"] = os.getloadavg()  # type: ignore[assignment]

@@ -52,7 +52,7 @@ def generate(
 @app.command()
 def nightly(config: ConfigOpt = None, home: HomeOpt = None,
             plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False) -> None:
-    """Ingest landed extracts, rebuild the warehouse, validate, and release the standing table."""
+    """Ingest landed extracts, rebuild the warehouse, validate, and draft the standing datasets that are due."""
     _settings(config, home)  # fail early, with a clear message, on bad configuration
     _print_run(_run("nightly", plain, config=_str(config), home=_str(home)))
 
@@ -61,8 +61,8 @@ def nightly(config: ConfigOpt = None, home: HomeOpt = None,
 def request(spec: Annotated[Path, typer.Argument(help="request spec (YAML)")],
             config: ConfigOpt = None, home: HomeOpt = None,
             plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False) -> None:
-    """Answer an FOI request spec with a draft response pack."""
-    from flows.validate.gx_loader import warm_up_in_background
+    """Answer an FOI request spec with a draft response (approve and publish it next)."""
+    from flows.validate.gx_process import warm_up_in_background
 
     warm_up_in_background()  # GX's seconds of importing start now, in their own process
     _settings(config, home)
@@ -91,6 +91,9 @@ def check(spec: Annotated[Path, typer.Argument(help="request spec (YAML) to chec
     console.print(f"  offences checked against {result.against}", markup=False)
     for part in loaded.parts:
         console.print(f"  part {part.id}: {part.response}: {part.question}", markup=False)
+    if result.later:
+        console.print(f"  checked against the warehouse when answered: categories of {', '.join(result.later)}",
+                      markup=False)
 
 
 @app.command()
@@ -116,7 +119,7 @@ def audit(paths: Annotated[list[Path], typer.Argument(help="release folders or f
 
     status = main(paths, threshold)
     if cumulative:
-        from flows.publication_record import audit_record
+        from flows.release.record import audit_record
 
         result = audit_record(_settings(config, home))
         for problem in result.problems:
@@ -133,18 +136,74 @@ def audit(paths: Annotated[list[Path], typer.Argument(help="release folders or f
 
 
 @app.command()
-def withdraw(release_id: Annotated[str, typer.Argument(help="e.g. 01.FOI.22.025326/v1")],
+def drafts(config: ConfigOpt = None, home: HomeOpt = None) -> None:
+    """List every draft release and where it stands (awaiting approval, approved, published, withdrawn)."""
+    from rich.table import Table
+
+    from flows.release.listing import draft_lines, interrupted
+
+    settings = _settings(config, home)
+    lines = draft_lines(settings)
+    table = Table()
+    for name in ("release", "kind", "state", "drafted", "by", "approved by"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("title")
+    for line in lines:
+        table.add_row(line.release_id, line.kind, line.state, line.created, line.ran_by, line.approved_by,
+                      line.title)
+    console.print(table if lines else f"no drafts in {settings.drafts_dir}")
+    for warning in interrupted(settings):
+        console.print(f"[yellow]{warning}[/yellow]")
+
+
+ReleaseArg = Annotated[str, typer.Argument(help="a reference (its latest draft or version) or <reference>/v<N>")]
+
+
+@app.command()
+def approve(release: ReleaseArg,
+            by: Annotated[str, typer.Option("--by", help="the person approving (named in the record)")],
+            note: Annotated[str | None, typer.Option(help="why, or what was checked")] = None,
+            public_text: Annotated[Path | None, typer.Option(
+                "--public-text", help="the request as it may be published (no requester, no third party); "
+                "default: the draft's public-request-text.txt", exists=True, dir_okay=False)] = None,
+            config: ConfigOpt = None, home: HomeOpt = None) -> None:
+    """Sign a draft off for publication (a second person, unless disclose.toml says otherwise)."""
+    from flows.release.approve import approve as run
+
+    _lifecycle(lambda settings: run(settings, release, by, note, public_text), config, home)
+
+
+@app.command()
+def publish(release: ReleaseArg, config: ConfigOpt = None, home: HomeOpt = None) -> None:
+    """Publish an approved draft: check it with everything already published, put its files in place, record
+    it and regenerate the disclosure log, as one recoverable step."""
+    from flows.release.publish import publish as run
+
+    _lifecycle(lambda settings: run(settings, release), config, home)
+
+
+@app.command()
+def withdraw(release: ReleaseArg,
+             reason: Annotated[str, typer.Option(help="why (kept as an incident entry in the record)")],
+             by: Annotated[str | None, typer.Option(help="who is withdrawing it (default: this user)")] = None,
              config: ConfigOpt = None, home: HomeOpt = None) -> None:
-    """Mark a release withdrawn in the publication record. Its figures stay in every later disclosure check,
-    because what was published cannot be unpublished."""
-    from flows.publication_record import withdraw as mark
+    """Take a published release down. Its figures stay in every later disclosure check, because what was
+    published cannot be unpublished."""
+    from flows.release.withdraw import withdraw as run
+
+    _lifecycle(lambda settings: run(settings, release, reason, by), config, home)
+
+
+def _lifecycle(step, config: Path | None, home: Path | None) -> None:
+    from flows.contracts.release import ReleaseIdError
+    from flows.errors import DiscloseError
 
     try:
-        cells = mark(_settings(config, home), release_id)
-    except LookupError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from None
-    console.print(f"{release_id}: {cells} cells marked withdrawn; they still count in later checks")
+        result = step(_settings(config, home))
+    except (DiscloseError, ReleaseIdError) as exc:
+        _fail(str(exc))
+    console.print(f"{result.status} {result.release_id}: {result.path}"
+                  + (f" ({result.message})" if result.message else ""), markup=False)
 
 
 @app.command()
@@ -219,8 +278,9 @@ def purge(config: ConfigOpt = None, home: HomeOpt = None,
 @app.command()
 def demo(seed: Annotated[int, typer.Option(help="seed for the synthetic sample")] = 1,
          plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False) -> None:
-    """Run everything on synthetic data in data/demo/: generate, nightly, the two seed requests."""
-    from flows.demo import DEMO_REQUESTS, demo_settings
+    """Run everything on synthetic data in data/demo/: generate, nightly, the two seed requests, then approve
+    (as "demo") and publish every draft."""
+    from flows.demo import DEMO_REQUESTS, demo_settings, demo_sign_off
     from flows.ingest import landed_files
 
     settings = demo_settings()
@@ -229,11 +289,17 @@ def demo(seed: Annotated[int, typer.Option(help="seed for the synthetic sample")
 
         summary = run(seed=seed, scale="tiny", out=settings.landing_dir)
         console.print(f"generated {len(summary.files)} synthetic extract files in {settings.landing_dir}")
-    results = [_run("nightly", plain, demo=True)]
-    results += [_run("request", plain, spec=str(settings.requests_dir / name), demo=True) for name in DEMO_REQUESTS]
+    runs = [("nightly", {}), *(("request", {"spec": str(settings.requests_dir / name)}) for name in DEMO_REQUESTS)]
+    results, signed = [], []
+    for kind, params in runs:  # each draft is signed off before the next is made, so each is protected with
+        results.append(_run(kind, plain, demo=True, **params))  # everything published before it
+        signed += demo_sign_off(settings, results[-1].releases)
     console.rule("synthetic demonstration data: outputs")
     for result in results:
         _print_run(result)
+    console.rule("approved and published as 'demo'")
+    for line in signed:
+        console.print(line, markup=False)
     console.print(f"disclosure log: {settings.published_dir / 'disclosure-log.csv'}")
     console.print(f"warehouse:      {settings.warehouse_path}")
 
@@ -244,10 +310,10 @@ def _str(path: Path | None) -> str | None:
 
 def _run(kind: str, plain: bool, **params: object):
     """Run the nightly or request pipeline, through Prefect (embedded server unless PREFECT_API_URL) or plainly."""
+    from flows.errors import DiscloseError
     from flows.ingest.profiles import ProfileError
-    from flows.pipeline import PipelineFailed
-    from flows.publish.release import PublicationRefused
     from flows.requests.spec import SpecError
+    from flows.sdc.protect import ProtectionRefused
 
     try:
         if plain:
@@ -266,7 +332,7 @@ def _run(kind: str, plain: bool, **params: object):
         else:
             from flows.request import request as flow
         return flow(**params)
-    except (PipelineFailed, SpecError, PublicationRefused, ProfileError, FileNotFoundError) as exc:
+    except (DiscloseError, SpecError, ProtectionRefused, ProfileError, FileNotFoundError) as exc:
         _fail(str(exc))
 
 

@@ -7,18 +7,45 @@ Nothing else in the package reads environment variables. Precedence (highest fir
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ENV_PREFIX = "DISCLOSE_"
+#: a file at the top of a data home holding synthetic data: every command run on that home marks its outputs,
+#: however the home was named (--home, disclose.toml, the environment), so no flag can forget it
+SYNTHETIC_MARKER = "synthetic-data.txt"
 
 
 class ConfigError(ValueError):
     """The configuration cannot be used; the message names the file and key."""
+
+
+class ReleasePolicy(BaseModel):
+    """How releases are signed off and published (``[disclose.release]`` in disclose.toml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    second_approver: bool = Field(default=True, description="the approver must be someone other than whoever "
+                                  "ran the request or nightly that made the draft")
+    publish_standing: Literal["on_approval", "automatically"] = Field(
+        default="on_approval", description="standing datasets wait for approval like FOI responses, or the nightly "
+        "run approves (as 'policy') and publishes them as soon as they are drafted")
+    site_url: str | None = Field(default=None, description="where published/ is served, e.g. "
+                                 "'https://www.example.police.uk/foi/'; the disclosure log links from it")
+    lock_timeout_seconds: float = Field(default=120, ge=0, description="how long a release step waits for "
+                                        "another to finish")
+
+    @field_validator("site_url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"https?://[^\s]+", v):
+            raise ValueError("must be an http(s) URL")
+        return v if v is None or v.endswith("/") else v + "/"
 
 
 class Settings(BaseModel):
@@ -45,6 +72,11 @@ class Settings(BaseModel):
     profiles_dir: Path = PROJECT_ROOT / "data" / "profiles"
     templates_dir: Path = Field(default=PROJECT_ROOT / "data" / "templates",
                                 description="the force's letter templates (Jinja2; see data/templates/README.md)")
+    operator: str = Field(default_factory=lambda: _os_user(), min_length=1,
+                          description="who runs commands on this machine, recorded on every draft it makes")
+    release: ReleasePolicy = Field(default_factory=ReleasePolicy)
+    fault: str | None = Field(default=None, description="testing only: a fault point to stop at "
+                              "(flows/release/faults.py)")
     disclosure: dict[str, Any] = Field(
         default_factory=dict,
         description="the disclosure-control policy beyond k ([disclose.disclosure] in disclose.toml; fields of "
@@ -67,8 +99,6 @@ class Settings(BaseModel):
     @field_validator("duckdb_memory_limit")
     @classmethod
     def _memory(cls, v: str) -> str:
-        import re
-
         if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", v.strip()):
             raise ValueError("must look like '4GB' or '512MiB'")
         return v.strip()
@@ -90,17 +120,36 @@ class Settings(BaseModel):
         return self.home / "published"
 
     @property
-    def quarantine_limits(self) -> dict[str, float]:
-        return {**self.quarantine_max_share_by_source, "default": self.quarantine_max_share}
+    def drafts_dir(self) -> Path:
+        """Releases waiting for approval: internal, never served."""
+        return self.home / "drafts"
 
     @property
-    def disclosure_log_path(self) -> Path:
-        return self.published_dir / "disclosure-log.jsonl"
+    def withdrawn_dir(self) -> Path:
+        """Release folders taken down: internal, kept as evidence."""
+        return self.home / "withdrawn"
+
+    @property
+    def record_dir(self) -> Path:
+        return self.home / "record"
+
+    @property
+    def quarantine_limits(self) -> dict[str, float]:
+        return {**self.quarantine_max_share_by_source, "default": self.quarantine_max_share}
 
 
 _ENV_KEYS = {"home", "organisation", "contact", "threshold", "synthetic", "quarantine_max_share",
              "unrecognised_code_warn_share",
-             "duckdb_memory_limit", "duckdb_threads", "raw_retention_days"}
+             "duckdb_memory_limit", "duckdb_threads", "raw_retention_days", "operator", "fault"}
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def load_settings(config_file: Path | None = None, **overrides: object) -> Settings:
@@ -117,11 +166,31 @@ def load_settings(config_file: Path | None = None, **overrides: object) -> Setti
             values[key] = env
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
-        return Settings(**values)
+        settings = Settings(**values)
     except ValidationError as exc:
         where = f" (from {path})" if path else ""
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"invalid configuration{where}: {problems}") from None
+    if (settings.home / SYNTHETIC_MARKER).is_file() and not settings.synthetic:
+        update: dict[str, object] = {"synthetic": True}
+        if "organisation" not in values:  # the demo's own name, so a re-run with --home matches the demo's
+            update["organisation"] = SYNTHETIC_ORGANISATION
+        settings = settings.model_copy(update=update)
+    return settings
+
+
+#: the organisation a synthetic home speaks for unless its configuration names one
+SYNTHETIC_ORGANISATION = "Example Constabulary (synthetic demonstration)"
+
+
+def mark_synthetic(home: Path) -> None:
+    """Mark ``home`` as holding synthetic data (see :data:`SYNTHETIC_MARKER`); there is no way to unmark it
+    short of deleting the file."""
+    home.mkdir(parents=True, exist_ok=True)
+    marker = home / SYNTHETIC_MARKER
+    if not marker.is_file():
+        marker.write_text("This data home holds synthetic demonstration data, not real police records. Every "
+                          "disclose command run on it marks its outputs as synthetic.\n", encoding="utf-8")
 
 
 def _read_toml(path: Path) -> dict[str, object]:

@@ -1,6 +1,6 @@
-"""The nightly run and a request run as plain sequences of stages.
+"""The nightly run and a request run as plain sequences of stages; nothing else.
 
-Each stage is one call to a stage module; ``step`` decides how a stage runs: called directly (tests, plain
+Each stage is one call to a stage module (ingest, the warehouse, validation, the release package); ``step`` decides how a stage runs: called directly (tests, plain
 runs) or as a Prefect task (flows/nightly.py, flows/request.py wrap each stage so the UI shows them).
 Stages open the warehouse themselves, so nothing unpicklable passes between them.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from flows.config import Settings
+from flows.errors import PipelineFailed
 from flows.ingest import IngestReport, ingest_landing
 from flows.reference.load import load_reference
 from flows.warehouse import build_layers_if_changed, connect
@@ -23,10 +23,6 @@ Step = Callable[..., Any]
 
 def direct(name: str, fn: Callable[..., Any], *args: Any) -> Any:
     return fn(*args)
-
-
-class PipelineFailed(RuntimeError):
-    """A stage found a problem that must stop publication; the message says which and why."""
 
 
 @dataclass
@@ -44,8 +40,10 @@ class RunResult:
             lines.append(f"validated {v.suite}: {'passed' if v.success else 'warnings'}")
             lines += [f"  warning: {w}" for w in v.warnings]
         for r in self.releases:
-            lines.append(f"{r.status} {r.release_id}: {r.path}")
+            lines.append(f"{r.status} {r.release_id}: {r.path}" + (f" ({r.message})" if r.message else ""))
             lines += [f"  {r.path / name}" for name in r.files]
+            if r.status == "drafted":
+                lines.append(f"  next: disclose approve {r.release_id} --by NAME, then disclose publish {r.release_id}")
         return lines
 
 
@@ -73,7 +71,7 @@ def stage_transform(settings: Settings) -> list[str]:
 def stage_validate(settings: Settings, suites: tuple[str, ...], run_id: str) -> list:
     """Run each GX suite once; a failed critical expectation stops the run before publication."""
     from flows.validate import validate_suite
-    from flows.validate.gx_loader import warm_up_in_background
+    from flows.validate.gx_process import warm_up_in_background
 
     warm_up_in_background()  # GX's import overlaps the first suite's DuckDB query
     with connect(settings) as con:
@@ -101,14 +99,6 @@ def check_ingest(report: IngestReport) -> None:
         raise PipelineFailed(f"{len(report.rejected)} file(s) rejected, nothing published: {lines}")
 
 
-def request_path(settings: Settings, spec: str | Path) -> Path:
-    """A spec named without a folder is looked up in the configured requests folder."""
-    path = Path(spec)
-    if not path.exists() and not path.is_absolute() and (settings.requests_dir / path).exists():
-        return settings.requests_dir / path
-    return path
-
-
 NIGHTLY_SUITES = (
     "ingest_reconciliation", "ingest_reconciliation.police_uk", "staging.custody_offences", "staging.crimes",
     "staging.police_uk_street_crimes", "staging.police_uk_outcomes", "staging.police_uk_stop_searches",
@@ -117,15 +107,20 @@ NIGHTLY_SUITES = (
 
 
 def stage_standing(settings: Settings) -> list[Any]:
-    """Issue every standing dataset whose calendar has a period due (flows/standing.py)."""
-    from flows.protection import protect_release
-    from flows.standing import stage_standing_releases
+    """Release every standing dataset whose calendar has a period due (flows/release/standing.py)."""
+    from flows.release.lock import release_lock
+    from flows.release.make import release
+    from flows.release.recovery import recover
+    from flows.release.standing import due_sources
 
-    return stage_standing_releases(settings, protect_release)
+    with release_lock(settings, "nightly: standing datasets"):
+        recover(settings)  # what is due depends on what the record says was published
+    sources, not_due = due_sources(settings)
+    return [*not_due, *(result for source in sources for result in release(settings, source))]
 
 
 def run_nightly(settings: Settings, step: Step = direct) -> RunResult:
-    from flows.validate.gx_loader import warm_up_in_background
+    from flows.validate.gx_process import warm_up_in_background
 
     warm_up_in_background()  # GX imports in its own process while landed files are ingested
     result = RunResult(new_run_id("nightly"))
@@ -137,34 +132,15 @@ def run_nightly(settings: Settings, step: Step = direct) -> RunResult:
     return result
 
 
-def stage_answer_request(settings: Settings, spec_file: str) -> Any:
-    """Load and check the spec, count each data part, suppress, and publish the draft response pack."""
-    from flows.protection import protect_release
-    from flows.release_inputs import publish_tables
-    from flows.requests.answer import answer_request_planned
-    from flows.requests.letter_facts import letter_facts
-    from flows.requests.populations import populations_for
-    from flows.requests.spec import SpecError, load_spec
-    from flows.validate.gx_loader import warm_up_in_background
+def stage_request(settings: Settings, spec_file: str) -> list[Any]:
+    """Load and check the spec, then answer, protect and draft it (flows/release/)."""
+    from flows.release.make import release
+    from flows.release.source import request_source
 
-    path = request_path(settings, spec_file)
-    warm_up_in_background()  # the output suite needs GX: its process imports it while the parts are counted
-    spec, spec_sha = load_spec(path)
-    with connect(settings, read_only=True) as con:
-        try:
-            answered = answer_request_planned(con, spec, settings.sql_dir, margins=True, k=settings.threshold)
-        except SpecError as exc:
-            raise exc.in_file(path) from None
-        tables = [table for _, table in answered]
-        protected = protect_release(tables, settings, populations=populations_for(con, answered),
-                                    reference=spec.reference)
-        tables = protected.tables
-        return publish_tables(settings, con, tables, reference=spec.reference, title=spec.title, request=spec,
-                              facts=letter_facts(spec, tables), spec_sha256=spec_sha, spec_path=str(path),
-                              protected=protected)
+    return release(settings, request_source(settings, spec_file))
 
 
 def run_request(settings: Settings, spec_file: str, step: Step = direct) -> RunResult:
     result = RunResult(new_run_id("request"))
-    result.releases.append(step("answer", stage_answer_request, settings, str(spec_file)))
+    result.releases += step("answer", stage_request, settings, str(spec_file))
     return result

@@ -1,15 +1,16 @@
-"""Prefect flow: answer one FOI request spec (a deployment parameter) with a draft response pack."""
+"""Prefect flow: answer one FOI request spec (a deployment parameter) with a draft; a person approves and
+publishes it (`disclose approve`, `disclose publish`)."""
 
 from __future__ import annotations
 
 from prefect import flow
 
-from flows.demo import run_name, settings_for
+from flows.demo import settings_for
 from flows.pipeline import RunResult, run_request
-from flows.tasks import as_task
+from flows.tasks import as_task, run_name
 
 
 @flow(name="request", log_prints=False, flow_run_name=run_name("request"))
 def request(spec: str, config: str | None = None, home: str | None = None, demo: bool = False) -> RunResult:
-    """Validate the spec, count, suppress, publish the pack and log it."""
+    """Validate the spec, count, protect, and draft the response under <home>/drafts/."""
     return run_request(settings_for(config, home, demo), spec, step=as_task)

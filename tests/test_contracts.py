@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from flows.config import ConfigError, load_settings
-from flows.contracts.release import ReleaseId, ReleaseIdError, next_release_id
+from flows.contracts.release import ReleaseId, ReleaseIdError, check_reference, next_release_id
 from flows.contracts.tidy import Dimension, Measure, TidyContractError, TidyTable, check_tidy, published_view
 
 
@@ -52,9 +52,12 @@ def test_release_ids_are_paths_with_versions(tmp_path):
     rid = ReleaseId.parse("01.FOI.22.025326/v2")
     assert (rid.reference, rid.version) == ("01.FOI.22.025326", 2)
     assert rid.path_under(tmp_path) == tmp_path / "01.FOI.22.025326" / "v2"
-    for bad in ("../etc/v1", "a b/v1", "x/v0", "x/1"):
+    for bad in ("../etc/v1", "a b/v1", "x/v0", "x/1", "x/v1\n", "x\n/v1"):
         with pytest.raises(ReleaseIdError):
             ReleaseId.parse(bad)
+    for bad in ("REF\n", "REF\r\n", "\nREF", "a/b", ""):  # a trailing newline would name a folder "REF\n"
+        with pytest.raises(ReleaseIdError):
+            check_reference(bad)
     assert next_release_id(tmp_path, "ref-1") == ReleaseId("ref-1", 1)
     (tmp_path / "ref-1" / "v1").mkdir(parents=True)
     (tmp_path / "ref-1" / "v3").mkdir()
@@ -72,3 +75,20 @@ def test_settings_from_toml_and_environment(tmp_path, monkeypatch):
     cfg.write_text("[disclose]\nthreshold = 1\n")
     with pytest.raises(ConfigError, match="threshold"):
         load_settings(cfg)
+
+
+def test_a_synthetic_home_marks_every_command_run_on_it(tmp_path, monkeypatch):
+    from flows.config import SYNTHETIC_ORGANISATION, mark_synthetic
+    from flows.demo import settings_for
+
+    home = tmp_path / "home"
+    assert not load_settings(home=home).synthetic
+    mark_synthetic(home)
+    assert load_settings(home=home).synthetic
+    assert load_settings(home=home, synthetic=False).synthetic  # no option can forget it
+    assert settings_for(home=str(home)).synthetic  # what `disclose request --home` and the flows use
+    monkeypatch.setenv("DISCLOSE_HOME", str(home))
+    assert load_settings().synthetic
+    # it speaks as the demo does, so re-running the demo's request with --home does not draft a new version
+    assert load_settings(home=home).organisation == SYNTHETIC_ORGANISATION
+    assert load_settings(home=home, organisation="Test Constabulary").organisation == "Test Constabulary"

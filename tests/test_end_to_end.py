@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from flows.config import load_settings
-from flows.pipeline import PipelineFailed, run_nightly, run_request
+from flows.errors import PipelineFailed
+from flows.pipeline import run_nightly, run_request
 from flows.publish.guard import audit_paths
 
 SMALL_K = 5
@@ -39,16 +40,31 @@ def _small_numbers(release: Path, k: int) -> list[str]:
     return found
 
 
-def test_nightly_then_requests_publish_safe_releases(generated_home):
-    settings = load_settings(home=generated_home, synthetic=True, threshold=SMALL_K)
+def _sign_off(settings, results) -> list:
+    """Approve (a second person) and publish every draft, as an FOI officer would after checking it."""
+    from flows.release.approve import approve
+    from flows.release.publish import publish
+
+    out = []
+    for drafted in results:
+        assert drafted.status == "drafted" and drafted.path.is_relative_to(settings.drafts_dir)
+        assert not (settings.published_dir / drafted.release_id).exists()  # a draft is not public
+        approve(settings, drafted.release_id, by="Second Officer")
+        out.append(publish(settings, drafted.release_id))
+    return out
+
+
+def test_nightly_then_requests_go_draft_approved_published(generated_home):
+    settings = load_settings(home=generated_home, synthetic=True, threshold=SMALL_K, operator="analyst")
     nightly = run_nightly(settings)
     assert nightly.ingest.new_files >= 2 and not nightly.ingest.rejected
-    # both standing datasets have a period due on their calendar: each is released once
+    # both standing datasets have a period due on their calendar: each is drafted once, published on approval
     assert sorted(r.release_id.split(".")[0] for r in nightly.releases) == [
         "arrests-by-month-further-action", "arrests-by-offence-group-year-outcome"]
-    for release in nightly.releases:
+    assert not any(settings.published_dir.glob("*/v1"))
+    for release in _sign_off(settings, nightly.releases):
         folder = settings.published_dir / release.release_id
-        assert (folder / "manifest.json").is_file() and list(folder.glob("*.xlsx"))
+        assert release.path == folder and (folder / "manifest.json").is_file() and list(folder.glob("*.xlsx"))
         assert audit_paths([folder]) == []
         assert _small_numbers(folder, SMALL_K) == []
         _assert_margins_published_and_audited(folder)
@@ -57,8 +73,8 @@ def test_nightly_then_requests_publish_safe_releases(generated_home):
     assert again.ingest.new_files == 0 and again.releases == []
 
     for spec in ("wmp-3056-15.yaml", "mps-01-foi-22-025326.yaml"):
-        (answer,) = run_request(settings, spec).releases
-        folder = settings.published_dir / answer.release_id
+        (release,) = _sign_off(settings, run_request(settings, spec).releases)
+        folder = settings.published_dir / release.release_id
         assert audit_paths([folder]) == [] and (folder / "letter.md").is_file()
         if spec.startswith("mps"):  # the letter states every s.25 code counted, 2003-2022's IM71131 among them
             letter = (folder / "letter.md").read_text(encoding="utf-8")
@@ -69,7 +85,7 @@ def test_nightly_then_requests_publish_safe_releases(generated_home):
     assert "01.FOI.22.025326" in log and "3056_15" in log
 
     # the publication record holds every released cell as readers saw it, with what it counts
-    from flows.publication_record import audit_record, load_history
+    from flows.release.record import audit_record, load_history
 
     assert audit_record(settings).passed  # every release together: nothing withheld can be worked out
     history = load_history(settings)
@@ -119,4 +135,4 @@ def test_prefect_flows_run_the_same_pipeline(generated_home, prefect_harness):
     result = nightly(home=str(generated_home))
     assert result.ingest is not None and not result.ingest.rejected
     answer = request(spec="wmp-3056-15.yaml", home=str(generated_home))
-    assert answer.releases[0].release_id.startswith("3056_15/v")
+    assert answer.releases[0].release_id.startswith("3056_15/v")  # a draft (or the same as the last one)

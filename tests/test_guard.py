@@ -1,4 +1,4 @@
-"""The publish guard on crafted bad files, on tampered release folders, and inside publish_release."""
+"""The publish guard on crafted bad files, on tampered release folders, and inside drafting a release."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.worksheet.table import Table, TableColumn
-from test_publish_helpers import ORG, REFERENCE, K, district_table, offence_table, publish
+from test_publish_helpers import ORG, REFERENCE, K, district_table, draft, offence_table, publish
 
 import flows.publish.release as release_module
+from flows.config import load_settings
 from flows.contracts.manifest import sha256_file
-from flows.publish import PublicationRefused, audit_paths
+from flows.errors import PublicationRefused
+from flows.publish import audit_paths
 from flows.publish.guard import main
 
 # ---------------------------------------------------------------- crafted workbooks
@@ -229,7 +231,7 @@ def test_a_one_word_organisation_is_not_a_person(tmp_path: Path, creator, organi
         assert (_core_part(zf, str(path), Rules(K, organisation)) == []) is passes
 
 
-# ---------------------------------------------------------------- inside publish_release
+# ---------------------------------------------------------------- inside drafting a release
 
 
 def _spoil_workbook(monkeypatch: pytest.MonkeyPatch, mutate: Callable[[Workbook], None]) -> None:
@@ -249,34 +251,33 @@ def _spoil_workbook(monkeypatch: pytest.MonkeyPatch, mutate: Callable[[Workbook]
     (lambda wb: setattr(wb.create_sheet("Raw extract"), "sheet_state", "hidden"), "sheet is hidden"),
     (lambda wb: setattr(wb["Cover"]["A1"], "comment", Comment("internal", "Analyst")), "forbidden part"),
 ])
-def test_publish_refuses_a_spoiled_workbook_and_leaves_nothing(mutate: Callable[[Workbook], None], expected: str,
-                                                               monkeypatch: pytest.MonkeyPatch,
-                                                               tmp_path: Path) -> None:
+def test_drafting_refuses_a_spoiled_workbook_and_leaves_nothing(mutate: Callable[[Workbook], None], expected: str,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
     _spoil_workbook(monkeypatch, mutate)
-    published = tmp_path / "published"
+    settings = load_settings(home=tmp_path / "home")
     with pytest.raises(PublicationRefused) as refused:
-        publish(published)
+        draft(settings)
     assert expected in str(refused.value) and ".xlsx" in str(refused.value)
-    assert list(published.iterdir()) == []
+    assert list(settings.drafts_dir.iterdir()) == []
 
 
-def test_publish_refuses_an_unflagged_small_count(tmp_path: Path) -> None:
+def test_drafting_refuses_an_unflagged_small_count(tmp_path: Path) -> None:
     leaky = offence_table()
     leaky = leaky.with_frame(leaky.frame.with_columns(pl.lit("").alias("arrests_flag")))
-    published = tmp_path / "published"
+    settings = load_settings(home=tmp_path / "home")
     with pytest.raises(PublicationRefused) as refused:
-        publish(published, [leaky, district_table()])
+        draft(settings, [leaky, district_table()])
     message = str(refused.value)
     assert "arrests-by-offence-group-year.csv" in message and "count 3 is below the threshold" in message
-    assert list(published.iterdir()) == []
+    assert list(settings.drafts_dir.iterdir()) == []
 
 
-def test_publish_refuses_a_tampered_file_and_keeps_the_last_good_version(monkeypatch: pytest.MonkeyPatch,
-                                                                        tmp_path: Path) -> None:
-    published = tmp_path / "published"
-    good = publish(published)
-    v1 = {p.name: sha256_file(p) for p in good.path.iterdir()}
-    log = (published / "disclosure-log.jsonl").read_bytes()
+def test_drafting_refuses_a_tampered_file_and_keeps_the_last_good_draft(monkeypatch: pytest.MonkeyPatch,
+                                                                       tmp_path: Path) -> None:
+    settings = load_settings(home=tmp_path / "home")
+    good = draft(settings)
+    v1 = {p.name: sha256_file(p) for p in good.path.rglob("*") if p.is_file()}
     original = release_module.write_manifest
 
     def manifest_then_tamper(folder: Path, *args: object, **kwargs: object) -> object:
@@ -287,8 +288,7 @@ def test_publish_refuses_a_tampered_file_and_keeps_the_last_good_version(monkeyp
 
     monkeypatch.setattr(release_module, "write_manifest", manifest_then_tamper)
     with pytest.raises(PublicationRefused, match="arrest-rates-by-district.csv"):
-        publish(published, [offence_table(robbery_2023=30), district_table()])
-    assert not (published / REFERENCE / "v2").exists()
-    assert not list(published.glob(".staging-*"))
-    assert {p.name: sha256_file(p) for p in good.path.iterdir()} == v1
-    assert (published / "disclosure-log.jsonl").read_bytes() == log
+        draft(settings, [offence_table(robbery_2023=30), district_table()])
+    assert not (settings.drafts_dir / REFERENCE / "v2").exists()
+    assert not list(settings.drafts_dir.glob(".staging-*"))
+    assert {p.name: sha256_file(p) for p in good.path.rglob("*") if p.is_file()} == v1

@@ -17,7 +17,7 @@ import pytest
 from conftest import CUSTODY_HEADER
 from defusedxml.ElementTree import fromstring
 from openpyxl import load_workbook
-from test_publish_helpers import csv_rows, publish, table_values
+from test_publish_helpers import csv_rows, publish, sign_off, table_values
 
 from flows.config import load_settings
 from flows.pipeline import run_request, stage_ingest, stage_transform
@@ -120,7 +120,7 @@ def hostile_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
         o.line() for o in report.outcomes
     ]
     stage_transform(settings)
-    (result,) = run_request(settings, str(home / "spec.yaml")).releases
+    (result,) = sign_off(settings, run_request(settings, str(home / "spec.yaml")).releases)
     assert result.status == "published"
     return result.path
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from letter_text import docx_paragraphs, flat, html_paragraphs, md_paragraphs, repeated
+from test_publish_helpers import sign_off
 
 from flows.config import load_settings
 from flows.contracts.manifest import read_manifest
@@ -27,7 +28,7 @@ def letters(tmp_path_factory) -> dict[str, dict[str, list[str]]]:
     stage_transform(settings)
     out = {}
     for spec in ("wmp-3056-15.yaml", "mps-01-foi-22-025326.yaml"):  # the demo's order
-        (release,) = run_request(settings, spec).releases
+        (release,) = sign_off(settings, run_request(settings, spec).releases)
         folder = settings.published_dir / release.release_id
         assert audit_paths([folder]) == []  # the guard reads the DOCX too
         assert {"letter.md", "letter.html", "letter.docx"} <= {f.path for f in read_manifest(folder).files}

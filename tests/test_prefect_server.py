@@ -1,7 +1,7 @@
 """The deployments in prefect.yaml on a real Prefect server with a process worker (marker: server).
 
 Starts a throwaway server and worker on loopback, deploys, runs the nightly and request deployments with
-parameters, and checks the releases they wrote. Slow (about a minute): .ci/run runs it separately.
+parameters, and checks the drafts they wrote (a person approves and publishes them). Slow (about a minute): .ci/run runs it separately.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ def test_deployments_run_on_a_server_with_a_worker(tmp_path):
                     "--watch", "--watch-timeout", "120")
     except ServerError as exc:
         pytest.fail(str(exc))
-    published = home / "published"
-    assert list(published.glob("arrests-by-offence-group-year-outcome.*/v1/manifest.json"))
-    assert (published / "3056_15" / "v1" / "letter.md").is_file()
+    drafts = home / "drafts"
+    assert list(drafts.glob("arrests-by-offence-group-year-outcome.*/v1/files/manifest.json"))
+    assert (drafts / "3056_15" / "v1" / "files" / "letter.md").is_file()
+    assert not (home / "published" / "3056_15").exists()

@@ -15,10 +15,12 @@ import polars as pl
 from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
+from flows.config import Settings
 from flows.contracts.letter import PartAnswer
 from flows.contracts.manifest import CodeVersion, DisclosurePolicy, WarehouseState
+from flows.contracts.release import ReleaseId, next_release_id
 from flows.contracts.tidy import Dimension, Measure, Role, TidyTable, check_tidy
-from flows.publish import Exemption, FoiRequest, PublishResult, ReleaseContext, publish_release
+from flows.publish import BuiltRelease, Exemption, FoiRequest, ReleaseContext, prepare_grids, write_release
 
 K = 5
 HIDDEN_VALUES = {3, 4, 12, 0.4}
@@ -95,8 +97,41 @@ def make_context(**overrides: object) -> ReleaseContext:
     return ReleaseContext(**values)
 
 
-def publish(where: Path, tables: list[TidyTable] | None = None, **overrides: object) -> PublishResult:
-    return publish_release(tables or [offence_table(), district_table()], make_context(**overrides), where)
+def publish(where: Path, tables: list[TidyTable] | None = None, audit=None, **overrides: object) -> BuiltRelease:
+    """The writers and the guard only: build the next version's folder under ``where`` (no lifecycle)."""
+    context = make_context(**overrides)
+    grids, context = prepare_grids(tables or [offence_table(), district_table()], context)
+    release_id: ReleaseId = next_release_id(where, context.reference)
+    return write_release(release_id.path_under(where), grids, context, release_id, audit)
+
+
+def hand_protected(tables: list[TidyTable], audit=None):
+    """Tables flagged by hand, as disclosure control would hand them on (no populations: no record cells)."""
+    from flows.release.protection import Protected
+
+    return Protected(list(tables), [], "flagged by hand", "test", True, audit=audit)
+
+
+def draft(settings: Settings, tables: list[TidyTable] | None = None, audit=None, **overrides: object):
+    """The lifecycle's draft step on hand-flagged tables (flows/release/draft.py)."""
+    from flows.release.draft import write_draft
+
+    tables = tables or [offence_table(), district_table()]
+    context = make_context(**overrides)
+    return write_draft(settings, tables, context, hand_protected(tables, audit),
+                       "foi" if context.request is not None else "standing")
+
+
+def sign_off(settings: Settings, results: list) -> list:
+    """Approve (as a second person) and publish every draft in ``results``, as an FOI officer would."""
+    from flows.release.approve import approve
+    from flows.release.publish import publish as publish_draft
+
+    out = []
+    for drafted in results:
+        approve(settings, drafted.release_id, by="Second Officer")
+        out.append(publish_draft(settings, drafted.release_id))
+    return out
 
 
 def table_values(xlsx: Path, sheet: str) -> list[list[object]]:

@@ -1,11 +1,10 @@
-"""publish_release end to end: no small value anywhere, CSV = workbook, manifest, versions, letter, synthetic."""
+"""One release folder as the writers build it: no small value anywhere, CSV = workbook, manifest, letter, synthetic."""
 
 from __future__ import annotations
 
 import json
 import re
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,11 @@ from test_publish_helpers import (
     REFERENCE,
     K,
     csv_rows,
-    district_table,
-    offence_table,
     publish,
     table_values,
 )
 
 from flows.contracts.manifest import read_manifest, sha256_file
-from flows.publish.log import read_log
 
 
 def _numbers_in_xlsx(path: Path) -> list[float]:
@@ -102,28 +98,6 @@ def test_manifest_lists_every_file_with_right_hashes_and_tables(tmp_path: Path) 
     assert manifest.disclosure.threshold == K and manifest.organisation == "Test Constabulary"
 
 
-def test_republishing_the_same_content_is_unchanged(tmp_path: Path) -> None:
-    published = tmp_path / "published"
-    first = publish(published)
-    log_before = (published / "disclosure-log.jsonl").read_bytes()
-    again = publish(published, published=date(2025, 2, 1))  # a later re-run: only the date differs
-    assert again.status == "unchanged" and again.release_id == first.release_id == f"{REFERENCE}/v1"
-    assert not (published / REFERENCE / "v2").exists()
-    assert (published / "disclosure-log.jsonl").read_bytes() == log_before
-
-
-def test_changed_figures_make_v2_and_leave_v1_intact(tmp_path: Path) -> None:
-    published = tmp_path / "published"
-    first = publish(published)
-    v1 = {p.name: sha256_file(p) for p in first.path.iterdir()}
-    second = publish(published, [offence_table(robbery_2023=11), district_table()])
-    assert second.status == "published" and second.release_id == f"{REFERENCE}/v2"
-    assert {p.name: sha256_file(p) for p in first.path.iterdir()} == v1
-    assert second.content_sha256 != first.content_sha256
-    assert [e.release_id for e in read_log(published)] == [f"{REFERENCE}/v1", f"{REFERENCE}/v2"]
-    assert not list(published.glob(".staging-*"))
-
-
 def test_letter_restates_request_and_explains_without_figures(tmp_path: Path) -> None:
     release = publish(tmp_path / "published").path
     text = (release / "letter.md").read_text()
@@ -149,13 +123,12 @@ def test_synthetic_marking_in_csv_sidecar_and_letter(tmp_path: Path) -> None:
 def test_standing_dataset_has_no_letter(tmp_path: Path) -> None:
     result = publish(tmp_path / "published", reference="arrests-by-offence-group", request=None)
     assert "letter.md" not in result.files and "manifest.json" in result.files
-    assert read_log(tmp_path / "published")[0].outcome == "Published proactively"
 
 
 def test_no_tables_is_an_error(tmp_path: Path) -> None:
     from test_publish_helpers import make_context
 
-    from flows.publish import publish_release
+    from flows.publish import prepare_grids
 
     with pytest.raises(ValueError, match="no tables"):
-        publish_release([], make_context(), tmp_path / "published")
+        prepare_grids([], make_context())

@@ -19,7 +19,7 @@ from csvw import CSVW
 from defusedxml.ElementTree import fromstring
 from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
-from test_publish_helpers import K, csv_rows, district_table, offence_table, publish, table_values
+from test_publish_helpers import K, csv_rows, district_table, offence_table, publish, sign_off, table_values
 
 from flows.contracts.tidy import Dimension, Measure, Role, TidyTable
 
@@ -90,7 +90,7 @@ def seed_releases(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     for spec in ("wmp-3056-15.yaml", "mps-01-foi-22-025326.yaml"):
         results += run_request(settings, spec).releases
     assert len(results) == 4
-    return [settings.published_dir / r.release_id for r in results]
+    return [r.path for r in sign_off(settings, results)]
 
 
 @pytest.fixture(scope="module")

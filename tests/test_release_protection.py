@@ -8,12 +8,11 @@ import json
 import polars as pl
 import pytest
 
-from flows.comparison_link import join, split
 from flows.config import load_settings
 from flows.contracts.tidy import Comparison, Dimension, Measure, Role, TidyTable, check_tidy
-from flows.protection import protect_release
-from flows.publish import publish_release
 from flows.publish.grid import GridError, build_grid
+from flows.release.comparison_link import join, split
+from flows.release.protection import protect_release
 from flows.requests.derived import derive_changes
 from flows.sdc_audit import audit_release_folder
 
@@ -89,12 +88,13 @@ def test_a_figure_withheld_as_a_row_is_withheld_as_next_years_comparison(tmp_pat
 
 
 def test_the_publish_audit_refuses_a_comparison_that_repeats_a_withheld_row(tmp_path):
-    from test_publish_helpers import make_context
+    from test_publish_helpers import draft, publish
 
+    settings = load_settings(home=tmp_path / "home")
     table = comparison_table(VALUES, EARLIER)
-    protected = protect_release([table], load_settings(home=tmp_path))
+    protected = protect_release([table], settings)
     safe = protected.tables[0]
-    folder = publish_release([safe], make_context(), tmp_path / "ok", audit=protected.audit).path
+    folder = publish(tmp_path / "ok", [safe], audit=protected.audit).path
     assert audit_release_folder(folder).passed
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["tables"][0]["comparison"]["previous_labels"]["Jan 2026"] == "Jan 2025"
@@ -109,8 +109,8 @@ def test_the_publish_audit_refuses_a_comparison_that_repeats_a_withheld_row(tmp_
         arrests_last_year=table.frame["arrests_last_year"])
     leaky = derive_changes(safe.with_frame(leak))
     with pytest.raises(Exception, match="disclosure audit"):
-        publish_release([leaky], make_context(), tmp_path / "leak", audit=protected.audit)
-    assert not (tmp_path / "leak" / "01.FOI.22.025326").exists()  # nothing half-written
+        draft(settings, [leaky], audit=protected.audit)
+    assert list(settings.drafts_dir.iterdir()) == []  # nothing half-written
 
 
 def test_people_counts_are_never_written():
@@ -126,18 +126,18 @@ def test_people_counts_are_never_written():
 
 def test_a_force_can_fix_its_strategy_and_topic_thresholds_in_its_config(tmp_path):
     from flows.config import ConfigError
-    from flows.protection import release_policy
+    from flows.release.protection import release_policy
 
     config = tmp_path / "disclose.toml"
     config.write_text('[disclose]\nthreshold = 5\n[disclose.disclosure]\nstrategy = "round"\n'
                       'overrides = [{k = 10, dimension = "outcome", labels = ["Charged"]}]\n')
     policy = release_policy(load_settings(config))
     assert policy.strategy == "round" and policy.k == 5 and policy.overrides[0].k == 10
-    from test_publish_helpers import make_context
+    from test_publish_helpers import publish
 
     protected = protect_release([comparison_table(VALUES, EARLIER)], load_settings(config))
     (out,) = protected.tables
-    folder = publish_release([out], make_context(), tmp_path / "published", audit=protected.audit).path
+    folder = publish(tmp_path / "published", [out], audit=protected.audit).path
     assert json.loads((folder / "manifest.json").read_text())["tables"][0]["rounded_to"] == 5
     assert audit_release_folder(folder).passed  # the audit knows the figures are rounded
     assert out.rounded_to == 5 and set(out.frame["arrests"].to_list()) <= {0, 5, 10, 15, 20, 25, 30, 35, 40, 45,
@@ -147,17 +147,31 @@ def test_a_force_can_fix_its_strategy_and_topic_thresholds_in_its_config(tmp_pat
         load_settings(config)
 
 
-def test_a_withdrawn_release_stays_in_the_record_and_in_later_checks(tmp_path):
-    from flows.publication_record import load_history, record_release, withdraw
-    from flows.sdc.history import PublishedCell
+def test_zeros_the_group_rule_hid_keep_the_cumulative_audit_consistent(tmp_path):
+    """A small row with everyone in one outcome has its zeros withheld too; the record must let the cumulative
+    audit take such a [c] as possibly 0 (as the release audit does), or it finds the figures contradictory."""
+    from sdc_tables import with_margins
 
+    from flows.release.record import audit_record
+    from flows.sdc.history import Axes
+
+    groups = ["Robbery", "Theft", "Burglary", "Drugs", "Weapons", "Fraud"]
+    outcomes = ["Charged", "Not charged", "Outcome pending"]
+    inner = {(g, o): 20 + 7 * i + 3 * j for i, g in enumerate(groups[:-1]) for j, o in enumerate(outcomes)}
+    inner |= {("Fraud", "Charged"): 3, ("Fraud", "Not charged"): 0, ("Fraud", "Outcome pending"): 0}
+    table = with_margins("by_group_outcome", [("offence_group", groups, "All offences"),
+                                              ("outcome", outcomes, "All outcomes")], inner)
+    codes = {g: frozenset({g[:3].upper()}) for g in groups}
+    values = {o: frozenset({o}) for o in outcomes}
+    axes = Axes({"offence_group": ("offence", codes | {"All offences": frozenset().union(*codes.values())}),
+                 "outcome": ("outcome", values | {"All outcomes": frozenset(outcomes)})})
     settings = load_settings(home=tmp_path)
-    cell = PublishedCell("A/v1", "part_1", "arrests", (("period", "2021"),), 12, "2026-01-01T00:00:00",
-                         {"day": frozenset({"2021-01-01"})})
-    record_release(settings, "A/v1", [cell])
-    record_release(settings, "A/v2", [PublishedCell("A/v2", *list(cell.__dict__.values())[1:])])
-    assert withdraw(settings, "A/v2") == 1
-    statuses = {c.release_id: c.status for c in load_history(settings)}
-    assert statuses == {"A/v1": "superseded", "A/v2": "withdrawn"}
-    with pytest.raises(LookupError, match="not in the publication record"):
-        withdraw(settings, "B/v1")
+    protected = protect_release([table], settings, populations={"by_group_outcome": axes}, reference="A")
+    (out,) = protected.tables
+    zeros = out.frame.filter((pl.col("offence_group") == "Fraud") & (pl.col("arrests") == 0))
+    assert zeros.height == 2 and all("[c]" in f for f in zeros["arrests_flag"])  # the group rule hid them
+    cells = protected.cells("A/v1")
+    assert {c.labels for c in cells if c.may_be_zero} >= {(("offence_group", "Fraud"), ("outcome", o))
+                                                          for o in ("Not charged", "Outcome pending")}
+    assert not any(c.may_be_zero for c in cells if dict(c.labels)["outcome"] == "All outcomes")
+    assert audit_record(settings, extra=cells).passed

@@ -9,6 +9,8 @@ import pytest
 
 from flows.requests.calendar import (
     Calendar,
+    NotDue,
+    due_for_data,
     due_release,
     next_release,
     parse_period,
@@ -71,3 +73,32 @@ def test_standing_specs_turn_into_parts_for_the_period_covered():
     assert (len(part.periods), part.periods[0].month, part.periods[-1].month) == (13, "2024-05", "2025-05")
     annual, _ = load_standing(STANDING / "arrests-by-offence-group-year-outcome.yaml")
     assert release_date(annual.calendar, parse_period("annual", "2015")) == date(2016, 2, 12)
+
+
+def test_a_period_the_data_do_not_reach_is_not_due_yet():
+    """A late extract or a force loading its history: the calendar's period waits for the data, and is
+    released the night they reach its end."""
+    today = date(2024, 5, 20)  # 2024-03 is due (10th working day of May: the 15th)
+    assert due_for_data(MONTHLY, today, set(), date(2024, 3, 31)).key == "2024-03"
+    late = due_for_data(MONTHLY, today, set(), date(2024, 3, 30), "arrests-by-month")
+    assert isinstance(late, NotDue) and late.release_id == "arrests-by-month"
+    assert late.path == "data covers up to 30 March 2024 (2024-03 due on its calendar)"
+    assert isinstance(due_for_data(MONTHLY, today, set(), None), NotDue)  # nothing loaded yet
+    assert due_for_data(MONTHLY, date(2024, 3, 13), set(), date(2019, 6, 29)) is None  # nothing due: nothing said
+    assert due_for_data(MONTHLY, today, {"2024-03"}, date(2019, 6, 29)) is None  # already issued
+
+
+def test_the_nightly_run_succeeds_on_a_history_that_ends_before_the_calendar(tmp_path):
+    from flows.config import load_settings
+    from flows.generate import generate
+    from flows.pipeline import run_nightly
+
+    settings = load_settings(home=tmp_path, synthetic=True)
+    generate(seed=3, scale="tiny", out=settings.landing_dir, today=date(2019, 6, 30))
+    result = run_nightly(settings)
+    assert not result.ingest.rejected
+    assert sorted((r.status, r.release_id) for r in result.releases) == [
+        ("not due", "arrests-by-month-further-action"), ("not due", "arrests-by-offence-group-year-outcome")]
+    assert all(r.path.startswith("data covers up to 29 June 2019 (") for r in result.releases)
+    assert "not due arrests-by-month-further-action: data covers up to 29 June 2019" in "\n".join(result.summary_lines())
+    assert not settings.published_dir.exists() or not any(settings.published_dir.iterdir())

@@ -19,6 +19,7 @@ from flows.requests.query import run_count
 from flows.requests.spec import load_spec
 from flows.sdc import SdcPolicy, protect
 from flows.sdc.history import (
+    INSERT_CELL_SQL,
     PUBLISHED_CELLS_DDL,
     PublishedCell,
     as_at_text,
@@ -295,8 +296,7 @@ def test_cells_round_trip_through_the_publication_record(warehouse):
     got = cells(warehouse, plan, table)
     db = duckdb.connect()
     db.execute(PUBLISHED_CELLS_DDL)
-    db.executemany("insert into disclosure.published_cells values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [to_row(c, "2025-07-16 09:00:00") for c in got])
+    db.executemany(INSERT_CELL_SQL, [to_row(c, "2025-07-16 09:00:00") for c in got])
     back = [from_row(r) for r in db.sql("select * from disclosure.published_cells").fetchall()]
     assert sorted(back, key=lambda c: c.measure) == sorted(got, key=lambda c: c.measure)
     assert {c.measure: c.identity for c in back} == {"persons_arrested": "persons_arrested",
@@ -311,3 +311,31 @@ def test_a_collapsed_dimension_counts_the_union_of_its_labels_for_every_measure(
     assert axes.fixed["day"] == days(date(2024, 3, 1), date(2024, 4, 30))
     assert axes.measures["arrests_last_year"].fixed["day"] == days(date(2023, 3, 1), date(2023, 4, 30))
     assert axes.measures["arrests_last_year"].dimensions == {} and axes.as_at == as_at_text(plan.as_at)
+
+
+def test_cells_recorded_before_later_axes_are_completed_on_load(warehouse, tmp_path):
+    """A publication record written before the stop-and-search and crime-marker axes existed still audits with
+    today's cells: a crime cell counted every marker value, an arrest cell has none of them."""
+    from flows.release.record import load_history, record_path
+    from flows.requests.populations import complete
+
+    new_axes = ("age_range", "officer_defined_ethnicity", "legislation", "object_of_search", "domestic_abuse",
+                "knife_or_sharp_instrument")
+    arrests_plan, arrests_table = answer(warehouse, **drugs(periods=[{"calendar_year": 2023}]))
+    crimes_plan, crimes_table = answer(warehouse, measure="recorded_crimes", offences={"items": [{"group": "Robbery"}]},
+                                       periods=[{"calendar_year": 2023}])
+    now = cells(warehouse, arrests_plan, arrests_table) + cells(warehouse, crimes_plan, crimes_table, "r2/v1")
+    old = [PublishedCell(c.release_id, c.table, c.measure, c.labels, c.shown, c.as_at,
+                         {a: v for a, v in c.population.items() if a not in new_axes}) for c in now]
+    settings = load_settings(home=tmp_path)
+    record_path(settings).parent.mkdir(parents=True)
+    with duckdb.connect(str(record_path(settings))) as db:
+        db.execute(PUBLISHED_CELLS_DDL)
+        db.executemany(INSERT_CELL_SQL,
+                       [to_row(c, "2025-07-16 09:00:00") for c in old])
+    back = {(c.release_id, c.measure): c.population for c in load_history(settings)}
+    assert back == {(c.release_id, c.measure): c.population for c in now}
+    crime = next(c for c in now if c.population["source"] == {"crime"})
+    assert crime.population["domestic_abuse"] == {"Yes", "No", "Not recorded"} == complete(
+        {a: v for a, v in crime.population.items() if a != "domestic_abuse"})["domestic_abuse"]
+    assert audit_populations([c.for_audit() for c in [*load_history(settings), *now]], k=5).passed

@@ -155,38 +155,34 @@ def _certified(interval: tuple[float, float], k: int) -> bool:
 
 
 def test_release_folder_is_audited_from_its_files(tmp_path):
-    from test_publish_helpers import make_context
+    from test_publish_helpers import publish
 
-    from flows.publish import publish_release
     from flows.sdc import SdcPolicy, protect
 
     table = with_margins("arrests_by_offence_year", [("offence", ["A", "B"], "All offences"),
                                                      ("year", ["2021", "2022"], "All years")], SQUARE_VALUES)
     safe = protect([table], SdcPolicy(group_rule="off")).tables
-    release = publish_release(safe, make_context(), tmp_path / "published").path
+    release = publish(tmp_path / "published", safe).path
     assert audit_release_folder(release).passed
     manifest = json.loads((release / "manifest.json").read_text())
     assert manifest["tables"][0]["cells_suppressed"] == 4
 
 
 def test_release_folder_with_a_back_calculable_cell_is_refused(tmp_path):
-    from test_publish_helpers import make_context
-
-    from flows.publish import publish_release
+    from test_publish_helpers import publish
 
     table = with_margins("arrests_by_offence", ROW, {("A",): 3, ("B",): 20, ("C",): 9})
     f = table.frame.with_columns(arrests_flag=table.frame["arrests"].map_elements(
         lambda v: "[c]" if 0 < v < 5 else "", return_dtype=str))
-    release = publish_release([table.with_frame(f)], make_context(), tmp_path / "published").path  # guard passes
+    release = publish(tmp_path / "published", [table.with_frame(f)]).path  # guard passes
     result = audit_release_folder(release)
     assert not result.passed
     assert result.problems[0].table.endswith(".csv") and result.problems[0].interval == (3.0, 3.0)
 
 
 def test_release_folder_audit_takes_the_engine_policy_as_public_rules(tmp_path):
-    from test_publish_helpers import make_context
+    from test_publish_helpers import publish
 
-    from flows.publish import publish_release
     from flows.sdc import SdcPolicy, protect
     from flows.sdc.gate import audit_options, hierarchies_of
 
@@ -198,7 +194,7 @@ def test_release_folder_audit_takes_the_engine_policy_as_public_rules(tmp_path):
     policy = SdcPolicy(strategy="suppress")
     out = protect([table], policy)
     assert out.zeros_may_be_withheld
-    release = publish_release(out.tables, make_context(), tmp_path / "published").path
+    release = publish(tmp_path / "published", out.tables).path
     options = audit_options(policy, out.tables, out.comparisons)
     result = audit_release_folder(release, hierarchies_of(out.tables), **options)
     assert result.passed

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-_RELEASE_ID = re.compile(r"^(?P<reference>[A-Za-z0-9][A-Za-z0-9._-]{0,79})/v(?P<version>[1-9][0-9]{0,5})$")
+# matched with fullmatch: "$" alone would accept a trailing newline ("REF\n"), which then names a folder
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+_RELEASE_ID = re.compile(r"(?P<reference>[A-Za-z0-9][A-Za-z0-9._-]{0,79})/v(?P<version>[1-9][0-9]{0,5})")
 
 
 class ReleaseIdError(ValueError):
@@ -20,7 +21,7 @@ class ReleaseIdError(ValueError):
 
 
 def check_reference(reference: str) -> str:
-    if not _REFERENCE.match(reference) or ".." in reference:
+    if not isinstance(reference, str) or not _REFERENCE.fullmatch(reference) or ".." in reference:
         raise ReleaseIdError(
             f"reference {reference!r} must be 1-80 letters, digits, '.', '_' or '-', start with a letter or "
             "digit and not contain '..'"
@@ -43,7 +44,7 @@ class ReleaseId:
 
     @classmethod
     def parse(cls, text: str) -> ReleaseId:
-        m = _RELEASE_ID.match(text)
+        m = _RELEASE_ID.fullmatch(text)
         if not m:
             raise ReleaseIdError(f"release id {text!r} is not of the form <reference>/v<N>")
         return cls(m["reference"], int(m["version"]))

@@ -35,8 +35,8 @@ Outcome = Literal[
     "Cost limit exceeded (s.12)",
 ]
 
-_SECTION = re.compile(r"^s\.\d{1,2}(\([0-9a-zA-Z]{1,4}\))*$")
-_FILE_STEM = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_SECTION = re.compile(r"s\.\d{1,2}(\([0-9a-zA-Z]{1,4}\))*")  # fullmatch: no trailing newline
+_FILE_STEM = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 # Contact details of the requester must never reach the public log (checklist item 57).
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"(\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b")
@@ -68,7 +68,7 @@ class Exemption(_Frozen):
     @field_validator("section")
     @classmethod
     def _section(cls, v: str) -> str:
-        if not _SECTION.match(v):
+        if not _SECTION.fullmatch(v):
             raise ValueError(f"exemption {v!r} must look like 's.40(2)' or 's.31(1)(a)'")
         return v
 
@@ -102,8 +102,10 @@ class FoiRequest(_Frozen):
             raise ValueError("outcome 'Neither confirm nor deny' needs ncnd=True")
         if self.ncnd and not cited & NCND_SECTIONS:
             raise ValueError(f"ncnd=True needs at least one of {sorted(NCND_SECTIONS)} in exemptions")
-        if self.outcome in ("Partially disclosed", "Refused") and not self.exemptions:
-            raise ValueError(f"outcome {self.outcome!r} needs the exemptions relied on")
+        not_held = any(p.response == "not_held" for p in self.parts)
+        if (self.outcome == "Refused" or (self.outcome == "Partially disclosed" and not not_held)) and not self.exemptions:
+            raise ValueError(f"outcome {self.outcome!r} needs the exemptions relied on (or, for a partial "
+                             "disclosure, a part answered as not held)")
         return self
 
     @property
@@ -162,7 +164,7 @@ class ReleaseContext(_Frozen):
     @field_validator("file_stem")
     @classmethod
     def _stem(cls, v: str | None) -> str | None:
-        if v is not None and (not _FILE_STEM.match(v) or len(v) > 40):
+        if v is not None and (not _FILE_STEM.fullmatch(v) or len(v) > 40):
             raise ValueError(f"file_stem {v!r} must be lowercase words joined by dashes, at most 40 characters")
         return v
 

@@ -2,7 +2,7 @@
 return tidy tables holding true values (disclosure control comes next).
 
 ``margins`` decides whether totals and subtotals are included. Releases turn it on: disclosure control
-(:mod:`flows.protection`) protects totals like any cell. It defaults to False for callers that want cells only.
+(:mod:`flows.release.protection`) protects totals like any cell. It defaults to False for callers that want cells only.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from flows.requests.cells import full_grid, provisional_flags
 from flows.requests.code_shares import DEFAULT_K, CodeShares
 from flows.requests.derived import derive_changes
 from flows.requests.errors import SpecError
+from flows.requests.held import NotHeld, check_held
 from flows.requests.models import DataPart, RequestSpec
 from flows.requests.notes import table_notes
 from flows.requests.plan import PartPlan, plan_part
@@ -29,19 +30,46 @@ PEOPLE = "_people"  # the distinct-people companion of a count (SdcPolicy.people
 
 
 def answer_request(
-    con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False, k: int = DEFAULT_K
+    con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False, k: int = DEFAULT_K,
+    organisation: str | None = None,
 ) -> list[TidyTable]:
     """One tidy table per data part, in the order of the parts."""
-    return [table for _, table in answer_request_planned(con, spec, sql_dir, margins=margins, k=k)]
+    return [table for _, table in answer_request_planned(con, spec, sql_dir, margins=margins, k=k,
+                                                         organisation=organisation)]
 
 
 def answer_request_planned(
-    con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False, k: int = DEFAULT_K
+    con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False, k: int = DEFAULT_K,
+    organisation: str | None = None,
 ) -> list[tuple[PartPlan, TidyTable]]:
     """Each data part's plan (what its cells count, for the publication record) and table. ``k`` (the
-    threshold) decides how precisely the notes may state shares of the population (code_shares.py)."""
-    return [answer_part_planned(con, part, sql_dir, where=f"parts[{index}]", margins=margins, k=k)
+    threshold) decides how precisely the notes may state shares of the population (code_shares.py). A part
+    needing a column the extracts did not supply raises :class:`~flows.requests.held.NotHeld` (see
+    :func:`answer_spec`)."""
+    return [answer_part_planned(con, part, sql_dir, where=f"parts[{index}]", margins=margins, k=k,
+                                organisation=organisation)
             for index, part in enumerate(spec.parts) if isinstance(part, DataPart)]
+
+
+def answer_spec(
+    con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False, k: int = DEFAULT_K,
+    organisation: str | None = None,
+) -> tuple[RequestSpec, list[tuple[PartPlan, TidyTable]]]:
+    """The request as answered: each data part's plan and table, and the spec with every part the extracts
+    cannot answer (a column they did not supply for its periods) turned into a "not held in this form" part
+    with advice (s.16), so the letter says so instead of guessing."""
+    answered, parts = [], []
+    for index, part in enumerate(spec.parts):
+        if not isinstance(part, DataPart):
+            parts.append(part)
+            continue
+        try:
+            answered.append(answer_part_planned(con, part, sql_dir, where=f"parts[{index}]", margins=margins, k=k,
+                                                organisation=organisation))
+            parts.append(part)
+        except NotHeld as exc:
+            parts.append(exc.part)
+    return spec.model_copy(update={"parts": parts}), answered
 
 
 def answer_part(
@@ -53,11 +81,12 @@ def answer_part(
 
 def answer_part_planned(
     con: duckdb.DuckDBPyConnection, part: DataPart, sql_dir: Path, *, where: str = "part", margins: bool = False,
-    k: int = DEFAULT_K,
+    k: int = DEFAULT_K, organisation: str | None = None,
 ) -> tuple[PartPlan, TidyTable]:
-    plan = plan_part(con, part, where, margins=margins)
+    plan = plan_part(con, part, where, margins=margins, organisation=organisation)
+    check_held(con, sql_dir, plan, where)
     counted = run_count(con, sql_dir, plan.info.source, [d.sql for d in plan.dims], plan.as_at_if_requested,
-                        plan.params())
+                        plan.params(), plan.filters)
     return plan, build_table(plan, counted.cells, counted.shares, k=k)
 
 
@@ -93,7 +122,7 @@ def build_table(plan: PartPlan, counted: pl.DataFrame, shares: CodeShares | None
     frame = grid.select([*(d.name for d in dims), *columns])
     table = TidyTable(
         name=f"part_{plan.part.id.lower()}",
-        title=plan.part.title or default_title(plan),
+        title=table_title(plan),
         dimensions=tuple(dims),
         measures=tuple(measures),
         frame=frame,
@@ -137,7 +166,21 @@ def default_title(plan: PartPlan) -> str:
     first, last = plan.periods[0].label, plan.periods[-1].label
     span = first if len(plan.periods) == 1 else f"{first} to {last}"
     what = plan.offences.all_label
-    return f"{plan.info.noun}: {what[0].lower() + what[1:]}{by}, {span}"[:200]
+    return f"{plan.info.noun}{filter_title(plan)}: {what[0].lower() + what[1:]}{by}, {span}"[:200]
+
+
+def table_title(plan: PartPlan) -> str:
+    """The part's own title, with each filter it does not already name (a filter changes what the table
+    counts); else the default title, which names them."""
+    if not plan.part.title:
+        return default_title(plan)
+    missing = [f.title for f in plan.filters if f.title and f.title.casefold() not in plan.part.title.casefold()]
+    return f"{plan.part.title} ({'; '.join(missing)})"[:200] if missing else plan.part.title
+
+
+def filter_title(plan: PartPlan) -> str:
+    """' of people aged 10 to 17 at arrest, made by British Transport Police' (empty without filters)."""
+    return "".join(f"{',' if i else ''} {f.title}" for i, f in enumerate(x for x in plan.filters if x.title))
 
 
 __all__ = ["SpecError", "answer_part", "answer_request", "build_table", "is_additive", "mark_non_additive"]

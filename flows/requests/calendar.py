@@ -127,6 +127,34 @@ def due_release(calendar: Calendar, today: date, published: set[str] | frozenset
     return latest if latest is not None and latest.key not in published else None
 
 
+@dataclass(frozen=True)
+class NotDue:
+    """A standing dataset whose calendar has a period due that its data do not reach yet (a force loading its
+    history, a late extract): reported, not released, and the nightly run carries on. Read like a release
+    by the run's summary (``status release_id: path``)."""
+
+    release_id: str  # the dataset
+    path: str  # why: 'data covers up to 31 May 2025 (2025-06 due on its calendar)'
+    status: str = "not due"
+    files: tuple[str, ...] = ()
+    message: str = ""
+
+
+def due_for_data(calendar: Calendar, today: date, published: set[str] | frozenset[str], covers_until: date | None,
+                 dataset: str = "") -> CoveredPeriod | NotDue | None:
+    """The period to release on ``today`` if the data cover all of it; :class:`NotDue` when the calendar says
+    one is due but the data end before it (``covers_until``: the last whole day, None: no data yet); None when
+    the calendar has nothing due."""
+    period = due_release(calendar, today, published)
+    if period is None:
+        return None
+    if covers_until is None:
+        return NotDue(dataset, f"no data loaded yet ({period.key} due on its calendar)")
+    if period.end > covers_until:
+        return NotDue(dataset, f"data covers up to {covers_until:%d %B %Y} ({period.key} due on its calendar)")
+    return period
+
+
 def next_release(calendar: Calendar, today: date) -> tuple[date, CoveredPeriod]:
     """The first release after ``today`` (for 'next update' on the cover sheet)."""
     period = parse_period(calendar.frequency, calendar.first_period)

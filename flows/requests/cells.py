@@ -4,8 +4,6 @@ periods near the as-at date flagged provisional ``[p]``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import polars as pl
 
 from flows.requests.plan import PartPlan
@@ -50,7 +48,7 @@ def full_grid(plan: PartPlan, counted: pl.DataFrame) -> pl.DataFrame:
 def provisional_flags(plan: PartPlan, grid: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
     """Flag expressions for the current and the comparison counts: ``[p]`` where the window ends within the
     part's provisional_days of the last complete day (a total over periods is provisional if any part is)."""
-    cutoff = plan.last_day - timedelta(days=plan.part.provisional_days)
+    cutoff = plan.settled_until
     current = {p.label for p in plan.periods if p.provisional}
     previous = {p.label for p in plan.periods if p.previous is not None and p.previous.end > cutoff}
     period_dim = next(d for d in plan.dims if d.sql.column == "period")

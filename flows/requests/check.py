@@ -2,7 +2,7 @@
 
 Its fields (spec.py), then every data part's offences resolved against the reference data exactly as
 ``disclose request`` resolves them (plan.part_offences), so a code or selection that request would refuse is
-refused here, with the same field-named message. The reference data is the home's warehouse when it has one
+refused here, with the same field-named message; filter categories likewise (filters.check_filter_categories). The reference data is the home's warehouse when it has one
 (what request will use), else the committed files loaded into an in-memory DuckDB; the result says which.
 """
 
@@ -18,6 +18,7 @@ import duckdb
 from flows.config import Settings
 from flows.requests.catalogue import MEASURES
 from flows.requests.errors import SpecError
+from flows.requests.filters import check_filter_categories
 from flows.requests.models import DataPart, RequestSpec
 from flows.requests.plan import part_offences
 from flows.requests.spec import load_spec
@@ -29,6 +30,7 @@ class SpecCheck:
     sha256: str
     against: str  # the reference data the offences were resolved with, in words
     problems: list[tuple[str, str]] = field(default_factory=list)  # (field, reason), as request reports them
+    later: list[str] = field(default_factory=list)  # filters whose categories only the warehouse knows
 
 
 def check_spec(path: Path, settings: Settings) -> SpecCheck:
@@ -43,7 +45,8 @@ def check_spec(path: Path, settings: Settings) -> SpecCheck:
                 part_offences(con, part, MEASURES[part.measure], f"parts[{index}].offences")
             except SpecError as exc:
                 problems += exc.problems
-    return SpecCheck(spec, digest, against, problems)
+        found, later = check_filter_categories(con, spec)
+    return SpecCheck(spec, digest, against, problems + found, later)
 
 
 @contextmanager

@@ -5,12 +5,14 @@ supports are added by the release stage, not here."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from flows.contracts.letter import PartAnswer
 from flows.contracts.tidy import TidyTable
 from flows.requests.models import DataPart, NotHeldPart, RequestSpec
+from flows.requests.plan import PartPlan
 
 
 @dataclass(frozen=True)
@@ -20,8 +22,10 @@ class RequestFacts:
     exemptions: tuple[str, ...]  # sections cited by the non-data parts, in order of first mention
 
 
-def letter_facts(spec: RequestSpec, tables: list[TidyTable]) -> RequestFacts:
+def letter_facts(spec: RequestSpec, tables: list[TidyTable], plans: Sequence[PartPlan] = ()) -> RequestFacts:
+    """``plans`` (each data part's plan) add what the part's filters kept to the interpretation restated."""
     by_name = {t.name: t for t in tables}
+    filters = {p.part.id: " ".join(f.sentence for f in p.filters) for p in plans}
     parts, sections = [], []
     for part in spec.parts:
         base = {"id": part.id, "question": part.question.strip(), "response": part.response}
@@ -30,7 +34,7 @@ def letter_facts(spec: RequestSpec, tables: list[TidyTable]) -> RequestFacts:
             parts.append(
                 PartAnswer(
                     **base,
-                    interpretation=part.interpretation.strip(),
+                    interpretation=" ".join(x for x in (part.interpretation.strip(), filters.get(part.id)) if x),
                     table=table.name if table else None,
                     table_title=table.title if table else None,
                 )

@@ -17,13 +17,14 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from flows.contracts.release import check_reference
-from flows.requests.catalogue import BREAKDOWN_NAMES, MEASURES, VARIANTS
+from flows.requests.catalogue import BREAKDOWN_NAMES, FILTER_NAMES, MEASURES, VARIANTS, MeasureInfo
 
 SCHEMA_VERSION = 2
 PART_ID = r"^[0-9A-Za-z]{1,12}$"
 EXEMPTION = r"^s\.\d{1,2}(\([0-9a-zA-Z]{1,4}\))*$"
 
 Breakdown = Literal[BREAKDOWN_NAMES]  # type: ignore[valid-type]
+FilterName = Literal[FILTER_NAMES]  # type: ignore[valid-type]
 Variant = Literal[VARIANTS]  # type: ignore[valid-type]
 MeasureName = Literal[tuple(MEASURES)]  # type: ignore[valid-type]
 
@@ -152,6 +153,38 @@ class Offences(_Strict):
         return self
 
 
+class Filter(_Strict):
+    """Count only the records in some categories of a dimension breakdowns use (or all but some): "under-18s"
+    is ``{breakdown: age_band, keep: ["10 to 17"]}``. Stated in the notes, the letter and the title, and part
+    of every cell's population, so a filtered figure and a breakdown in another release are checked together."""
+
+    breakdown: FilterName = Field(description="the dimension: a breakdown name (age_band, gender, station, ...)")
+    keep: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = Field(
+        None, description="the categories counted", max_length=200)
+    exclude: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = Field(
+        None, description="the categories not counted (everything else is)", max_length=200)
+    label: str | None = Field(None, min_length=1, max_length=80,
+                              description="how titles name the filter, e.g. 'under 18 at arrest'")
+
+    @model_validator(mode="after")
+    def _one_list(self) -> Filter:
+        kind = _exactly_one(self, ("keep", "exclude"), "a filter")
+        values = getattr(self, kind)
+        if not values:
+            raise ValueError(f"{kind} must list at least one category")
+        if len({v.casefold() for v in values}) != len(values):
+            raise ValueError(f"{kind} lists the same category twice")
+        return self
+
+    @property
+    def values(self) -> list[str]:
+        return self.keep if self.keep is not None else self.exclude or []
+
+    @property
+    def mode(self) -> str:
+        return "keep" if self.keep is not None else "exclude"
+
+
 class DataPart(_Strict):
     """A part answered with a table of counts."""
 
@@ -161,13 +194,15 @@ class DataPart(_Strict):
     title: str | None = Field(None, min_length=5, max_length=200, description="the table's title")
     measure: MeasureName = "arrests"
     offences: Offences
-    date_basis: Literal["arrest", "recorded", "outcome", "month"] | None = Field(
+    date_basis: Literal["arrest", "recorded", "outcome", "month", "search"] | None = Field(
         None, description="which date puts a record in a period; default: arrest (custody), recorded (crimes)")
     periods: list[Period] = Field(min_length=1, max_length=240)
     as_at: str = Field("latest", description="the data as known at this time: 'latest' (the latest extract), "
                        "YYYY-MM-DD (end of that day) or YYYY-MM-DDTHH:MM")
     compare: Literal["none", "same_period_last_year"] = "none"
     breakdowns: list[Breakdown] = Field(default_factory=list, max_length=6)
+    filters: list[Filter] = Field(default_factory=list, max_length=10,
+                                  description="count only some categories of a dimension (e.g. under-18s)")
     totals: bool = Field(True, description="add an 'All ...' total for every breakdown")
     provisional_days: int = Field(90, ge=0, le=730, description="periods ending this close to the as-at "
                                   "date are marked [p] (provisional)")
@@ -189,8 +224,12 @@ class DataPart(_Strict):
         if self.date_basis and self.date_basis not in info.date_bases:
             problems.append(f"date_basis: {self.measure} can be counted by {' or '.join(info.date_bases)} date, "
                             f"not {self.date_basis}")
+        problems += filter_problems(self.filters, info)
         for i, item in enumerate(self.offences.items):
-            if item.kind not in info.item_kinds:
+            if not info.item_kinds:
+                problems.append(f"offences.items[{i}]: {self.measure} counts every record, with no offence: write "
+                                "offences: {all_offences: true} and use filters or breakdowns")
+            elif item.kind not in info.item_kinds:
                 problems.append(f"offences.items[{i}]: {item.kind} does not apply to {self.measure}; use "
                                 f"{' or '.join(info.item_kinds)}")
         if info.source == "custody" and self.offences.items and self.offences.variants is None:
@@ -198,11 +237,11 @@ class DataPart(_Strict):
                             "offences themselves only, or a list from attempt, aiding, conspiracy, inciting")
         if self.offences.rule == "any" and info.source != "custody":
             problems.append("offences.rule: 'any' applies to custody records (several offences per arrest) only")
-        if info.source == "police_uk":
+        if info.source in ("police_uk", "stop_search"):
             if self.as_at != "latest":
                 problems.append("as_at: data.police.uk files are counted as published (latest delivery of each "
                                 "month); as_at must be 'latest'")
-            for i, p in enumerate(self.periods):
+            for i, p in enumerate(self.periods if info.source == "police_uk" else []):
                 if p.kind in ("iso_week", "window") or p.to_date:
                     problems.append(f"periods[{i}]: data.police.uk has whole months only; use month, "
                                     "calendar_year or financial_year")
@@ -213,6 +252,26 @@ class DataPart(_Strict):
     @property
     def basis(self) -> str:
         return self.date_basis or MEASURES[self.measure].date_bases[0]
+
+
+def filter_problems(filters: list[Filter], info: MeasureInfo) -> list[str]:
+    """What the spec alone can tell is wrong with its filters: a dimension the measure does not have, two
+    filters on one dimension, a category outside a fixed list (with the closest ones), and a crime-status
+    filter other than the rule core.crimes applies. Open lists (stations) are checked when answered."""
+    from flows.requests.filter_check import check_categories
+
+    problems, seen = [], set()
+    for i, f in enumerate(filters):
+        where = f"filters[{i}]"
+        if f.breakdown not in info.filters:
+            problems.append(f"{where}.breakdown: {info.refusal(f.breakdown).split('; allowed')[0]}; filters "
+                            f"allowed: {', '.join(info.filters)}")
+            continue
+        if f.breakdown in seen:
+            problems.append(f"{where}.breakdown: a second filter on {f.breakdown}; put its categories in one filter")
+        seen.add(f.breakdown)
+        problems += [f"{where}.{field}: {reason}" for field, reason in check_categories(f.breakdown, f.mode, f.values, None)]
+    return problems
 
 
 def parse_as_at(v: str) -> datetime | None:

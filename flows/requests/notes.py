@@ -6,8 +6,6 @@ that wording for request tables, so the notes sheet and the letter never disagre
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flows.requests.code_shares import DEFAULT_K, CodeShares, share_notes
 from flows.requests.periods import WEEKDAY_ALIGNED
 from flows.requests.plan import PartPlan
@@ -25,6 +23,10 @@ OUTCOME_RULE = ("The outcome is the custody record's disposal as recorded at the
 CRIME_RULE = "Cancelled, transferred and deleted crimes are not counted."
 POLICE_UK_RULE = ("Each row of a data.police.uk street-level crime file is one crime; a month delivered again "
                   "replaces the earlier delivery of that month.")
+STOP_SEARCH_RULE = ("Each row of a data.police.uk stop-and-search file is one search; a force's month delivered "
+                    "again replaces the earlier delivery of that month. Self-defined ethnicity is grouped from the "
+                    "categories the files publish (their 'Chinese or other ethnic group' counts as Other ethnic "
+                    "group); officer-defined ethnicity is as published.")
 INCLUSIVE = "Periods include both their first and last days."
 _BASIS = {
     "arrest": "An arrest is counted in the period of its arrest date.",
@@ -32,7 +34,9 @@ _BASIS = {
                "outcome have none and are not counted.",
     "recorded": "A crime is counted in the period it was recorded.",
     "month": "A crime is counted in the month data.police.uk gives for it.",
+    "search": "A stop and search is counted in the period of its date (UK time).",
 }
+_SOURCE_RULE = {"crime": CRIME_RULE, "police_uk": POLICE_UK_RULE, "stop_search": STOP_SEARCH_RULE}
 
 
 def counting_rules(plan: PartPlan) -> list[str]:
@@ -45,7 +49,8 @@ def counting_rules(plan: PartPlan) -> list[str]:
         if any(d.sql.column in ("outcome", "further_action", "disposal") for d in plan.dims):
             rules.append(OUTCOME_RULE)
     else:
-        rules.append(CRIME_RULE if plan.info.source == "crime" else POLICE_UK_RULE)
+        rules.append(_SOURCE_RULE[plan.info.source])
+    rules += [f.sentence for f in plan.filters if f.sentence not in rules]
     rules += [_BASIS[plan.part.basis], INCLUSIVE]
     if plan.offences.overlapping:
         rules.append("Some offence codes belong to more than one of the requested offences and are counted under "
@@ -56,6 +61,8 @@ def counting_rules(plan: PartPlan) -> list[str]:
 def codes_note(plan: PartPlan) -> str:
     """The interpretation in full: every code each requested offence was taken to cover."""
     off = plan.offences
+    if plan.info.source == "stop_search":
+        return f"{off.all_label}: every search in the data.police.uk stop-and-search files is counted."
     if plan.info.source == "police_uk":
         return "data.police.uk crime types counted: " + (
             "; ".join(f"{c.label}: {', '.join(c.codes)}" for c in off.categories) or "all") + "."
@@ -97,7 +104,7 @@ def as_at_note(plan: PartPlan) -> str:
     why = " (the request asks for the figures as known then)" if plan.as_at_requested else " (the latest extract)"
     text = f"Figures are as recorded at {when}{why}; the last whole day covered is {plan.last_day:%d %B %Y}."
     if any(p.provisional for p in plan.periods):
-        cutoff = plan.last_day - timedelta(days=plan.part.provisional_days)
+        cutoff = plan.settled_until
         text += (f" Figures for periods ending after {cutoff:%d %B %Y} are provisional [p]: late records and "
                  "outcomes still arrive, and they may be revised.")
     if any(p.to_date for p in plan.periods):

@@ -11,7 +11,6 @@ offences): the error says it is not in the standing data and how such a code is 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 import duckdb
@@ -26,6 +25,7 @@ from flows.contracts.offence_codes import (
 from flows.requests.catalogue import VARIANT_SUFFIX, VARIANTS
 from flows.requests.errors import SpecError
 from flows.requests.models import OffenceItem, Offences
+from flows.requests.suggest import suggest
 
 
 @dataclass(frozen=True)
@@ -237,13 +237,3 @@ def _apply_variants(base: list[str], variants: set[str], codes: _CodeList, *, ke
         if name in variants and parent in out and code not in out:
             out.append(code)
     return out
-
-
-def suggest(value: str, known: dict[str, str] | list[str] | dict[str, object]) -> str:
-    """'; closest known: ...' from difflib (case-insensitive), with titles when ``known`` maps code -> title."""
-    by_upper = {str(k).upper(): str(k) for k in known}
-    close = [by_upper[c] for c in difflib.get_close_matches(value.upper(), list(by_upper), n=3, cutoff=0.5)]
-    if not close:
-        return ""
-    titled = isinstance(known, dict) and all(isinstance(known[c], str) for c in close)
-    return "; closest known: " + ", ".join(f"{c} ({known[c]})" if titled else c for c in close)

@@ -81,10 +81,14 @@ def standard_label(period: Period, span: Span) -> str:
 
 
 def resolve_periods(
-    periods: list[Period], *, as_at: datetime, compare: bool, provisional_days: int, field: str = "periods"
+    periods: list[Period], *, as_at: datetime, compare: bool, provisional_days: int, field: str = "periods",
+    last_day: date | None = None,
 ) -> list[ResolvedPeriod]:
-    """Windows for each period, in the order given; problems name ``periods[i]`` and say what to change."""
-    last_day = last_complete_day(as_at)
+    """Windows for each period, in the order given; problems name ``periods[i]`` and say what to change.
+    ``last_day`` is the last day the data cover, when that is earlier than the day before ``as_at`` (a
+    data.police.uk month); how provisional a period is still counts from ``as_at``."""
+    settled = last_complete_day(as_at) - timedelta(days=provisional_days)
+    last_day = last_day or last_complete_day(as_at)
     resolved, problems = [], []
     for i, period in enumerate(periods):
         where = f"{field}[{i}]"
@@ -102,7 +106,7 @@ def resolve_periods(
             continue
         label = period.label or standard_label(period, span)
         previous = same_period_last_year(period.kind, span) if compare else None
-        provisional = span.end > last_day - timedelta(days=provisional_days)
+        provisional = span.end > settled
         previous_label = comparison_label(period, span, previous) if previous else None
         resolved.append(ResolvedPeriod(label, span, period.kind, period.to_date, provisional, previous,
                                        previous_label))

@@ -7,21 +7,23 @@ problem (unknown code, a period after the data, a hierarchy that cannot hold) is
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import duckdb
 
 from flows.contracts.tidy import Dimension
 from flows.requests.catalogue import BREAKDOWNS, MEASURES, MeasureInfo
+from flows.requests.categories import categories
+from flows.requests.coverage import WHAT, covers_until, extract_span
 from flows.requests.errors import SpecError
+from flows.requests.filters import ResolvedFilter, resolve_filters
 from flows.requests.models import DataPart, parse_as_at
 from flows.requests.offences import ResolvedOffences, resolve_offences
 from flows.requests.periods import ResolvedPeriod, last_complete_day, overlapping, resolve_periods
 from flows.requests.query import DimPlan, check_source
 
 OFFENCE_DIMS = ("offence", "offence_group")
-#: the ledger's name (raw.extract_files.source) of the files each measure source is loaded from
-LEDGER_SOURCE = {"custody": "custody", "crime": "crime", "police_uk": "police_uk_street"}
+__all__ = ["PartPlan", "PlannedDim", "categories", "plan_part"]
 
 
 @dataclass(frozen=True)
@@ -41,14 +43,18 @@ class PartPlan:
     periods: tuple[ResolvedPeriod, ...]
     offences: ResolvedOffences
     dims: tuple[PlannedDim, ...]
+    last_day: date  # the last whole day the data cover
+    filters: tuple[ResolvedFilter, ...] = ()
 
     @property
     def additive(self) -> bool:
         return all(d.additive for d in self.dims)
 
     @property
-    def last_day(self) -> date:
-        return last_complete_day(self.as_at)
+    def settled_until(self) -> date:
+        """Periods ending after this day are provisional: counted from the as-at time, when late records and
+        outcomes may still arrive."""
+        return last_complete_day(self.as_at) - timedelta(days=self.part.provisional_days)
 
     @property
     def as_at_if_requested(self) -> datetime | None:
@@ -70,29 +76,28 @@ class PartPlan:
         return params
 
 
-def plan_part(con: duckdb.DuckDBPyConnection, part: DataPart, where: str, *, margins: bool) -> PartPlan:
+def plan_part(con: duckdb.DuckDBPyConnection, part: DataPart, where: str, *, margins: bool,
+              organisation: str | None = None) -> PartPlan:
+    """``organisation`` names the force's own agency (the ``own force`` filter category)."""
     info = MEASURES[part.measure]
     check_source(con, info.source)
     as_at, requested = _as_at(con, part, info.source, where)
-    periods = resolve_periods(part.periods, as_at=as_at, compare=part.compare != "none",
+    last_day = covers_until(con, info.source, as_at)
+    periods = resolve_periods(part.periods, as_at=as_at, compare=part.compare != "none", last_day=last_day,
                               provisional_days=part.provisional_days, field=f"{where}.periods")
     offences = part_offences(con, part, info, f"{where}.offences")
-    dims, offences = _dims(con, part, info, periods, offences, margins and part.totals, where)
-    return PartPlan(part, info, as_at, requested, tuple(periods), offences, tuple(dims))
+    filters = resolve_filters(con, part.filters, info, organisation, where)
+    dims, offences = _dims(con, part, info, periods, offences, margins and part.totals, filters, where)
+    return PartPlan(part, info, as_at, requested, tuple(periods), offences, tuple(dims), last_day, filters)
 
 
 def _as_at(con: duckdb.DuckDBPyConnection, part: DataPart, source: str, where: str) -> tuple[datetime, bool]:
-    rows = con.sql(
-        "select min(extracted_at), max(extracted_at) from raw.extract_files "
-        "where status in ('loaded', 'partly quarantined') and source = $source",
-        params={"source": LEDGER_SOURCE[source]},
-    ).fetchall()
-    first, latest = rows[0] if rows else (None, None)
-    if latest is None:
-        what = {"custody": "custody extract", "crime": "crime extract",
-                "police_uk": "data.police.uk street-level crime file"}[source]
+    span = extract_span(con, source)
+    if span is None:
+        what = WHAT[source]
         raise SpecError([(f"{where}.measure", f"{part.measure} are counted from the {what}s, and no {what} has been "
                                               "loaded into the warehouse yet")])
+    first, latest = span
     wanted = parse_as_at(part.as_at)
     if wanted is None:
         return latest, False
@@ -104,6 +109,8 @@ def _as_at(con: duckdb.DuckDBPyConnection, part: DataPart, source: str, where: s
 
 def part_offences(con: duckdb.DuckDBPyConnection, part: DataPart, info: MeasureInfo, where: str) -> ResolvedOffences:
     """The part's offence categories from the reference data (also what `disclose check` resolves)."""
+    if info.source == "stop_search":
+        return ResolvedOffences((), {}, {}, part.offences.label or "All stop and searches")
     if info.source == "police_uk":
         from flows.requests.police_uk import resolve_crime_types
 
@@ -113,7 +120,7 @@ def part_offences(con: duckdb.DuckDBPyConnection, part: DataPart, info: MeasureI
 
 def _dims(
     con: duckdb.DuckDBPyConnection, part: DataPart, info: MeasureInfo, periods: list[ResolvedPeriod],
-    offences: ResolvedOffences, totals: bool, where: str,
+    offences: ResolvedOffences, totals: bool, filters: tuple[ResolvedFilter, ...], where: str,
 ) -> tuple[list[PlannedDim], ResolvedOffences]:
     names = list(part.breakdowns)
     if "period" not in names:
@@ -133,6 +140,8 @@ def _dims(
             out.append(dim)
             continue
         labels = [p.label for p in periods] if name == "period" else categories(con, name, info.source)
+        for f in filters:  # a breakdown by a filtered dimension shows the categories counted only
+            labels = f.kept(labels) if f.name == name else labels
         additive = not persons and not (name == "period" and overlapping(periods))
         out.append(_flat_dim(name, labels, totals, additive))
     return out, offences
@@ -188,30 +197,3 @@ def _single_codes(offences: ResolvedOffences) -> dict[str, str]:
 
 def _groups_in_order(offences: ResolvedOffences) -> list[str]:
     return list(dict.fromkeys(offences.groups[c] for cat in offences.categories for c in cat.codes))
-
-
-_REFERENCE_CATEGORIES = {
-    ("custody", "outcome"): "select disposal_group from ref.custody_disposals order by rowid",
-    ("custody", "further_action"): "select further_action from ref.custody_disposals order by rowid",
-    ("custody", "disposal"): "select disposal from ref.custody_disposals order by rowid",
-    ("custody", "offence_group"): "select offence_group from ref.offence_groups order by rowid",
-    ("crime", "offence_group"): "select ho_offence_group from ref.ho_offence_codes order by rowid",
-    ("crime", "outcome"): "select outcome_group from ref.ho_outcome_types order by rowid",
-    ("crime", "outcome_type"): "select outcome_label from ref.ho_outcome_types order by rowid",
-    ("custody", "gender"): "select distinct coalesce(gender, 'Not recorded') from core.arrest_offences order by 1",
-    ("custody", "station"): "select distinct coalesce(station, 'Not recorded') from core.arrest_offences order by 1",
-    ("custody", "arresting_agency"):
-        "select distinct coalesce(arresting_agency, 'Not recorded') from core.arrest_offences order by 1",
-    ("crime", "district"): "select distinct coalesce(district, 'Not recorded') from core.crimes order by 1",
-    ("police_uk", "outcome"): "select distinct coalesce(nullif(trim(last_outcome_category), ''), 'No outcome "
-                              "recorded') from staging.police_uk_street_crimes order by 1",
-}
-
-
-def categories(con: duckdb.DuckDBPyConnection, name: str, source: str) -> list[str]:
-    """The categories a breakdown shows (zeros included): fixed lists, the reference data or the warehouse."""
-    fixed = BREAKDOWNS[name].categories
-    if fixed:
-        return list(fixed)
-    query = _REFERENCE_CATEGORIES[(source, name)]  # keys are allow-listed pairs; the texts are constants
-    return list(dict.fromkeys(r[0] for r in con.sql(query).fetchall()))

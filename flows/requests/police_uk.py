@@ -11,7 +11,8 @@ import duckdb
 
 from flows.requests.errors import SpecError
 from flows.requests.models import Offences
-from flows.requests.offences import Category, ResolvedOffences, suggest
+from flows.requests.offences import Category, ResolvedOffences
+from flows.requests.suggest import suggest
 
 #: the crime types of the current data.police.uk street files (data/reference/police_uk_crime_types.csv has history)
 CRIME_TYPES = (

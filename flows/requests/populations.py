@@ -19,33 +19,40 @@ which units it counts. :func:`axes_for` turns a part's plan into :class:`~flows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 import duckdb
 
 from flows.contracts.tidy import TidyTable
-from flows.requests.catalogue import AGE_BANDS, COMPARISON_SUFFIX, ETHNICITY_GROUPS
+from flows.requests.catalogue import BREAKDOWNS, COMPARISON_SUFFIX, MEASURES
+from flows.requests.categories import categories
 from flows.requests.periods import Span
-from flows.requests.plan import PartPlan, categories
-from flows.sdc.history import Axes, MeasureAxes, as_at_text, days
+from flows.requests.plan import PartPlan
+from flows.sdc.history import Axes, MeasureAxes, PublishedCell, as_at_text, days
 
-#: every axis of every population, in the order they are stored
+#: every axis of every population, in the order they are stored; the first thirteen were there from the start,
+#: the later ones are added to cells recorded before them by :func:`complete`
 AXES = ("source", "unit", "rule", "date_basis", "day", "offence", "outcome", "gender", "age_band", "ethnicity_group",
-        "station", "district", "arresting_agency")  # fmt: skip
+        "station", "district", "arresting_agency", "age_range", "officer_defined_ethnicity", "legislation",
+        "object_of_search", "domestic_abuse", "knife_or_sharp_instrument")  # fmt: skip
 NOT_APPLICABLE = frozenset({"n/a"})  # an axis the source does not have (a crime has no gender)
 #: the fact one counted unit is: custody records and people are different facts, crimes are crimes whichever
 #: measure name counted them (recorded_crimes and crime_outcomes differ only by their default date basis)
 IDENTITY = {("custody", "custody record"): "arrests", ("custody", "person"): "persons_arrested",
-            ("crime", "crime"): "crimes", ("police_uk", "crime"): "police_uk_crimes"}  # fmt: skip
-DIMENSION_AXIS = {"period": "day", "offence": "offence", "offence_group": "offence", "outcome": "outcome",
-                  "further_action": "outcome", "disposal": "outcome", "outcome_type": "outcome"}  # fmt: skip
+            ("crime", "crime"): "crimes", ("police_uk", "crime"): "police_uk_crimes",
+            ("stop_search", "search"): "stop_searches"}  # fmt: skip
+DIMENSION_AXIS = {b.name: b.axis_name for b in BREAKDOWNS.values()}
 #: breakdowns whose labels are the values themselves, with their complete lists when those are fixed
-LABEL_AXES = {"gender": None, "age_band": (*AGE_BANDS, "Not recorded"), "ethnicity_group": ETHNICITY_GROUPS,
-              "station": None, "district": None, "arresting_agency": None}  # fmt: skip
-SOURCE_AXES = {"custody": {"offence", "outcome", "gender", "age_band", "ethnicity_group", "station",
-                           "arresting_agency"},
-               "crime": {"offence", "outcome", "district"},
-               "police_uk": {"offence", "outcome"}}  # fmt: skip
+LABEL_AXES = {b.name: (*b.categories, *([b.missing] if b.missing and b.missing not in b.categories else []))
+              if b.categories else None
+              for b in BREAKDOWNS.values()
+              if b.axis_name == b.name and not b.filter_only and b.name not in ("offence", "outcome")}
+#: sources whose outcome labels are the values (police.uk's own words); the others map to reference codes
+LABEL_OUTCOMES = frozenset({"police_uk", "stop_search"})
+SOURCE_AXES = {source: {BREAKDOWNS[b].axis_name for m in MEASURES.values() if m.source == source
+                        for b in m.breakdowns} - {"day"}
+               for source in {m.source for m in MEASURES.values()}}
 #: label -> finest outcome value, per (source, breakdown); the SQL joins the same reference tables
 _OUTCOMES = {
     ("custody", "outcome"): "select disposal_group, disposal from ref.custody_disposals",
@@ -60,6 +67,7 @@ _OUTCOME_VALUES = {
     "police_uk": "select outcome_category from ref.police_uk_outcome_categories union "
                  "select distinct coalesce(nullif(trim(last_outcome_category), ''), 'No outcome recorded') "
                  "from staging.police_uk_street_crimes",
+    "stop_search": "select distinct coalesce(outcome, 'Not recorded') from staging.police_uk_stop_searches",
 }
 
 
@@ -84,24 +92,26 @@ def axes_for(con: duckdb.DuckDBPyConnection, plan: PartPlan, table: TidyTable | 
         "source": frozenset({source}), "unit": frozenset({plan.info.unit}),
         "rule": frozenset({plan.part.offences.rule if source == "custody" else "n/a"}),
         "date_basis": frozenset({plan.part.basis}),
-        "offence": frozenset(plan.offences.titles),
+        "offence": frozenset(plan.offences.titles) or NOT_APPLICABLE,  # stop and search has no offence
         "outcome": _values(con, _OUTCOME_VALUES[source]) | extras.get("outcome", frozenset()),
     }
     for name, fixed in LABEL_AXES.items():
         if name in SOURCE_AXES[source]:
             known = fixed if fixed is not None else categories(con, name, source)
             universe[name] = frozenset(known) | extras.get(name, frozenset())
+    unrecognised = _unrecognised_codes(con, source) if not plan.offences.categories else {}
+    universe["offence"] |= frozenset(unrecognised)
     selected = frozenset(c for cat in plan.offences.categories for c in cat.codes) or universe["offence"]
     fixed = universe | {"offence": selected, "day": _union(_windows(plan, current=True).values())}
     dimensions = {}
     for d in plan.dims:
         name = d.sql.column
-        axis = DIMENSION_AXIS.get(name, name)
+        axis = DIMENSION_AXIS[name]
         if name == "period":
             labels = _period_labels(plan, current=True)
         elif axis == "offence":
-            labels = _offence_labels(plan, name, selected)
-        elif axis == "outcome" and source != "police_uk":
+            labels = _offence_labels(plan, name, selected, unrecognised)
+        elif axis == "outcome" and source not in LABEL_OUTCOMES:
             labels = _outcome_labels(con, source, name, d.labels, d.dimension.total, universe["outcome"])
         else:
             labels = {x: frozenset({x}) for x in [*d.labels, *extras.get(name, ())] if x != d.dimension.total}
@@ -109,6 +119,10 @@ def axes_for(con: duckdb.DuckDBPyConnection, plan: PartPlan, table: TidyTable | 
             if d.dimension.total:
                 labels[d.dimension.total] = universe[axis]
         dimensions[name] = (axis, labels)
+    for axis, kept in _filtered(con, plan, universe).items():  # a filter narrows its axis everywhere
+        fixed[axis] = fixed[axis] & kept
+        dimensions = {n: (a, {x: v & kept for x, v in labels.items()} if a == axis else labels)
+                      for n, (a, labels) in dimensions.items()}
     counts = identity(plan)
     measures = {plan.info.name: MeasureAxes(counts=counts)}
     if plan.part.compare != "none":
@@ -116,6 +130,47 @@ def axes_for(con: duckdb.DuckDBPyConnection, plan: PartPlan, table: TidyTable | 
             counts=counts, dimensions={"period": _period_labels(plan, current=False)},
             fixed={"day": _union(_windows(plan, current=False).values())})
     return Axes(dimensions, fixed, measures, additive=additive(plan), as_at=as_at_text(plan.as_at))
+
+
+def _filtered(con: duckdb.DuckDBPyConnection, plan: PartPlan, universe: Mapping[str, frozenset]
+              ) -> dict[str, frozenset]:
+    """Axis -> the values the part's filters keep (the finest values: disposals or outcome codes for outcome
+    labels, the labels themselves otherwise)."""
+    out: dict[str, frozenset] = {}
+    for f in plan.filters:
+        if not f.in_sql:
+            continue  # crime status: the rule every crime cell already counts by
+        axis = DIMENSION_AXIS[f.name]
+        if axis == "outcome" and plan.info.source not in LABEL_OUTCOMES:
+            mapping: dict[str, set] = {}
+            for label, value in con.sql(_OUTCOMES[(plan.info.source, f.name)]).fetchall():  # constant queries
+                mapping.setdefault(label, set()).add(value)
+            named = frozenset().union(*(mapping.get(v, set()) for v in f.values))
+        else:
+            named = frozenset(f.values)
+        kept = named if f.mode == "keep" else universe[axis] - named
+        out[axis] = out.get(axis, universe[axis]) & kept
+    return out
+
+
+def complete(population: Mapping[str, frozenset]) -> dict[str, frozenset]:
+    """A population recorded before some axes existed, on every axis: a cell counted every value of an axis it
+    did not know (the full list, for an axis of its source: new axes of existing sources have fixed lists)
+    and "n/a" on an axis its source does not have."""
+    out = dict(population)
+    (source,) = population.get("source", NOT_APPLICABLE)
+    for axis in AXES:
+        if axis not in out:
+            everything = LABEL_AXES.get(axis) if axis in SOURCE_AXES.get(source, ()) else None
+            if axis in SOURCE_AXES.get(source, ()) and everything is None:
+                raise ValueError(f"a {source} cell recorded before the {axis} axis cannot be completed")
+            out[axis] = frozenset(everything) if everything else NOT_APPLICABLE
+    return out
+
+
+def complete_cell(cell: PublishedCell) -> PublishedCell:
+    """The cell with :func:`complete` applied to its population."""
+    return cell if set(cell.population) >= set(AXES) else replace(cell, population=complete(cell.population))
 
 
 def _windows(plan: PartPlan, *, current: bool) -> dict[str, frozenset]:
@@ -133,11 +188,12 @@ def _period_labels(plan: PartPlan, *, current: bool) -> dict[str, frozenset]:
     return labels | ({total: _union(labels.values())} if total else {})
 
 
-def _offence_labels(plan: PartPlan, name: str, selected: frozenset) -> dict[str, frozenset]:
+def _offence_labels(plan: PartPlan, name: str, selected: frozenset,
+                    unrecognised: dict[str, str]) -> dict[str, frozenset]:
     """Categories are their codes; a group (flat, or a subtotal in the hierarchy) is the selected codes in it;
     the total is every selected code."""
     dim = next(d for d in plan.dims if d.sql.column == name)
-    groups = plan.offences.groups  # code -> group label as shown (hierarchy subtotals may be renamed)
+    groups = plan.offences.groups | unrecognised  # code -> group label as shown (subtotals may be renamed)
     labels: dict[str, frozenset] = {c.label: frozenset(c.codes) for c in plan.offences.categories}
     if name == "offence":
         for leaf, parent in dim.dimension.parents.items():
@@ -148,6 +204,27 @@ def _offence_labels(plan: PartPlan, name: str, selected: frozenset) -> dict[str,
     if dim.dimension.total:
         labels[dim.dimension.total] = selected
     return labels
+
+
+#: well-formed codes the reference data lacks, as staged (every delivery: history queries count them too)
+_UNRECOGNISED = {
+    "custody": "select distinct offence_code from staging.custody_offences where offence_code not in "
+               "(select cjs_code from ref.offences)",
+    "crime": "select distinct ho_offence_code from staging.crimes where ho_offence_code not in "
+             "(select ho_offence_code from ref.ho_offence_codes)",
+}
+
+
+def _unrecognised_codes(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
+    """Code -> the UNR group's label, for every staged code the reference data lacks. Where every offence
+    counts, the SQL counts them under that group; so they are values of the offence axis like any code (and a
+    local code one request names is then the same value here and in a table of all offences)."""
+    if source not in _UNRECOGNISED:
+        return {}
+    label = con.sql("select offence_group from ref.offence_groups where offence_group_code = 'UNR'").fetchall()
+    if not label:
+        return {}
+    return {code: label[0][0] for (code,) in con.sql(_UNRECOGNISED[source]).fetchall() if code}  # fixed queries
 
 
 def _outcome_labels(con: duckdb.DuckDBPyConnection, source: str, name: str, shown: Iterable[str], total: str | None,
@@ -166,7 +243,7 @@ def _extras(plan: PartPlan, table: TidyTable | None) -> dict[str, frozenset]:
     out = {}
     for d in plan.dims:
         name = d.sql.column
-        if name in LABEL_AXES or (name == "outcome" and plan.info.source == "police_uk"):
+        if name in LABEL_AXES or (name == "outcome" and plan.info.source in LABEL_OUTCOMES):
             found = frozenset(str(x) for x in table.frame[name].unique().to_list()) - set(d.labels)
             if found:
                 out[name] = found

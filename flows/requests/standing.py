@@ -8,13 +8,15 @@ table and an FOI answer counting the same thing always agree.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
+import duckdb
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from flows.contracts.release import check_reference
 from flows.requests.calendar import Calendar, CoveredPeriod, previous_periods
-from flows.requests.models import Breakdown, DataPart, MeasureName, Offences, Period, Window
+from flows.requests.models import Breakdown, DataPart, Filter, MeasureName, Offences, Period, Window
 
 
 class StandingTable(BaseModel):
@@ -24,11 +26,12 @@ class StandingTable(BaseModel):
     title: str | None = Field(None, min_length=5, max_length=200)
     measure: MeasureName = "arrests"
     offences: Offences
-    date_basis: Literal["arrest", "recorded", "outcome", "month"] | None = None
+    date_basis: Literal["arrest", "recorded", "outcome", "month", "search"] | None = None
     history: int = Field(13, ge=1, le=240, description="how many periods the table shows, ending with the "
                          "period the release covers")
     compare: Literal["none", "same_period_last_year"] = "none"
     breakdowns: list[Breakdown] = Field(default_factory=list, max_length=6)
+    filters: list[Filter] = Field(default_factory=list, max_length=10)
     totals: bool = True
     provisional_days: int = Field(90, ge=0, le=730)
     interpretation: str = Field(min_length=1)
@@ -54,6 +57,15 @@ class StandingSpec(BaseModel):
         return v
 
 
+def data_covers_until(con: duckdb.DuckDBPyConnection, spec: StandingSpec) -> date | None:
+    """The last whole day the data of every table of the dataset cover (None: a source has no data yet)."""
+    from flows.requests.catalogue import MEASURES
+    from flows.requests.coverage import data_covers_until as source_covers_until
+
+    days = [source_covers_until(con, source) for source in {MEASURES[t.measure].source for t in spec.tables}]
+    return None if None in days else min(days)
+
+
 def standing_parts(spec: StandingSpec, covered: CoveredPeriod) -> list[DataPart]:
     """The data parts of the release covering ``covered`` (each table's history of periods)."""
     periods = [_period(spec.calendar.frequency, p) for p in previous_periods(spec.calendar.frequency, covered,
@@ -63,7 +75,7 @@ def standing_parts(spec: StandingSpec, covered: CoveredPeriod) -> list[DataPart]
         parts.append(DataPart(
             id=t.id, question=t.title or spec.title, response="data", title=t.title, measure=t.measure,
             offences=t.offences, date_basis=t.date_basis, periods=periods[-t.history:], compare=t.compare,
-            breakdowns=t.breakdowns, totals=t.totals, provisional_days=t.provisional_days,
+            breakdowns=t.breakdowns, filters=t.filters, totals=t.totals, provisional_days=t.provisional_days,
             interpretation=t.interpretation,
         ))
     return parts

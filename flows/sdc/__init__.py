@@ -1,7 +1,7 @@
 """Statistical disclosure control. Usable without Prefect: tidy tables in, flagged tidy tables out.
 
 ``protect(tables, policy)`` is the entry point (:mod:`flows.sdc.protect`); releases apply it through
-:mod:`flows.protection`.
+:mod:`flows.release.protection`.
 """
 
 from flows.sdc.policy import SdcPolicy, ThresholdOverride

@@ -48,7 +48,11 @@ create table if not exists disclosure.published_cells (
 );
 alter table disclosure.published_cells add column if not exists counts varchar;
 alter table disclosure.published_cells add column if not exists additive boolean default true;
+-- true: a withheld cell the public group rule may have hidden although it is zero (lower bound 0, not 1)
+alter table disclosure.published_cells add column if not exists may_be_zero boolean default false;
 """
+#: one row of :func:`to_row` into ``disclosure.published_cells`` (a release's cells are never inserted twice)
+INSERT_CELL_SQL = "insert or ignore into disclosure.published_cells values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ class PublishedCell:
     status: str = "current"
     counts: str = ""  # the fact the figure is, when not ``measure`` (see :class:`MeasureAxes`)
     additive: bool = True  # False: a distinct count, not the sum of its atoms
+    may_be_zero: bool = False  # withheld, and the public group rule may withhold zeros here
 
     @property
     def identity(self) -> str:
@@ -113,7 +118,7 @@ class PublishedCell:
         atoms that add up; it still equals the same population's figure in any release."""
         population = self.population if self.additive else opaque(self.population)
         return PopulationCell(self.release_id, self.table, dict(self.labels), self.identity, population,
-                              self.shown, self.as_at)
+                              self.shown, self.as_at, self.may_be_zero)
 
 
 def opaque(population: Mapping[str, frozenset]) -> dict[str, frozenset]:
@@ -163,19 +168,19 @@ def to_row(cell: PublishedCell, published_at: str) -> tuple:
     """One ``disclosure.published_cells`` row, columns in :data:`PUBLISHED_CELLS_DDL` order."""
     return (cell.release_id, cell.status, cell.table, cell.measure, json.dumps(dict(cell.labels), sort_keys=True),
             str(cell.shown), cell.as_at, population_json(cell.population), published_at, cell.counts or None,
-            cell.additive)
+            cell.additive, cell.may_be_zero)
 
 
 def from_row(row: Sequence) -> PublishedCell:
     """A cell back from a ``disclosure.published_cells`` row (as :func:`to_row` wrote it; timestamps may come
     back as datetimes)."""
     release_id, status, table, measure, labels, shown, as_at, population, _, *rest = row
-    counts, additive = (rest + [None, True])[:2]
+    counts, additive, may_be_zero = (list(rest) + [None, True, False][len(rest):])[:3]
     text = str(shown)
     return PublishedCell(release_id, table, measure, tuple(json.loads(labels).items()),
                          int(text) if text.lstrip("-").isdigit() else text, _text(as_at),
                          population_from_json(population), status, counts or "",
-                         True if additive is None else bool(additive))
+                         True if additive is None else bool(additive), bool(may_be_zero))
 
 
 def as_at_text(moment: datetime) -> str:

@@ -33,6 +33,7 @@ class PopulationCell:
     population: Population
     shown: int | str  # a number or shorthand ("[c]")
     as_at: str
+    may_be_zero: bool = False  # withheld where the public group rule may withhold zeros: at least 0, not 1
 
 
 def atoms(populations: Iterable[Population]) -> dict[str, dict[Hashable, int]]:
@@ -101,7 +102,7 @@ def audit_populations(cells: Sequence[PopulationCell], k: int, zeros_published: 
         if text.lstrip("-").isdigit():
             know.equations.append((parts, [1.0] * len(parts), float(text), float(text)))
             continue
-        lo = 0.0 if (not zeros_published or "[x]" in text) else 1.0
+        lo = 0.0 if (not zeros_published or c.may_be_zero or "[x]" in text) else 1.0
         v = _new(know, (f"{c.release}/{c.table}", dict(c.cell), c.measure), lo, np.inf, True, k)
         know.equations.append(([v, *parts], [1.0] + [-1.0] * len(parts), 0.0, 0.0))
         checks[v], counts[v] = "cell", c.population

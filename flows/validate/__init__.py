@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from flows.validate.docs import render_data_docs
-from flows.validate.gx_loader import warm_up_in_background as warm_up  # start GX's process up front
+from flows.validate.gx_process import warm_up_in_background as warm_up  # start GX's process up front
 from flows.validate.report import ExpectationRecord, ValidationReport
 from flows.validate.results import latest_results, store_report
 from flows.validate.runner import run_suite

@@ -31,11 +31,3 @@ def _batch_definition():
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     asset = context.data_sources.add_pandas("disclose_checks").add_dataframe_asset("check_query_result")
     return asset.add_batch_definition_whole_dataframe("whole_result")
-
-
-def warm_up_in_background() -> None:
-    """Start the validation process now (:mod:`flows.validate.gx_process`): GX imports there, on the other
-    core, while the caller's DuckDB work goes on."""
-    from flows.validate.gx_process import PROCESS
-
-    PROCESS.start()

@@ -94,6 +94,12 @@ PROCESS = GxProcess()
 atexit.register(PROCESS.close)
 
 
+def warm_up_in_background() -> None:
+    """Start the validation process now: GX imports there, on the other core, while the caller's DuckDB work
+    goes on."""
+    PROCESS.start()
+
+
 def serve() -> None:
     """The child: import GX at once, then answer requests until stdin closes."""
     out = os.fdopen(os.dup(1), "wb")

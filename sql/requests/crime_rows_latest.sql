@@ -1,11 +1,12 @@
 -- Crimes at their latest delivered state, without cancelled, transferred or deleted ones.
--- Fragment: the `crime_rows` CTE of crime_units.sql.
+-- Fragment: the `crime_rows` CTE of crime_units.sql;
+-- {optional_columns} adds the optional marker columns the table has (flows/requests/query.py).
 select
     crime_ref,
     recorded_date,
     ho_offence_code,
     outcome_code,
     outcome_date,
-    district
+    district{optional_columns}
 from core.crimes
 where not is_withdrawn

@@ -1,7 +1,9 @@
 -- The counted units of a recorded-crimes or crime-outcomes request: one row per (crime, offence category,
 -- period window). Parameters as custody_units.sql ($codes hold Home Office offence codes); $date_basis is
 -- 'recorded' | 'outcome'; a crime with no outcome yet is 'Under investigation'.
--- {crime_rows} is one of the fixed fragments crime_rows_latest.sql / crime_rows_as_at.sql.
+-- {crime_rows} is one of the fixed fragments crime_rows_latest.sql / crime_rows_as_at.sql; {optional_labels}
+-- adds the label of each optional marker (a constant from flows/requests/catalogue.py; 'Not recorded' when the
+-- warehouse has no such column).
 -- A Home Office code the reference data does not know (well-formed, so ingest staged it) counts under
 -- "Unrecognised offence code", as in custody_units.sql.
 with
@@ -35,7 +37,7 @@ units as (
         coalesce(offences.ho_offence_group_code = 'NCL', false) as is_not_classified,
         coalesce(outcomes.outcome_group, 'Under investigation') as outcome,
         coalesce(outcomes.outcome_label, 'Not yet assigned an outcome') as outcome_type,
-        coalesce(crime_rows.district, 'Not recorded') as district
+        coalesce(crime_rows.district, 'Not recorded') as district{optional_labels}
     from crime_rows
     left join ref.ho_offence_codes as offences on crime_rows.ho_offence_code = offences.ho_offence_code
     left join unrecognised on true

@@ -10,14 +10,14 @@ to each other is the publication record's job (cumulative disclosure), not this 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from flows.comparison_link import join, split, split_axes
 from flows.config import Settings
 from flows.contracts.manifest import AuditRules, ThresholdRule
 from flows.contracts.tidy import TidyTable
-from flows.publication_record import load_history
+from flows.release.comparison_link import join, split, split_axes
+from flows.release.record import load_history
 from flows.sdc.history import Axes, PublishedCell, cells_of
 from flows.sdc.policy import SdcPolicy
 
@@ -32,17 +32,28 @@ class Protected:
     method: str
     policy: str
     margins_published: bool
-    exemptions: list[str] = field(default_factory=list)
+    exemptions: list[str] = field(default_factory=list)  # FOIA sections the protection relies on: the only source
     audit: Callable[[Path], list] | None = None  # run on the release folder before it is published
     audit_rules: AuditRules | None = None  # the public rules, written into the manifest
     populations: Mapping[str, Axes] | None = None  # what each table's cells count: for the publication record
+    group_dimensions: Mapping[str, str] = field(default_factory=dict)  # table -> where the group rule hid zeros
 
     def cells(self, release_id: str) -> list[PublishedCell]:
-        """The released cells with their populations, for the publication record (empty without populations)."""
+        """The released cells with their populations, for the publication record (empty without populations).
+        A withheld cell off the total of its table's group dimension may be a zero the group rule hid: the
+        cumulative audit must allow 0 for it, as the release audit does."""
         if not self.populations:
             return []
         axes = {t.name: self.populations[t.name].keeping(t.dimension_names) for t in self.tables}
-        return cells_of(self.tables, axes, release_id, "")
+        totals = {t.name: {d.name: d.total for d in t.dimensions} for t in self.tables}
+        out = []
+        for c in cells_of(self.tables, axes, release_id, ""):
+            group = self.group_dimensions.get(c.table)
+            labels = dict(c.labels)
+            if group in labels and labels[group] != totals[c.table][group] and "[c]" in str(c.shown):
+                c = replace(c, may_be_zero=True)
+            out.append(c)
+        return out
 
 
 def release_policy(settings: Settings) -> SdcPolicy:
@@ -61,10 +72,12 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
     from flows.sdc import protect
 
     policy = policy or release_policy(settings)
-    history = load_history(settings) if populations else []
-    out, notes, exemptions, methods, strategies = [], [], [], [], []
+    history = _history(settings, reference) if populations else []
+    out, notes, exemptions, methods, strategies, groups = [], [], [], [], [], {}
     for table in tables:
         group = next((d for d in GROUP_DIMENSIONS if d in table.dimension_names), policy.group_dimension)
+        if policy.group_rule == "hide_zeros":
+            groups[table.name] = group
         axes = split_axes(table, populations[table.name]) if populations else None
         result = protect(split(table), policy.model_copy(update={"group_dimension": group}), history or None,
                          populations=axes, release_id=f"{reference} (being prepared)")
@@ -85,7 +98,15 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
     )
     return Protected(out, list(dict.fromkeys(notes)), "; ".join(dict.fromkeys(methods)),
                      ", ".join(dict.fromkeys(strategies)) or policy.strategy, True,
-                     list(dict.fromkeys(exemptions)), audit_release, rules, populations)
+                     list(dict.fromkeys(exemptions)), audit_release, rules, populations, groups)
+
+
+def _history(settings: Settings, reference: str) -> list[PublishedCell]:
+    """Everything published, and every other draft that may yet be (flows/release/store.pending_cells)."""
+    from flows.release.record import read_events, release_states
+    from flows.release.store import pending_cells
+
+    return load_history(settings) + pending_cells(settings, release_states(read_events(settings)), reference)
 
 
 def audit_release(folder: Path) -> list:
