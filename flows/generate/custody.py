@@ -177,6 +177,7 @@ def _versions(rng: np.random.Generator, arrest: np.ndarray, kind: np.ndarray) ->
     last_time = np.where(converted, times[:, 1], times[:, 0])
     on_rui = (disposal[:, 0] == mix.RUI) | converted
     median = np.where(on_rui, mix.RUI_MEDIAN_DAYS, mix.BAIL_MEDIAN_DAYS)
+    median = np.where(kind == FACILITATION, median * mix.FACILITATION_SLOWER, median)
     final_time = last_time + lognormal_minutes(rng, median, 0.9, n)
     after_bail = draw_labels(rng, dict(enumerate(mix.FINAL_AFTER_BAIL)), n)
     after_rui = draw_labels(rng, dict(enumerate(mix.FINAL_AFTER_RUI)), n)

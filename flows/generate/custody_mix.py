@@ -76,3 +76,6 @@ INITIAL_FACILITATION = _disposal_weights(charged=35, rui=25, bailed=20, nfa=15, 
 FINAL_AFTER_BAIL = _disposal_weights(charged=45, nfa=40, caution=6, community=4, other=2, transferred=3)
 FINAL_AFTER_RUI = _disposal_weights(charged=28, nfa=58, caution=6, community=5, other=3)
 BAIL_MEDIAN_DAYS, RUI_MEDIAN_DAYS = 80.0, 160.0
+#: facilitation cases are organised-crime investigations (often with the NCA or Immigration Enforcement, evidence
+#: from abroad): their suspects wait years, not months, for a charging decision, as the MPS seed's s.30 reflects
+FACILITATION_SLOWER = 8.0
