@@ -16,7 +16,7 @@ from flows.config import Settings
 from flows.errors import PipelineFailed
 from flows.ingest import IngestReport, ingest_landing
 from flows.reference.load import load_reference
-from flows.warehouse import build_layers_if_changed, connect
+from flows.warehouse import LayerBuild, connect, update_layers
 
 Step = Callable[..., Any]
 
@@ -61,11 +61,11 @@ def stage_ingest(settings: Settings) -> IngestReport:
     return report
 
 
-def stage_transform(settings: Settings) -> list[str]:
-    """Rebuild core and marts from staging with the SQL in sql/ (layer order), unless nothing they are built
-    from changed since the last build."""
+def stage_transform(settings: Settings) -> LayerBuild:
+    """Bring core and marts up to date with the SQL in sql/: only what the new files touch, everything when the
+    SQL or the reference data changed (flows/warehouse/transform.py)."""
     with connect(settings) as con:
-        return build_layers_if_changed(con, settings.sql_dir)
+        return update_layers(con, settings.sql_dir)
 
 
 def stage_validate(settings: Settings, suites: tuple[str, ...], run_id: str) -> list:
