@@ -36,5 +36,5 @@ def measure(args: list[str], *, python: str | None = None, budget_s: float | Non
     wall = time.perf_counter() - start
     if check and code != 0:
         raise SystemExit(f"benchmark task failed ({code}): {args}")
-    return {"seconds": wall, "peak_rss_mib": usage.ru_maxrss / 1024, "exit_code": code,
-            "timed_out": timed_out.is_set()}
+    return {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_rss_mib": usage.ru_maxrss / 1024,
+            "exit_code": code, "timed_out": timed_out.is_set(), "load_average": os.getloadavg()[0]}

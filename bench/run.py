@@ -4,7 +4,8 @@ Each command runs in its own process (wall time and peak RSS, children included,
 compared commands run in rotating order over several repetitions and the table reports medians, the first
 (cold) run and ratios. Sections: pipeline (ingest vs bare CTAS; nightly vs the floor vs a pandas analyst;
 nightly again with nothing new), ingest (ingest vs bare CTAS only), pandas (the floor and pandas only), request (one FOI request through the
-CLI, stage by stage, and through the Prefect deployment on a real server and worker), suppression (our engine beside tau-Argus and acro, bench/suppression.py).
+CLI, stage by stage, and through the Prefect deployment on a real server and worker), suppression (our engine beside tau-Argus and acro, bench/suppression.py),
+answers (the share of requested figures each seed and example request publishes, bench/answers.py).
 Results go to bench/results/<scale>-<timestamp>.json. Not part of the test suite.
 """
 
@@ -23,7 +24,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bench import suppression
+from bench import answers, suppression
 from bench.deployment import request_via_deployment
 from bench.measure import measure as _measure
 
@@ -33,7 +34,7 @@ RESULTS = ROOT / "bench" / "results"
 REFERENCE = ROOT / "data" / "reference"
 REQUEST = ROOT / "data" / "requests" / "mps-01-foi-22-025326.yaml"
 REPS = {"tiny": 5, "force": 1, "national": 1}  # force: one rep fits the 10-minute budget; --reps 3 for medians
-SECTIONS = ("pipeline", "request", "suppression")
+SECTIONS = ("pipeline", "request", "suppression", "answers")
 
 
 def ensure_data(scale: str, seed: int = 1) -> Path:
@@ -70,7 +71,7 @@ def _rotated(group: list, rep: int) -> list:
 
 
 def run(scale: str, reps: int, sections: tuple[str, ...], budget_s: float, cost: str = "values",
-        sizes: tuple[str, ...] | None = None) -> dict:
+        sizes: tuple[str, ...] | None = None, peers_large: bool = False) -> dict:
     landing = ensure_data(scale)
     samples: dict[str, list[dict]] = {}
     stages: list[dict] = []
@@ -109,7 +110,9 @@ def run(scale: str, reps: int, sections: tuple[str, ...], budget_s: float, cost:
         result["request_deployment"] = request_via_deployment(DATA / scale / "runs" / "nightly", REQUEST,
                                                               scratch / "prefect")
     if "suppression" in sections:
-        result["suppression"] = suppression.run(scale, reps, budget_s, cost=cost, sizes=sizes)
+        result["suppression"] = suppression.run(scale, reps, budget_s, cost=cost, sizes=sizes, peers_large=peers_large)
+    if "answers" in sections:
+        result["answers"] = answers.run()
     shutil.rmtree(scratch, ignore_errors=True)
     return result
 
@@ -185,6 +188,8 @@ def print_table(result: dict) -> None:
               f"flow run {run['flow_run_seconds']:.2f} s; worker polls every 2 s)")
     if "suppression" in result:
         suppression.print_table(result["suppression"])
+    if "answers" in result:
+        answers.print_table(result["answers"])
 
 
 def main() -> None:
@@ -196,13 +201,14 @@ def main() -> None:
                              "ingest and pandas, which pipeline includes)")
     parser.add_argument("--budget", type=float, default=900.0,
                         help="seconds one suppression tool may take on one table before it is stopped")
-    parser.add_argument("--sizes", help="suppression tables, e.g. small,medium,large (default: by scale)")
+    parser.add_argument("--sizes", help="suppression tables (default: small,medium,large; the peers up to medium)")
+    parser.add_argument("--peers-large", action="store_true", help="run tau-Argus and acro on the large table too")
     parser.add_argument("--cost", choices=("values", "cells"), default="values",
                         help="what every suppression tool minimises: the sum of withheld values, or their number")
     args = parser.parse_args()
     sections = tuple(s.strip() for s in args.only.split(",") if s.strip())
     sizes = tuple(s.strip() for s in args.sizes.split(",")) if args.sizes else None
-    result = run(args.scale, args.reps or REPS[args.scale], sections, args.budget, args.cost, sizes)
+    result = run(args.scale, args.reps or REPS[args.scale], sections, args.budget, args.cost, sizes, args.peers_large)
     print_table(result)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{args.scale}-{datetime.now():%Y%m%dT%H%M%S}.json"

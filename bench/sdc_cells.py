@@ -35,13 +35,14 @@ def inner(cells: dict) -> list[list]:
 
 
 def answer(path: str | Path, tool: str, method: str, solve_seconds: float, rows: list[list],
-           dimensions: list[str], totals: dict[str, str], suppressed_total: int) -> None:
-    """What a tool publishes: labels and shown values ("[c]" withheld), its own solve time, and the sum of
-    the true values it withheld (the cost both engines minimise)."""
+           dimensions: list[str], totals: dict[str, str], suppressed_total: int, **extra: object) -> None:
+    """What a tool publishes: labels and shown values ("[c]" withheld), its own solve time, the sum of the
+    true values it withheld (the cost both engines minimise) and anything else it reports (``extra``: our
+    engine's cost against its proven bound, the time its own audit took)."""
     Path(path).write_text(json.dumps({
         "tool": tool, "method": method, "solve_seconds": solve_seconds, "dimensions": dimensions,
         "totals": totals, "rows": rows, "cells_suppressed": sum(r[-1] == HIDDEN for r in rows),
-        "suppressed_total": suppressed_total}))
+        "suppressed_total": suppressed_total, **extra}))
 
 
 def unavailable(path: str | Path, reason: str) -> None:

@@ -6,16 +6,56 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
 
 from flows.config import ConfigError, Settings, load_settings
 from flows.reference.cli import app as reference_app
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-app.add_typer(reference_app, name="reference")
 console = Console(soft_wrap=True)
 err = Console(stderr=True)
+_debug = False
+
+
+class _OneLineErrors(TyperGroup):
+    """Every error a command meets ends in one line on stderr and exit status 1, never a traceback (unless
+    ``--debug``): expected problems in their own words, anything else named as unexpected."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            if _debug:
+                raise
+            err.print(f"[red]{_one_line(exc)}[/red]", soft_wrap=True, markup=True, highlight=False)
+            raise typer.Exit(1) from None
+
+
+def _one_line(exc: BaseException) -> str:
+    from flows.errors import DiscloseError
+    from flows.ingest.profiles import ProfileError
+    from flows.requests.errors import SpecError
+
+    text = escape(str(exc).strip() or type(exc).__name__)  # rich markup: shown as written
+    if isinstance(exc, DiscloseError | SpecError | ProfileError | ConfigError | FileNotFoundError):
+        return text
+    return f"unexpected error ({type(exc).__name__}): {text} (run `disclose --debug ...` for the traceback)"
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, cls=_OneLineErrors)
+app.add_typer(reference_app, name="reference")
+
+
+@app.callback()
+def _options(debug: Annotated[bool, typer.Option("--debug", help="show tracebacks and Prefect's own log "
+                                                                  "on the console")] = False) -> None:
+    global _debug
+    _debug = debug
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="disclose.toml to use", exists=True, dir_okay=False)]
 HomeOpt = Annotated[Path | None, typer.Option("--home", help="data home (landing/, raw/, warehouse/, published/)")]
@@ -62,10 +102,12 @@ def request(spec: Annotated[Path, typer.Argument(help="request spec (YAML)")],
             config: ConfigOpt = None, home: HomeOpt = None,
             plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False) -> None:
     """Answer an FOI request spec with a draft response (approve and publish it next)."""
+    from flows.release.source import request_path
+    from flows.requests.spec import regular_file
     from flows.validate.gx_process import warm_up_in_background
 
+    regular_file(request_path(_settings(config, home), spec))  # before Prefect starts: a FIFO would hang
     warm_up_in_background()  # GX's seconds of importing start now, in their own process
-    _settings(config, home)
     _print_run(_run("request", plain, spec=str(spec), config=_str(config), home=_str(home)))
 
 
@@ -327,10 +369,8 @@ def _str(path: Path | None) -> str | None:
 
 
 def _run(kind: str, plain: bool, **params: object):
-    """Run the nightly or request pipeline, through Prefect (embedded server unless PREFECT_API_URL) or plainly."""
-    from flows.errors import DiscloseError
-    from flows.ingest.profiles import ProfileError
-    from flows.requests.spec import SpecError
+    """Run the nightly or request pipeline, through Prefect (embedded server unless PREFECT_API_URL) or plainly.
+    An error ends in one line (see _OneLineErrors), whichever way it ran."""
     from flows.sdc.protect import ProtectionRefused
 
     try:
@@ -342,15 +382,16 @@ def _run(kind: str, plain: bool, **params: object):
             if kind == "nightly":
                 return pipeline.run_nightly(settings)
             return pipeline.run_request(settings, str(params["spec"]))
-        from flows.runtime import quiet_prefect
+        from flows.runtime import quiet_prefect, tie_embedded_server
 
-        quiet_prefect()
+        quiet_prefect(console_log=_debug)
+        tie_embedded_server()
         if kind == "nightly":
             from flows.nightly import nightly as flow
         else:
             from flows.request import request as flow
         return flow(**params)
-    except (DiscloseError, SpecError, ProtectionRefused, ProfileError, FileNotFoundError) as exc:
+    except ProtectionRefused as exc:
         _fail(str(exc))
 
 

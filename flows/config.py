@@ -65,6 +65,9 @@ class Settings(BaseModel):
     raw_retention_days: int | None = Field(default=None, ge=1, description="archive retention for purge")
     duckdb_memory_limit: str = "3GB"  # DuckDB spills beyond it; the process stays under 4 GiB
     duckdb_threads: int = Field(default=2, ge=1, le=256)
+    writer_lock_timeout_seconds: float = Field(
+        default=900, ge=0, description="how long a writer (nightly, rebuild, purge) waits for another writer or "
+        "for readers to finish before failing (flows/warehouse_lock.py)")
     reference_dir: Path = PROJECT_ROOT / "data" / "reference"
     sql_dir: Path = PROJECT_ROOT / "sql"
     expectations_dir: Path = PROJECT_ROOT / "expectations"
@@ -140,7 +143,8 @@ class Settings(BaseModel):
 
 _ENV_KEYS = {"home", "organisation", "contact", "threshold", "synthetic", "quarantine_max_share",
              "unrecognised_code_warn_share",
-             "duckdb_memory_limit", "duckdb_threads", "raw_retention_days", "operator", "fault"}
+             "duckdb_memory_limit", "duckdb_threads", "raw_retention_days", "operator", "fault",
+             "writer_lock_timeout_seconds"}
 
 
 def _os_user() -> str:

@@ -16,7 +16,8 @@ from flows.config import Settings
 from flows.errors import PipelineFailed
 from flows.ingest import IngestReport, ingest_landing
 from flows.reference.load import load_reference
-from flows.warehouse import build_layers_if_changed, connect
+from flows.warehouse import LayerBuild, connect, update_layers
+from flows.warehouse_lock import writing
 
 Step = Callable[..., Any]
 
@@ -57,15 +58,15 @@ def stage_ingest(settings: Settings) -> IngestReport:
         load_reference(con, settings.reference_dir)
         report = ingest_landing(con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir,
                                 max_share=settings.quarantine_limits, profiles_dir=settings.profiles_dir,
-                                reference_dir=settings.reference_dir)
+                                reference_dir=settings.reference_dir, fault=settings.fault)
     return report
 
 
-def stage_transform(settings: Settings) -> list[str]:
-    """Rebuild core and marts from staging with the SQL in sql/ (layer order), unless nothing they are built
-    from changed since the last build."""
+def stage_transform(settings: Settings) -> LayerBuild:
+    """Bring core and marts up to date with the SQL in sql/: only what the new files touch, everything when the
+    SQL or the reference data changed (flows/warehouse/transform.py)."""
     with connect(settings) as con:
-        return build_layers_if_changed(con, settings.sql_dir)
+        return update_layers(con, settings.sql_dir, fault=settings.fault)
 
 
 def stage_validate(settings: Settings, suites: tuple[str, ...], run_id: str) -> list:
@@ -124,11 +125,12 @@ def run_nightly(settings: Settings, step: Step = direct) -> RunResult:
 
     warm_up_in_background()  # GX imports in its own process while landed files are ingested
     result = RunResult(new_run_id("nightly"))
-    result.ingest = step("ingest", stage_ingest, settings)
-    check_ingest(result.ingest)
-    step("transform", stage_transform, settings)
-    result.validations = step("validate", stage_validate, settings, NIGHTLY_SUITES, result.run_id)
-    result.releases += step("standing releases", stage_standing, settings)
+    with writing(settings, f"nightly run {result.run_id}"):  # one writer at a time, named for whoever waits
+        result.ingest = step("ingest", stage_ingest, settings)
+        check_ingest(result.ingest)
+        step("transform", stage_transform, settings)
+        result.validations = step("validate", stage_validate, settings, NIGHTLY_SUITES, result.run_id)
+        result.releases += step("standing releases", stage_standing, settings)
     return result
 
 

@@ -18,10 +18,11 @@ SMALL_K = 5
 
 @pytest.fixture(scope="module")
 def generated_home(tmp_path_factory) -> Path:
+    """The demo's data: `disclose demo` generates the tiny scale with seed 1."""
     from flows.generate import generate
 
     home = tmp_path_factory.mktemp("home")
-    generate(seed=7, scale="tiny", out=home / "landing")
+    generate(seed=1, scale="tiny", out=home / "landing")
     return home
 
 
@@ -81,6 +82,9 @@ def test_nightly_then_requests_go_draft_approved_published(generated_home):
             assert all(code in letter for code in ("IM71014", "IM71104", "IM71131", "IM71142", "IM71142C")), letter
         assert _small_numbers(folder, SMALL_K) == []
         _assert_margins_published_and_audited(folder)
+        if spec.startswith("mps"):  # the MPS answer: a total is published, and the notes say how it was chosen
+            assert _published_totals(folder), "every total of the MPS answer is withheld"
+            assert "Method chosen: " in (folder / "letter.md").read_text(encoding="utf-8")
     log = (settings.published_dir / "disclosure-log.csv").read_text(encoding="utf-8")
     assert "01.FOI.22.025326" in log and "3056_15" in log
 
@@ -94,6 +98,18 @@ def test_nightly_then_requests_go_draft_approved_published(generated_home):
     assert all(c.population["day"] and c.population["source"] == {"custody"} for c in history)
 
 
+def _published_totals(folder: Path) -> list[str]:
+    """Non-zero figures published on a total row ("All ..." in some column), read from the CSV copy."""
+    found = []
+    for path in folder.glob("*.csv"):
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+        for row in csv.DictReader(lines):
+            values = list(row.values())
+            if any(v.startswith("All ") for v in values) and values[-1].isdigit() and int(values[-1]) > 0:
+                found.append(",".join(values))
+    return found
+
+
 def _assert_margins_published_and_audited(folder: Path) -> None:
     """Totals are published (secondary suppression protects them), and the independent audit, reading only
     the files, finds no withheld figure it can work out."""
@@ -101,6 +117,10 @@ def _assert_margins_published_and_audited(folder: Path) -> None:
 
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["disclosure"]["margins_published"] and manifest["disclosure"]["audit"]["zeros_published"]
+    stated = {o["table"]: o for o in manifest["disclosure"]["optimality"]}  # the gap to a proven bound, per table
+    suppressed = {t["name"] for t in manifest["tables"] if t["cells_suppressed"] and not t.get("rounded_to")}
+    assert suppressed <= set(stated) and all(0 <= o["gap_at_most_percent"] <= 100 and o["bound"] for o in
+                                             stated.values())
     for entry in manifest["tables"]:
         body = (folder / f"{entry['name'].replace('_', '-')}.csv").read_text(encoding="utf-8")
         assert entry["rows"] == 1 or entry["totals"] and all(f",{label}," in body or body.count(label) for label in entry["totals"].values())

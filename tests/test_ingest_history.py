@@ -181,7 +181,8 @@ def test_purge_says_what_a_rebuild_can_no_longer_reproduce(settings):
     deliver(settings, "custody_new.csv", text(CUSTODY_HEADER, [custody("C3", extracted="01/02/2016 02:00")]))
     dry = purge(settings, older_than=cutoff)
     assert [name for _, name, _, _ in dry.files] == ["custody_old.csv"]
-    assert dry.unreproducible == {"core.arrest_offences": 2, "core.arrests": 2, "staging.custody_offences": 2}
+    assert dry.unreproducible == {"core.arrest_offences": 2, "core.arrests": 2, "core.custody_records": 2,
+                                  "staging.custody_offences": 2}
     assert len(list((settings.raw_dir / "custody").iterdir())) == 2  # a dry run deletes nothing
     done = purge(settings, older_than=cutoff, dry_run=False)
     assert not done.dry_run and len(list((settings.raw_dir / "custody").iterdir())) == 1
@@ -203,10 +204,22 @@ def test_rebuild_says_which_archived_file_is_missing_and_replays_the_rest(settin
     assert [o.status for o in report.replayed] == ["loaded"]
     assert query(settings, "select custody_ref from core.arrests") == [("C2",)]
 
+def test_a_lost_delivery_log_is_written_again_from_the_warehouse(settings):
+    deliver(settings, "custody.csv", text(CUSTODY_HEADER, [custody("C1"), custody("C2")]))
+    log = settings.raw_dir / "deliveries.jsonl"
+    lines = log.read_text()
+    log.unlink()
+    report = rebuild(settings, check_only=True)
+    assert log.read_text() == lines, "each delivery's line was committed in the warehouse with its ledger entry"
+    assert report.identical, report.lines()
+
+
 def test_rebuild_without_the_delivery_log_still_replays_every_archived_file(settings):
     deliver(settings, "custody.csv", text(CUSTODY_HEADER, [custody("C1"), custody("C2")]))
     staged = query(settings, "select * from staging.custody_offences order by row_number")
     (settings.raw_dir / "deliveries.jsonl").unlink()
+    with connect(settings) as con:  # an archive and a warehouse from before the log
+        con.execute("delete from raw.delivery_log")
     report = rebuild(settings)
     assert [o.status for o in report.replayed] == ["loaded"]
     assert query(settings, "select * from staging.custody_offences order by row_number") == staged

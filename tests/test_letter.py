@@ -22,8 +22,8 @@ from flows.publish.guard import audit_paths
 from flows.publish.letter import TEMPLATES_DIR, LetterTemplateError, render_letter
 from flows.publish.letter_facts import Claim, LetterFacts, Part, TableSummary
 from flows.sdc.explain import Facts, explain
-from flows.sdc.fallback import COMBINED_BECAUSE
 from flows.sdc.policy import SdcPolicy
+from flows.sdc.shapes import COMBINED_BECAUSE
 
 CPS = "Information Access Team, Crown Prosecution Service, 102 Petty France, London SW1H 9EA"
 NCND = ("s.23(5)", "s.24(2)", "s.31(3)")

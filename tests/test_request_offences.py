@@ -56,6 +56,7 @@ def test_overlapping_items_are_detected(ref_con):
     ("item", "field", "suggestion"),
     [
         ({"code": "IM71105X"}, "items[0].code", "closest known: IM71105 (Help asylum seeker"),
+        ({"code": "TH68010X"}, "items[0].code", "TH68010 (Theft from a shop)"),
         ({"code": "IM7110"}, "items[0].code", "not shaped like an offence code"),
         ({"selection": "imigration_act_1971"}, "items[0].selection", "immigration_act_1971"),
         ({"group": "Drug offence"}, "items[0].group", "Drug offences"),

@@ -12,8 +12,8 @@ from flows.sdc import SdcPolicy, ThresholdOverride
 from flows.sdc.bench import SIZES, seeded_table
 from flows.sdc.derived import comparison_dimension
 from flows.sdc.explain import Facts, explain
-from flows.sdc.linear import SdcInputError, build_system
 from flows.sdc.rules import FIXED, FREE, HIDDEN, cell_threshold, sensitivity
+from flows.sdc.system import SdcInputError, build_system
 
 
 def _requirements(table, policy):
@@ -45,8 +45,8 @@ def test_overrides_apply_below_the_labelled_group_and_never_lower_k():
     d = Dimension("offence", "Offence", total="All", parents={"Rape": "Sexual offences"})
     table = TidyTable("t", "T", (d,), (Measure("arrests", "Arrests"),), pl.DataFrame({"offence": ["Rape"]}))
     policy = SdcPolicy(overrides=(ThresholdOverride(k=10, dimension="offence", labels=("Sexual offences",)),))
-    assert cell_threshold(table, {"offence": "Rape"}, policy) == 10
-    assert cell_threshold(table, {"offence": "Burglary"}, policy) == 5
+    assert cell_threshold(table, {"offence": "Rape"}, policy.k, policy.overrides) == 10
+    assert cell_threshold(table, {"offence": "Burglary"}, policy.k, policy.overrides) == 5
     with pytest.raises(ValidationError, match="only raise"):
         SdcPolicy(k=5, overrides=(ThresholdOverride(k=3, dimension="offence", labels=("x",)),))
 
@@ -101,3 +101,24 @@ def test_benchmark_tables_are_seeded_and_have_every_margin():
     from flows.contracts.tidy import check_tidy
 
     check_tidy(small)
+
+
+def test_the_notes_say_a_zero_may_be_withheld_exactly_when_one_is():
+    """Notes, README and audit agree: where a breakdown zero is shown as [c], the notes do not claim that zeros
+    are shown as 0, and the audit lets a [c] in that breakdown be 0."""
+    from flows.sdc import protect
+
+    policy = SdcPolicy(strategy="suppress")
+    small_row = with_margins("g", [("offence", ["A", "B"], "All offences"),
+                                   ("outcome", ["Charged", "No further action", "Outcome pending"], "All outcomes")],
+                             {("A", "Charged"): 7, ("A", "No further action"): 0, ("A", "Outcome pending"): 0,
+                              ("B", "Charged"): 20, ("B", "No further action"): 15, ("B", "Outcome pending"): 12})
+    out = protect([small_row], policy)
+    assert out.zeros_may_be_withheld and "Zeros are shown as 0." not in out.explanation
+    assert any("a zero may be shown as [c]" in n for n in out.explanation)
+    no_zero = with_margins("n", [("offence", ["A", "B"], "All offences"), ("outcome", ["Charged", "Other"], "All outcomes")],
+                           {("A", "Charged"): 3, ("A", "Other"): 9, ("B", "Charged"): 8, ("B", "Other"): 11})
+    plain = protect([no_zero], policy)
+    assert not plain.zeros_may_be_withheld and "Zeros are shown as 0." in plain.explanation
+    hidden_zeros = protect([no_zero], policy.model_copy(update={"zeros": "may_suppress", "group_rule": "off"}))
+    assert any("[c] does not mean that a figure is at least 1" in n for n in hidden_zeros.explanation)

@@ -11,7 +11,7 @@ from sdc_tables import flags, hidden, with_margins
 from flows.contracts.tidy import Dimension, Measure, Role, TidyTable, with_empty_flags
 from flows.sdc import ProtectionRefused, SdcPolicy, protect
 from flows.sdc.gate import audit_protected
-from flows.sdc.linear import SdcInputError
+from flows.sdc.system import SdcInputError
 
 PLAIN = SdcPolicy(group_rule="off", strategy="suppress")
 HEURISTIC = PLAIN.model_copy(update={"exact_max_cells": 0})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import polars as pl
+import pytest
 
 from flows.contracts.tidy import Dimension, Measure, Role, TidyTable, check_tidy, with_empty_flags
 from flows.ingest import ingest_landing
@@ -108,8 +109,9 @@ def standing_arrests_table(con: duckdb.DuckDBPyConnection) -> TidyTable:
     return with_empty_flags(table)
 
 
-def test_layers_are_not_rebuilt_when_nothing_they_are_built_from_changed(tmp_path):
-    """A nightly run with no new extracts skips the rebuild; new SQL, a new extract or a failed build does not."""
+def test_layers_are_built_in_only_from_new_files_and_rebuilt_when_the_sql_changes(tmp_path):
+    """A nightly run with no new extracts builds nothing; a new extract is built in on its own; new SQL rebuilds
+    everything; a failed build changes nothing and is redone."""
     import shutil
 
     from flows.config import PROJECT_ROOT, load_settings
@@ -122,11 +124,20 @@ def test_layers_are_not_rebuilt_when_nothing_they_are_built_from_changed(tmp_pat
     for path in sample[:-1]:  # all but the last delivery
         shutil.copy(path, settings.landing_dir)
     stage_ingest(settings)
-    assert stage_transform(settings)  # first build
-    assert stage_transform(settings) == []  # nothing changed
+    assert stage_transform(settings).mode == "full"  # first build
+    assert stage_transform(settings).mode == "unchanged"
     (settings.sql_dir / "marts" / "99_extra.sql").write_text("create or replace table marts.extra as select 1 as x")
-    assert "marts/99_extra.sql" in stage_transform(settings)  # the SQL changed
-    assert stage_transform(settings) == []
+    rebuilt = stage_transform(settings)
+    assert rebuilt.mode == "full" and "marts/99_extra.sql" in rebuilt.ran  # the SQL changed
+    assert stage_transform(settings).mode == "unchanged"
+    (settings.sql_dir / "marts" / "99_extra.sql").write_text("select * from no_such_table")
+    with pytest.raises(duckdb.Error):
+        stage_transform(settings)
+    with connect(settings, read_only=True) as con:  # the failed build left the last one whole
+        assert con.sql("select x from marts.extra").fetchall() == [(1,)]
+    (settings.sql_dir / "marts" / "99_extra.sql").unlink()
+    assert stage_transform(settings).mode == "full"
     shutil.copy(sample[-1], settings.landing_dir)
     stage_ingest(settings)
-    assert stage_transform(settings)  # a new extract
+    built = stage_transform(settings)
+    assert (built.mode, built.files) == ("incremental", 1)  # a new extract (one file): only it is read

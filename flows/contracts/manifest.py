@@ -52,6 +52,7 @@ class TableEntry(_Strict):
     derived_inputs: dict[str, list[str]] = Field(default_factory=dict)  # change measure -> the counts it uses
     comparison: TableComparison | None = None
     rounded_to: int | None = None  # counts rounded to this base
+    public_source: str | None = None  # the figures are published there already: shown in full, small counts too
 
 
 class ThresholdRule(_Strict):
@@ -71,12 +72,24 @@ class AuditRules(_Strict):
     non_additive: list[str] = Field(default_factory=list)  # "table.dimension" or "dimension"
 
 
+class Optimality(_Strict):
+    """How close one table's withheld cells are to the least loss the rules allow: the suppressor proves a lower
+    bound on the cost of any pattern that protects the table, and the gap is how far above it the published
+    pattern may be. Only the gap is stated: the cost itself sums withheld values."""
+
+    table: str
+    objective: str  # what was minimised, e.g. "withheld values (each withheld cell counts its value plus one)"
+    gap_at_most_percent: float  # (cost - bound) / cost, rounded up; 0 when proven optimal
+    bound: str  # how the lower bound was proven
+
+
 class DisclosurePolicy(_Strict):
     threshold: int  # k: counts 1..k-1 are sensitive
     method: str  # e.g. "threshold k=5 with secondary suppression; margins published; audited"
     policy: str  # the configured strategy name
     margins_published: bool
     audit: AuditRules | None = None  # None: the audit's defaults
+    optimality: list[Optimality] = Field(default_factory=list)  # one per table whose withheld cells were optimised
 
 
 class ExtractRef(_Strict):

@@ -107,6 +107,7 @@ class TidyTable:
     comparison: Comparison | None = None  # a measure that counts the same thing a year earlier
     rounded_to: int | None = None  # counts rounded to this base by disclosure control: margins no longer add up
     combined: tuple[str, ...] = ()  # what disclosure control combined, for the title: ("all periods combined",)
+    public_source: str | None = None  # already published there (data.police.uk): shown in full, small counts too
 
     @property
     def dimension_names(self) -> list[str]:

@@ -1,5 +1,6 @@
 """The true history of every recorded crime: when it was recorded and committed, its offence and district,
-the outcome it is given (and when), and whether it is later cancelled or transferred to another force."""
+its markers (domestic abuse, knife, hate crime), the outcome it is given (and when), and whether it is later
+cancelled or transferred to another force."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from flows.generate.clock import (
     year_blocks,
     years_of,
 )
+from flows.generate.crime_markers import draw_markers
 from flows.generate.mix import draw_codes
 from flows.generate.reference import CodeList
 from flows.generate.scales import Scale
@@ -41,6 +43,9 @@ class CrimeState:
     outcome_min: np.ndarray  # NEVER when no outcome
     status: np.ndarray  # index into STATUSES
     status_min: np.ndarray  # NEVER when the status never changes
+    domestic_abuse: np.ndarray  # bool: flagged domestic abuse related (crime_markers.py)
+    knife: np.ndarray  # bool: a knife or sharp instrument was involved
+    hate_strands: np.ndarray  # uint8 bit mask over crime_markers.STRANDS; 0 = not a hate crime
 
     @property
     def size(self) -> int:
@@ -59,7 +64,8 @@ def build_crimes(
         recorded_min=np.empty(n, np.int32), year=np.empty(n, np.int16), counter=np.empty(n, np.int32),
         committed_days_before=np.empty(n, np.int32), code=np.empty(n, np.int16), district=np.empty(n, np.int16),
         outcome=np.empty(n, np.int8), outcome_min=np.empty(n, np.int32), status=np.empty(n, np.int8),
-        status_min=np.empty(n, np.int32),
+        status_min=np.empty(n, np.int32), domestic_abuse=np.empty(n, np.bool_), knife=np.empty(n, np.bool_),
+        hate_strands=np.empty(n, np.uint8),
     )  # fmt: skip
     first = 0
     for start, end in year_blocks(n_days):
@@ -80,6 +86,7 @@ def _build_block(
     code = draw_codes(rng, mix.CRIMES, recorded, {c: i for i, c in enumerate(ho.codes)})
     outcome, outcome_min = _outcomes(rng, recorded, code, ho)
     status, status_min = _statuses(rng, recorded, status_window)
+    markers = draw_markers(rng, code, ho.codes)
     weights = 1 / np.arange(1, districts + 1) ** 0.4
     return {
         "recorded_min": recorded,
@@ -92,6 +99,9 @@ def _build_block(
         "outcome_min": np.where(status > 0, NEVER, outcome_min),
         "status": status,
         "status_min": status_min,
+        "domestic_abuse": markers.domestic_abuse,
+        "knife": markers.knife,
+        "hate_strands": markers.hate_strands,
     }
 
 

@@ -24,10 +24,12 @@ from flows.generate.clock import (
     within_day,
     years_of,
 )
+from flows.generate.local_codes import with_local_codes
 from flows.generate.mix import draw_codes, draw_labels
 from flows.generate.names import BTP, IMMIGRATION_ENFORCEMENT, NCA, OTHER_FORCE, OWN_FORCE
+from flows.generate.offence_tail import arrest_table
 from flows.generate.people import People, draw_people
-from flows.generate.reference import CodeList
+from flows.generate.reference import Reference
 from flows.generate.scales import Scale
 
 MAIN, IMMIGRATION, FACILITATION = 0, 1, 2
@@ -35,6 +37,7 @@ MAIN, IMMIGRATION, FACILITATION = 0, 1, 2
 IMMIGRATION_SEASON = np.array([0.5, 0.5, 0.6, 0.7, 0.9, 1.3, 2.6, 2.4, 1.3, 0.8, 0.6, 0.5]) / (12.7 / 12)
 CALAIS_2015 = (date(2015, 6, 1), date(2015, 10, 1), 1.5)  # the summer 2015 surge the WMP request asks about
 RENUMBER_SHARE, DROP_OFFENCE_SHARE, SECONDARY_DIFFERS_SHARE = 0.3, 0.05, 0.2
+ARREST_DECLINE, ARREST_SEASON = 0.03, 0.07  # arrests fall about 3% a year, with a 7% summer peak
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class CustodyState:
     people: People
     off_start: np.ndarray
     n_off: np.ndarray
-    off_code: np.ndarray  # index into the CJS code list; the first offence of a record is the principal
+    off_code: np.ndarray  # int32 index into the code list (labels); the first offence of a record is the principal
     off_differs: np.ndarray  # a secondary offence whose final disposal differs from the principal's
     version_min: np.ndarray  # (records, 3): leave custody, pending change, final; NEVER when absent
     version_disposal: np.ndarray  # (records, 3) index into custody_mix.DISPOSALS
@@ -61,10 +64,12 @@ class CustodyState:
         return self.arrest_min.size
 
 
-def build_custody(rng: np.random.Generator, scale: Scale, today: date, cjs: CodeList, stations: int) -> CustodyState:
+def build_custody(
+    rng: np.random.Generator, scale: Scale, today: date, reference: Reference, stations: int
+) -> CustodyState:
     """All arrests before `today`: the main volume drawn day by day, plus the rare immigration arrests."""
     n_days = day_number(today)
-    counts = daily_counts(rng, scale.arrests, n_days, decline_per_year=0.03, seasonal_amplitude=0.07)
+    counts = daily_counts(rng, scale.arrests, n_days, ARREST_DECLINE, ARREST_SEASON)
     main_min = within_day(rng, np.repeat(np.arange(n_days, dtype=np.int32), counts), ARREST_HOURS)
     imm = _immigration_expected(rng, scale.immigration_per_year, n_days, mix.IMMIGRATION_TREND, IMMIGRATION_SEASON)
     fac = _immigration_expected(rng, scale.facilitation_per_year, n_days, mix.FACILITATION_TREND, None)
@@ -75,11 +80,11 @@ def build_custody(rng: np.random.Generator, scale: Scale, today: date, cjs: Code
     arrest, kind = arrest[order], kind[order]
     n = arrest.size
 
-    code_index = {c: i for i, c in enumerate(cjs.codes)}
+    code_index = {c: i for i, c in enumerate(with_local_codes(reference.cjs).codes)}
     n_off = (draw_labels(rng, mix.OFFENCES_PER_RECORD, n) + 1).astype(np.int8)
     n_off[kind != MAIN] = np.where(rng.random((kind != MAIN).sum()) < 0.1, 2, 1)
     off_start = np.concatenate([[0], np.cumsum(n_off[:-1], dtype=np.int64)])
-    off_code = draw_codes(rng, mix.MAIN, np.repeat(arrest, n_off), code_index)
+    off_code = draw_codes(rng, arrest_table(reference), np.repeat(arrest, n_off), code_index)
     for k, table in ((IMMIGRATION, mix.IMMIGRATION), (FACILITATION, mix.FACILITATION)):
         rows = np.flatnonzero(kind == k)
         if rows.size:  # the principal offence comes from the rare process's own table
@@ -172,6 +177,7 @@ def _versions(rng: np.random.Generator, arrest: np.ndarray, kind: np.ndarray) ->
     last_time = np.where(converted, times[:, 1], times[:, 0])
     on_rui = (disposal[:, 0] == mix.RUI) | converted
     median = np.where(on_rui, mix.RUI_MEDIAN_DAYS, mix.BAIL_MEDIAN_DAYS)
+    median = np.where(kind == FACILITATION, median * mix.FACILITATION_SLOWER, median)
     final_time = last_time + lognormal_minutes(rng, median, 0.9, n)
     after_bail = draw_labels(rng, dict(enumerate(mix.FINAL_AFTER_BAIL)), n)
     after_rui = draw_labels(rng, dict(enumerate(mix.FINAL_AFTER_RUI)), n)

@@ -1,8 +1,8 @@
-"""What people are arrested for, and what happens to them in custody.
+"""What the rare immigration process arrests people for, and what happens to people in custody.
 
-Weights are per cent of arrests, shaped like the Home Office arrest tables for England and Wales (violence,
-theft, drugs and public order most common). Immigration Act 1971 offences are not in the main mix: they come
-from their own rare process (see custody.py) so their counts stay small and controllable.
+The main volume of arrests draws its offences from arrest_head.py and offence_tail.py. Immigration Act 1971
+offences come from their own rare process (see custody.py) so their counts stay small and controllable: a
+force near a port sees a few facilitation (smuggling) arrests a month, and FOI requests ask about exactly those.
 """
 
 from __future__ import annotations
@@ -11,25 +11,10 @@ from datetime import date
 
 from flows.generate.mix import Weighted as W
 
-EMERGENCY_WORKERS_ACT = date(2018, 11, 13)  # Assaults on Emergency Workers (Offences) Act 2018
-DAPO_PILOT = date(2024, 11, 27)  # domestic abuse protection orders first available (pilot areas)
 NABA_2022 = date(2022, 6, 28)  # Nationality and Borders Act 2022: new s.24/s.25/s.25A codes
 IMMIGRATION_ACT_2016 = date(2016, 7, 12)  # s.24B illegal working offence
 IMMIGRATION_BAIL = date(2018, 1, 15)  # immigration bail replaces temporary admission
-
-MAIN: tuple[W, ...] = (
-    W("CJ88001", 12.0), W("OF61102", 8.0), W("OF61016", 1.2), W("OF61014", 0.8), W("COML025", 0.15),
-    W("CJ88159", 2.0, EMERGENCY_WORKERS_ACT), W("PL96001", 1.8, None, EMERGENCY_WORKERS_ACT),
-    W("PL96001", 0.3, EMERGENCY_WORKERS_ACT), W("PH97010", 0.8), W("CD98072", 0.05),
-    W("SX03002", 1.6), W("SX03007", 2.2), W("SX03001", 0.5),
-    W("TH68023", 3.0),
-    W("TH68010", 8.0), W("TH68001", 1.2), W("TH68013", 1.5), W("TH68026", 2.8), W("TH68037", 1.2), W("TH68073", 1.0),
-    W("CD71039", 4.5), W("CD71038", 0.5), W("CD71015", 0.6),
-    W("MD71210", 2.0), W("MD71211", 0.8), W("MD71225", 2.5), W("MD71230", 1.8), W("MD71231", 0.8), W("MD71522", 0.7),
-    W("CJ88152", 0.15), W("CJ88151", 0.05), W("FI68068", 0.3),
-    W("PU86003", 2.5), W("CD98067", 1.5), W("PU86001", 0.01),
-    W("COML030", 0.4), W("FA06001", 1.5), W("RT88333", 1.5), W("DA21001", 0.3, DAPO_PILOT),
-)
+NABA_YEAR_ON, NABA_TWO_YEARS_ON = date(2023, 6, 28), date(2024, 6, 28)  # old codes, for offences before the change
 
 #: Immigration Act 1971 offences other than facilitation: illegal entry, overstaying, documents, working.
 IMMIGRATION: tuple[W, ...] = (
@@ -40,13 +25,20 @@ IMMIGRATION: tuple[W, ...] = (
     W("IM71128", 4, IMMIGRATION_ACT_2016), W("IM71130", 6, IMMIGRATION_BAIL),
 )
 
-#: s.25 assisting unlawful immigration, s.25A helping asylum seekers for gain, s.25B deportation/exclusion.
+#: s.25 assisting unlawful immigration, s.25A helping asylum seekers for gain, s.25B deportation/exclusion, in the
+#: proportions a force near a port sees. From 2003 to 28 June 2022 the main s.25 code is IM71131 (facilitating a
+#: breach of immigration law), with IM71104 for the member-state limb; since then IM71142 (and its conspiracy
+#: code). Old codes linger for offences committed before a change: the pre-2003 s.25 and s.25A codes (IM71014,
+#: IM71A06, IM71082, IM71081) only as a trickle, IM71131 and IM71104 for two years after 2022.
 FACILITATION: tuple[W, ...] = (
-    W("IM71104", 55, None, NABA_2022), W("IM71104", 5, NABA_2022),
-    W("IM71142", 45, NABA_2022), W("IM71142C", 10, NABA_2022), W("IM71014", 0.3),
-    W("IM71105", 25, None, NABA_2022), W("IM71105", 2, NABA_2022), W("IM71105C", 3),
-    W("IM71143", 25, NABA_2022),
-    W("IM71106", 4), W("IM71107", 3),
+    W("IM71131", 45, None, NABA_2022), W("IM71131", 4, NABA_2022, NABA_YEAR_ON),
+    W("IM71131", 1, NABA_YEAR_ON, NABA_TWO_YEARS_ON),
+    W("IM71104", 12, None, NABA_2022), W("IM71104", 1, NABA_2022, NABA_TWO_YEARS_ON),
+    W("IM71142", 50, NABA_2022), W("IM71142C", 8, NABA_2022),
+    W("IM71014", 0.3), W("IM71A06", 0.1), W("IM71082", 0.1), W("IM71081", 0.1),
+    W("IM71105", 9, None, NABA_2022), W("IM71105", 1, NABA_2022, NABA_TWO_YEARS_ON), W("IM71105C", 1.5),
+    W("IM71143", 9, NABA_2022),
+    W("IM71106", 3), W("IM71107", 2),
 )
 
 #: yearly level of immigration arrests (step changes from the given day): high to 2015, the Calais summer,
@@ -84,3 +76,6 @@ INITIAL_FACILITATION = _disposal_weights(charged=35, rui=25, bailed=20, nfa=15, 
 FINAL_AFTER_BAIL = _disposal_weights(charged=45, nfa=40, caution=6, community=4, other=2, transferred=3)
 FINAL_AFTER_RUI = _disposal_weights(charged=28, nfa=58, caution=6, community=5, other=3)
 BAIL_MEDIAN_DAYS, RUI_MEDIAN_DAYS = 80.0, 160.0
+#: facilitation cases are organised-crime investigations (often with the NCA or Immigration Enforcement, evidence
+#: from abroad): their suspects wait years, not months, for a charging decision, as the MPS seed's s.30 reflects
+FACILITATION_SLOWER = 8.0

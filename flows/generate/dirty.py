@@ -20,7 +20,7 @@ from flows.generate.schedule import FileStyle
 
 RATE, MAX_SHARE = 0.002, 0.005
 CUSTODY_KINDS = {"unparseable_date": 30.0, "future_date": 20.0, "unknown_offence_code": 25.0, "absurd_age": 15.0,
-                 "blank_custody_ref": 10.0}  # fmt: skip
+                 "blank_custody_ref": 30.0}  # fmt: skip
 CRIME_KINDS = {"unparseable_date": 40.0, "future_date": 25.0, "unknown_offence_code": 35.0}
 BAD_DATES = {
     "iso": ("{y}-02-30", "{y}-13-31", "0000-00-00", "#VALUE!", "N/K"),

@@ -12,12 +12,13 @@ import numpy as np
 import polars as pl
 
 from flows.generate import custody_mix
-from flows.generate.clock import EPOCH, MIN_PER_DAY
+from flows.generate.clock import EPOCH, MIN_PER_DAY, day_number
 from flows.generate.crime import STATUSES, CrimeState
+from flows.generate.crime_markers import STRAND_TEXT
 from flows.generate.custody import CustodyState
 from flows.generate.names import AGENCIES, ETHNICITY_WEIGHTS, GENDERS
 from flows.generate.reference import CodeList
-from flows.generate.schedule import FileStyle
+from flows.generate.schedule import DOMESTIC_ABUSE, HATE, KNIFE, MARKERS_FROM, FileStyle
 
 CUSTODY_COLUMNS = (
     "custody_ref", "person_ref", "arrest_datetime", "offence_seq", "offence_code", "offence_description",
@@ -45,7 +46,7 @@ class Labels:
 def columns(source: str, style: FileStyle, record_status: bool = False) -> list[str]:
     base, optional = (CUSTODY_COLUMNS, CUSTODY_OPTIONAL) if source == "custody" else (CRIME_COLUMNS, CRIME_OPTIONAL)
     out = [*base, optional] if style.optional_column else list(base)
-    return [*out, CUSTODY_STATUS] if record_status and source == "custody" else out
+    return [*out, CUSTODY_STATUS] if record_status and source == "custody" else [*out, *style.markers]
 
 
 def custody_rows(
@@ -119,9 +120,25 @@ def crime_rows(
             "district": _gather(labels.places, state.district[crimes]),
             "extracted_at": pl.repeat(extracted_at, crimes.size, dtype=pl.String, eager=True),
             CRIME_OPTIONAL: _gather(STATUSES, np.where(has_status, state.status[crimes], 0)).replace("", None),
+            **_markers(state, crimes, recorded, style.markers),
         }
     )
     return frame.select(columns("crime", style))
+
+
+def _markers(state: CrimeState, crimes: np.ndarray, recorded: np.ndarray, present: tuple[str, ...]) -> dict:
+    """The marker columns a file carries: Y/N flags, blank where the crime predates the flag being recorded
+    (not recorded); hate crime strands, blank for none."""
+    since = {name: day_number(d) * MIN_PER_DAY for name, d in MARKERS_FROM}
+    out: dict[str, pl.Series] = {}
+    for name, flag in ((DOMESTIC_ABUSE, state.domestic_abuse), (KNIFE, state.knife)):
+        if name in present:
+            text = _gather(("N", "Y"), flag[crimes])
+            out[name] = pl.select(pl.when(pl.Series(recorded >= since[name])).then(text)).to_series()
+    if HATE in present:
+        strands = np.where(recorded >= since[HATE], state.hate_strands[crimes], 0)
+        out[HATE] = _gather(STRAND_TEXT, strands).replace("", None)
+    return out
 
 
 def format_minutes(minutes: np.ndarray, fmt: str) -> pl.Series:

@@ -17,6 +17,7 @@ from flows.generate.crime import CrimeState, build_crimes
 from flows.generate.custody import CustodyState, build_custody
 from flows.generate.deletions import apply_deletions, draw_deletions
 from flows.generate.dirty import DirtyCell, inject
+from flows.generate.local_codes import with_local_codes
 from flows.generate.names import districts, stations
 from flows.generate.reference import Reference, load_reference
 from flows.generate.rows import Labels, columns, crime_rows, custody_rows
@@ -71,7 +72,7 @@ def generate(
     schedule = deliveries(today)
     reference = load_reference()
     custody_rng, crime_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
-    custody = build_custody(custody_rng, spec, today, reference.cjs, spec.stations)
+    custody = build_custody(custody_rng, spec, today, reference, spec.stations)
     crimes = build_crimes(crime_rng, spec, today, reference.ho, spec.districts, legacy_crime_window(schedule))
     custody_routes = route.custody_routes(custody, schedule)
     deleted_in = None
@@ -87,7 +88,7 @@ def generate(
         custody=custody,
         custody_routes=custody_routes,
         custody_deleted_in=deleted_in,
-        custody_labels=Labels(reference.cjs, stations(spec.stations)),
+        custody_labels=Labels(with_local_codes(reference.cjs), stations(spec.stations)),
         crimes=crimes,
         crime_routes=route.crime_routes(crimes, schedule),
         crime_labels=Labels(reference.ho, districts(spec.districts)),

@@ -4,7 +4,10 @@ A force sends one full extract up to an early cut-off, then a partial extract at
 month (everything new or changed since the previous extract) and now and then a full one again. The look of a
 file follows the system that produced it: the legacy custody and crime systems export Windows-1252 with UK
 dates and lack the optional column; their replacements export UTF-8; the full extracts come from a BI tool that
-writes UTF-8 with a BOM and ISO dates. Parquet output keeps the columns and drops the encoding variety.
+writes UTF-8 with a BOM and ISO dates. Parquet output keeps the columns and drops the encoding variety. The
+crime marker columns (crime_markers.py) arrive over time: domestic abuse and hate crime strands with the new
+crime system, the knife or sharp instrument flag with an upgrade two years later; a crime extract taken before
+a marker was recorded does not have its column.
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ FULL_EVERY_YEARS = 5
 EXTRACT_HOUR = 2
 CUSTODY_SYSTEM_CHANGE = date(2019, 4, 1)  # legacy custody system before this
 CRIME_SYSTEM_CHANGE = date(2018, 1, 1)  # legacy crime system before this
+
+DOMESTIC_ABUSE, KNIFE, HATE = "domestic_abuse", "knife_or_sharp_instrument", "hate_crime_strands"
+#: each crime marker column, in file order, and the day the force's crime system started recording it.
+MARKERS_FROM = ((DOMESTIC_ABUSE, CRIME_SYSTEM_CHANGE), (KNIFE, date(2020, 4, 1)), (HATE, CRIME_SYSTEM_CHANGE))
 
 ISO = ("%Y-%m-%d", "%Y-%m-%d %H:%M")
 UK = ("%d/%m/%Y", "%d/%m/%Y %H:%M")
@@ -44,6 +51,7 @@ class FileStyle:
     date_style: str  # iso or uk
     optional_column: bool  # arresting_agency / crime_status present
     line_terminator: str
+    markers: tuple[str, ...] = ()  # crime marker columns present (MARKERS_FROM)
 
     @property
     def date_format(self) -> str:
@@ -82,13 +90,14 @@ def style_for(source: str, delivery: Delivery, fmt: str) -> FileStyle:
     """The file style of `source`'s extract in `delivery` (see the module docstring for the story)."""
     change = CUSTODY_SYSTEM_CHANGE if source == "custody" else CRIME_SYSTEM_CHANGE
     legacy = delivery.kind == "partial" and delivery.extracted_at.date() < change
+    markers = tuple(m for m, since in MARKERS_FROM if source == "crime" and delivery.extracted_at.date() >= since)
     if fmt == "parquet":
-        return FileStyle("parquet", "iso", not legacy, "")
+        return FileStyle("parquet", "iso", not legacy, "", markers)
     if delivery.kind == "full":
-        return FileStyle("utf-8-sig", "iso", True, "\r\n")
+        return FileStyle("utf-8-sig", "iso", True, "\r\n", markers)
     if legacy:
         return FileStyle("cp1252", "uk", False, "\r\n")
-    return FileStyle("utf-8", "iso" if source == "custody" else "uk", True, "\n")
+    return FileStyle("utf-8", "iso" if source == "custody" else "uk", True, "\n", markers)
 
 
 def legacy_crime_window(schedule: list[Delivery]) -> tuple[int, int]:

@@ -14,11 +14,13 @@ from pathlib import Path
 import duckdb
 
 from flows.config import PROJECT_ROOT
-from flows.ingest import ledger, tables
+from flows.ingest import claims, ledger, tables
+from flows.ingest.claims import Claim
 from flows.ingest.in_order import in_order
 from flows.ingest.load_file import FileOutcome, LoadContext, check_file, commit_file
-from flows.ingest.prefetch import sniffed_ahead
+from flows.ingest.prefetch import ahead
 from flows.ingest.profiles import load_profiles
+from flows.release.faults import fault_at
 
 IGNORED_SUFFIXES = {".json", ".md", ".txt", ".partial"}
 DEFAULT_PROFILES_DIR = PROJECT_ROOT / "data" / "profiles"
@@ -74,9 +76,10 @@ def reference_label(con: duckdb.DuckDBPyConnection) -> str | None:
 def ingest_landing(
     con: duckdb.DuckDBPyConnection, landing: Path, *, raw_dir: Path, sql_dir: Path,
     max_share: float | Mapping[str, float], remove_landed: bool = True, profiles_dir: Path | None = None,
-    reference_dir: Path | None = None,
+    reference_dir: Path | None = None, fault: str | None = None,
 ) -> IngestReport:
-    """Load every landed file; each is archived first, so removing it from landing loses nothing.
+    """Load every landed file. Each is first copied into the archive's incoming folder and then removed from
+    landing (claims.py), so a crash at any point loses nothing and the next run finishes or redoes it.
 
     ``max_share`` is the largest share of a file's rows that may be quarantined before the file is
     rejected: one number for every source, or a mapping from source name (custody, crime,
@@ -85,15 +88,35 @@ def ingest_landing(
     shares = dict(max_share) if isinstance(max_share, Mapping) else {"default": float(max_share)}
     ctx = LoadContext(raw_dir=raw_dir, sql_dir=sql_dir, max_share=shares,
                       received_at=datetime.now().replace(microsecond=0),
-                      profiles=load_profiles(profiles_dir or DEFAULT_PROFILES_DIR), link=remove_landed,
-                      reference=reference_label(con))
+                      profiles=load_profiles(profiles_dir or DEFAULT_PROFILES_DIR), reference=reference_label(con),
+                      fault=fault)
+    pending = claims.recover(con, raw_dir, landing, ctx.received_at)  # what a crashed run left
+    items: list[tuple[int, Claim | Path]] = list(enumerate([*pending, *landed_files(landing)], start=1))
+
+    def claimed(item: tuple[int, Claim | Path]) -> Claim | str:
+        number, what = item
+        if isinstance(what, Claim):
+            return what
+        try:
+            claim = claims.take(what, raw_dir, ctx.received_at, number, remove=remove_landed)
+        except claims.NotComplete as exc:
+            return str(exc)
+        fault_at(fault, "ingest:after_claim")
+        return claim
+
+    def check(item: tuple[tuple[int, Claim | Path], Claim | str], cursor: duckdb.DuckDBPyConnection) -> object:
+        claim = item[1]
+        if isinstance(claim, str):
+            return claim
+        return check_file(cursor, claim.path, ctx, sniffed=claim.sniffed, name=claim.name)
+
+    def commit(checked: object, cursor: duckdb.DuckDBPyConnection) -> FileOutcome | str:
+        return checked if isinstance(checked, str) else commit_file(cursor, checked, ctx)
+
     report = IngestReport()
     with tables.checking_cursors(con, CHECK_AHEAD) as cursors:
-        loads = in_order(sniffed_ahead(landed_files(landing), lambda p: p),
-                         lambda item, cursor: check_file(cursor, item[0], ctx, sniffed=item[1]),
-                         lambda checked, cursor: commit_file(cursor, checked, ctx), cursors)
-        for (path, _), outcome in loads:
+        for ((_, what), _), outcome in in_order(ahead(items, claimed), check, commit, cursors):
+            if isinstance(outcome, str):  # not taken this time: left in landing
+                outcome = FileOutcome(Path(str(what)).name, "waiting", None, None, reason=outcome)
             report.outcomes.append(outcome)
-            if remove_landed:
-                path.unlink()
     return report

@@ -12,8 +12,10 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 CHUNK = 1 << 20
 BOM = codecs.BOM_UTF8
@@ -57,8 +59,9 @@ class Sniffed:
         return None
 
 
-def sniff(path: Path) -> Sniffed:
-    """Hash the file and classify its bytes in one streaming read; never raises for bad content.
+def sniff(path: Path | BinaryIO, copy_to: BinaryIO | None = None) -> Sniffed:
+    """Hash the file and classify its bytes in one streaming read; never raises for bad content. ``copy_to``
+    receives every byte read, so a copy and its hash are made in the same pass (flows/ingest/claims.py).
 
     UTF-8 validity is not checked here: decoding in Python costs more than hashing, and DuckDB checks every
     row as it parses anyway. A file DuckDB finds invalid is then read as Windows-1252 (``as_utf8``)."""
@@ -66,8 +69,10 @@ def sniff(path: Path) -> Sniffed:
     first, tail, blank, problem, last, mark = b"", b"", False, None, b"", b"\n\n"
     cp1252_bad: int | None = None
     first_utf8: bool | None = None
-    with path.open("rb") as fh:
+    with path.open("rb") if isinstance(path, Path) else nullcontext(path) as fh:
         while block := fh.read(CHUNK):
+            if copy_to is not None:
+                copy_to.write(block)
             if not first:
                 first, mark = block[:8], _blank_mark(block)
             h.update(block)

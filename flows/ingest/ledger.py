@@ -34,6 +34,8 @@ DDL = (
         delivery_id bigint primary key, file_id bigint not null, sha256 varchar not null,
         original_name varchar not null, bytes bigint not null, received_at timestamp not null,
         status varchar not null, reason varchar)""",
+    # each delivery's line for raw/deliveries.jsonl, committed with its ledger entry (flows/ingest/claims.py)
+    "create table if not exists raw.delivery_log (delivery_id bigint primary key, line varchar not null)",
     """create or replace view raw.manifest as
         select deliveries.delivery_id, deliveries.original_name, deliveries.received_at, deliveries.status,
                coalesce(deliveries.reason, files.reason) as reason, deliveries.sha256, deliveries.bytes,

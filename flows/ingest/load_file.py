@@ -10,7 +10,7 @@ personal values (those stay in quarantine.rows, inside the warehouse).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +19,8 @@ import duckdb
 
 from flows.contracts.offence_codes import code_pattern_params
 from flows.ingest import ledger
-from flows.ingest.archive import append_log, archive, relative_to_raw
+from flows.ingest.archive import append_line, archive_path, log_line, relative_to_raw
+from flows.ingest.claims import place
 from flows.ingest.dates import ordered_formats
 from flows.ingest.encoding import Sniffed, sniff
 from flows.ingest.extract_time import file_extracted_at, file_extracted_at_text
@@ -28,6 +29,7 @@ from flows.ingest.profiles import Profile
 from flows.ingest.read import BatchRead, FileUnreadable, RejectedRow, read_batch
 from flows.ingest.sources import HATE_CRIME_STRANDS
 from flows.ingest.xlsx import XlsxLimits
+from flows.release.faults import fault_at
 from flows.warehouse import scalar
 
 DEFAULT_MAX_SHARE = 0.01
@@ -41,7 +43,7 @@ GOOD = "coalesce(len(problems), 0) = 0"  # the check SQL leaves problems null (o
 @dataclass(frozen=True)
 class FileOutcome:
     name: str
-    status: str  # loaded | partly quarantined | rejected | duplicate
+    status: str  # loaded | partly quarantined | rejected | duplicate | waiting (left in landing)
     file_id: int | None
     source: str | None
     rows_read: int = 0
@@ -66,10 +68,10 @@ class LoadContext:
     max_share: Mapping[str, float]  # per source name; 'default' for the rest
     received_at: datetime
     profiles: tuple[Profile, ...] = ()
-    link: bool = False  # archive by hard link: the landed file is removed afterwards
     xlsx_limits: XlsxLimits = field(default_factory=XlsxLimits)
     log: bool = True  # append to the archive's delivery log (a rebuild replays without writing it)
     reference: str | None = None  # reference-data version the checks used, recorded in the log
+    fault: str | None = None  # testing only: a fault point to stop at (flows/release/faults.py)
 
     def share_limit(self, source: str) -> float:
         return float(self.max_share.get(source, self.max_share.get("default", DEFAULT_MAX_SHARE)))
@@ -100,13 +102,13 @@ class Checked:
 
 
 def check_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: LoadContext, replay: Replay | None = None, *,
-               sniffed: Sniffed | None = None) -> Checked:
+               sniffed: Sniffed | None = None, name: str | None = None) -> Checked:
     """The half of a load that writes nothing but temp tables: sniff, plan, read, check, and decide whether the
     file is rejected. Files may be checked in any order and at once (in_order.py); see commit_file.
-    ``sniffed`` is the file's sniff when it was taken ahead (prefetch.py). Only a bug raises: every expected
-    problem is an outcome."""
+    ``sniffed`` is the file's sniff when it was taken ahead (prefetch.py); ``name`` the name it was delivered
+    under (``path`` is its claim, claims.py). Only a bug raises: every expected problem is an outcome."""
     sniffed = sniffed or sniff(path)
-    entry = _Entry(replay.original_name if replay else path.name, sniffed,
+    entry = _Entry(replay.original_name if replay else name or path.name, sniffed,
                    replay.received_at if replay else ctx.received_at, path, replay,
                    max_share=replay.max_share if replay else None)
     if replay is None and (previous := ledger.seen(con, sniffed.sha256)):
@@ -131,7 +133,7 @@ def commit_file(con: duckdb.DuckDBPyConnection, checked: Checked, ctx: LoadConte
         previous = None if replay else (checked.previous or ledger.seen(con, entry.sniffed.sha256))
         entry.delivery_id = replay.delivery_id if replay else ledger.next_delivery_id(con)
         if previous:  # also a file delivered twice in one batch: its twin was committed just before it
-            return _duplicate(con, ctx, entry.name, entry.sniffed, previous, entry.delivery_id, entry.received_at)
+            return _duplicate(con, ctx, entry, previous)
         entry.file_id = replay.file_id if replay else ledger.next_file_id(con)
         if checked.rejected is not None:
             return _reject(con, ctx, entry, checked.rejected)
@@ -239,10 +241,10 @@ def _stage(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, chec
     assert plan is not None
     source = plan.source
     status = "partly quarantined" if entry.counts["rows_quarantined"] else "loaded"
-    stored = archive(entry.path, ctx.raw_dir, source.name, entry.sniffed.sha256, link=ctx.link)
+    stored = archive_path(ctx.raw_dir, source.name, entry.sniffed.sha256, entry.path.suffix)
     columns = ", ".join(source.staging_columns)
-    con.execute("begin transaction")
-    try:
+
+    def write() -> None:
         con.execute(f"insert into {source.staging_table} (file_id, {columns}) "  # noqa: S608 - Source constants only
                     f"select ?::bigint, {columns} from checked where {GOOD}", [entry.file_id])
         if checked.bad:
@@ -253,12 +255,36 @@ def _stage(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, chec
             con.executemany("insert into quarantine.rows values (?, ?, ?, ?, null)",
                             [(entry.file_id, r.row_number, r.column, r.reason) for r in checked.rejected_rows])
         _record(con, ctx, entry, status, None, stored, checked.extracted_at)
+
+    _commit(con, ctx, entry, write, stored, _line(ctx, entry, status, None, stored, checked.extracted_at))
+    return FileOutcome(entry.name, status, entry.file_id, source.name, **entry.counts)
+
+
+def _commit(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, write: Callable[[], None],
+            stored: Path | None, line: str | None) -> None:
+    """One transaction: ``write`` (staging, quarantine, ledger) and the delivery's line for the log; then the
+    claim to its archive name (``stored``; None: a duplicate, dropped) and the line to the log (claims.py)."""
+    con.execute("begin transaction")
+    try:
+        write()
+        if line is not None:
+            con.execute("insert into raw.delivery_log values (?, ?)", [entry.delivery_id, line])
+        fault_at(ctx.fault, "ingest:before_commit")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    _log(ctx, entry, status, None, stored, checked.extracted_at)
-    return FileOutcome(entry.name, status, entry.file_id, source.name, **entry.counts)
+    fault_at(ctx.fault, "ingest:after_commit")
+    if entry.replay is not None:
+        pass  # a rebuild reads the archive in place and moves nothing
+    elif stored is None:
+        entry.path.unlink(missing_ok=True)
+    else:
+        place(entry.path, stored)
+    fault_at(ctx.fault, "ingest:after_archive")
+    if line is not None:
+        append_line(ctx.raw_dir, line)
+    fault_at(ctx.fault, "ingest:after_log")
 
 
 def _problems(con: duckdb.DuckDBPyConnection, rejected: list, limit: int = 3, reason: str | None = None) -> str:
@@ -274,15 +300,11 @@ def _problems(con: duckdb.DuckDBPyConnection, rejected: list, limit: int = 3, re
 
 def _reject(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, exc: Rejected) -> FileOutcome:
     source = exc.source.name if exc.source else None
-    stored = archive(entry.path, ctx.raw_dir, source or "unknown", entry.sniffed.sha256, link=ctx.link)
-    con.execute("begin transaction")
-    try:
-        _record(con, ctx, entry, "rejected", exc.reason, stored, None, source=source, file_format=exc.file_format)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    _log(ctx, entry, "rejected", exc.reason, stored, None, source=source)
+    stored = archive_path(ctx.raw_dir, source or "unknown", entry.sniffed.sha256, entry.path.suffix)
+    _commit(con, ctx, entry,
+            lambda: _record(con, ctx, entry, "rejected", exc.reason, stored, None, source=source,
+                            file_format=exc.file_format),
+            stored, _line(ctx, entry, "rejected", exc.reason, stored, None, source=source))
     counts = {k: v for k, v in entry.counts.items() if k in ("rows_read", "rows_quarantined")}
     return FileOutcome(entry.name, "rejected", entry.file_id, source, reason=exc.reason, **counts)
 
@@ -310,11 +332,12 @@ def _encoding(entry: _Entry) -> str | None:
     return entry.sniffed.encoding if entry.sniffed.kind == "text" and entry.sniffed.problem is None else None
 
 
-def _log(ctx: LoadContext, entry: _Entry, status: str, reason: str | None, stored: Path, extracted_at: object,
-         *, source: str | None = None) -> None:
+def _line(ctx: LoadContext, entry: _Entry, status: str, reason: str | None, stored: Path, extracted_at: object,
+          *, source: str | None = None) -> str | None:
+    """The delivery's line for raw/deliveries.jsonl (None for a rebuild's replay, which keeps the log as is)."""
     if not ctx.log:
-        return
-    append_log(ctx.raw_dir, {
+        return None
+    return log_line({
         "event": "delivery", "delivery_id": entry.delivery_id, "file_id": entry.file_id,
         "sha256": entry.sniffed.sha256, "original_name": entry.name, "bytes": entry.sniffed.bytes,
         "received_at": entry.received_at, "extracted_at": extracted_at, "source": source or entry.source,
@@ -325,17 +348,19 @@ def _log(ctx: LoadContext, entry: _Entry, status: str, reason: str | None, store
     })
 
 
-def _duplicate(con: duckdb.DuckDBPyConnection, ctx: LoadContext, name: str, sniffed: Sniffed,
-               previous: tuple[int, str, str], delivery_id: int, received_at: datetime) -> FileOutcome:
+def _duplicate(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry,
+               previous: tuple[int, str, str]) -> FileOutcome:
     file_id, status, first_name = previous
+    name, sniffed, delivery_id, received_at = entry.name, entry.sniffed, entry.delivery_id, entry.received_at
     reason = f"same bytes as file {file_id} ({first_name}, {status}): nothing changed"
-    ledger.record_delivery(con, delivery_id=delivery_id, file_id=file_id, sha256=sniffed.sha256,
-                           original_name=name, bytes=sniffed.bytes, received_at=received_at, status="duplicate",
-                           reason=reason)
-    if ctx.log:
-        append_log(ctx.raw_dir, {
-            "event": "delivery", "delivery_id": delivery_id, "file_id": file_id, "sha256": sniffed.sha256,
-            "original_name": name, "bytes": sniffed.bytes, "received_at": received_at, "status": "duplicate",
-            "reason": reason, "reference": ctx.reference,
-        })
+    line = log_line({
+        "event": "delivery", "delivery_id": delivery_id, "file_id": file_id, "sha256": sniffed.sha256,
+        "original_name": name, "bytes": sniffed.bytes, "received_at": received_at, "status": "duplicate",
+        "reason": reason, "reference": ctx.reference,
+    }) if ctx.log else None
+    _commit(con, ctx, entry,
+            lambda: ledger.record_delivery(con, delivery_id=delivery_id, file_id=file_id, sha256=sniffed.sha256,
+                                           original_name=name, bytes=sniffed.bytes, received_at=received_at,
+                                           status="duplicate", reason=reason),
+            None, line)
     return FileOutcome(name, "duplicate", file_id, None, reason=reason)

@@ -19,24 +19,35 @@ from typing import TypeVar
 from flows.ingest.encoding import Sniffed, sniff
 
 T = TypeVar("T")
+R = TypeVar("R")
 AHEAD = 4  # files sniffed ahead of the one loading (the sniffs are tiny; the bytes are only read, not kept)
 
 
 def sniffed_ahead(items: Sequence[T], path_of: Callable[[T], Path | None]) -> Iterator[tuple[T, Sniffed | None]]:
     """Each item with its file sniffed (None where ``path_of`` gives no file to load), later items' sniffs
     already running. A sniff that fails raises when its item comes up, as a direct call would."""
+    paths = {id(item): path_of(item) for item in items}  # cheap, and asked before any sniff starts
+
+    def sniffed(item: T) -> Sniffed | None:
+        path = paths[id(item)]
+        return sniff(path) if path is not None else None
+
+    return ahead(items, sniffed)
+
+
+def ahead(items: Sequence[T], work: Callable[[T], R]) -> Iterator[tuple[T, R]]:
+    """Each item with ``work(item)``, later items' work already running on one worker thread (a sniff, or a
+    landed file's copy into the archive, which sniffs as it copies)."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="disclose-sniff")
 
-    def start(item: T) -> Future[Sniffed] | None:
-        path = path_of(item)
-        return pool.submit(sniff, path) if path is not None else None
+    def start(item: T) -> Future[R]:
+        return pool.submit(work, item)
 
-    pending: deque[Future[Sniffed] | None] = deque()
+    pending: deque[Future[R]] = deque()
     try:
         for i, item in enumerate(items):
             while len(pending) <= AHEAD and i + len(pending) < len(items):
                 pending.append(start(items[i + len(pending)]))
-            current = pending.popleft()
-            yield item, current.result() if current is not None else None
+            yield item, pending.popleft().result()
     finally:  # stopped early (a failed load): do not go on hashing files nobody will load
         pool.shutdown(wait=True, cancel_futures=True)

@@ -20,8 +20,8 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Settings
-from flows.ingest import CHECK_AHEAD, ledger, prepare_warehouse, reference_label, tables
-from flows.ingest.archive import read_log
+from flows.ingest import CHECK_AHEAD, claims, ledger, prepare_warehouse, reference_label, tables
+from flows.ingest.archive import read_log, read_log_lines
 from flows.ingest.fingerprint import compare, fingerprints
 from flows.ingest.in_order import in_order
 from flows.ingest.load_file import Checked, FileOutcome, LoadContext, Replay, check_file, commit_file
@@ -30,6 +30,7 @@ from flows.ingest.profile_drift import profile_warnings
 from flows.ingest.profiles import load_profiles
 from flows.reference.load import load_reference
 from flows.warehouse import build_layers, connect
+from flows.warehouse_lock import writing
 
 CARRIED_SCHEMAS = ("disclosure", "validation")
 
@@ -103,7 +104,8 @@ def _add_unlogged(raw_dir: Path, firsts: dict[str, _Archived], purged: dict, dup
     next_file = max([a.file_id for a in firsts.values()] + [int(d["file_id"]) for d in duplicates], default=0) + 1
     next_delivery = max([a.delivery_id for a in firsts.values()] + [int(d["delivery_id"]) for d in duplicates],
                         default=0) + 1
-    for path in sorted(p for p in raw_dir.glob("*/*") if p.is_file() and not p.name.endswith(".partial")):
+    for path in sorted(p for p in raw_dir.glob("*/*") if p.is_file() and not p.name.endswith(".partial")
+                       and p.parent.name != claims.INCOMING):
         sha = path.stem
         if sha in firsts or sha in purged or len(sha) != 64:
             continue
@@ -118,6 +120,15 @@ def _when(value: str | None) -> datetime | None:
 
 def rebuild(settings: Settings, *, check_only: bool = False, allow_reference_change: bool = False,
             max_share: float | dict[str, float] | None = None, profiles_dir: Path | None = None) -> RebuildReport:
+    """Replay the archive into a new warehouse and compare; a writer, so nothing else writes meanwhile."""
+    with writing(settings, "rebuild --check-only" if check_only else "rebuild"):
+        return _rebuild(settings, check_only=check_only, allow_reference_change=allow_reference_change,
+                        max_share=max_share, profiles_dir=profiles_dir)
+
+
+def _rebuild(settings: Settings, *, check_only: bool, allow_reference_change: bool,
+             max_share: float | dict[str, float] | None, profiles_dir: Path | None) -> RebuildReport:
+    _settle(settings)
     files, duplicates, purged = archive_entries(settings.raw_dir)
     if not files:
         raise RebuildRefused(f"nothing to rebuild from: {settings.raw_dir} holds no archived extracts")
@@ -169,6 +180,8 @@ def rebuild(settings: Settings, *, check_only: bool = False, allow_reference_cha
                                    sha256=entry["sha256"], original_name=entry["original_name"],
                                    bytes=int(entry["bytes"]), received_at=_when(entry["received_at"]),
                                    status="duplicate", reason=entry.get("reason"))
+        if lines := [(d, line) for d, line in read_log_lines(settings.raw_dir) if d is not None]:
+            con.executemany("insert into raw.delivery_log values (?, ?)", lines)
         build_layers(con, settings.sql_dir)
         _carry_over(con, settings.warehouse_path)
         report.after = fingerprints(con)
@@ -178,6 +191,16 @@ def rebuild(settings: Settings, *, check_only: bool = False, allow_reference_cha
     if not check_only:
         report.previous = _swap(settings.warehouse_path, target)
     return report
+
+
+def _settle(settings: Settings) -> None:
+    """First finish what a crashed ingest left in the archive and its log (claims.py), so the archive says
+    what the warehouse holds; files it never committed stay in raw/.incoming for the next nightly run."""
+    if settings.warehouse_path.exists():
+        with connect(settings, read_only=True) as con:
+            if con.sql("select count(*) from duckdb_tables() where schema_name = 'raw' "
+                       "and table_name = 'deliveries'").fetchall()[0][0]:
+                claims.settle(con, settings.raw_dir)
 
 
 def _live_fingerprints(settings: Settings) -> dict[str, str]:

@@ -119,6 +119,7 @@ def table_structure(table: TidyTable) -> dict:
         "comparison": None if c is None else {"current": c.current, "previous": c.previous, "dimension": c.dimension,
                                               "previous_labels": {n(k): n(v) for k, v in c.previous_labels.items()}},
         "rounded_to": table.rounded_to,
+        "public_source": table.public_source,
     }
 
 
@@ -187,5 +188,5 @@ def _with_number_format(col: GridColumn, values: list[Cell]) -> GridColumn:
 
 def published_title(title: str, combined: tuple[str, ...]) -> str:
     """A title that says what was published: "..., 2018 to 2022 (all periods combined)" once disclosure control
-    combined a dimension (:mod:`flows.sdc.fallback` records what in ``TidyTable.combined``)."""
+    combined a dimension (:mod:`flows.sdc.shapes` records what in ``TidyTable.combined``)."""
     return f"{title} ({'; '.join(combined)})" if combined else title

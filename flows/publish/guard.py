@@ -165,8 +165,8 @@ def _header_roles(folder: Path, manifest: Manifest) -> dict[str, str]:
     dims |= {f"{d}_code" for d in dims}
     measure_roles: dict[str, set[str]] = {}
     for t in manifest.tables:
-        for name, role in t.measures.items():
-            measure_roles.setdefault(name, set()).add(role)
+        for name, role in t.measures.items():  # a public table's counts are published already, small ones too
+            measure_roles.setdefault(name, set()).add("public count" if t.public_source and role == "count" else role)
     by_header: dict[str, set[str]] = {}
     for meta in sorted(folder.glob("*.csv-metadata.json")):
         try:

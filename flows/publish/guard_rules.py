@@ -15,7 +15,7 @@ SYMBOL_ONLY = re.compile(r"^[^\w\s]+$")
 NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 #: text a spreadsheet runs as a formula (OWASP, CSV injection): published text must begin otherwise ('=...)
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
-NOT_COUNTS = frozenset({"dimension", "rate", "change", "pct_change"})
+NOT_COUNTS = frozenset({"dimension", "rate", "change", "pct_change", "public count"})
 
 
 @dataclass(frozen=True)

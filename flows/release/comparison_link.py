@@ -79,7 +79,7 @@ def join(table: TidyTable, protected: list[TidyTable]) -> TidyTable:
                            maintain_order="left")
     frame = frame.select(*keys, *(col for m in measures if m.role not in DERIVED for col in (m.name, m.flag)))
     out = replace(table, measures=tuple(measures), frame=frame, rounded_to=own.rounded_to, combined=own.combined,
-                  notes=tuple(dict.fromkeys([*table.notes, *own.notes])))
+                  public_source=own.public_source, notes=tuple(dict.fromkeys([*table.notes, *own.notes])))
     return derive_changes(out)  # adds the change columns back, from the final flags
 
 

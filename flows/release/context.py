@@ -39,6 +39,7 @@ def build_context(
 ) -> ReleaseContext:
     ref = reference_version(settings.reference_dir)
     state = warehouse_state(con)
+    state = state.model_copy(update={"as_at": protected.as_at or state.as_at})  # the population's as-at
     spec = source.request
     return ReleaseContext(
         reference=source.reference,
@@ -65,6 +66,7 @@ def build_context(
             policy=protected.policy,
             margins_published=protected.margins_published,
             audit=protected.audit_rules,
+            optimality=protected.optimality,
         ),
     )
 

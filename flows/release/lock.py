@@ -12,8 +12,6 @@ import fcntl
 import json
 import os
 import socket
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -21,9 +19,9 @@ from pathlib import Path
 
 from flows.config import Settings
 from flows.errors import ReleaseError
+from flows.flock_wait import wait_exclusive
 
 LOCK_NAME = "release.lock"
-_POLL_SECONDS = 0.1
 
 
 def lock_path(settings: Settings) -> Path:
@@ -56,22 +54,10 @@ def release_lock(settings: Settings, command: str) -> Iterator[None]:
 
 
 def _acquire(fd: int, path: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    told = False
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                raise ReleaseError(
-                    f"{path}: the release lock is held by {_describe(path)}; waited {timeout:.0f} s. "
-                    "Try again when it has finished (a crashed holder releases it by itself)."
-                ) from None
-            if not told:
-                print(f"waiting for the release lock, held by {_describe(path)}", file=sys.stderr)
-                told = True
-            time.sleep(_POLL_SECONDS)
+    wait_exclusive(
+        fd, timeout, lambda: f"waiting for the release lock, held by {_describe(path)}",
+        lambda: ReleaseError(f"{path}: the release lock is held by {_describe(path)}; waited {timeout:.0f} s. "
+                             "Try again when it has finished (a crashed holder releases it by itself)."))
 
 
 def _describe(path: Path) -> str:

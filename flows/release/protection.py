@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 from flows.config import Settings
-from flows.contracts.manifest import AuditRules, ThresholdRule
+from flows.contracts.manifest import AuditRules, Optimality, ThresholdRule
 from flows.contracts.tidy import TidyTable
 from flows.release.comparison_link import join, split, split_axes
 from flows.release.record import load_history
 from flows.sdc.history import Axes, PublishedCell, cells_of
 from flows.sdc.policy import SdcPolicy
+from flows.sdc.score import Score
 
 #: the dimension the group rule looks along, in order of preference: the first one a table has
 GROUP_DIMENSIONS = ("outcome", "further_action", "outcome_group", "outcome_type", "disposal")
@@ -37,6 +39,15 @@ class Protected:
     audit_rules: AuditRules | None = None  # the public rules, written into the manifest
     populations: Mapping[str, Axes] | None = None  # what each table's cells count: for the publication record
     group_dimensions: Mapping[str, str] = field(default_factory=dict)  # table -> where the group rule hid zeros
+    optimality: list[Optimality] = field(default_factory=list)  # per table: the gap to a proven bound
+    answered: dict[str, Score] = field(default_factory=dict)  # per table: what the requester gets (choose.py)
+
+    @property
+    def as_at(self) -> datetime | None:
+        """The time the figures are as known at, when every table counts the same as-at population (a request
+        'as at 30 June 2023' is as at then, not the warehouse's latest extract)."""
+        found = {axes.as_at for axes in (self.populations or {}).values()}
+        return datetime.fromisoformat(found.pop()) if len(found) == 1 and None not in found else None
 
     def cells(self, release_id: str) -> list[PublishedCell]:
         """The released cells with their populations, for the publication record (empty without populations).
@@ -73,14 +84,15 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
 
     policy = policy or release_policy(settings)
     history = _history(settings, reference) if populations else []
-    out, notes, exemptions, methods, strategies, groups = [], [], [], [], [], {}
+    out, notes, exemptions, methods, strategies, groups, optimality, answered = [], [], [], [], [], {}, [], {}
     for table in tables:
         group = next((d for d in GROUP_DIMENSIONS if d in table.dimension_names), policy.group_dimension)
         if policy.group_rule == "hide_zeros":
             groups[table.name] = group
         axes = split_axes(table, populations[table.name]) if populations else None
         result = protect(split(table), policy.model_copy(update={"group_dimension": group}), history or None,
-                         populations=axes, release_id=f"{reference} (being prepared)")
+                         populations=axes, release_id=f"{reference} (being prepared)",
+                         public_source=public_source(populations[table.name], policy) if populations else None)
         if axes:  # later tables of this release are checked against this one too
             kept = {t.name: axes[t.name].keeping(t.dimension_names) for t in result.tables}
             history += cells_of(result.tables, kept, f"{reference} (being prepared)", "")
@@ -89,6 +101,10 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
         exemptions += result.exemptions
         methods.append(result.method)
         strategies.append(result.strategy_used)
+        if result.optimality is not None:
+            optimality.append(_stated(table.name, result.optimality))
+        if result.score is not None:
+            answered[table.name] = result.score
     rules = AuditRules(
         zeros_published=policy.zeros == "publish",
         group_dimensions=list(GROUP_DIMENSIONS) if policy.group_rule == "hide_zeros" else [],
@@ -98,7 +114,28 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
     )
     return Protected(out, list(dict.fromkeys(notes)), "; ".join(dict.fromkeys(methods)),
                      ", ".join(dict.fromkeys(strategies)) or policy.strategy, True,
-                     list(dict.fromkeys(exemptions)), audit_release, rules, populations, groups)
+                     list(dict.fromkeys(exemptions)), audit_release, rules, populations, groups,
+                     optimality, answered)
+
+
+OBJECTIVES = {"cells": "withheld cells", "values": "withheld values (each withheld cell counts its value plus one)"}
+
+
+def _stated(table: str, found) -> Optimality:
+    """The manifest's statement: the gap rounded up to a tenth of a percent, never the cost (a sum of withheld
+    values)."""
+    import math
+
+    return Optimality(table=table, objective=OBJECTIVES.get(found.objective, found.objective),
+                      gap_at_most_percent=math.ceil(found.gap * 1000 - 1e-9) / 10, bound=found.proof)
+
+
+def public_source(axes: Axes, policy: SdcPolicy) -> str | None:
+    """Where the figures are already public, when every fact the table counts is one the force publishes
+    (``policy.public_facts``: data.police.uk counts by crime type, month and last outcome)."""
+    facts = {m.counts for m in axes.measures.values() if m.counts}
+    places = {policy.public_facts.get(f) for f in facts}
+    return places.pop() if facts and len(places) == 1 and None not in places else None
 
 
 def _history(settings: Settings, reference: str) -> list[PublishedCell]:

@@ -191,7 +191,8 @@ def audit_record(
     cells = [c.for_audit() for c in [*load_history(settings), *extra]]
     if not cells:
         return AuditResult((), 0, "nothing published yet")
-    return audit_populations(cells, policy.k, policy.zeros == "publish", policy.protection_width)
+    return audit_populations(cells, policy.k, policy.zeros == "publish", policy.protection_width,
+                             public=frozenset(policy.public_facts))
 
 
 # ------------------------------------------------------------------------------------------------ writing

@@ -8,6 +8,7 @@ rather than silently read with different meanings.
 from __future__ import annotations
 
 import hashlib
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ _TextDatesLoader.yaml_implicit_resolvers = {
 
 def read_yaml(path: Path) -> tuple[Any, str]:
     """The parsed document and the sha256 of its bytes; refuses big, non-UTF-8, aliased or deep documents."""
+    regular_file(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -55,6 +57,19 @@ def read_yaml(path: Path) -> tuple[Any, str]:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SpecError(f"not valid YAML: {exc}".replace("\n", " "), path) from None
     return raw, hashlib.sha256(data).hexdigest()
+
+
+def regular_file(path: Path) -> None:
+    """Refuse, without opening it, a path that is not a regular file: reading a FIFO waits for a writer for
+    ever, a device never ends."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise SpecError(f"cannot read the request ({exc.strerror})", path) from None
+    if not stat.S_ISREG(mode):
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "a device")
+        raise SpecError(f"is {kind}, not a file: give the path of a request spec (.yaml)", path)
 
 
 def _depths(events: list[yaml.Event]) -> list[int]:

@@ -67,4 +67,7 @@ def run_benchmark(size: str, seed: int = 2024, policy: object | None = None) -> 
         "method": result.method,
         "audit": "passed" if result.audit.passed else "refused",
         "audit_method": result.audit.method,
+        "cost": result.optimality.cost if result.optimality else None,
+        "bound": result.optimality.bound if result.optimality else None,
+        "gap": result.optimality.gap if result.optimality else None,
     }

@@ -15,8 +15,8 @@ import math
 import polars as pl
 
 from flows.contracts.tidy import Role, TidyTable
-from flows.sdc.linear import SdcInputError
 from flows.sdc.policy import SdcPolicy
+from flows.sdc.system import SdcInputError
 
 HIDES = ("[c]", "[x]", "[low]")
 

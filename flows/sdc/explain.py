@@ -33,6 +33,8 @@ class Facts:
     rounded: bool = False
     pending_withheld: bool = False
     overrides_used: bool = False
+    public: str = ""  # the figures are already published there: nothing withheld
+    zeros_withheld: bool = False  # some [c] stands for a 0 (the group rule, or a breakdown zero withheld with others)
     attempts: list[str] = field(default_factory=list)  # why earlier strategies were not used
 
 
@@ -40,6 +42,10 @@ def explain(facts: Facts, policy: SdcPolicy) -> tuple[list[str], list[str]]:
     """(notes for readers, FOIA sections relied on)."""
     k = policy.k
     notes: list[str] = []
+    if facts.public:
+        notes.append(f"These figures can be worked out by anyone from what the force already publishes on "
+                     f"{facts.public}, so none is withheld; they are reasonably accessible there (section 21 of "
+                     "the Freedom of Information Act).")
     if facts.rounded:
         notes.append(f"To protect the people these figures count, every figure is rounded to the nearest "
                      f"{policy.round_base}. [low] marks a figure that is not zero but rounds to zero. Totals are "
@@ -59,7 +65,13 @@ def explain(facts: Facts, policy: SdcPolicy) -> tuple[list[str], list[str]]:
         if facts.secondary:
             notes.append("Some further figures, which may include totals, are also shown as [c] so that withheld "
                          "numbers cannot be worked out by adding or subtracting published figures.")
-        if policy.zeros == "publish" and "group" not in facts.primary_kinds:
+        if policy.zeros == "may_suppress":
+            notes.append("A zero may also be shown as [c], so [c] does not mean that a figure is at least 1.")
+        elif facts.zeros_withheld:
+            notes.append(f"Zeros are shown as 0, except that in a breakdown by {policy.group_dimension.replace('_', ' ')} "
+                         "a zero may be shown as [c] like any other figure, so there [c] does not mean that a figure "
+                         "is at least 1.")
+        else:
             notes.append("Zeros are shown as 0.")
     notes += facts.collapsed
     if facts.attempts:

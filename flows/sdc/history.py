@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from flows.contracts.tidy import Role, TidyTable, published_view
-from flows.sdc.linear import SdcInputError
+from flows.sdc.system import SdcInputError
 from flows.sdc_audit.populations import PopulationCell
 
 PUBLISHED_CELLS_DDL = """

@@ -16,7 +16,7 @@ import itertools
 
 import numpy as np
 
-from flows.sdc.linear import Key, System
+from flows.sdc.system import Key, System
 
 
 class Neighbourhoods:

@@ -24,15 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from flows.contracts.tidy import TidyTable
-from flows.sdc.linear import (
-    CellRef,
-    SdcInputError,
-    System,
-    count_measures,
-    nearest_present_parent,
-    people_measure,
-)
-from flows.sdc.policy import SdcPolicy
+from flows.sdc.policy import SdcPolicy, ThresholdOverride
+from flows.sdc.system import CellRef, SdcInputError, System, nearest_present_parent
 
 FREE, HIDDEN, FIXED = 0, 1, 2
 
@@ -54,11 +47,12 @@ class Requirements:
         return np.flatnonzero(self.state == HIDDEN)
 
 
-def cell_threshold(table: TidyTable, row: dict[str, str], policy: SdcPolicy) -> int:
+def cell_threshold(
+    table: TidyTable, row: dict[str, str], k: int, overrides: Sequence[ThresholdOverride]
+) -> int:
     """k for one cell: the policy's k, raised by any override whose topic the cell falls under."""
-    k = policy.k
     dims = {d.name: d for d in table.dimensions}
-    for o in policy.overrides:
+    for o in overrides:
         d = dims.get(o.dimension)
         if d is None or (o.table and o.table != table.name):
             continue
@@ -73,6 +67,7 @@ def cell_threshold(table: TidyTable, row: dict[str, str], policy: SdcPolicy) -> 
 
 
 def sensitivity(tables: Sequence[TidyTable], system: System, policy: SdcPolicy) -> Requirements:
+    """Each cell's state, protection level and least value an intruder knows, by the policy's rules."""
     n, w = system.size, policy.protection_width
     values = system.value_array()
     req = Requirements(np.zeros(n, dtype=np.int8), np.zeros(n), np.where(values > 0, 1.0, 0.0))
@@ -83,17 +78,20 @@ def sensitivity(tables: Sequence[TidyTable], system: System, policy: SdcPolicy) 
     for t, table in enumerate(tables):
         frame = table.frame
         dim_rows = frame.select(table.dimension_names).rows(named=True)
-        for m in count_measures(table, policy):
-            people = people_measure(table, m, policy)
+        for m in system.measures[t]:
+            people = system.people.get((t, m))
             counts, flags = frame[m].to_list(), frame[table.measure(m).flag].to_list()
             heads = frame[people].to_list() if people else [None] * frame.height
             for r in range(frame.height):
                 var = system.var_of[CellRef(t, r, m)]
-                v, flag, k = int(counts[r]), flags[r] or "", cell_threshold(table, dim_rows[r], policy)
+                v, flag = int(counts[r]), flags[r] or ""
+                k = cell_threshold(table, dim_rows[r], policy.k, policy.overrides)
                 if "[z]" in flag:
                     if v != 0:
-                        raise SdcInputError(f"table {table.name!r}: {m} at {dim_rows[r]} is flagged [z] (structural "
-                                            f"zero) but holds {v}")
+                        raise SdcInputError(
+                            f"table {table.name!r}: {m} at {dim_rows[r]} is flagged [z] (structural "
+                            f"zero) but holds {v}"
+                        )
                     _fix(req, var, "structural zero")
                 elif 1 <= v < k:
                     _hide(req, var, max(k - v, w), f"threshold: fewer than {k}")
@@ -101,8 +99,8 @@ def sensitivity(tables: Sequence[TidyTable], system: System, policy: SdcPolicy) 
                     _hide(req, var, max(k - v, w), f"person rule: fewer than {k} people")
                 elif any(x in flag for x in ("[c]", "[x]", "[low]")):
                     _hide(req, var, w, "withheld before disclosure control")
-        if policy.group_rule == "hide_zeros":
-            _group_rule(t, table, system, req, policy)
+        if policy.group_rule == "hide_zeros" and policy.group_dimension in table.dimension_names:
+            _group_rule(t, table, system, req, policy.group_dimension, policy.small_total, w)
     return req
 
 
@@ -121,23 +119,27 @@ def _fix(req: Requirements, var: int, reason: str) -> None:
     req.note(var, reason)
 
 
-def _group_rule(t: int, table: TidyTable, system: System, req: Requirements, policy: SdcPolicy) -> None:
-    """Rows along the group dimension whose (true) total is 1..small_total with one non-zero category.
+def _group_rule(
+    t: int, table: TidyTable, system: System, req: Requirements, dimension: str, small_total: int, width: int
+) -> None:
+    """Rows along ``dimension`` whose (true) total is 1..small_total with one non-zero category.
 
     The rule, as published, is that zeros in the group dimension's breakdown may be withheld: so every such
     zero may also serve as a secondary cell, and an intruder can assume no withheld breakdown cell is >= 1.
     """
     names = table.dimension_names
-    if policy.group_dimension not in names:
-        return
-    i = names.index(policy.group_dimension)
+    i = names.index(dimension)
     d = table.dimensions[i]
     labels = [tuple(str(x) for x in row) for row in table.frame.select(names).iter_rows()]
-    for m in count_measures(table, policy):  # any zero in the breakdown may be withheld (publicly stated)
+    for m in system.measures[t]:  # any zero in the breakdown may be withheld (publicly stated)
         for r, value in enumerate(table.frame[m].to_list()):
             var = system.var_of[CellRef(t, r, m)]
-            if labels[r][i] != d.total and value == 0 and req.state[var] == FIXED \
-                    and "structural zero" not in req.reasons.get(var, []):
+            if (
+                labels[r][i] != d.total
+                and value == 0
+                and req.state[var] == FIXED
+                and "structural zero" not in req.reasons.get(var, [])
+            ):
                 req.state[var], req.lower[var] = FREE, 0.0
     present = {row[i] for row in labels}
     parents = set(nearest_present_parent(table, i, present).values())
@@ -147,13 +149,13 @@ def _group_rule(t: int, table: TidyTable, system: System, req: Requirements, pol
     rows: dict[tuple[str, ...], list[int]] = {}
     for r, row in enumerate(labels):
         if row[i] in leaves:
-            rows.setdefault(row[:i] + row[i + 1:], []).append(r)
-    for m in count_measures(table, policy):
+            rows.setdefault(row[:i] + row[i + 1 :], []).append(r)
+    for m in system.measures[t]:
         values = table.frame[m].to_list()
         for members in rows.values():
             total = sum(int(values[r]) for r in members)
             positive = [r for r in members if values[r] > 0]
-            if len(members) < 2 or not 1 <= total <= policy.small_total or len(positive) != 1:
+            if len(members) < 2 or not 1 <= total <= small_total or len(positive) != 1:
                 continue
             for r in members:
                 var = system.var_of[CellRef(t, r, m)]
@@ -162,5 +164,5 @@ def _group_rule(t: int, table: TidyTable, system: System, req: Requirements, pol
                         continue
                     req.state[var] = HIDDEN
                     req.lower[var] = 0.0
-                    req.upl[var] = max(req.upl[var], policy.protection_width)
+                    req.upl[var] = max(req.upl[var], width)
                     req.note(var, f"group rule: everyone in a row of {total} shares one {d.name}")

@@ -52,11 +52,13 @@ def atoms(populations: Iterable[Population]) -> dict[str, dict[Hashable, int]]:
 
 
 def audit_populations(cells: Sequence[PopulationCell], k: int, zeros_published: bool = True, width: int = 1,
-                      integer: bool = False) -> AuditResult:
+                      integer: bool = False, public: frozenset[str] = frozenset()) -> AuditResult:
     """Refuse when a withheld cell, a change between two as-at figures of a published population, or an atom
     (a sliver no one published, such as the days between a month and a week that overlaps it) can be pinned
     inside [1, k-1], or a withheld cell narrowed below ``width``, from everything published. Unions of
-    atoms that were never published are not checked one by one."""
+    atoms that were never published are not checked one by one. Facts named in ``public`` (figures anyone can
+    compute from what the force already publishes, such as data.police.uk counts) are known but never
+    protected: nothing about them can be given away."""
     axes = {tuple(sorted(c.population)) for c in cells}
     if len(axes) > 1:
         return AuditResult((Problem("history", {}, "", f"populations use different axes {sorted(axes)}"),), 0, "none")
@@ -119,14 +121,15 @@ def audit_populations(cells: Sequence[PopulationCell], k: int, zeros_published: 
                 know.equations.append(([v, *later, *parts], [1.0] + [-1.0] * len(later) + [1.0] * len(parts),
                                        0.0, 0.0))
                 checks[v], counts[v] = "change", c.population
+    checked = [i for i in checks if know.where[i][2] not in public]
     try:
-        found = intervals(know, list(checks), integer, lambda i, lo, hi: _passes(checks[i], lo, hi, k, width))
+        found = intervals(know, checked, integer, lambda i, lo, hi: _passes(checks[i], lo, hi, k, width))
     except Inconsistent as exc:
         return AuditResult((Problem("history", {}, "", f"published figures do not fit together: {exc}"),),
-                           len(checks), "linear programming over atoms")
+                           len(checked), "linear programming over atoms")
     problems = [Problem(*where(i), _why(checks[i], k), span, population(i))
                 for i, span in found.items() if not _passes(checks[i], *span, k, width)]
-    return AuditResult(tuple(problems), len(checks), "linear programming over atoms (all releases)")
+    return AuditResult(tuple(problems), len(checked), "linear programming over atoms (all releases)")
 
 
 def _passes(kind: str, lo: float, hi: float, k: int, width: int) -> bool:

@@ -5,7 +5,7 @@ Importing GX is ~3 s of pure Python. On a thread it holds the GIL against the ve
 imports it on the other core while the parent counts. The parent still runs every check query in DuckDB (a
 second process cannot open the warehouse) and sends the child only the small check frame; the child answers
 with the records and GX's own result as JSON (for Data Docs). One request at a time, under a lock, since
-Prefect may run tasks on threads. The child exits when the parent closes its stdin (or dies).
+Prefect may run tasks on threads. The child exits when the parent closes its stdin, or at once when the parent dies (flows/child_guard.py).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from flows.child_guard import child_env, watch_parent
 from flows.validate.suites import SuiteError
 
 _HEADER = struct.Struct("!Q")
@@ -56,11 +57,9 @@ class GxProcess:
             self._ensure()
 
     def _ensure(self) -> subprocess.Popen:
-        if self._proc is None or self._proc.poll() is not None:
-            root = str(Path(__file__).resolve().parents[2])  # so the child finds flows/ as the parent does
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+        if self._proc is None or self._proc.poll() is not None:  # finds flows/ as we do; dies with us
             self._proc = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, env=env)
+                                          stdout=subprocess.PIPE, env=child_env())
         return self._proc
 
     def validate(self, frame, suite_path: Path, result_format: dict, suite_parameters: dict,
@@ -101,7 +100,8 @@ def warm_up_in_background() -> None:
 
 
 def serve() -> None:
-    """The child: import GX at once, then answer requests until stdin closes."""
+    """The child: import GX at once, then answer requests until stdin closes (or the parent is gone)."""
+    watch_parent()
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything GX prints goes to stderr, never into the reply pipe
     from flows.validate.lazy_import import defer

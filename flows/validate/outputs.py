@@ -20,7 +20,8 @@ def release_cells(tables: list[TidyTable]) -> pl.DataFrame:
         for m in t.measures:
             frames.append(view.select(
                 pl.lit(t.name).alias("table_name"), cell, pl.lit(m.name).alias("measure"),
-                pl.lit(str(m.role)).alias("role"), pl.col(m.flag).alias("flag"),
+                pl.lit("public count" if t.public_source and m.role == "count" else str(m.role)).alias("role"),
+                pl.col(m.flag).alias("flag"),
                 pl.col(m.name).cast(pl.Float64).alias("value"),
                 pl.any_horizontal([pl.col(m.flag).str.contains(x, literal=True) for x in HIDING_FLAGS]).alias("hidden"),
             ))

@@ -11,7 +11,7 @@ latest_delivery as (
     select
         custody_ref,
         arg_max(file_id, core.delivery_order(extracted_at, file_id)) as file_id,
-        arg_max(coalesce(record_status in ('deleted', 'cancelled'), false), core.delivery_order(extracted_at, file_id)) as is_removed
+        arg_max(core.is_removed_record(record_status), core.delivery_order(extracted_at, file_id)) as is_removed
     from staging.custody_offences
     where extracted_at <= as_at
     group by custody_ref

@@ -26,7 +26,7 @@ final as (
         crimes.outcome_date,
         crimes.district,
         crimes.crime_status,
-        coalesce(crimes.crime_status in ('cancelled', 'transferred', 'deleted'), false) as is_withdrawn,
+        core.is_withdrawn_crime(crimes.crime_status) as is_withdrawn,
         crimes.is_domestic_abuse,
         crimes.is_knife_or_sharp_instrument,
         crimes.hate_crime_strands,

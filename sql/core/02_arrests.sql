@@ -3,12 +3,44 @@
 -- for "any offence" (see README, counting rules). A principal offence code the reference data does not know
 -- (well-formed, or ingest would have quarantined it: a local code, or one newer than the standing data) is
 -- counted under the group UNR, "Unrecognised offence code", never dropped: once the reference data learns
--- the code, the next build puts the arrest in its group.
-create or replace table core.arrests as
+-- the code, the next build (a full one: the reference data changed) puts the arrest in its group.
+--
+-- Incremental: only the records in temp.custody_changed (01_arrest_offences.sql) are replaced. Their rows as
+-- they were are kept in temp.arrests_before, so the marts can take them out of their counts.
+create table if not exists core.arrests (
+    custody_ref varchar,
+    person_ref varchar,
+    arrest_at timestamp,
+    arrest_date date,
+    offence_code varchar,
+    offence_group_code varchar,
+    offence_group varchar,
+    disposal varchar,
+    disposal_group varchar,
+    further_action varchar,
+    disposal_date date,
+    age_at_arrest integer,
+    gender varchar,
+    self_defined_ethnicity varchar,
+    station varchar,
+    arresting_agency varchar,
+    file_id bigint,
+    extracted_at timestamp
+);
+
+create or replace temp table arrests_before as
+select * from core.arrests
+where custody_ref in (select custody_ref from temp.custody_changed);
+
+delete from core.arrests
+where custody_ref in (select custody_ref from temp.custody_changed);
+
+insert into core.arrests
 with
 
 principal as (
-    select * from core.arrest_offences where offence_seq = 1
+    select * from core.arrest_offences
+    where offence_seq = 1 and custody_ref in (select custody_ref from temp.custody_changed)
 ),
 
 unrecognised as (
@@ -43,4 +75,4 @@ final as (
     inner join ref.custody_disposals as disposals on principal.disposal = disposals.disposal
 )
 
-select * from final
+select * from final;

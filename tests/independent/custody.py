@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,6 +21,13 @@ from pathlib import Path
 DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d",
                     "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y", "%d/%m/%Y %H:%M")
+
+
+#: a code shaped like a CJS code, from the README's words (two letters and two digits or COML; a letter or digit
+#: and two digits; an optional variant letter A, B, C or I): loaded even when the reference list lacks it
+CJS_LIKE = re.compile(r"(?:[A-Z][A-Z][0-9][0-9]|COML)[0-9A-Z][0-9][0-9][ABCI]?")
+#: the group such a code is counted under
+UNRECOGNISED = "Unrecognised offence code"
 
 
 def _parse(text: str | None, formats: tuple[str, ...]) -> datetime | None:
@@ -92,7 +100,7 @@ def _good_rows(rows: list[dict[str, str]], ref: Reference) -> list[dict]:
         ok = (
             r["custody_ref"].strip() and r["person_ref"].strip() and arrested is not None and arrested <= extracted
             and seq >= 1 and keys[(r["custody_ref"].strip(), r["offence_seq"].strip())] == 1
-            and r["offence_code"].strip().upper() in ref.offences and r["disposal"].strip() in ref.disposals
+            and known_or_well_formed(r["offence_code"], ref) and r["disposal"].strip() in ref.disposals
             and (not r["disposal_date"].strip() or (disposal_date is not None and disposal_date <= extracted))
             and 10 <= age <= 110 and stamp == extracted
         )
@@ -101,6 +109,17 @@ def _good_rows(rows: list[dict[str, str]], ref: Reference) -> list[dict]:
                          "disposal_on": disposal_date.date() if disposal_date else None})
     principal_ok = {g["custody_ref"].strip() for g in good if g["seq"] == 1}
     return [g for g in good if g["custody_ref"].strip() in principal_ok]
+
+
+def known_or_well_formed(code: str, ref: Reference) -> bool:
+    code = code.strip().upper()
+    return code in ref.offences or CJS_LIKE.fullmatch(code) is not None
+
+
+def offence_group(code: str, ref: Reference) -> str:
+    """A code's group: the reference's, or "Unrecognised offence code" for a code the list lacks."""
+    row = ref.offences.get(code)
+    return row["offence_group"] if row else UNRECOGNISED
 
 
 def load_arrests(raw_custody: Path, ref: Reference, as_at: datetime | None = None) -> list[Arrest]:

@@ -1,4 +1,4 @@
-"""When withholding cells would hide too much: publish less detail instead.
+"""Shapes an answer can take besides the requested one: publish less detail instead of withholding much.
 
 Collapsing a dimension (years into one total, as the MPS did in 01.FOI.22.025326; offences into their group)
 turns many small cells into fewer larger ones, which then go through suppression again. Rounding to base 5
@@ -9,18 +9,73 @@ they carry no extra precision. Both return ordinary tidy tables; the audit check
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import polars as pl
 
 from flows.contracts.tidy import Dimension, Role, TidyTable
 from flows.sdc.derived import comparison_dimension, previous_rows
-from flows.sdc.linear import nearest_present_parent
 from flows.sdc.policy import SdcPolicy
+from flows.sdc.system import nearest_present_parent
 
 HIDING = ("[c]", "[x]", "[low]", "[z]")
 #: how every note about a combined dimension ends (explain repeats these notes word for word, so they are one note)
 COMBINED_BECAUSE = "because figures for single categories were too small to publish without risk of identifying people."
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One way to answer: the tables in that shape (true values), named as the notes will name it."""
+
+    name: str  # "suppress" (the requested shape), "collapse: <dim>[, <dim>]", "round"
+    tables: list[TidyTable]
+    combined: tuple[tuple[str, str], ...] = ()  # (dimension, "groups" or "total"), in the order applied
+
+    @property
+    def rounded(self) -> bool:
+        return self.name == "round"
+
+
+def alternatives(tables: list[TidyTable], policy: SdcPolicy, rounding: bool = True) -> list[Alternative]:
+    """The shapes the policy allows, the requested one first: combining one dimension, then a second one (or
+    the same one a level further: offences into groups, then into the total), then rounding to base 5."""
+    allowed = {"auto": ("suppress", "collapse", "round"), "suppress": ("suppress",), "collapse": ("collapse",),
+               "round": ("round",)}[policy.strategy]
+    out = [Alternative("suppress", tables)] if "suppress" in allowed else []
+    if "collapse" in allowed:
+        seen: set[tuple] = set()
+        frontier = [Alternative("suppress", tables)]
+        for _ in range(2):
+            grown = []
+            for alt in frontier:
+                for dim in _dimensions(alt.tables, policy):
+                    kind = "groups" if any(_grouped(t, dim) for t in alt.tables) else "total"
+                    shaped = [collapse(t, dim) if dim in collapsible(t) else t for t in alt.tables]
+                    shape = tuple((t.name, tuple(t.dimension_names), t.frame.height) for t in shaped)
+                    if shape in seen:
+                        continue
+                    seen.add(shape)
+                    combined = (*alt.combined, (dim, kind))
+                    name = "collapse: " + ", ".join(dict.fromkeys(d for d, _ in combined))
+                    grown.append(Alternative(name, shaped, combined))
+            out += grown
+            frontier = grown
+    if "round" in allowed and rounding:
+        out.append(Alternative("round", [round_table(t, policy) for t in tables]))
+    return out
+
+
+def _grouped(table: TidyTable, dim: str) -> bool:
+    """Would collapsing ``dim`` map categories to their groups (rather than into the total)?"""
+    if dim not in table.dimension_names:
+        return False
+    i = table.dimension_names.index(dim)
+    return _has_groups(table, i, set(table.frame[dim].cast(pl.String).to_list()))
+
+
+def _dimensions(tables: list[TidyTable], policy: SdcPolicy) -> list[str]:
+    found = list(dict.fromkeys(d for t in tables for d in collapsible(t)))
+    return [d for d in policy.collapse_dimensions if d in found] if policy.collapse_dimensions else found
 
 
 def collapsible(table: TidyTable) -> list[str]:
@@ -108,8 +163,10 @@ def _unique_marks(flag: str) -> str:
     return "".join(sorted({"[" + p for p in flag.split("[") if p}))
 
 
-def round_table(table: TidyTable, base: int, policy: SdcPolicy) -> TidyTable:
-    """Counts to the nearest ``base`` (halves up); a non-zero count that rounds to 0 becomes ``[low]``."""
+def round_table(table: TidyTable, policy: SdcPolicy) -> TidyTable:
+    """Counts to the nearest ``policy.round_base`` (halves up); a non-zero count that rounds to 0 becomes
+    ``[low]``."""
+    base = policy.round_base
     f = table.frame
     exprs = []
     for m in table.measures:

@@ -1,5 +1,5 @@
-"""The linear system an intruder can write down from a release: one variable per distinct count cell, and
-the additivity relations between them.
+"""The constraint system: what an intruder can write down from a release, as one variable per distinct count
+cell and the additivity relations between them.
 
 Why a separate model: secondary suppression is about what *published* figures imply, and that is a matter of
 linear algebra over cells, not of frames. Cells are identified by their population, written as a key: the
@@ -9,20 +9,23 @@ when their labels agree: linked tables share cells by identical labels, and the 
 consistently. A margin equals the sum of the categories whose nearest ancestor *present in the table* it is
 (offences add up to the total even when their groups are not shown). A dimension declared non-additive (the
 any-offence rule, distinct people; ``TidyTable.additive`` False or the policy's ``non_additive``) gives
-inequalities instead: the margin is at least each part and at most their sum.
+inequalities instead: the margin is at least each part and at most their sum. The true values must satisfy
+every relation (a margin that does not add up is refused here, naming it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import polars as pl
 
 from flows.contracts.tidy import Role, TidyTable
 from flows.sdc.policy import SdcPolicy
 
 Key = tuple[str, frozenset[tuple[str, str]]]
+CellKey = tuple[str, tuple[tuple[str, str], ...], str]  # table name, (dimension, label) pairs, measure
 
 
 class SdcInputError(ValueError):
@@ -58,7 +61,13 @@ class System:
     margin: list[bool] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     var_of: dict[CellRef, int] = field(default_factory=dict)
-    parents: dict[str, dict[str, str | None]] = field(default_factory=dict)  # dim -> label -> parent (None: total)
+    parents: dict[str, dict[str, str | None]] = field(
+        default_factory=dict
+    )  # dim -> label -> parent (None: total)
+    measures: list[list[str]] = field(default_factory=list)  # per table: the count measures that are cells
+    people: dict[tuple[int, str], str] = field(
+        default_factory=dict
+    )  # (table, measure) -> its people companion
 
     @property
     def size(self) -> int:
@@ -67,21 +76,36 @@ class System:
     def value_array(self) -> np.ndarray:
         return np.asarray(self.values, dtype=np.float64)
 
+    def find(
+        self, tables: Sequence[TidyTable], cells: Sequence[tuple[str, Mapping[str, str], str]]
+    ) -> list[int]:
+        """The variables of cells named by table name, labels and measure (labels may name only some
+        dimensions: every row that matches counts)."""
+        found = []
+        for name, labels, measure in cells:
+            for t, table in enumerate(tables):
+                if table.name != name:
+                    continue
+                match = table.frame.with_row_index("__r").filter(
+                    pl.all_horizontal([pl.col(d).cast(pl.String) == v for d, v in labels.items()])
+                )
+                found += [
+                    self.var_of[CellRef(t, r, measure)]
+                    for r in match["__r"].to_list()
+                    if CellRef(t, r, measure) in self.var_of
+                ]
+        return found
 
-def count_measures(table: TidyTable, policy: SdcPolicy) -> list[str]:
-    """The count measures that are published cells (a ``<m>_people`` companion is not one of them)."""
+
+def count_measures(table: TidyTable, people_suffix: str) -> list[str]:
+    """The count measures that are published cells (a ``<m><people_suffix>`` companion is not one of them)."""
     names = {m.name for m in table.measures}
-    return [m.name for m in table.measures if m.role is Role.COUNT and not _is_people(m.name, names, policy)]
-
-
-def people_measure(table: TidyTable, measure: str, policy: SdcPolicy) -> str | None:
-    name = f"{measure}{policy.people_suffix}"
-    return name if any(m.name == name for m in table.measures) else None
-
-
-def _is_people(name: str, names: set[str], policy: SdcPolicy) -> bool:
-    suffix = policy.people_suffix
-    return name.endswith(suffix) and name[: -len(suffix)] in names
+    return [
+        m.name
+        for m in table.measures
+        if m.role is Role.COUNT
+        and not (m.name.endswith(people_suffix) and m.name[: -len(people_suffix)] in names)
+    ]
 
 
 def nearest_present_parent(table: TidyTable, dim_index: int, present: set[str]) -> dict[str, str]:
@@ -92,7 +116,9 @@ def nearest_present_parent(table: TidyTable, dim_index: int, present: set[str]) 
         seen, up = {label}, d.parent_of(label)
         while up is not None and up not in present:
             if up in seen:
-                raise SdcInputError(f"table {table.name!r}: dimension {d.name!r} hierarchy has a cycle at {up!r}")
+                raise SdcInputError(
+                    f"table {table.name!r}: dimension {d.name!r} hierarchy has a cycle at {up!r}"
+                )
             seen.add(up)
             up = d.parent_of(up)
         if up is not None:
@@ -101,17 +127,27 @@ def nearest_present_parent(table: TidyTable, dim_index: int, present: set[str]) 
 
 
 def build_system(tables: Sequence[TidyTable], policy: SdcPolicy) -> System:
-    """Variables for every count cell of every table (linked by key) and every additivity relation."""
+    """Variables for every count cell of every table (linked by key) and every additivity relation, checked
+    against the true values."""
     system = System()
     index: dict[Key, int] = {}
     for t, table in enumerate(tables):
         labels = _labels(table)
-        for m in count_measures(table, policy):
+        system.measures.append(count_measures(table, policy.people_suffix))
+        names = {m.name for m in table.measures}
+        system.people |= {
+            (t, m): f"{m}{policy.people_suffix}"
+            for m in system.measures[t]
+            if f"{m}{policy.people_suffix}" in names
+        }
+        for m in system.measures[t]:
             values = table.frame[m].to_list()
             for r, row in enumerate(labels):
                 if values[r] is None:
-                    raise SdcInputError(f"table {table.name!r}: {m} is empty at {dict(zip(table.dimension_names, row, strict=True))};"
-                                        " counts need their true value")
+                    raise SdcInputError(
+                        f"table {table.name!r}: {m} is empty at {dict(zip(table.dimension_names, row, strict=True))};"
+                        " counts need their true value"
+                    )
                 key = _key(table, m, row)
                 var = index.get(key)
                 if var is None:
@@ -125,12 +161,18 @@ def build_system(tables: Sequence[TidyTable], policy: SdcPolicy) -> System:
                     raise SdcInputError(
                         f"tables {tables[first.table].name!r} and {table.name!r} both hold {m} for "
                         f"{dict(sorted(key[1]))} but disagree ({system.values[var]} vs {values[r]}); give them "
-                        "different labels or measure names, or protect them separately")
+                        "different labels or measure names, or protect them separately"
+                    )
                 ref = CellRef(t, r, m)
                 system.refs[var].append(ref)
                 system.var_of[ref] = var
-        _add_relations(system, t, table, labels, policy)
+        additive = {
+            d.name: getattr(table, "additive", True) and not policy.is_non_additive(table.name, d.name)
+            for d in table.dimensions
+        }
+        _add_relations(system, t, table, labels, additive)
     system.relations = _unique(system.relations)
+    _check_relations(system, tables)
     return system
 
 
@@ -139,14 +181,16 @@ def _labels(table: TidyTable) -> list[tuple[str, ...]]:
 
 
 def _key(table: TidyTable, measure: str, row: tuple[str, ...]) -> Key:
-    return measure, frozenset((d.name, label) for d, label in zip(table.dimensions, row, strict=True)
-                              if label != d.total)
+    return measure, frozenset(
+        (d.name, label) for d, label in zip(table.dimensions, row, strict=True) if label != d.total
+    )
 
 
-def _add_relations(system: System, t: int, table: TidyTable, labels: list[tuple[str, ...]],
-                   policy: SdcPolicy) -> None:
+def _add_relations(
+    system: System, t: int, table: TidyTable, labels: list[tuple[str, ...]], additive: Mapping[str, bool]
+) -> None:
     row_of = {row: r for r, row in enumerate(labels)}
-    measures = count_measures(table, policy)
+    measures = system.measures[t]
     for i, d in enumerate(table.dimensions):
         present = {row[i] for row in labels}
         parent = nearest_present_parent(table, i, present)
@@ -161,16 +205,15 @@ def _add_relations(system: System, t: int, table: TidyTable, labels: list[tuple[
             up = parent.get(row[i])
             if up is None:
                 continue
-            pr = row_of.get(row[:i] + (up,) + row[i + 1:])
+            pr = row_of.get(row[:i] + (up,) + row[i + 1 :])
             if pr is not None:
                 groups.setdefault(pr, []).append(r)
-        additive = getattr(table, "additive", True) and not policy.is_non_additive(table.name, d.name)
         for pr, children in groups.items():
             for m in measures:
                 pv = system.var_of[CellRef(t, pr, m)]
                 system.margin[pv] = True
                 cv = [system.var_of[CellRef(t, c, m)] for c in children]
-                if additive:
+                if additive[d.name]:
                     system.relations.append(Relation((pv, *cv), (1.0, *([-1.0] * len(cv))), 0.0, 0.0))
                     continue
                 system.relations.append(Relation((pv, *cv), (1.0, *([-1.0] * len(cv))), -np.inf, 0.0))
@@ -189,7 +232,7 @@ def _unique(relations: list[Relation]) -> list[Relation]:
     return out
 
 
-def check_relations(system: System, tables: Sequence[TidyTable]) -> None:
+def _check_relations(system: System, tables: Sequence[TidyTable]) -> None:
     """The true values must satisfy every relation; otherwise a margin is wrong and nothing is safe to model."""
     x = system.value_array()
     for rel in system.relations:
@@ -198,5 +241,7 @@ def check_relations(system: System, tables: Sequence[TidyTable]) -> None:
             ref = system.refs[rel.vars[0]][0]
             table = tables[ref.table]
             row = table.frame.select(table.dimension_names).row(ref.row, named=True)
-            raise SdcInputError(f"table {table.name!r}: margin {row} ({ref.measure}) does not match its parts "
-                                f"(off by {total:g}); fix the table or declare the dimension non-additive")
+            raise SdcInputError(
+                f"table {table.name!r}: margin {row} ({ref.measure}) does not match its parts "
+                f"(off by {total:g}); fix the table or declare the dimension non-additive"
+            )

@@ -1,0 +1,129 @@
+"""Solve: the least costly further cells to withhold so that no withheld cell can be recovered or narrowed
+from what is published (secondary suppression), with a proven bound on how little that can cost.
+
+The exact method is the cell-suppression model of Fischetti and Salazar-Gonzalez, as a cutting-plane loop: the
+master MIP (:mod:`flows.sdc.master`, started with relation capacity cuts that already hold the optimum on most
+tables) picks a pattern; the check (:mod:`flows.sdc.check`) proves each withheld cell protected or returns a
+capacity cut it violates; the cuts go into the master and it is solved again. Every master problem is a
+relaxation, so its MIP dual bound is a lower bound on the cost of any protecting pattern. When the time limit
+ends the loop, the last pattern is completed by the sequential heuristic (:mod:`flows.sdc.heuristic`), whose
+every step is protective, and the bound still holds. Tables above ``exact_max_cells`` go straight to the
+heuristic, bounded by the master's LP relaxation. Either way the independent audit checks the result.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from flows.sdc.check import failures
+from flows.sdc.heuristic import protect_sequentially
+from flows.sdc.lp import DeviationModel
+from flows.sdc.master import Master
+from flows.sdc.policy import ScoreWeights, SdcPolicy
+from flows.sdc.rules import HIDDEN, Requirements
+from flows.sdc.system import System
+
+
+@dataclass(frozen=True)
+class Optimality:
+    """How far a pattern can be from the least loss: ``bound`` is proven, no protecting pattern under the same
+    model (the same rules, costs and capped intruder) costs less. Internal: the cost is a sum of withheld
+    values, so only the gap may be published."""
+
+    cost: float  # of the pattern published
+    bound: float  # a proven lower bound on the cost of any protecting pattern
+    objective: str  # "cells" or "values" (the policy's cost)
+    proof: str  # how the bound was proven
+
+    @property
+    def gap(self) -> float:
+        """(cost - bound) / cost: 0 when proven optimal."""
+        return max(0.0, self.cost - self.bound) / self.cost if self.cost > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Pattern:
+    hidden: np.ndarray  # bool per variable
+    method: str  # "optimal", "exact (time limit: best found)", "heuristic", "none needed"
+    seconds: float
+    iterations: int = 0
+    bound: float = 0.0  # proven lower bound on the cost of any protecting pattern
+    proof: str = "none needed"  # how the bound was proven
+    cost: float = 0.0  # of the withheld cells
+    objective: str = "values"  # what the cost counts
+
+    @property
+    def optimality(self) -> Optimality:
+        """The cost against the proven bound (the bound holds after repairs too: they only add requirements,
+        and more requirements never make the least cost smaller)."""
+        return Optimality(self.cost, min(self.bound, self.cost), self.objective, self.proof)
+
+
+def cell_costs(
+    values: np.ndarray, objective: str, margin: np.ndarray | None = None, weights: ScoreWeights | None = None
+) -> np.ndarray:
+    """Information lost by withholding each cell; 'values' adds one per cell so zeros are never free; 'blend'
+    is the chooser's loss (a figure, plus the total bonus for a margin), values breaking ties."""
+    if objective == "cells":
+        return np.ones_like(values)
+    if objective == "values":
+        return values + 1.0
+    weights = weights or ScoreWeights()
+    margin = np.zeros(values.size, dtype=bool) if margin is None else np.asarray(margin, dtype=bool)
+    return weights.exact + weights.total * margin + values / (1.0 + values.max(initial=0.0))
+
+
+def solve(system: System, req: Requirements, policy: SdcPolicy, start: Pattern | None = None) -> Pattern:
+    """The pattern to publish, its cost and a proven bound. With ``start`` (a repair after the audit or the
+    cumulative check raised requirements), the heuristic adds to that pattern and the bound is kept."""
+    began = time.monotonic()
+    cost = cell_costs(system.value_array(), policy.cost, np.asarray(system.margin), policy.score_weights)
+    model = DeviationModel.build(system, req)
+    if start is not None:
+        hidden = protect_sequentially(model, req, cost, start=start.hidden, system=system)
+        method = start.method.removesuffix(" + repair") + " + repair"
+        return replace(start, hidden=hidden, cost=float(cost[hidden].sum()), method=method)
+    if not (req.state == HIDDEN).any():
+        return Pattern(req.state == HIDDEN, "none needed", 0.0, objective=policy.cost)
+    found, method, bound, proof = None, "heuristic", 0.0, "LP relaxation of the master problem"
+    if model.matrix.shape[1] <= policy.exact_max_cells:
+        found, method, bound = _exact(model, req, cost, system, began + policy.time_limit_s, policy.mip_gap)
+        proof = "MIP dual bound of the master problem (HiGHS)"
+    else:
+        bound = Master(model, req, cost, integer=False).solve(policy.time_limit_s, 0.0)[1]
+    if (
+        found is None
+    ):  # the heuristic completes the master's last pattern, or starts afresh (and says why not)
+        found = protect_sequentially(model, req, cost, system=system)
+    bound = bound if np.isfinite(bound) else 0.0
+    return Pattern(
+        found,
+        method,
+        time.monotonic() - began,
+        bound=bound,
+        proof=proof,
+        cost=float(cost[found].sum()),
+        objective=policy.cost,
+    )
+
+
+def _exact(
+    model: DeviationModel, req: Requirements, cost: np.ndarray, system: System, deadline: float, gap: float
+) -> tuple[np.ndarray | None, str, float]:
+    """(pattern or None, how it was found, the best proven bound)."""
+    master, bound = Master(model, req, cost), 0.0
+    while True:
+        pattern, found, optimal = master.solve(deadline - time.monotonic(), gap)
+        bound = max(bound, found)
+        if pattern is None:  # infeasible (a cell only fixed cells could protect) or nothing found in time
+            return None, "heuristic", bound
+        cuts = failures(model, req, pattern)
+        if not cuts:
+            return pattern, "optimal" if optimal else "exact (time limit: best found)", bound
+        if not optimal or time.monotonic() >= deadline:
+            hidden = protect_sequentially(model, req, cost, start=pattern, system=system)
+            return hidden, "exact (time limit), completed by the heuristic", bound
+        master.add(cuts)
