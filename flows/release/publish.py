@@ -37,7 +37,7 @@ from flows.release.record import (
 from flows.release.recovery import recover
 from flows.release.result import ReleaseResult
 from flows.release.store import STAGING_PREFIX, find_draft
-from flows.site.build import build_site
+from flows.site.build import rebuild_after
 
 
 def publish(settings: Settings, name: str, today: date | None = None) -> ReleaseResult:
@@ -105,8 +105,8 @@ def publish(settings: Settings, name: str, today: date | None = None) -> Release
         fault_point(settings, "publish:after_record")
         refresh_public_log(settings)
         fault_point(settings, "publish:after_log")
-        site = build_site(settings)
-    return ReleaseResult("published", str(release_id), target, built.files, message=f"site: {site.index}")
+        site = rebuild_after(settings)
+    return ReleaseResult("published", str(release_id), target, built.files, message=site)
 
 
 def _now_text() -> str:

@@ -23,7 +23,7 @@ from flows.release.public_log import refresh_public_log
 from flows.release.record import begin_step, finish_withdraw, now, read_events, release_states
 from flows.release.recovery import recover
 from flows.release.result import ReleaseResult
-from flows.site.build import build_site
+from flows.site.build import rebuild_after
 
 
 def withdraw(settings: Settings, name: str, reason: str, by: str | None = None) -> ReleaseResult:
@@ -61,12 +61,12 @@ def withdraw(settings: Settings, name: str, reason: str, by: str | None = None) 
         fault_point(settings, "withdraw:after_record")
         refresh_public_log(settings)
         fault_point(settings, "withdraw:after_log")
-        site = build_site(settings)
+        site = rebuild_after(settings)
     return ReleaseResult(
         "withdrawn",
         str(release_id),
         target,
-        message=f"its figures still count in every later disclosure check; site: {site.index}",
+        message=f"its figures still count in every later disclosure check; {site}",
     )
 
 

@@ -108,6 +108,8 @@ def _link_downloads(stage: Path, site: SiteData) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         for a in r.entry.attachments:
             source = r.folder / a.file
+            if not source.is_file():
+                raise SiteRefused(f"site not rebuilt: {source} is listed in its release's manifest but missing")
             if not _link(source, folder / a.file):
                 shutil.copy2(source, folder / a.file)
             count += 1
@@ -128,6 +130,15 @@ def _swap(live: Path, stage: Path) -> None:
     link = live.with_name(f".{SITE_NAME}-{uuid.uuid4().hex}")
     os.symlink(os.path.relpath(stage, live.parent), link)
     os.replace(link, live)
+
+
+def rebuild_after(settings: Settings) -> str:
+    """For publish and withdraw, whose own step is complete by now: the site is rebuilt, or the reason it was
+    not (the live site stays as it was; `disclose site` tries again), never an error for a finished step."""
+    try:
+        return f"site: {build_site(settings).index}"
+    except SiteRefused as exc:
+        return f"the live site was left as it was ({exc}); fix that, then run `disclose site`"
 
 
 def rebuild(settings: Settings, today: date | None = None) -> SiteResult:

@@ -20,7 +20,7 @@ from flows.site.model import SiteData
 TEMPLATES = PROJECT_ROOT / "data" / "templates" / "site"
 ASSETS = ("site.css", "site.js", "favicon.svg")  # the icon: browsers ask for one, and get ours
 INDEX_NAME = "search-index.json"
-NUMERIC = frozenset({"count", "rate", "change", "pct_change"})
+NUMERIC = frozenset({"count", "public count", "rate", "change", "pct_change"})
 
 
 def environment(templates: Path = TEMPLATES) -> Environment:
