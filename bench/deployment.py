@@ -23,8 +23,14 @@ def request_via_deployment(home: Path, spec: Path, tmp: Path, runs: int = 2) -> 
     with server(tmp) as env, worker(env, tmp):
         out = []
         for _ in range(runs):
-            done = subprocess.run([sys.executable, "-m", "bench.tasks", "deployment_request", str(home), str(spec)],
-                                  env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+            done = subprocess.run(
+                [sys.executable, "-m", "bench.tasks", "deployment_request", str(home), str(spec)],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             if done.returncode != 0:
                 out.append({"error": done.stderr[-2000:]})
                 continue
@@ -39,10 +45,19 @@ def trigger_and_wait(home: Path, spec: Path) -> dict:
     from prefect.deployments import run_deployment
 
     started = time.perf_counter()
-    run = run_deployment("request/request", parameters={"spec": str(spec), "home": str(home)}, poll_interval=0.2,
-                         timeout=600, as_subflow=False)
+    run = run_deployment(
+        "request/request",
+        parameters={"spec": str(spec), "home": str(home)},
+        poll_interval=0.2,
+        timeout=600,
+        as_subflow=False,
+    )
     total = time.perf_counter() - started
     queued = (run.start_time - run.created).total_seconds() if run.start_time else None
     flow = (run.end_time - run.start_time).total_seconds() if run.end_time and run.start_time else None
-    return {"state": str(run.state.type.value if run.state else None), "total_seconds": total,
-            "queue_and_process_start_seconds": queued, "flow_run_seconds": flow}
+    return {
+        "state": str(run.state.type.value if run.state else None),
+        "total_seconds": total,
+        "queue_and_process_start_seconds": queued,
+        "flow_run_seconds": flow,
+    }

@@ -14,8 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def measure(args: list[str], *, python: str | None = None, budget_s: float | None = None,
-            check: bool = True) -> dict:
+def measure(
+    args: list[str], *, python: str | None = None, budget_s: float | None = None, check: bool = True
+) -> dict:
     """Run ``python -m <args>`` from the repository root; wait4 gives the peak RSS of the process tree
     (children included once reaped). A run past ``budget_s`` is killed with its whole process group."""
     start = time.perf_counter()
@@ -36,5 +37,11 @@ def measure(args: list[str], *, python: str | None = None, budget_s: float | Non
     wall = time.perf_counter() - start
     if check and code != 0:
         raise SystemExit(f"benchmark task failed ({code}): {args}")
-    return {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_rss_mib": usage.ru_maxrss / 1024,
-            "exit_code": code, "timed_out": timed_out.is_set(), "load_average": os.getloadavg()[0]}
+    return {
+        "seconds": wall,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mib": usage.ru_maxrss / 1024,
+        "exit_code": code,
+        "timed_out": timed_out.is_set(),
+        "load_average": os.getloadavg()[0],
+    }

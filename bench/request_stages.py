@@ -48,6 +48,7 @@ def timed_request(home: Path, spec: Path, out: Path) -> dict:
             finally:
                 spent[stage] += time.perf_counter() - started
                 active.discard(stage)
+
         return wrapped
 
     with ExitStack() as stack:

@@ -33,7 +33,11 @@ DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "results"
 REFERENCE = ROOT / "data" / "reference"
 REQUEST = ROOT / "data" / "requests" / "mps-01-foi-22-025326.yaml"
-REPS = {"tiny": 5, "force": 1, "national": 1}  # force: one rep fits the 10-minute budget; --reps 3 for medians
+REPS = {
+    "tiny": 5,
+    "force": 1,
+    "national": 1,
+}  # force: one rep fits the 10-minute budget; --reps 3 for medians
 SECTIONS = ("pipeline", "request", "suppression", "answers")
 
 
@@ -44,8 +48,24 @@ def ensure_data(scale: str, seed: int = 1) -> Path:
         fmt = "parquet" if scale == "national" else "csv"
         print(f"generating {scale} data (seed {seed}) into {landing} ...", flush=True)
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "flows.cli", "generate", "--seed", str(seed), "--scale", scale,
-                        "--format", fmt, "--out", str(landing)], check=True, cwd=ROOT)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "flows.cli",
+                "generate",
+                "--seed",
+                str(seed),
+                "--scale",
+                scale,
+                "--format",
+                fmt,
+                "--out",
+                str(landing),
+            ],
+            check=True,
+            cwd=ROOT,
+        )
         print(f"generated in {time.perf_counter() - t:.1f} s", flush=True)
     return landing
 
@@ -67,11 +87,18 @@ def measure(args: list[str]) -> dict:
 
 
 def _rotated(group: list, rep: int) -> list:
-    return group[rep % len(group):] + group[: rep % len(group)]
+    return group[rep % len(group) :] + group[: rep % len(group)]
 
 
-def run(scale: str, reps: int, sections: tuple[str, ...], budget_s: float, cost: str = "values",
-        sizes: tuple[str, ...] | None = None, peers_large: bool = False) -> dict:
+def run(
+    scale: str,
+    reps: int,
+    sections: tuple[str, ...],
+    budget_s: float,
+    cost: str = "values",
+    sizes: tuple[str, ...] | None = None,
+    peers_large: bool = False,
+) -> dict:
     landing = ensure_data(scale)
     samples: dict[str, list[dict]] = {}
     stages: list[dict] = []
@@ -86,11 +113,20 @@ def run(scale: str, reps: int, sections: tuple[str, ...], budget_s: float, cost:
     for rep in range(reps):
         groups = []
         if "pipeline" in sections or "ingest" in sections:
-            groups.append([("disclose ingest", lambda: ["ingest", str(fresh_home(scale, landing, "ingest"))]),
-                           ("bare CTAS read_csv", lambda: ["bare_ingest", str(landing), str(_fresh_db(scale))])])
+            groups.append(
+                [
+                    ("disclose ingest", lambda: ["ingest", str(fresh_home(scale, landing, "ingest"))]),
+                    ("bare CTAS read_csv", lambda: ["bare_ingest", str(landing), str(_fresh_db(scale))]),
+                ]
+            )
         if "pipeline" in sections:
-            groups.append([("nightly (full)", lambda: ["nightly", str(fresh_home(scale, landing, "nightly"))]),
-                           floor, *([pandas] if scale != "national" else [])])  # pandas cannot hold national
+            groups.append(
+                [
+                    ("nightly (full)", lambda: ["nightly", str(fresh_home(scale, landing, "nightly"))]),
+                    floor,
+                    *([pandas] if scale != "national" else []),
+                ]
+            )  # pandas cannot hold national
         elif "pandas" in sections:
             groups.append([floor, pandas])
         for group in groups:
@@ -104,13 +140,21 @@ def run(scale: str, reps: int, sections: tuple[str, ...], budget_s: float, cost:
     result = summarise(scale, reps, samples)
     stages = [s for s in stages if s]
     if stages:
-        result["request_stages"] = {name: {"median_seconds": statistics.median(s[name] for s in stages),
-                                           "first_seconds": stages[0][name]} for name in stages[0]}
+        result["request_stages"] = {
+            name: {
+                "median_seconds": statistics.median(s[name] for s in stages),
+                "first_seconds": stages[0][name],
+            }
+            for name in stages[0]
+        }
     if "request" in sections:
-        result["request_deployment"] = request_via_deployment(DATA / scale / "runs" / "nightly", REQUEST,
-                                                              scratch / "prefect")
+        result["request_deployment"] = request_via_deployment(
+            DATA / scale / "runs" / "nightly", REQUEST, scratch / "prefect"
+        )
     if "suppression" in sections:
-        result["suppression"] = suppression.run(scale, reps, budget_s, cost=cost, sizes=sizes, peers_large=peers_large)
+        result["suppression"] = suppression.run(
+            scale, reps, budget_s, cost=cost, sizes=sizes, peers_large=peers_large
+        )
     if "answers" in sections:
         result["answers"] = answers.run()
     shutil.rmtree(scratch, ignore_errors=True)
@@ -124,8 +168,10 @@ def _request(scale: str, landing: Path, rep: int, add, scratch: Path) -> dict:
     if not (home / "warehouse" / "disclose.duckdb").exists():  # the warehouse is built before any release
         measure(["nightly", str(fresh_home(scale, landing, "nightly"))])
     out = scratch / "stages.json"
-    pair = [("request CLI (--plain)", ["flows.cli", "request", str(REQUEST), "--plain", "--home", str(home)]),
-            ("request (stages timed)", ["bench.tasks", "request_stages", str(home), str(REQUEST), str(out)])]
+    pair = [
+        ("request CLI (--plain)", ["flows.cli", "request", str(REQUEST), "--plain", "--home", str(home)]),
+        ("request (stages timed)", ["bench.tasks", "request_stages", str(home), str(REQUEST), str(out)]),
+    ]
     for name, args in _rotated(pair, rep):
         add(name, _measure(args, check=False))
     return json.loads(out.read_text())["stages"] if out.exists() else {}
@@ -138,21 +184,34 @@ def _fresh_db(scale: str) -> Path:
     return db
 
 
-RATIOS = {"ingest / bare CTAS": ("disclose ingest", "bare CTAS read_csv"),
-          "nightly / floor": ("nightly (full)", "floor (bare GROUP BY)"),
-          "pandas / floor": ("pandas (analyst)", "floor (bare GROUP BY)"),
-          "pandas / nightly (target >= 10)": ("pandas (analyst)", "nightly (full)")}
+RATIOS = {
+    "ingest / bare CTAS": ("disclose ingest", "bare CTAS read_csv"),
+    "nightly / floor": ("nightly (full)", "floor (bare GROUP BY)"),
+    "pandas / floor": ("pandas (analyst)", "floor (bare GROUP BY)"),
+    "pandas / nightly (target >= 10)": ("pandas (analyst)", "nightly (full)"),
+}
 
 
 def summarise(scale: str, reps: int, samples: dict[str, list[dict]]) -> dict:
     medians = {name: _medians(runs) for name, runs in samples.items()}
-    ratios = {label: medians[a]["median_seconds"] / medians[b]["median_seconds"]
-              for label, (a, b) in RATIOS.items()
-              if "median_seconds" in medians.get(a, {}) and "median_seconds" in medians.get(b, {})}
-    return {"scale": scale, "repetitions": reps, "when": datetime.now().isoformat(timespec="seconds"),
-            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
-            "medians": medians, "ratios": ratios,
-            "seconds": {name: [round(s["seconds"], 2) for s in runs] for name, runs in samples.items()}}
+    ratios = {
+        label: medians[a]["median_seconds"] / medians[b]["median_seconds"]
+        for label, (a, b) in RATIOS.items()
+        if "median_seconds" in medians.get(a, {}) and "median_seconds" in medians.get(b, {})
+    }
+    return {
+        "scale": scale,
+        "repetitions": reps,
+        "when": datetime.now().isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "medians": medians,
+        "ratios": ratios,
+        "seconds": {name: [round(s["seconds"], 2) for s in runs] for name, runs in samples.items()},
+    }
 
 
 def _medians(runs: list[dict]) -> dict:
@@ -160,8 +219,12 @@ def _medians(runs: list[dict]) -> dict:
     failed = {"failed_runs": len(runs) - len(ok)} if len(ok) < len(runs) else {}
     if not ok:
         return {"status": f"failed (exit {runs[0]['exit_code']})", "runs": len(runs)}
-    return {"median_seconds": statistics.median(s["seconds"] for s in ok), "first_seconds": ok[0]["seconds"],
-            "peak_rss_mib": max(s["peak_rss_mib"] for s in ok), "runs": len(ok)} | failed
+    return {
+        "median_seconds": statistics.median(s["seconds"] for s in ok),
+        "first_seconds": ok[0]["seconds"],
+        "peak_rss_mib": max(s["peak_rss_mib"] for s in ok),
+        "runs": len(ok),
+    } | failed
 
 
 def print_table(result: dict) -> None:
@@ -172,7 +235,9 @@ def print_table(result: dict) -> None:
             print(f"{name:32} {m['status']}")
             continue
         failed = f"  ({m['failed_runs']} run(s) failed)" if "failed_runs" in m else ""
-        print(f"{name:32} {m['median_seconds']:10.2f} {m['first_seconds']:10.2f} {m['peak_rss_mib']:10.0f}{failed}")
+        print(
+            f"{name:32} {m['median_seconds']:10.2f} {m['first_seconds']:10.2f} {m['peak_rss_mib']:10.0f}{failed}"
+        )
     for name, ratio in result["ratios"].items():
         print(f"{name:32} {ratio:10.2f}x")
     if "request_stages" in result:
@@ -183,9 +248,11 @@ def print_table(result: dict) -> None:
         if "error" in run:
             print(f"request via the Prefect deployment, run {n}: failed: {run['error'][-300:]}")
             continue
-        print(f"request via the Prefect deployment, run {n}: {run['total_seconds']:.2f} s trigger to release "
-              f"(queue + worker process start {run['queue_and_process_start_seconds']:.2f} s, "
-              f"flow run {run['flow_run_seconds']:.2f} s; worker polls every 2 s)")
+        print(
+            f"request via the Prefect deployment, run {n}: {run['total_seconds']:.2f} s trigger to release "
+            f"(queue + worker process start {run['queue_and_process_start_seconds']:.2f} s, "
+            f"flow run {run['flow_run_seconds']:.2f} s; worker polls every 2 s)"
+        )
     if "suppression" in result:
         suppression.print_table(result["suppression"])
     if "answers" in result:
@@ -196,19 +263,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=sorted(REPS), default="tiny")
     parser.add_argument("--reps", type=int)
-    parser.add_argument("--only", default=",".join(SECTIONS),
-                        help=f"comma-separated sections: {', '.join(SECTIONS)}, ingest, pandas (default: all but "
-                             "ingest and pandas, which pipeline includes)")
-    parser.add_argument("--budget", type=float, default=900.0,
-                        help="seconds one suppression tool may take on one table before it is stopped")
-    parser.add_argument("--sizes", help="suppression tables (default: small,medium,large; the peers up to medium)")
-    parser.add_argument("--peers-large", action="store_true", help="run tau-Argus and acro on the large table too")
-    parser.add_argument("--cost", choices=("values", "cells"), default="values",
-                        help="what every suppression tool minimises: the sum of withheld values, or their number")
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections: {', '.join(SECTIONS)}, ingest, pandas (default: all but "
+        "ingest and pandas, which pipeline includes)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=900.0,
+        help="seconds one suppression tool may take on one table before it is stopped",
+    )
+    parser.add_argument(
+        "--sizes", help="suppression tables (default: small,medium,large; the peers up to medium)"
+    )
+    parser.add_argument(
+        "--peers-large", action="store_true", help="run tau-Argus and acro on the large table too"
+    )
+    parser.add_argument(
+        "--cost",
+        choices=("values", "cells"),
+        default="values",
+        help="what every suppression tool minimises: the sum of withheld values, or their number",
+    )
     args = parser.parse_args()
     sections = tuple(s.strip() for s in args.only.split(",") if s.strip())
     sizes = tuple(s.strip() for s in args.sizes.split(",")) if args.sizes else None
-    result = run(args.scale, args.reps or REPS[args.scale], sections, args.budget, args.cost, sizes, args.peers_large)
+    result = run(
+        args.scale, args.reps or REPS[args.scale], sections, args.budget, args.cost, sizes, args.peers_large
+    )
     print_table(result)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{args.scale}-{datetime.now():%Y%m%dT%H%M%S}.json"

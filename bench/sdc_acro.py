@@ -30,8 +30,10 @@ def protect(cells: dict) -> tuple[list[list], float, str, int]:
     from acro.sdcchecks import SDCChecks
 
     rows, cols = cells["dimensions"][:-1], cells["dimensions"][-1]
-    micro = pd.DataFrame([labels for *labels, value in sdc_cells.inner(cells) for _ in range(value)],
-                         columns=cells["dimensions"])
+    micro = pd.DataFrame(
+        [labels for *labels, value in sdc_cells.inner(cells) for _ in range(value)],
+        columns=cells["dimensions"],
+    )
     logging.disable(logging.INFO)  # acro logs every check and its config at INFO
     warnings.simplefilter("ignore")  # and pandas warns about its chained assignments
     started = time.perf_counter()
@@ -54,11 +56,20 @@ def protect(cells: dict) -> tuple[list[list], float, str, int]:
                 misstated["margins_misstated" if margin else "withheld_shown_as_0"] += 1
             hidden = shown != true and (not margin or 1 <= true < cells["k"])  # a small margin goes too
             hidden_total += true if hidden else 0
-            out.append([ALL if index[0] == ALL else " / ".join(index), label, sdc_cells.HIDDEN if hidden else true])
+            out.append(
+                [ALL if index[0] == ALL else " / ".join(index), label, sdc_cells.HIDDEN if hidden else true]
+            )
     from importlib.metadata import version
 
-    return out, seconds, (f"acro {version('acro')} threshold check (suppress=True); "
-                          + ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in misstated.items())), hidden_total
+    return (
+        out,
+        seconds,
+        (
+            f"acro {version('acro')} threshold check (suppress=True); "
+            + ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in misstated.items())
+        ),
+        hidden_total,
+    )
 
 
 def main(cells_path: str, out_path: str) -> None:

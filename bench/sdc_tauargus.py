@@ -33,8 +33,11 @@ def _codes(cells: dict) -> list[dict[str, str]]:
 
 def _apriori(cells: dict, codes: list[dict[str, str]], path: Path) -> None:
     k = cells["k"]
-    lines = [",".join([*(codes[i][label] for i, label in enumerate(row[:-1])), "PL", "0", str(k - row[-1])])
-             for row in cells["rows"] if 1 <= row[-1] < k]
+    lines = [
+        ",".join([*(codes[i][label] for i, label in enumerate(row[:-1])), "PL", "0", str(k - row[-1])])
+        for row in cells["rows"]
+        if 1 <= row[-1] < k
+    ]
     # pytauargus validates the first line's field count as "codes, command, one value" and miscounts PL lines:
     # lead with a no-op (the grand total's cost set to what it already is)
     grand = max(row[-1] for row in cells["rows"])
@@ -59,16 +62,26 @@ def protect(cells: dict, method: str, minutes: int, workdir: Path) -> tuple[list
     started = time.perf_counter()
     micro_asc_rda(micro, asc_filename=asc, rda_filename=rda, totcode=TOTAL)
     spec = f"MOD(1,{minutes},1,1,1)" if method == "MOD" else f"OPT(1,{minutes})"
-    micro_arb(arb_filename=arb, asc_filename=asc, rda_filename=rda, explanatory_vars=[dims], response_var="n",
-              cost_var="n" if cells["cost"] == "values" else "-2", safety_rules=f"FREQ({cells['k']},10)",
-              suppress=spec, output_names=[tab], output_type="5", output_options="SO+",
-              apriori={"hst": [hst], "sep": ",", "ignore_err": 0, "exp_triv": 0})
+    micro_arb(
+        arb_filename=arb,
+        asc_filename=asc,
+        rda_filename=rda,
+        explanatory_vars=[dims],
+        response_var="n",
+        cost_var="n" if cells["cost"] == "values" else "-2",
+        safety_rules=f"FREQ({cells['k']},10)",
+        suppress=spec,
+        output_names=[tab],
+        output_type="5",
+        output_options="SO+",
+        apriori={"hst": [hst], "sep": ",", "ignore_err": 0, "exp_triv": 0},
+    )
     run_batch(arb)
     seconds = time.perf_counter() - started
     back = [{code: label for label, code in c.items()} for c in codes]
     frame = TableResult(path=tab, exp_vars=dims, response="n", is_freq=False).dataframe()
     rows, hidden_total = [], 0
-    for rec in (frame.to_dict("records") if hasattr(frame, "to_dict") else frame):
+    for rec in frame.to_dict("records") if hasattr(frame, "to_dict") else frame:
         labels = [back[i][str(rec[d])] for i, d in enumerate(dims)]
         hidden = rec["status"] in ("U", "M")
         value = int(round(float(rec["n"] or 0)))
@@ -92,8 +105,9 @@ def main(cells_path: str, out_path: str, method: str, minutes: str) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-tau-") as tmp:
         os.chdir(tmp)  # tau-Argus writes its logs (HiTaS.log, cspSCIP.*) into the working directory
         rows, seconds, hidden = protect(cells, method, int(minutes), Path(tmp))
-    sdc_cells.answer(out_path, f"tau-Argus {method}", method, seconds, rows, cells["dimensions"], cells["totals"],
-                     hidden)
+    sdc_cells.answer(
+        out_path, f"tau-Argus {method}", method, seconds, rows, cells["dimensions"], cells["totals"], hidden
+    )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,11 @@ def audit_answer(answer: dict, k: int) -> dict:
     result = audit_tables([table], k=k, zeros_published=True)
     shown_small = sum(1 for r in answer["rows"] if r[-1] != HIDDEN and 1 <= r[-1] < k)
     exposed = len(result.problems) + shown_small
-    return {"verdict": "passed" if exposed == 0 else f"{exposed} exposed",
-            "exposed": exposed, "shown_below_k": shown_small, "audit_method": result.method,
-            "audit_seconds": round(time.perf_counter() - started, 3),
-            "first_problem": str(result.problems[0]) if result.problems else None}
+    return {
+        "verdict": "passed" if exposed == 0 else f"{exposed} exposed",
+        "exposed": exposed,
+        "shown_below_k": shown_small,
+        "audit_method": result.method,
+        "audit_seconds": round(time.perf_counter() - started, 3),
+        "first_problem": str(result.problems[0]) if result.problems else None,
+    }

@@ -25,8 +25,11 @@ def _csvs(landing: Path, source: str) -> list[Path]:
 
 def _reader(files: list) -> str:
     """read_csv or read_parquet (the generated Parquet holds the same text columns as the CSV)."""
-    return "read_parquet($files, union_by_name = true)" if str(files[0]).endswith(".parquet") else \
-        "read_csv($files, header = true, all_varchar = true, union_by_name = true)"
+    return (
+        "read_parquet($files, union_by_name = true)"
+        if str(files[0]).endswith(".parquet")
+        else "read_csv($files, header = true, all_varchar = true, union_by_name = true)"
+    )
 
 
 def _utf8(path: Path, encoding: str, scratch: Path) -> Path:
@@ -47,7 +50,11 @@ def bare_ingest(landing: Path, db: Path) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for i, path in enumerate(_csvs(landing, "custody") + _csvs(landing, "crime")):
             readable = _utf8(path, enc.get(path.name, "utf-8"), Path(scratch))
-            reader = "read_parquet(?)" if path.suffix == ".parquet" else "read_csv(?, header = true, all_varchar = true)"
+            reader = (
+                "read_parquet(?)"
+                if path.suffix == ".parquet"
+                else "read_csv(?, header = true, all_varchar = true)"
+            )
             con.execute(f"create table t{i} as select * from {reader}", [str(readable)])  # noqa: S608
     con.close()
 
@@ -83,9 +90,14 @@ def floor(landing: Path, reference: Path) -> None:
     """The floor: one bare DuckDB script that reads the same files (custody and crime) and computes the standing
     arrests table with GROUP BY; nothing else."""
     con = duckdb.connect(config={"memory_limit": "4GB", "threads": 2})
-    con.execute("create table ref_offences as select * from read_csv(?, all_varchar = true)", [str(reference / "offences.csv")])
-    con.execute("create table ref_disposals as select * from read_csv(?, all_varchar = true)",
-                [str(reference / "custody_disposals.csv")])
+    con.execute(
+        "create table ref_offences as select * from read_csv(?, all_varchar = true)",
+        [str(reference / "offences.csv")],
+    )
+    con.execute(
+        "create table ref_disposals as select * from read_csv(?, all_varchar = true)",
+        [str(reference / "custody_disposals.csv")],
+    )
     enc = _encodings(landing)
     with tempfile.TemporaryDirectory() as scratch:
         files = [str(_utf8(p, enc[p.name], Path(scratch))) for p in _csvs(landing, "custody")]

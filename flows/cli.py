@@ -52,13 +52,22 @@ app.add_typer(reference_app, name="reference")
 
 
 @app.callback()
-def _options(debug: Annotated[bool, typer.Option("--debug", help="show tracebacks and Prefect's own log "
-                                                                  "on the console")] = False) -> None:
+def _options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="show tracebacks and Prefect's own log on the console")
+    ] = False,
+) -> None:
     global _debug
     _debug = debug
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="disclose.toml to use", exists=True, dir_okay=False)]
-HomeOpt = Annotated[Path | None, typer.Option("--home", help="data home (landing/, raw/, warehouse/, published/)")]
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="disclose.toml to use", exists=True, dir_okay=False)
+]
+HomeOpt = Annotated[
+    Path | None, typer.Option("--home", help="data home (landing/, raw/, warehouse/, published/)")
+]
+
 
 def _settings(config: Path | None, home: Path | None, **extra: object) -> Settings:
     try:
@@ -90,17 +99,23 @@ def generate(
 
 
 @app.command()
-def nightly(config: ConfigOpt = None, home: HomeOpt = None,
-            plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False) -> None:
+def nightly(
+    config: ConfigOpt = None,
+    home: HomeOpt = None,
+    plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False,
+) -> None:
     """Ingest landed extracts, rebuild the warehouse, validate, and draft the standing datasets that are due."""
     _settings(config, home)  # fail early, with a clear message, on bad configuration
     _print_run(_run("nightly", plain, config=_str(config), home=_str(home)))
 
 
 @app.command()
-def request(spec: Annotated[Path, typer.Argument(help="request spec (YAML)")],
-            config: ConfigOpt = None, home: HomeOpt = None,
-            plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False) -> None:
+def request(
+    spec: Annotated[Path, typer.Argument(help="request spec (YAML)")],
+    config: ConfigOpt = None,
+    home: HomeOpt = None,
+    plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False,
+) -> None:
     """Answer an FOI request spec with a draft response (approve and publish it next)."""
     from flows.release.source import request_path
     from flows.requests.spec import regular_file
@@ -112,8 +127,11 @@ def request(spec: Annotated[Path, typer.Argument(help="request spec (YAML)")],
 
 
 @app.command()
-def check(spec: Annotated[Path, typer.Argument(help="request spec (YAML) to check without running it")],
-          config: ConfigOpt = None, home: HomeOpt = None) -> None:
+def check(
+    spec: Annotated[Path, typer.Argument(help="request spec (YAML) to check without running it")],
+    config: ConfigOpt = None,
+    home: HomeOpt = None,
+) -> None:
     """Validate a request spec and show how it was read (due date, parts): its fields, and every offence code
     and selection against the reference data (the home's warehouse if it has one, else the committed files),
     without counting anything."""
@@ -128,14 +146,19 @@ def check(spec: Annotated[Path, typer.Argument(help="request spec (YAML) to chec
         err.print(str(SpecError(result.problems, spec)), markup=False, soft_wrap=True)
         _fail(f"offences checked against {result.against}", 2)
     loaded = result.spec
-    console.print(f"{spec}: valid (sha256 {result.sha256[:12]}); reference {loaded.reference}, "
-                  f"due {loaded.due:%d %B %Y}", markup=False)
+    console.print(
+        f"{spec}: valid (sha256 {result.sha256[:12]}); reference {loaded.reference}, "
+        f"due {loaded.due:%d %B %Y}",
+        markup=False,
+    )
     console.print(f"  offences checked against {result.against}", markup=False)
     for part in loaded.parts:
         console.print(f"  part {part.id}: {part.response}: {part.question}", markup=False)
     if result.later:
-        console.print(f"  checked against the warehouse when answered: categories of {', '.join(result.later)}",
-                      markup=False)
+        console.print(
+            f"  checked against the warehouse when answered: categories of {', '.join(result.later)}",
+            markup=False,
+        )
 
 
 @app.command()
@@ -148,11 +171,16 @@ def schema(config: ConfigOpt = None) -> None:
 
 
 @app.command()
-def audit(paths: Annotated[list[Path], typer.Argument(help="release folders or files to check")],
-          threshold: Annotated[int | None, typer.Option(help="k; default from each manifest")] = None,
-          cumulative: Annotated[bool, typer.Option(help="also audit every release in the publication record "
-                                                        "together (the home's record/)")] = False,
-          config: ConfigOpt = None, home: HomeOpt = None) -> None:
+def audit(
+    paths: Annotated[list[Path], typer.Argument(help="release folders or files to check")],
+    threshold: Annotated[int | None, typer.Option(help="k; default from each manifest")] = None,
+    cumulative: Annotated[
+        bool,
+        typer.Option(help="also audit every release in the publication record together (the home's record/)"),
+    ] = False,
+    config: ConfigOpt = None,
+    home: HomeOpt = None,
+) -> None:
     """Re-read published files and refuse anything unsafe: the publish guard (small numbers, formulas, hidden
     content, metadata), then the independent disclosure audit of every release folder (can a withheld figure
     be worked out from the published ones?) and, with --cumulative, of all releases together."""
@@ -191,24 +219,37 @@ def drafts(config: ConfigOpt = None, home: HomeOpt = None) -> None:
         table.add_column(name, no_wrap=True)
     table.add_column("title")
     for line in lines:
-        table.add_row(line.release_id, line.kind, line.state, line.created, line.ran_by, line.approved_by,
-                      line.title)
+        table.add_row(
+            line.release_id, line.kind, line.state, line.created, line.ran_by, line.approved_by, line.title
+        )
     console.print(table if lines else f"no drafts in {settings.drafts_dir}")
     for warning in interrupted(settings):
         console.print(f"[yellow]{warning}[/yellow]")
 
 
-ReleaseArg = Annotated[str, typer.Argument(help="a reference (its latest draft or version) or <reference>/v<N>")]
+ReleaseArg = Annotated[
+    str, typer.Argument(help="a reference (its latest draft or version) or <reference>/v<N>")
+]
 
 
 @app.command()
-def approve(release: ReleaseArg,
-            by: Annotated[str, typer.Option("--by", help="the person approving (named in the record)")],
-            note: Annotated[str | None, typer.Option(help="why, or what was checked")] = None,
-            public_text: Annotated[Path | None, typer.Option(
-                "--public-text", help="the request as it may be published (no requester, no third party); "
-                "default: the draft's public-request-text.txt", exists=True, dir_okay=False)] = None,
-            config: ConfigOpt = None, home: HomeOpt = None) -> None:
+def approve(
+    release: ReleaseArg,
+    by: Annotated[str, typer.Option("--by", help="the person approving (named in the record)")],
+    note: Annotated[str | None, typer.Option(help="why, or what was checked")] = None,
+    public_text: Annotated[
+        Path | None,
+        typer.Option(
+            "--public-text",
+            help="the request as it may be published (no requester, no third party); "
+            "default: the draft's public-request-text.txt",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+    home: HomeOpt = None,
+) -> None:
     """Sign a draft off for publication (a second person, unless disclose.toml says otherwise)."""
     from flows.release.approve import approve as run
 
@@ -225,10 +266,13 @@ def publish(release: ReleaseArg, config: ConfigOpt = None, home: HomeOpt = None)
 
 
 @app.command()
-def withdraw(release: ReleaseArg,
-             reason: Annotated[str, typer.Option(help="why (kept as an incident entry in the record)")],
-             by: Annotated[str | None, typer.Option(help="who is withdrawing it (default: this user)")] = None,
-             config: ConfigOpt = None, home: HomeOpt = None) -> None:
+def withdraw(
+    release: ReleaseArg,
+    reason: Annotated[str, typer.Option(help="why (kept as an incident entry in the record)")],
+    by: Annotated[str | None, typer.Option(help="who is withdrawing it (default: this user)")] = None,
+    config: ConfigOpt = None,
+    home: HomeOpt = None,
+) -> None:
     """Take a published release down. Its figures stay in every later disclosure check, because what was
     published cannot be unpublished."""
     from flows.release.withdraw import withdraw as run
@@ -247,8 +291,11 @@ def site(config: ConfigOpt = None, home: HomeOpt = None) -> None:
         result = rebuild(_settings(config, home))
     except DiscloseError as exc:
         _fail(str(exc))
-    console.print(f"site: {result.index} ({result.releases} releases; {result.written} files written, "
-                  f"{result.linked} unchanged or linked)", markup=False)
+    console.print(
+        f"site: {result.index} ({result.releases} releases; {result.written} files written, "
+        f"{result.linked} unchanged or linked)",
+        markup=False,
+    )
 
 
 def _lifecycle(step, config: Path | None, home: Path | None) -> None:
@@ -259,13 +306,19 @@ def _lifecycle(step, config: Path | None, home: Path | None) -> None:
         result = step(_settings(config, home))
     except (DiscloseError, ReleaseIdError) as exc:
         _fail(str(exc))
-    console.print(f"{result.status} {result.release_id}: {result.path}"
-                  + (f" ({result.message})" if result.message else ""), markup=False)
+    console.print(
+        f"{result.status} {result.release_id}: {result.path}"
+        + (f" ({result.message})" if result.message else ""),
+        markup=False,
+    )
 
 
 @app.command()
-def quarantine(config: ConfigOpt = None, home: HomeOpt = None,
-               limit: Annotated[int, typer.Option(help="rows to list")] = 50) -> None:
+def quarantine(
+    config: ConfigOpt = None,
+    home: HomeOpt = None,
+    limit: Annotated[int, typer.Option(help="rows to list")] = 50,
+) -> None:
     """List what ingest held back, and why (file, row, column; never the values)."""
     from flows.ingest.report import quarantine_summary
 
@@ -274,8 +327,11 @@ def quarantine(config: ConfigOpt = None, home: HomeOpt = None,
 
 
 @app.command()
-def unrecognised_codes(config: ConfigOpt = None, home: HomeOpt = None,
-                       limit: Annotated[int, typer.Option(help="codes to list")] = 100) -> None:
+def unrecognised_codes(
+    config: ConfigOpt = None,
+    home: HomeOpt = None,
+    limit: Annotated[int, typer.Option(help="codes to list")] = 100,
+) -> None:
     """List the offence codes ingest loaded that the reference data does not know (local or newer codes, counted
     as 'Unrecognised offence code'), with how many rows and files carried each; codes and counts only."""
     from flows.ingest.report import unrecognised_codes_summary
@@ -284,8 +340,11 @@ def unrecognised_codes(config: ConfigOpt = None, home: HomeOpt = None,
 
 
 @app.command()
-def manifest(config: ConfigOpt = None, home: HomeOpt = None,
-             limit: Annotated[int, typer.Option(help="deliveries to list")] = 50) -> None:
+def manifest(
+    config: ConfigOpt = None,
+    home: HomeOpt = None,
+    limit: Annotated[int, typer.Option(help="deliveries to list")] = 50,
+) -> None:
     """Every file ever delivered: sha256, size, rows, source, status and why."""
     from flows.ingest.report import manifest_summary
 
@@ -293,16 +352,22 @@ def manifest(config: ConfigOpt = None, home: HomeOpt = None,
 
 
 @app.command()
-def rebuild(config: ConfigOpt = None, home: HomeOpt = None,
-            check_only: Annotated[bool, typer.Option(help="rebuild aside and compare; keep the live warehouse")] = False,
-            allow_reference_change: Annotated[bool, typer.Option(help="replay with today's reference data")] = False,
-            ) -> None:
+def rebuild(
+    config: ConfigOpt = None,
+    home: HomeOpt = None,
+    check_only: Annotated[
+        bool, typer.Option(help="rebuild aside and compare; keep the live warehouse")
+    ] = False,
+    allow_reference_change: Annotated[bool, typer.Option(help="replay with today's reference data")] = False,
+) -> None:
     """Recreate the warehouse from the raw archive alone and prove every table identical (by content hash)."""
     from flows.ingest.rebuild import RebuildRefused
     from flows.ingest.rebuild import rebuild as run
 
     try:
-        report = run(_settings(config, home), check_only=check_only, allow_reference_change=allow_reference_change)
+        report = run(
+            _settings(config, home), check_only=check_only, allow_reference_change=allow_reference_change
+        )
     except RebuildRefused as exc:
         _fail(str(exc), 2)
     for line in report.lines():
@@ -311,10 +376,15 @@ def rebuild(config: ConfigOpt = None, home: HomeOpt = None,
 
 
 @app.command()
-def purge(config: ConfigOpt = None, home: HomeOpt = None,
-          older_than: Annotated[str | None, typer.Option(help="purge archived files received before YYYY-MM-DD")] = None,
-          retention_days: Annotated[int | None, typer.Option(help="purge files older than this many days")] = None,
-          yes: Annotated[bool, typer.Option("--yes", help="really delete (default: a dry run)")] = False) -> None:
+def purge(
+    config: ConfigOpt = None,
+    home: HomeOpt = None,
+    older_than: Annotated[
+        str | None, typer.Option(help="purge archived files received before YYYY-MM-DD")
+    ] = None,
+    retention_days: Annotated[int | None, typer.Option(help="purge files older than this many days")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="really delete (default: a dry run)")] = False,
+) -> None:
     """Delete archived extracts past retention, saying what a rebuild could no longer reproduce."""
     from datetime import datetime, timedelta
 
@@ -333,8 +403,10 @@ def purge(config: ConfigOpt = None, home: HomeOpt = None,
 
 
 @app.command()
-def demo(seed: Annotated[int, typer.Option(help="seed for the synthetic sample")] = 1,
-         plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False) -> None:
+def demo(
+    seed: Annotated[int, typer.Option(help="seed for the synthetic sample")] = 1,
+    plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False,
+) -> None:
     """Run everything on synthetic data in data/demo/: generate, nightly, the two seed requests, then approve
     (as "demo") and publish every draft."""
     from flows.demo import DEMO_REQUESTS, demo_settings, demo_sign_off
@@ -346,7 +418,10 @@ def demo(seed: Annotated[int, typer.Option(help="seed for the synthetic sample")
 
         summary = run(seed=seed, scale="tiny", out=settings.landing_dir)
         console.print(f"generated {len(summary.files)} synthetic extract files in {settings.landing_dir}")
-    runs = [("nightly", {}), *(("request", {"spec": str(settings.requests_dir / name)}) for name in DEMO_REQUESTS)]
+    runs = [
+        ("nightly", {}),
+        *(("request", {"spec": str(settings.requests_dir / name)}) for name in DEMO_REQUESTS),
+    ]
     results, signed = [], []
     for kind, params in runs:  # each draft is signed off before the next is made, so each is protected with
         results.append(_run(kind, plain, demo=True, **params))  # everything published before it

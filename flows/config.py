@@ -30,15 +30,24 @@ class ReleasePolicy(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    second_approver: bool = Field(default=True, description="the approver must be someone other than whoever "
-                                  "ran the request or nightly that made the draft")
+    second_approver: bool = Field(
+        default=True,
+        description="the approver must be someone other than whoever "
+        "ran the request or nightly that made the draft",
+    )
     publish_standing: Literal["on_approval", "automatically"] = Field(
-        default="on_approval", description="standing datasets wait for approval like FOI responses, or the nightly "
-        "run approves (as 'policy') and publishes them as soon as they are drafted")
-    site_url: str | None = Field(default=None, description="where published/ is served, e.g. "
-                                 "'https://www.example.police.uk/foi/'; the disclosure log links from it")
-    lock_timeout_seconds: float = Field(default=120, ge=0, description="how long a release step waits for "
-                                        "another to finish")
+        default="on_approval",
+        description="standing datasets wait for approval like FOI responses, or the nightly "
+        "run approves (as 'policy') and publishes them as soon as they are drafted",
+    )
+    site_url: str | None = Field(
+        default=None,
+        description="where published/ is served, e.g. "
+        "'https://www.example.police.uk/foi/'; the disclosure log links from it",
+    )
+    lock_timeout_seconds: float = Field(
+        default=120, ge=0, description="how long a release step waits for another to finish"
+    )
 
     @field_validator("site_url")
     @classmethod
@@ -51,40 +60,57 @@ class ReleasePolicy(BaseModel):
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    home: Path = Field(default=PROJECT_ROOT / "data", description="where landing/, raw/, warehouse/, published/ live")
+    home: Path = Field(
+        default=PROJECT_ROOT / "data", description="where landing/, raw/, warehouse/, published/ live"
+    )
     organisation: str = Field(default="Example Constabulary", min_length=2, max_length=120)
     contact: str = "Freedom of Information Unit"
     threshold: int = Field(default=5, ge=2, le=100, description="k: counts 1..k-1 are suppressed")
     synthetic: bool = Field(default=False, description="outputs are marked as synthetic demonstration data")
     quarantine_max_share: float = Field(default=0.01, ge=0.0, le=1.0, description="default per-file limit")
     quarantine_max_share_by_source: dict[str, float] = Field(
-        default_factory=dict, description="per-source limits, e.g. {custody = 0.005}")
+        default_factory=dict, description="per-source limits, e.g. {custody = 0.005}"
+    )
     unrecognised_code_warn_share: float = Field(
-        default=0.02, ge=0.0, le=1.0, description="a file with a larger share of rows whose (well-formed) offence code "
-        "the reference data lacks gets a validation warning; it still loads and publishes")
+        default=0.02,
+        ge=0.0,
+        le=1.0,
+        description="a file with a larger share of rows whose (well-formed) offence code "
+        "the reference data lacks gets a validation warning; it still loads and publishes",
+    )
     raw_retention_days: int | None = Field(default=None, ge=1, description="archive retention for purge")
     duckdb_memory_limit: str = "3GB"  # DuckDB spills beyond it; the process stays under 4 GiB
     duckdb_threads: int = Field(default=2, ge=1, le=256)
     writer_lock_timeout_seconds: float = Field(
-        default=900, ge=0, description="how long a writer (nightly, rebuild, purge) waits for another writer or "
-        "for readers to finish before failing (flows/warehouse_lock.py)")
+        default=900,
+        ge=0,
+        description="how long a writer (nightly, rebuild, purge) waits for another writer or "
+        "for readers to finish before failing (flows/warehouse_lock.py)",
+    )
     reference_dir: Path = PROJECT_ROOT / "data" / "reference"
     sql_dir: Path = PROJECT_ROOT / "sql"
     expectations_dir: Path = PROJECT_ROOT / "expectations"
     requests_dir: Path = PROJECT_ROOT / "data" / "requests"
     profiles_dir: Path = PROJECT_ROOT / "data" / "profiles"
-    templates_dir: Path = Field(default=PROJECT_ROOT / "data" / "templates",
-                                description="the force's letter templates (Jinja2; see data/templates/README.md)")
-    operator: str = Field(default_factory=lambda: _os_user(), min_length=1,
-                          description="who runs commands on this machine, recorded on every draft it makes")
+    templates_dir: Path = Field(
+        default=PROJECT_ROOT / "data" / "templates",
+        description="the force's letter templates (Jinja2; see data/templates/README.md)",
+    )
+    operator: str = Field(
+        default_factory=lambda: _os_user(),
+        min_length=1,
+        description="who runs commands on this machine, recorded on every draft it makes",
+    )
     release: ReleasePolicy = Field(default_factory=ReleasePolicy)
-    fault: str | None = Field(default=None, description="testing only: a fault point to stop at "
-                              "(flows/release/faults.py)")
+    fault: str | None = Field(
+        default=None, description="testing only: a fault point to stop at (flows/release/faults.py)"
+    )
     disclosure: dict[str, Any] = Field(
         default_factory=dict,
         description="the disclosure-control policy beyond k ([disclose.disclosure] in disclose.toml; fields of "
-                    "flows/sdc/policy.py SdcPolicy): e.g. strategy = 'round' where a force requires one strategy, "
-                    "overrides = [{k = 10, dimension = 'offence_group', labels = ['Sexual offences']}]")
+        "flows/sdc/policy.py SdcPolicy): e.g. strategy = 'round' where a force requires one strategy, "
+        "overrides = [{k = 10, dimension = 'offence_group', labels = ['Sexual offences']}]",
+    )
 
     @model_validator(mode="after")
     def _policy(self) -> Settings:
@@ -95,8 +121,9 @@ class Settings(BaseModel):
         try:
             SdcPolicy(k=self.threshold, **self.disclosure)  # fails here, at load, naming the field
         except ValidationError as exc:
-            raise ValueError("; ".join(f"disclosure.{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                       for e in exc.errors())) from None
+            raise ValueError(
+                "; ".join(f"disclosure.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            ) from None
         return self
 
     @field_validator("duckdb_memory_limit")
@@ -141,10 +168,21 @@ class Settings(BaseModel):
         return {**self.quarantine_max_share_by_source, "default": self.quarantine_max_share}
 
 
-_ENV_KEYS = {"home", "organisation", "contact", "threshold", "synthetic", "quarantine_max_share",
-             "unrecognised_code_warn_share",
-             "duckdb_memory_limit", "duckdb_threads", "raw_retention_days", "operator", "fault",
-             "writer_lock_timeout_seconds"}
+_ENV_KEYS = {
+    "home",
+    "organisation",
+    "contact",
+    "threshold",
+    "synthetic",
+    "quarantine_max_share",
+    "unrecognised_code_warn_share",
+    "duckdb_memory_limit",
+    "duckdb_threads",
+    "raw_retention_days",
+    "operator",
+    "fault",
+    "writer_lock_timeout_seconds",
+}
 
 
 def _os_user() -> str:
@@ -159,7 +197,9 @@ def _os_user() -> str:
 def load_settings(config_file: Path | None = None, **overrides: object) -> Settings:
     """Build the settings. ``config_file`` defaults to $DISCLOSE_CONFIG, else ./disclose.toml if present."""
     values: dict[str, object] = {}
-    path = config_file or (Path(os.environ[ENV_PREFIX + "CONFIG"]) if ENV_PREFIX + "CONFIG" in os.environ else None)
+    path = config_file or (
+        Path(os.environ[ENV_PREFIX + "CONFIG"]) if ENV_PREFIX + "CONFIG" in os.environ else None
+    )
     if path is None and Path("disclose.toml").is_file():
         path = Path("disclose.toml")
     if path is not None:
@@ -193,8 +233,11 @@ def mark_synthetic(home: Path) -> None:
     home.mkdir(parents=True, exist_ok=True)
     marker = home / SYNTHETIC_MARKER
     if not marker.is_file():
-        marker.write_text("This data home holds synthetic demonstration data, not real police records. Every "
-                          "disclose command run on it marks its outputs as synthetic.\n", encoding="utf-8")
+        marker.write_text(
+            "This data home holds synthetic demonstration data, not real police records. Every "
+            "disclose command run on it marks its outputs as synthetic.\n",
+            encoding="utf-8",
+        )
 
 
 def _read_toml(path: Path) -> dict[str, object]:
@@ -208,8 +251,15 @@ def _read_toml(path: Path) -> dict[str, object]:
     if not isinstance(section, dict):
         raise ConfigError(f"config file {path}: [disclose] must be a table")
     base = path.resolve().parent
-    for key in ("home", "reference_dir", "sql_dir", "expectations_dir", "requests_dir", "profiles_dir",
-                "templates_dir"):
+    for key in (
+        "home",
+        "reference_dir",
+        "sql_dir",
+        "expectations_dir",
+        "requests_dir",
+        "profiles_dir",
+        "templates_dir",
+    ):
         if key in section:
             section[key] = (base / str(section[key])).resolve()
     return section

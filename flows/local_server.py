@@ -34,8 +34,14 @@ def _free_port() -> int:
 
 
 def _start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(args, env=env, cwd=PROJECT_ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(
+        args,
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -51,7 +57,9 @@ def _stop(proc: subprocess.Popen) -> None:
 
 def prefect(env: dict, *args: str, timeout: float = 300) -> str:
     """Run one `prefect` CLI command against the server; its output, or ServerError with the tail."""
-    out = subprocess.run([PREFECT, *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout)
+    out = subprocess.run(
+        [PREFECT, *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout
+    )
     if out.returncode != 0:
         raise ServerError(f"prefect {' '.join(args)} failed: {out.stdout[-3000:]}{out.stderr[-3000:]}")
     return out.stdout
@@ -62,9 +70,15 @@ def server(tmp: Path, query_seconds: float = 2) -> Iterator[dict]:
     """A running server; yields the environment that points `prefect` and clients at it."""
     tmp.mkdir(parents=True, exist_ok=True)
     port = _free_port()
-    env = {**os.environ, "PREFECT_HOME": str(tmp / "home"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-           "PREFECT_WORKER_QUERY_SECONDS": str(query_seconds), "DISCLOSE_PROJECT_DIR": str(PROJECT_ROOT)}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp / "home"),
+        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_WORKER_QUERY_SECONDS": str(query_seconds),
+        "DISCLOSE_PROJECT_DIR": str(PROJECT_ROOT),
+    }
     log = tmp / "server.log"
     proc = _start([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env, log)
     try:

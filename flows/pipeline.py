@@ -44,7 +44,9 @@ class RunResult:
             lines.append(f"{r.status} {r.release_id}: {r.path}" + (f" ({r.message})" if r.message else ""))
             lines += [f"  {r.path / name}" for name in r.files]
             if r.status == "drafted":
-                lines.append(f"  next: disclose approve {r.release_id} --by NAME, then disclose publish {r.release_id}")
+                lines.append(
+                    f"  next: disclose approve {r.release_id} --by NAME, then disclose publish {r.release_id}"
+                )
         return lines
 
 
@@ -56,9 +58,16 @@ def stage_ingest(settings: Settings) -> IngestReport:
     """Load the reference data and every landed file; fail loudly if any file was rejected."""
     with connect(settings) as con:
         load_reference(con, settings.reference_dir)
-        report = ingest_landing(con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir,
-                                max_share=settings.quarantine_limits, profiles_dir=settings.profiles_dir,
-                                reference_dir=settings.reference_dir, fault=settings.fault)
+        report = ingest_landing(
+            con,
+            settings.landing_dir,
+            raw_dir=settings.raw_dir,
+            sql_dir=settings.sql_dir,
+            max_share=settings.quarantine_limits,
+            profiles_dir=settings.profiles_dir,
+            reference_dir=settings.reference_dir,
+            fault=settings.fault,
+        )
     return report
 
 
@@ -77,8 +86,14 @@ def stage_validate(settings: Settings, suites: tuple[str, ...], run_id: str) -> 
     warm_up_in_background()  # GX's import overlaps the first suite's DuckDB query
     with connect(settings) as con:
         reports = [
-            validate_suite(con, suite, params=suite_settings(settings, suite),
-                           expectations_dir=settings.expectations_dir, sql_dir=settings.sql_dir, run_id=run_id)
+            validate_suite(
+                con,
+                suite,
+                params=suite_settings(settings, suite),
+                expectations_dir=settings.expectations_dir,
+                sql_dir=settings.sql_dir,
+                run_id=run_id,
+            )
             for suite in suites
         ]
     failures = [f"{r.suite}: {msg}" for r in reports if r.blocks_publication for msg in r.critical_failures]
@@ -101,9 +116,15 @@ def check_ingest(report: IngestReport) -> None:
 
 
 NIGHTLY_SUITES = (
-    "ingest_reconciliation", "ingest_reconciliation.police_uk", "staging.custody_offences", "staging.crimes",
-    "staging.police_uk_street_crimes", "staging.police_uk_outcomes", "staging.police_uk_stop_searches",
-    "staging.police_uk_neighbourhood_counts", "marts.arrests_by_offence_group_year_outcome",
+    "ingest_reconciliation",
+    "ingest_reconciliation.police_uk",
+    "staging.custody_offences",
+    "staging.crimes",
+    "staging.police_uk_street_crimes",
+    "staging.police_uk_outcomes",
+    "staging.police_uk_stop_searches",
+    "staging.police_uk_neighbourhood_counts",
+    "marts.arrests_by_offence_group_year_outcome",
 )
 
 

@@ -10,8 +10,9 @@ from flows.sdc_audit import AuditTable
 Dims = Sequence[tuple[str, Sequence[str], str | None]]
 
 
-def all_cells(dims: Dims, parents: Mapping[str, Mapping[str, str]] | None = None) -> dict[tuple[str, ...],
-                                                                                          list[tuple[str, ...]]]:
+def all_cells(
+    dims: Dims, parents: Mapping[str, Mapping[str, str]] | None = None
+) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
     """Every cell (inner, group and total labels) -> the inner cells it adds up."""
     parents = parents or {}
     levels, below = [], []
@@ -23,13 +24,20 @@ def all_cells(dims: Dims, parents: Mapping[str, Mapping[str, str]] | None = None
             level[total] = list(leaves)
         levels.append(list(level))
         below.append(level)
-    return {combo: list(itertools.product(*(below[i][label] for i, label in enumerate(combo))))
-            for combo in itertools.product(*levels)}
+    return {
+        combo: list(itertools.product(*(below[i][label] for i, label in enumerate(combo))))
+        for combo in itertools.product(*levels)
+    }
 
 
-def published(dims: Dims, inner: Mapping[tuple[str, ...], int], hidden: set[tuple[str, ...]],
-              parents: Mapping[str, Mapping[str, str]] | None = None, name: str = "table.csv",
-              mark: str = "[c]") -> AuditTable:
+def published(
+    dims: Dims,
+    inner: Mapping[tuple[str, ...], int],
+    hidden: set[tuple[str, ...]],
+    parents: Mapping[str, Mapping[str, str]] | None = None,
+    name: str = "table.csv",
+    mark: str = "[c]",
+) -> AuditTable:
     rows = []
     for cell, leaves in all_cells(dims, parents).items():
         value = sum(inner[leaf] for leaf in leaves)

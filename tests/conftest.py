@@ -27,11 +27,21 @@ def settings(tmp_path: Path) -> Settings:
     return load_settings(home=tmp_path / "home", organisation="Test Constabulary")
 
 
-def custody_row(ref: str, seq: int = 1, code: str = "TH68010", disposal: str = "Charged", when: str = "05/08/2015 13:04",
-                age: str = "30", extracted: str = "01/01/2016 02:00", person: str | None = None) -> str:
+def custody_row(
+    ref: str,
+    seq: int = 1,
+    code: str = "TH68010",
+    disposal: str = "Charged",
+    when: str = "05/08/2015 13:04",
+    age: str = "30",
+    extracted: str = "01/01/2016 02:00",
+    person: str | None = None,
+) -> str:
     disposal_date = "" if disposal in {"Bailed", "Released under investigation"} else "06/08/2015"
-    return (f"{ref},{person or 'P' + ref},{when},{seq},{code},desc,{disposal},{disposal_date},{age},Male,W1,"
-            f"Lloyd House,{extracted}")
+    return (
+        f"{ref},{person or 'P' + ref},{when},{seq},{code},desc,{disposal},{disposal_date},{age},Male,W1,"
+        f"Lloyd House,{extracted}"
+    )
 
 
 def write_extract(folder: Path, name: str, header: str, rows: list[str], encoding: str = "utf-8") -> Path:

@@ -14,9 +14,14 @@ import numpy as np
 from audit_helpers import all_cells
 
 
-def brute_intervals(dims: Sequence[tuple[str, Sequence[str], str | None]], inner: Mapping[tuple[str, ...], int],
-                    hidden: set[tuple[str, ...]], zeros_published: bool, cap: int,
-                    parents: Mapping[str, Mapping[str, str]] | None = None) -> dict[tuple[str, ...], tuple[int, int]]:
+def brute_intervals(
+    dims: Sequence[tuple[str, Sequence[str], str | None]],
+    inner: Mapping[tuple[str, ...], int],
+    hidden: set[tuple[str, ...]],
+    zeros_published: bool,
+    cap: int,
+    parents: Mapping[str, Mapping[str, str]] | None = None,
+) -> dict[tuple[str, ...], tuple[int, int]]:
     """(least, greatest) for each hidden cell over all whole-number inner tables with values <= cap."""
     cells = all_cells(dims, parents)
     leaves = sorted(inner)
@@ -24,7 +29,9 @@ def brute_intervals(dims: Sequence[tuple[str, Sequence[str], str | None]], inner
     least = 1 if zeros_published else 0
     grids = np.meshgrid(*[np.arange(least, cap + 1)] * len(free), indexing="ij") if free else []
     shape = grids[0].shape if free else ()
-    values = {leaf: (grids[free.index(leaf)] if leaf in free else np.full(shape, inner[leaf])) for leaf in leaves}
+    values = {
+        leaf: (grids[free.index(leaf)] if leaf in free else np.full(shape, inner[leaf])) for leaf in leaves
+    }
     ok = np.ones(shape, dtype=bool)
     totals = {}
     for cell, below in cells.items():

@@ -16,10 +16,14 @@ SAMPLE, REFERENCE = ROOT / "data" / "sample", ROOT / "data" / "reference"
 
 def _floor_counts() -> dict[tuple[str, int, str], int]:
     con = duckdb.connect()
-    con.execute("create table ref_offences as select * from read_csv(?, all_varchar = true)",
-                [str(REFERENCE / "offences.csv")])
-    con.execute("create table ref_disposals as select * from read_csv(?, all_varchar = true)",
-                [str(REFERENCE / "custody_disposals.csv")])
+    con.execute(
+        "create table ref_offences as select * from read_csv(?, all_varchar = true)",
+        [str(REFERENCE / "offences.csv")],
+    )
+    con.execute(
+        "create table ref_disposals as select * from read_csv(?, all_varchar = true)",
+        [str(REFERENCE / "custody_disposals.csv")],
+    )
     enc = _encodings(SAMPLE)
     with tempfile.TemporaryDirectory() as scratch:
         files = [str(_utf8(p, enc[p.name], Path(scratch))) for p in _csvs(SAMPLE, "custody")]
@@ -29,7 +33,11 @@ def _floor_counts() -> dict[tuple[str, int, str], int]:
 
 def test_pandas_matches_the_floor(tmp_path: Path) -> None:
     table = standing_table(SAMPLE, REFERENCE, tmp_path / "arrests.xlsx")
-    found = {(group, int(year), outcome): int(n)
-             for (group, year), row in table.iterrows() for outcome, n in row.items() if n}
+    found = {
+        (group, int(year), outcome): int(n)
+        for (group, year), row in table.iterrows()
+        for outcome, n in row.items()
+        if n
+    }
     assert found == _floor_counts()
     assert (tmp_path / "arrests.xlsx").stat().st_size > 0

@@ -23,7 +23,12 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _primary_only(cells: dict) -> dict:
     rows = [[*r[:-1], sdc_cells.HIDDEN if 1 <= r[-1] < cells["k"] else r[-1]] for r in cells["rows"]]
-    return {"tool": "primary only", "dimensions": cells["dimensions"], "totals": cells["totals"], "rows": rows}
+    return {
+        "tool": "primary only",
+        "dimensions": cells["dimensions"],
+        "totals": cells["totals"],
+        "rows": rows,
+    }
 
 
 def test_cells_hold_the_whole_table_with_margins(small: Path) -> None:
@@ -58,8 +63,13 @@ def test_tau_argus_pattern_is_read_back_faithfully(small: Path, tmp_path: Path, 
     truth = {tuple(r[:-1]): r[-1] for r in cells["rows"]}
     assert all(r[-1] == sdc_cells.HIDDEN or r[-1] == truth[tuple(r[:-1])] for r in rows)
     assert all(r[-1] == sdc_cells.HIDDEN for r in rows if 1 <= truth[tuple(r[:-1])] < 5)
-    table = AuditTable("tau", tuple(cells["dimensions"]), ("count",),
-                       tuple((tuple(r[:-1]), (r[-1],)) for r in rows), totals=cells["totals"])
+    table = AuditTable(
+        "tau",
+        tuple(cells["dimensions"]),
+        ("count",),
+        tuple((tuple(r[:-1]), (r[-1],)) for r in rows),
+        totals=cells["totals"],
+    )
     assert audit_tables([table], k=5, zeros_published=False).passed
     assert hidden_total == sum(truth[tuple(r[:-1])] for r in rows if r[-1] == sdc_cells.HIDDEN)
 

@@ -15,20 +15,30 @@ def _table(rows: list[tuple[str, str, int]], flags: list[str] | None = None) -> 
         pl.Series("arrests_flag", flags or [""] * len(rows))
     )
     return TidyTable(
-        "t", "Test table",
+        "t",
+        "Test table",
         (Dimension("offence", "Offence", total="All offences"), Dimension("year", "Year", total="All years")),
-        (Measure("arrests", "Arrests"),), frame,
+        (Measure("arrests", "Arrests"),),
+        frame,
     )
 
 
-GOOD = [("A", "2020", 3), ("B", "2020", 7), ("All offences", "2020", 10),
-        ("A", "All years", 3), ("B", "All years", 7), ("All offences", "All years", 10)]
+GOOD = [
+    ("A", "2020", 3),
+    ("B", "2020", 7),
+    ("All offences", "2020", 10),
+    ("A", "All years", 3),
+    ("B", "All years", 7),
+    ("All offences", "All years", 10),
+]
 
 
 def test_margins_must_equal_the_sum_of_their_cells():
     check_tidy(_table(GOOD))
     broken = [r if r[0] != "All offences" or r[1] != "2020" else ("All offences", "2020", 11) for r in GOOD]
-    with pytest.raises(TidyContractError, match="margin offence='All offences' is 11 but its parts sum to 10"):
+    with pytest.raises(
+        TidyContractError, match="margin offence='All offences' is 11 but its parts sum to 10"
+    ):
         check_tidy(_table(broken))
 
 

@@ -36,8 +36,10 @@ def test_a_later_deletion_removes_every_offence_row_and_history_still_has_them(s
     assert query(settings, "select custody_ref from core.arrests") == [("C2",)]
     assert query(settings, AS_AT, ["2016-02-15"]) == [("C1", 1), ("C1", 2), ("C2", 1), ("C2", 2)]
     assert query(settings, AS_AT, ["2016-03-01"]) == query(settings, CURRENT)
-    history = "select file_id, record_status, count(*) from staging.custody_offences where custody_ref = 'C1' " \
-              "group by all order by 1"
+    history = (
+        "select file_id, record_status, count(*) from staging.custody_offences where custody_ref = 'C1' "
+        "group by all order by 1"
+    )
     assert query(settings, history) == [(1, None, 2), (2, "deleted", 2)]  # which extract said what, and when
 
 
@@ -62,29 +64,41 @@ def test_a_file_without_the_column_deletes_nothing(settings):
 
 
 def test_unknown_or_disagreeing_statuses_are_quarantined_without_echoing_values(settings):
-    body = rows("C1", FEB, "SECRET-void") + [custody("C2", extracted=FEB) + ",deleted",
-                                              custody("C2", seq=2, code="CD71039", extracted=FEB) + ",active"]
+    body = rows("C1", FEB, "SECRET-void") + [
+        custody("C2", extracted=FEB) + ",deleted",
+        custody("C2", seq=2, code="CD71039", extracted=FEB) + ",active",
+    ]
     (out,) = deliver(settings, "custody_feb.csv", text(HEADER, body + rows("C3", FEB)))
     assert (out.status, out.rows_staged, out.rows_quarantined) == ("partly quarantined", 2, 4)
     held = query(settings, "select row_number, column_name, reason from quarantine.rows order by 1")
-    assert [(r, c) for r, c, _ in held] == [(1, "record_status"), (2, "record_status"), (3, "record_status"),
-                                            (4, "record_status")]
+    assert [(r, c) for r, c, _ in held] == [
+        (1, "record_status"),
+        (2, "record_status"),
+        (3, "record_status"),
+        (4, "record_status"),
+    ]
     assert [reason for _, _, reason in held[:2]] == ["record status is not active, deleted or cancelled"] * 2
     assert all("disagree on whether it is deleted" in reason for _, _, reason in held[2:])
     assert all("SECRET" not in reason for _, _, reason in held)
 
 
 def test_a_profile_maps_the_forces_own_status_spelling(settings):
-    header = ("Custody Record No,Person URN,Arrest Date/Time,Offence Seq No,CJS Offence Code,Offence Wording,"
-              "Custody Outcome,Outcome Date,Age On Arrest,Sex,SDE Code,Custody Suite,Report Run Date,Surname")
-    row = "{ref},P-{ref},05/08/2015 13:04,1,TH68010,desc,CHARGED,06/08/2015,30,M,W1,Lloyd House,{at},SECRETNAME"
+    header = (
+        "Custody Record No,Person URN,Arrest Date/Time,Offence Seq No,CJS Offence Code,Offence Wording,"
+        "Custody Outcome,Outcome Date,Age On Arrest,Sex,SDE Code,Custody Suite,Report Run Date,Surname"
+    )
+    row = (
+        "{ref},P-{ref},05/08/2015 13:04,1,TH68010,desc,CHARGED,06/08/2015,30,M,W1,Lloyd House,{at},SECRETNAME"
+    )
     jan = [row.format(ref=r, at=JAN) for r in ("N1", "N2")]  # no Record Status column: optional
     feb = [row.format(ref="N1", at=FEB) + ",VOID", row.format(ref="N2", at=FEB) + ",live"]
     (a,) = deliver(settings, "niche_custody_jan.csv", text(header, jan))
     (b,) = deliver(settings, "niche_custody_feb.csv", text(header + ",Record Status", feb))
     assert (a.status, b.status) == ("loaded", "loaded")
-    assert query(settings, "select custody_ref, record_status from staging.custody_offences where file_id = 2 "
-                           "order by 1") == [("N1", "cancelled"), ("N2", "active")]
+    assert query(
+        settings,
+        "select custody_ref, record_status from staging.custody_offences where file_id = 2 order by 1",
+    ) == [("N1", "cancelled"), ("N2", "active")]
     assert query(settings, CURRENT) == [("N2", 1)]
 
 
@@ -98,13 +112,20 @@ def test_a_warehouse_from_before_record_status_gains_the_column(settings, tmp_pa
             disposal varchar not null, disposal_date date, age_at_arrest integer, gender varchar,
             self_defined_ethnicity varchar, station varchar, arresting_agency varchar,
             extracted_at timestamp not null)""")
-        con.execute("insert into staging.custody_offences values (1, 1, 'C1', 'P1', '2015-08-05 13:04', 1, "
-                    "'TH68010', 'd', 'Charged', null, 30, 'Male', 'W1', 'X', null, '2016-01-31 02:00')")
+        con.execute(
+            "insert into staging.custody_offences values (1, 1, 'C1', 'P1', '2015-08-05 13:04', 1, "
+            "'TH68010', 'd', 'Charged', null, 30, 'Male', 'W1', 'X', null, '2016-01-31 02:00')"
+        )
         for schema in ("raw", "quarantine", "ref"):
             con.execute(f"create schema {schema}")
         prepare_warehouse(con)
-        columns = [r[0] for r in con.sql("select column_name from duckdb_columns() where table_name = "
-                                         "'custody_offences' order by column_index").fetchall()]
+        columns = [
+            r[0]
+            for r in con.sql(
+                "select column_name from duckdb_columns() where table_name = "
+                "'custody_offences' order by column_index"
+            ).fetchall()
+        ]
     assert columns[-2:] == ["extracted_at", "record_status"]
 
 
@@ -113,8 +134,10 @@ def test_requests_as_at_after_a_deletion_do_not_count_the_record(settings):
     deliver(settings, "custody_feb.csv", text(HEADER, rows("C1", FEB, "deleted")))
     fragment = (settings.sql_dir / "requests" / "custody_rows_as_at.sql").read_text(encoding="utf-8")
     with connect(settings, read_only=True) as con:
-        counted = con.sql(f"select distinct custody_ref from ({fragment}) order by 1",  # noqa: S608 - repo file
-                          params={"as_at": "2016-03-01"}).fetchall()
+        counted = con.sql(
+            f"select distinct custody_ref from ({fragment}) order by 1",  # noqa: S608 - repo file
+            params={"as_at": "2016-03-01"},
+        ).fetchall()
     assert counted == [("C2",)]
 
 
@@ -133,13 +156,18 @@ def test_generated_deletions_arrive_in_later_extracts_and_leave_core(settings, t
             (settings.landing_dir / f.path).write_bytes((out / f.path).read_bytes())
     with connect(settings) as con:
         load_reference(con, settings.reference_dir)
-        report = ingest_landing(con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir,
-                                max_share=0.01)
+        report = ingest_landing(
+            con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir, max_share=0.01
+        )
         assert not report.rejected
         build_layers(con, settings.sql_dir)
         current = {r[0] for r in con.sql("select custody_ref from core.arrests").fetchall()}
-        held = {r[0] for r in con.sql("select distinct custody_ref from staging.custody_offences "
-                                      "where record_status = 'deleted'").fetchall()}
+        held = {
+            r[0]
+            for r in con.sql(
+                "select distinct custody_ref from staging.custody_offences where record_status = 'deleted'"
+            ).fetchall()
+        }
     assert held and held <= set(deleted) and not held & current
     assert len(current) + len(held) <= summary.custody_records
 

@@ -35,7 +35,10 @@ def _small_numbers(release: Path, k: int) -> list[str]:
         lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
         for row in csv.DictReader(lines):
             for header, value in row.items():
-                if any(c.replace("_", " ") in header.lower() or header.lower().startswith("number of") for c in counts):
+                if any(
+                    c.replace("_", " ") in header.lower() or header.lower().startswith("number of")
+                    for c in counts
+                ):
                     if value.isdigit() and 0 < int(value) < k:
                         found.append(f"{path.name}: {header}={value}")
     return found
@@ -61,7 +64,9 @@ def test_nightly_then_requests_go_draft_approved_published(generated_home):
     assert nightly.ingest.new_files >= 2 and not nightly.ingest.rejected
     # both standing datasets have a period due on their calendar: each is drafted once, published on approval
     assert sorted(r.release_id.split(".")[0] for r in nightly.releases) == [
-        "arrests-by-month-further-action", "arrests-by-offence-group-year-outcome"]
+        "arrests-by-month-further-action",
+        "arrests-by-offence-group-year-outcome",
+    ]
     assert not any(settings.published_dir.glob("*/v1"))
     for release in _sign_off(settings, nightly.releases):
         folder = settings.published_dir / release.release_id
@@ -77,12 +82,18 @@ def test_nightly_then_requests_go_draft_approved_published(generated_home):
         (release,) = _sign_off(settings, run_request(settings, spec).releases)
         folder = settings.published_dir / release.release_id
         assert audit_paths([folder]) == [] and (folder / "letter.md").is_file()
-        if spec.startswith("mps"):  # the letter states every s.25 code counted, 2003-2022's IM71131 among them
+        if spec.startswith(
+            "mps"
+        ):  # the letter states every s.25 code counted, 2003-2022's IM71131 among them
             letter = (folder / "letter.md").read_text(encoding="utf-8")
-            assert all(code in letter for code in ("IM71014", "IM71104", "IM71131", "IM71142", "IM71142C")), letter
+            assert all(code in letter for code in ("IM71014", "IM71104", "IM71131", "IM71142", "IM71142C")), (
+                letter
+            )
         assert _small_numbers(folder, SMALL_K) == []
         _assert_margins_published_and_audited(folder)
-        if spec.startswith("mps"):  # the MPS answer: a total is published, and the notes say how it was chosen
+        if spec.startswith(
+            "mps"
+        ):  # the MPS answer: a total is published, and the notes say how it was chosen
             assert _published_totals(folder), "every total of the MPS answer is withheld"
             assert "Method chosen: " in (folder / "letter.md").read_text(encoding="utf-8")
     log = (settings.published_dir / "disclosure-log.csv").read_text(encoding="utf-8")
@@ -117,13 +128,20 @@ def _assert_margins_published_and_audited(folder: Path) -> None:
 
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["disclosure"]["margins_published"] and manifest["disclosure"]["audit"]["zeros_published"]
-    stated = {o["table"]: o for o in manifest["disclosure"]["optimality"]}  # the gap to a proven bound, per table
+    stated = {
+        o["table"]: o for o in manifest["disclosure"]["optimality"]
+    }  # the gap to a proven bound, per table
     suppressed = {t["name"] for t in manifest["tables"] if t["cells_suppressed"] and not t.get("rounded_to")}
-    assert suppressed <= set(stated) and all(0 <= o["gap_at_most_percent"] <= 100 and o["bound"] for o in
-                                             stated.values())
+    assert suppressed <= set(stated) and all(
+        0 <= o["gap_at_most_percent"] <= 100 and o["bound"] for o in stated.values()
+    )
     for entry in manifest["tables"]:
         body = (folder / f"{entry['name'].replace('_', '-')}.csv").read_text(encoding="utf-8")
-        assert entry["rows"] == 1 or entry["totals"] and all(f",{label}," in body or body.count(label) for label in entry["totals"].values())
+        assert (
+            entry["rows"] == 1
+            or entry["totals"]
+            and all(f",{label}," in body or body.count(label) for label in entry["totals"].values())
+        )
     result = audit_release_folder(folder)
     assert result.passed, result.summary()
     for text in [p.read_text(encoding="utf-8") for p in folder.glob("*.md")] + [_sheet_text(folder)]:
@@ -135,7 +153,9 @@ def _sheet_text(folder: Path) -> str:
 
     (path,) = folder.glob("*.xlsx")
     book = load_workbook(path, read_only=True)
-    return " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
+    return " ".join(
+        str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c
+    )
 
 
 def test_a_rejected_file_stops_the_run_before_anything_is_published(tmp_path):

@@ -87,8 +87,12 @@ def test_summary_is_written_and_reads_back(tiny):
 def test_headers_are_canonical_and_match_the_summary(extracts):
     seen = set()
     for f, header, _ in extracts:
-        base, optional = (CUSTODY_COLUMNS, CUSTODY_OPTIONAL) if f.source == "custody" else (CRIME_COLUMNS, CRIME_OPTIONAL)
-        markers = [c for c in MARKERS if c in header]  # optional crime markers, in the contract's order, at the end
+        base, optional = (
+            (CUSTODY_COLUMNS, CUSTODY_OPTIONAL) if f.source == "custody" else (CRIME_COLUMNS, CRIME_OPTIONAL)
+        )
+        markers = [
+            c for c in MARKERS if c in header
+        ]  # optional crime markers, in the contract's order, at the end
         assert header in ([*base, *markers], [*base, optional, *markers]), f.path
         assert not markers or f.source == "crime", f.path
         assert tuple(header) == f.columns, f.path
@@ -100,7 +104,9 @@ def test_headers_are_canonical_and_match_the_summary(extracts):
 def test_file_names_schedule_and_extracted_at(tiny, extracts):
     _, summary = tiny
     assert [f.kind for f in summary.files[:2]] == ["full", "full"]
-    assert sum(f.kind == "full" for f in summary.files) >= 4  # the initial full extract and a later one, per source
+    assert (
+        sum(f.kind == "full" for f in summary.files) >= 4
+    )  # the initial full extract and a later one, per source
     assert summary.files[-1].extracted_at == f"{TODAY.isoformat()}T02:00"
     for f, header, rows in extracts:
         assert re.fullmatch(rf"{f.source}_\d{{8}}T0200_{f.kind}\.csv", f.path)
@@ -127,7 +133,9 @@ def test_encodings_are_as_declared(tiny):
         else:
             text = data.decode("utf-8")
             assert "’" in text or "–" in text
-    assert any("£" in (out / f.path).read_bytes().decode(f.encoding) for f in summary.files if f.source == "custody")
+    assert any(
+        "£" in (out / f.path).read_bytes().decode(f.encoding) for f in summary.files if f.source == "custody"
+    )
 
 
 def test_dates_span_2013_to_today(latest, dirty_rows):
@@ -174,7 +182,9 @@ def test_tiny_volumes(tiny, latest):
 def test_volumes_decline_gently_with_a_summer_peak(latest):
     per_year = Counter(t.year for r in principal(latest["custody"]) if (t := when(r, "arrest_datetime")))
     assert per_year[2023] < per_year[2014] < 1.6 * per_year[2023]
-    months = Counter(t.month for rows in latest["crime"].values() for r in rows if (t := when(r, "recorded_date")))
+    months = Counter(
+        t.month for rows in latest["crime"].values() for r in rows if (t := when(r, "recorded_date"))
+    )
     assert months[7] > months[2]
 
 
@@ -274,7 +284,13 @@ def test_dirty_ledger_matches_the_files(tiny, extracts):
         elif cell.column not in ("custody_ref", "crime_ref"):
             key = "custody_ref" if f.source == "custody" else "crime_ref"
             assert rows[cell.row - 1][header.index(key)] == cell.ref
-    assert set(kinds) == {"unparseable_date", "future_date", "unknown_offence_code", "absurd_age", "blank_custody_ref"}
+    assert set(kinds) == {
+        "unparseable_date",
+        "future_date",
+        "unknown_offence_code",
+        "absurd_age",
+        "blank_custody_ref",
+    }
     for f in summary.files:
         counted = Counter(c.kind for c in summary.dirty_in(f.path))
         assert dict(counted) == f.dirty
@@ -309,12 +325,18 @@ def test_clean_rows_use_reference_codes_and_labels(extracts, dirty_rows):
             if (f.path, n) in dirty_rows:
                 continue
             if f.source == "custody":
-                assert cjs_titles.get(row[col["offence_code"]]) == row[col["offence_description"]], (f.path, n)
+                assert cjs_titles.get(row[col["offence_code"]]) == row[col["offence_description"]], (
+                    f.path,
+                    n,
+                )
                 assert row[col["disposal"]] in DISPOSALS
                 assert 10 <= int(row[col["age_at_arrest"]]) <= 90
                 assert row[col["custody_ref"]] and row[col["person_ref"]]
             else:
-                assert ho_titles.get(row[col["ho_offence_code"]]) == row[col["offence_description"]], (f.path, n)
+                assert ho_titles.get(row[col["ho_offence_code"]]) == row[col["offence_description"]], (
+                    f.path,
+                    n,
+                )
                 assert row[col["outcome_code"]] in outcomes
                 assert bool(row[col["outcome_code"]]) == bool(row[col["outcome_date"]])
 
@@ -335,7 +357,10 @@ def test_parquet_keeps_the_columns(tmp_path):
 def test_schedule_is_monthly_with_occasional_full_extracts():
     schedule = deliveries(TODAY)
     assert schedule[0].kind == "full" and schedule[0].extracted_at == datetime(2015, 12, 31, 2)
-    assert [d.extracted_at.date() for d in schedule if d.kind == "full"][1:] == [date(2020, 12, 31), date(2025, 12, 31)]
+    assert [d.extracted_at.date() for d in schedule if d.kind == "full"][1:] == [
+        date(2020, 12, 31),
+        date(2025, 12, 31),
+    ]
     gaps = {(b.extracted_at - a.extracted_at).days for a, b in zip(schedule, schedule[1:], strict=False)}
     assert gaps <= set(range(21, 32))
     assert deliveries(date(2014, 5, 1))[-1].extracted_at == datetime(2014, 5, 1, 2)
@@ -351,4 +376,15 @@ def test_crime_mix_uses_recordable_reference_codes():
             assert entry.end is not None and entry.end <= date(2017, 4, 1), entry
     assert not valid_on(next(e for e in CRIMES if e.code == "28A"), day_number(date(2018, 1, 1)))
     assert len(set(REFERENCE.ho.codes)) == len(REFERENCE.ho.codes) == 136
-    assert {g for g in REFERENCE.ho.groups} <= {"CDA", "DRG", "FRD", "MCS", "POF", "ROB", "SEX", "THF", "VAP", "WPN"}
+    assert {g for g in REFERENCE.ho.groups} <= {
+        "CDA",
+        "DRG",
+        "FRD",
+        "MCS",
+        "POF",
+        "ROB",
+        "SEX",
+        "THF",
+        "VAP",
+        "WPN",
+    }

@@ -36,8 +36,14 @@ def _workbook(body: list[list[object]], creator: str | None = ORG) -> Workbook:
     for r, values in enumerate(rows, start=2):
         for c, v in enumerate(values, start=1):
             ws.cell(r, c, v)
-    ws.add_table(Table(displayName="arrests_by_district", ref=f"A2:B{len(rows) + 1}", headerRowCount=1,
-                       tableColumns=[TableColumn(id=1, name="District"), TableColumn(id=2, name="Arrests")]))
+    ws.add_table(
+        Table(
+            displayName="arrests_by_district",
+            ref=f"A2:B{len(rows) + 1}",
+            headerRowCount=1,
+            tableColumns=[TableColumn(id=1, name="District"), TableColumn(id=2, name="Arrests")],
+        )
+    )
     if creator is not None:
         wb.properties.creator = creator
         wb.properties.lastModifiedBy = creator
@@ -63,27 +69,34 @@ def _creator(wb: Workbook, name: str) -> None:
     wb.properties.creator = name
 
 
-@pytest.mark.parametrize(("mutate", "expected"), [
-    (lambda wb: wb.active.cell(6, 1, "=SUM(B3:B5)"), "formula"),
-    (lambda wb: setattr(wb.create_sheet("Staff list"), "sheet_state", "hidden"), "sheet is hidden"),
-    (lambda wb: setattr(wb.create_sheet("Staff list"), "sheet_state", "veryHidden"), "sheet is veryHidden"),
-    (lambda wb: setattr(wb.active["A1"], "comment", Comment("see raw data", "jsmith")), "forbidden part"),
-    (lambda wb: setattr(wb.active.row_dimensions[4], "hidden", True), "hidden or zero-height row"),
-    (lambda wb: setattr(wb.active.column_dimensions["C"], "hidden", True), "hidden or zero-width column"),
-    (lambda wb: setattr(wb.active["A1"], "font", Font(color="FFFFFFFF")), "white font"),
-    (lambda wb: _creator(wb, "openpyxl"), "dc:creator is 'openpyxl'"),
-    (lambda wb: _creator(wb, "john.smith"), "dc:creator is 'john.smith'"),
-    (lambda wb: wb.active.cell(3, 2, 3), "count 3 is below the threshold"),
-    (lambda wb: wb.active.cell(3, 2, "3"), "count 3 is below the threshold"),
-    (lambda wb: wb.active.cell(3, 2, 1.0), "count 1 is below the threshold"),
-    (lambda wb: wb.active.cell(20, 5, 2), "count 2 is below the threshold"),
-    (lambda wb: wb.active.cell(4, 2, "[k]"), "not in the allowed list"),
-    (lambda wb: wb.active.cell(4, 2, "*"), "symbol-only"),
-    (lambda wb: wb.active.cell(4, 2, "12 [r]"), "value and shorthand"),
-    (lambda wb: wb.active.cell(2, 2, "District"), "duplicate column header"),
-])
-def test_guard_finds_each_kind_of_leak_in_a_workbook(mutate: Callable[[Workbook], None], expected: str,
-                                                     tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda wb: wb.active.cell(6, 1, "=SUM(B3:B5)"), "formula"),
+        (lambda wb: setattr(wb.create_sheet("Staff list"), "sheet_state", "hidden"), "sheet is hidden"),
+        (
+            lambda wb: setattr(wb.create_sheet("Staff list"), "sheet_state", "veryHidden"),
+            "sheet is veryHidden",
+        ),
+        (lambda wb: setattr(wb.active["A1"], "comment", Comment("see raw data", "jsmith")), "forbidden part"),
+        (lambda wb: setattr(wb.active.row_dimensions[4], "hidden", True), "hidden or zero-height row"),
+        (lambda wb: setattr(wb.active.column_dimensions["C"], "hidden", True), "hidden or zero-width column"),
+        (lambda wb: setattr(wb.active["A1"], "font", Font(color="FFFFFFFF")), "white font"),
+        (lambda wb: _creator(wb, "openpyxl"), "dc:creator is 'openpyxl'"),
+        (lambda wb: _creator(wb, "john.smith"), "dc:creator is 'john.smith'"),
+        (lambda wb: wb.active.cell(3, 2, 3), "count 3 is below the threshold"),
+        (lambda wb: wb.active.cell(3, 2, "3"), "count 3 is below the threshold"),
+        (lambda wb: wb.active.cell(3, 2, 1.0), "count 1 is below the threshold"),
+        (lambda wb: wb.active.cell(20, 5, 2), "count 2 is below the threshold"),
+        (lambda wb: wb.active.cell(4, 2, "[k]"), "not in the allowed list"),
+        (lambda wb: wb.active.cell(4, 2, "*"), "symbol-only"),
+        (lambda wb: wb.active.cell(4, 2, "12 [r]"), "value and shorthand"),
+        (lambda wb: wb.active.cell(2, 2, "District"), "duplicate column header"),
+    ],
+)
+def test_guard_finds_each_kind_of_leak_in_a_workbook(
+    mutate: Callable[[Workbook], None], expected: str, tmp_path: Path
+) -> None:
     findings = _spoil(mutate, tmp_path)
     assert any(expected in f for f in findings), findings
     assert all(f.startswith(str(tmp_path / "arrests-by-district.xlsx")) for f in findings)
@@ -91,8 +104,15 @@ def test_guard_finds_each_kind_of_leak_in_a_workbook(mutate: Callable[[Workbook]
 
 def test_finding_names_sheet_row_and_column(tmp_path: Path) -> None:
     (finding,) = audit_paths([_saved(_workbook([["North", 4]]), tmp_path)], threshold=K)
-    assert (finding.file, finding.sheet, finding.row, finding.column) == (str(tmp_path / "t.xlsx"), "Table_1", 3, "B")
-    assert str(finding).startswith(f"{tmp_path / 't.xlsx'} (sheet Table_1, row 3, column B): count 4 is below")
+    assert (finding.file, finding.sheet, finding.row, finding.column) == (
+        str(tmp_path / "t.xlsx"),
+        "Table_1",
+        3,
+        "B",
+    )
+    assert str(finding).startswith(
+        f"{tmp_path / 't.xlsx'} (sheet Table_1, row 3, column B): count 4 is below"
+    )
 
 
 def _saved(wb: Workbook, tmp_path: Path) -> Path:
@@ -110,13 +130,16 @@ def _rezip(source: Path, target: Path, replace: dict[str, bytes]) -> Path:
     return target
 
 
-@pytest.mark.parametrize(("part", "expected"), [
-    ("xl/pivotCache/pivotCacheDefinition1.xml", "forbidden part xl/pivotCache"),
-    ("xl/externalLinks/externalLink1.xml", "forbidden part xl/externalLinks"),
-    ("xl/vbaProject.bin", "forbidden part xl/vbaProject.bin"),
-    ("customXml/item1.xml", "forbidden part customXml"),
-    ("xl/persons/person.xml", "forbidden part xl/persons"),
-])
+@pytest.mark.parametrize(
+    ("part", "expected"),
+    [
+        ("xl/pivotCache/pivotCacheDefinition1.xml", "forbidden part xl/pivotCache"),
+        ("xl/externalLinks/externalLink1.xml", "forbidden part xl/externalLinks"),
+        ("xl/vbaProject.bin", "forbidden part xl/vbaProject.bin"),
+        ("customXml/item1.xml", "forbidden part customXml"),
+        ("xl/persons/person.xml", "forbidden part xl/persons"),
+    ],
+)
 def test_guard_finds_parts_that_can_carry_hidden_data(part: str, expected: str, tmp_path: Path) -> None:
     clean = _saved(_workbook([list(r) for r in GOOD_BODY]), tmp_path)
     spoiled = _rezip(clean, tmp_path / "spoiled.xlsx", {part: b"<x/>"})
@@ -139,14 +162,17 @@ def test_unreadable_or_hostile_workbooks_are_refused_not_crashed_on(tmp_path: Pa
 # ---------------------------------------------------------------- crafted CSVs
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b"District,Arrests\r\nNorth,25\r\nSouth,3\r\n", "count 3 is below the threshold"),
-    (b"District,Arrests\r\nNorth,25\r\nSouth,[k]\r\n", "not in the allowed list"),
-    (b"District,Arrests\r\nNorth,25\r\nSouth,..\r\n", "symbol-only"),
-    (b"District,Arrests\r\nNorth,25\r\nSouth\r\n", "1 fields but the header has 2"),
-    (b"\xef\xbb\xbfDistrict,Arrests\r\nNorth,25\r\n", "byte-order mark"),
-    (b"District,District\r\nNorth,25\r\n", "duplicate column header"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"District,Arrests\r\nNorth,25\r\nSouth,3\r\n", "count 3 is below the threshold"),
+        (b"District,Arrests\r\nNorth,25\r\nSouth,[k]\r\n", "not in the allowed list"),
+        (b"District,Arrests\r\nNorth,25\r\nSouth,..\r\n", "symbol-only"),
+        (b"District,Arrests\r\nNorth,25\r\nSouth\r\n", "1 fields but the header has 2"),
+        (b"\xef\xbb\xbfDistrict,Arrests\r\nNorth,25\r\n", "byte-order mark"),
+        (b"District,District\r\nNorth,25\r\n", "duplicate column header"),
+    ],
+)
 def test_guard_finds_problems_in_a_csv(content: bytes, expected: str, tmp_path: Path) -> None:
     path = tmp_path / "arrests.csv"
     path.write_bytes(content)
@@ -156,7 +182,9 @@ def test_guard_finds_problems_in_a_csv(content: bytes, expected: str, tmp_path: 
 
 def test_a_clean_csv_with_comment_line_and_shorthand_passes(tmp_path: Path) -> None:
     path = tmp_path / "arrests.csv"
-    path.write_bytes(b"# Synthetic demonstration data\r\nDistrict,Arrests\r\nNorth,25\r\nSouth,[c][p]\r\nEast,0\r\n")
+    path.write_bytes(
+        b"# Synthetic demonstration data\r\nDistrict,Arrests\r\nNorth,25\r\nSouth,[c][p]\r\nEast,0\r\n"
+    )
     assert audit_paths([path], threshold=K) == []
 
 
@@ -168,7 +196,9 @@ def release(tmp_path: Path) -> Path:
     return publish(tmp_path / "published").path
 
 
-def test_a_published_release_is_clean_and_main_says_so(release: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_published_release_is_clean_and_main_says_so(
+    release: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert audit_paths([release]) == []
     assert main([str(release.parent.parent)]) == 0  # the published/ root: finds release folders below it
     assert "No findings" in capsys.readouterr().out
@@ -200,12 +230,16 @@ def test_k_comes_from_the_manifest(release: Path) -> None:
     assert any("count 9 is below the threshold k=10" in f for f in findings), findings
 
 
-def test_manifest_roles_exempt_rates_but_a_lone_file_is_checked_strictly(release: Path, tmp_path: Path) -> None:
+def test_manifest_roles_exempt_rates_but_a_lone_file_is_checked_strictly(
+    release: Path, tmp_path: Path
+) -> None:
     lone = tmp_path / "lone"
     lone.mkdir()
     shutil.copy(release / "arrest-rates-by-district.csv", lone)
     findings = [str(f) for f in audit_paths([lone / "arrest-rates-by-district.csv"], threshold=K)]
-    assert any("count 2 is below" in f for f in findings), findings  # the rate 2.0, unknown without a manifest
+    assert any("count 2 is below" in f for f in findings), (
+        findings
+    )  # the rate 2.0, unknown without a manifest
     assert audit_paths([release / "arrest-rates-by-district.csv"]) == []  # in its folder: a rate, not a count
 
 
@@ -217,11 +251,14 @@ def test_creator_must_equal_the_manifest_organisation(release: Path) -> None:
     assert any("not the organisation 'Another Constabulary'" in f for f in findings), findings
 
 
-@pytest.mark.parametrize(("creator", "organisation", "passes"), [
-    ("Kent", "Kent", True),  # a one-word force name is the organisation, not a user name
-    ("Kent", None, False),  # without a manifest nothing says so: one token looks like a user name
-    ("jsmith", "Kent", False),
-])
+@pytest.mark.parametrize(
+    ("creator", "organisation", "passes"),
+    [
+        ("Kent", "Kent", True),  # a one-word force name is the organisation, not a user name
+        ("Kent", None, False),  # without a manifest nothing says so: one token looks like a user name
+        ("jsmith", "Kent", False),
+    ],
+)
 def test_a_one_word_organisation_is_not_a_person(tmp_path: Path, creator, organisation, passes) -> None:
     from flows.publish.guard import Rules, _core_part
 
@@ -246,14 +283,17 @@ def _spoil_workbook(monkeypatch: pytest.MonkeyPatch, mutate: Callable[[Workbook]
     monkeypatch.setattr(release_module, "write_workbook", write_then_spoil)
 
 
-@pytest.mark.parametrize(("mutate", "expected"), [
-    (lambda wb: wb["Table_1"].cell(8, 4, "=B8*2"), "formula"),
-    (lambda wb: setattr(wb.create_sheet("Raw extract"), "sheet_state", "hidden"), "sheet is hidden"),
-    (lambda wb: setattr(wb["Cover"]["A1"], "comment", Comment("internal", "Analyst")), "forbidden part"),
-])
-def test_drafting_refuses_a_spoiled_workbook_and_leaves_nothing(mutate: Callable[[Workbook], None], expected: str,
-                                                                 monkeypatch: pytest.MonkeyPatch,
-                                                                 tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda wb: wb["Table_1"].cell(8, 4, "=B8*2"), "formula"),
+        (lambda wb: setattr(wb.create_sheet("Raw extract"), "sheet_state", "hidden"), "sheet is hidden"),
+        (lambda wb: setattr(wb["Cover"]["A1"], "comment", Comment("internal", "Analyst")), "forbidden part"),
+    ],
+)
+def test_drafting_refuses_a_spoiled_workbook_and_leaves_nothing(
+    mutate: Callable[[Workbook], None], expected: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     _spoil_workbook(monkeypatch, mutate)
     settings = load_settings(home=tmp_path / "home")
     with pytest.raises(PublicationRefused) as refused:
@@ -273,8 +313,9 @@ def test_drafting_refuses_an_unflagged_small_count(tmp_path: Path) -> None:
     assert list(settings.drafts_dir.iterdir()) == []
 
 
-def test_drafting_refuses_a_tampered_file_and_keeps_the_last_good_draft(monkeypatch: pytest.MonkeyPatch,
-                                                                       tmp_path: Path) -> None:
+def test_drafting_refuses_a_tampered_file_and_keeps_the_last_good_draft(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     settings = load_settings(home=tmp_path / "home")
     good = draft(settings)
     v1 = {p.name: sha256_file(p) for p in good.path.rglob("*") if p.is_file()}

@@ -21,13 +21,17 @@ def _suite(tmp_path: Path, expectations: list[dict], query: str = "checks/t.sql"
     (tmp_path / "sql" / "checks" / "t.sql").write_text("select n from t")
     exp = tmp_path / "expectations"
     exp.mkdir()
-    (exp / "t.json").write_text(json.dumps({"name": "t", "expectations": expectations,
-                                            "meta": {"disclose": {"query": query}}}))
+    (exp / "t.json").write_text(
+        json.dumps({"name": "t", "expectations": expectations, "meta": {"disclose": {"query": query}}})
+    )
     return tmp_path
 
 
-BETWEEN = {"type": "expect_column_values_to_be_between", "kwargs": {"column": "n", "min_value": 0, "max_value": 5},
-           "severity": "critical"}
+BETWEEN = {
+    "type": "expect_column_values_to_be_between",
+    "kwargs": {"column": "n", "min_value": 0, "max_value": 5},
+    "severity": "critical",
+}
 
 
 def _run(root: Path, values: list[int]):

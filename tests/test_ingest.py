@@ -14,8 +14,9 @@ from tests.conftest import CUSTODY_HEADER, custody_row, write_extract
 def _ingest(settings, max_share=0.5):
     with connect(settings) as con:
         load_reference(con, settings.reference_dir)
-        return ingest_landing(con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir,
-                              max_share=max_share)
+        return ingest_landing(
+            con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir, max_share=max_share
+        )
 
 
 def _query(settings, sql):
@@ -24,16 +25,29 @@ def _query(settings, sql):
 
 
 def test_good_rows_load_bad_rows_are_quarantined_with_file_row_and_column(settings):
-    rows = [custody_row("C1"), custody_row("C2", age="187"), custody_row("C3", when="31/02/2015 10:00"),
-            custody_row("C4", code="ZZ-99999"), custody_row("C5", when="05/08/2017 10:00")]
+    rows = [
+        custody_row("C1"),
+        custody_row("C2", age="187"),
+        custody_row("C3", when="31/02/2015 10:00"),
+        custody_row("C4", code="ZZ-99999"),
+        custody_row("C5", when="05/08/2017 10:00"),
+    ]
     write_extract(settings.landing_dir, "custody.csv", CUSTODY_HEADER, rows)
     report = _ingest(settings, max_share=0.9)
     (outcome,) = report.outcomes
     assert (outcome.status, outcome.rows_read, outcome.rows_staged, outcome.rows_quarantined) == (
-        "partly quarantined", 5, 1, 4)
+        "partly quarantined",
+        5,
+        1,
+        4,
+    )
     got = _query(settings, "select row_number, column_name, reason from quarantine.rows order by row_number")
-    assert [(r, c) for r, c, _ in got] == [(2, "age_at_arrest"), (3, "arrest_datetime"), (4, "offence_code"),
-                                           (5, "arrest_datetime")]
+    assert [(r, c) for r, c, _ in got] == [
+        (2, "age_at_arrest"),
+        (3, "arrest_datetime"),
+        (4, "offence_code"),
+        (5, "arrest_datetime"),
+    ]
     assert "after the extract was taken" in got[3][2]
     assert _query(settings, "select custody_ref from staging.custody_offences") == [("C1",)]
 
@@ -91,10 +105,17 @@ def test_unusable_files_are_rejected_whole_and_change_nothing(settings, name, co
 
 
 def test_too_many_bad_rows_rejects_the_file_and_stages_nothing(settings):
-    rows = [custody_row(f"C{i}") for i in range(99)] + [custody_row("C99", age="0"), custody_row("C100", age="1")]
+    rows = [custody_row(f"C{i}") for i in range(99)] + [
+        custody_row("C99", age="0"),
+        custody_row("C100", age="1"),
+    ]
     write_extract(settings.landing_dir, "custody.csv", CUSTODY_HEADER, rows)
     (outcome,) = _ingest(settings, max_share=0.01).outcomes
-    assert outcome.status == "rejected" and "2 of 101 rows" in outcome.reason and "row 100 column age_at_arrest" in outcome.reason
+    assert (
+        outcome.status == "rejected"
+        and "2 of 101 rows" in outcome.reason
+        and "row 100 column age_at_arrest" in outcome.reason
+    )
     assert _query(settings, "select count(*) from staging.custody_offences") == [(0,)]
 
 
@@ -104,7 +125,10 @@ def test_malformed_rows_keep_their_true_row_numbers(settings):
     (outcome,) = _ingest(settings, max_share=0.5).outcomes
     assert (outcome.rows_read, outcome.rows_staged, outcome.rows_quarantined) == (4, 3, 1)
     assert _query(settings, "select custody_ref, row_number from staging.custody_offences order by 2") == [
-        ("C1", 1), ("C3", 3), ("C4", 4)]
+        ("C1", 1),
+        ("C3", 3),
+        ("C4", 4),
+    ]
     assert _query(settings, "select row_number from quarantine.rows") == [(2,)]
 
 

@@ -34,7 +34,11 @@ def independent_row_count(case: Case, data: bytes) -> int:
         import openpyxl
 
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-        sheets = [ws for ws in wb.worksheets if next(ws.iter_rows(max_row=1, values_only=True), ("",))[0] == "custody_ref"]
+        sheets = [
+            ws
+            for ws in wb.worksheets
+            if next(ws.iter_rows(max_row=1, values_only=True), ("",))[0] == "custody_ref"
+        ]
         rows = list(sheets[0].iter_rows(min_row=2, values_only=True))
         return sum(any(v not in (None, "") for v in row) for row in rows)
     csv.field_size_limit(sys.maxsize)
@@ -54,16 +58,29 @@ def _ingest(settings, case: Case):
         load_reference(con, settings.reference_dir)
         prepare_warehouse(con)
         before = fingerprints(con, CONTENT)
-        report = ingest_landing(con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir,
-                                max_share=case.max_share)
+        report = ingest_landing(
+            con,
+            settings.landing_dir,
+            raw_dir=settings.raw_dir,
+            sql_dir=settings.sql_dir,
+            max_share=case.max_share,
+        )
         after = fingerprints(con, CONTENT)
-        quarantined = con.sql("select row_number, column_name, reason from quarantine.rows order by row_number, reason").fetchall()
-        staged_rows = [r for (r,) in con.sql(
-            "select row_number from (select file_id, row_number from staging.custody_offences union all "
-            "select file_id, row_number from staging.crimes union all "
-            "select file_id, row_number from staging.police_uk_street_crimes) order by 1").fetchall()]
-        manifest = con.sql("select status, reason, archive_path, rows_unrecognised_code, unrecognised_codes "
-                           "from raw.manifest").fetchall()
+        quarantined = con.sql(
+            "select row_number, column_name, reason from quarantine.rows order by row_number, reason"
+        ).fetchall()
+        staged_rows = [
+            r
+            for (r,) in con.sql(
+                "select row_number from (select file_id, row_number from staging.custody_offences union all "
+                "select file_id, row_number from staging.crimes union all "
+                "select file_id, row_number from staging.police_uk_street_crimes) order by 1"
+            ).fetchall()
+        ]
+        manifest = con.sql(
+            "select status, reason, archive_path, rows_unrecognised_code, unrecognised_codes "
+            "from raw.manifest"
+        ).fetchall()
     return data, report, before, after, quarantined, staged_rows, manifest
 
 
@@ -80,10 +97,17 @@ def test_corpus_case_has_its_exact_outcome(settings, case):
         assert after == before, "a rejected file must not change the warehouse"
         assert reason == outcome.reason
         return
-    assert (outcome.rows_staged, outcome.rows_quarantined) == (case.staged, len({r for r, _, _ in case.quarantined}))
+    assert (outcome.rows_staged, outcome.rows_quarantined) == (
+        case.staged,
+        len({r for r, _, _ in case.quarantined}),
+    )
     assert (outcome.rows_unrecognised_code, outcome.unrecognised_codes) == case.unrecognised
     assert (unrecognised_rows, unrecognised_codes) == case.unrecognised, "the ledger records them too"
-    assert outcome.rows_read == independent_row_count(case, data) == outcome.rows_staged + outcome.rows_quarantined
+    assert (
+        outcome.rows_read
+        == independent_row_count(case, data)
+        == outcome.rows_staged + outcome.rows_quarantined
+    )
     got = [(r, c, why) for r, c, why in quarantined]
     assert len(got) == len(case.quarantined), got
     for (row, column, why), (want_row, want_column, fragment) in zip(got, case.quarantined, strict=True):

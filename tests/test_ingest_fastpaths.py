@@ -15,7 +15,21 @@ from flows.ingest.encoding import sniff
 from flows.ingest.extract_time import file_extracted_at, file_extracted_at_text
 from flows.ingest.prefetch import sniffed_ahead
 
-VALUES = [None, "", " ", "   ", "a", " a", "a ", "  a b  ", "a\t", "\ta", "\u00a0a\u00a0", "x" * 40, " " + "x" * 40]
+VALUES = [
+    None,
+    "",
+    " ",
+    "   ",
+    "a",
+    " a",
+    "a ",
+    "  a b  ",
+    "a\t",
+    "\ta",
+    "\u00a0a\u00a0",
+    "x" * 40,
+    " " + "x" * 40,
+]
 
 
 @pytest.fixture
@@ -31,14 +45,25 @@ def test_clean_text_matches_its_starts_with_ends_with_definition(con):
     rows = con.execute(
         "select x, clean_text(x), "
         "case when starts_with(x, ' ') or ends_with(x, ' ') then nullif(trim(x), '') else nullif(x, '') end "
-        "from unnest(?::varchar[]) as t(x)", [VALUES]).fetchall()
+        "from unnest(?::varchar[]) as t(x)",
+        [VALUES],
+    ).fetchall()
     assert [(x, new) for x, new, _ in rows] == [(x, was) for x, _, was in rows]
 
 
-@pytest.mark.parametrize("values", [
-    ["2016-01-31 02:00"] * 3, [" 2016-01-31 02:00 "] * 2, [None, None], ["  ", "  "], [None, "", "x"],
-    ["b", "a", "b", None], ["\u00a0x", "\u00a0x"], [],
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["2016-01-31 02:00"] * 3,
+        [" 2016-01-31 02:00 "] * 2,
+        [None, None],
+        ["  ", "  "],
+        [None, "", "x"],
+        ["b", "a", "b", None],
+        ["\u00a0x", "\u00a0x"],
+        [],
+    ],
+)
 def test_file_extracted_at_text_is_the_mode(con, values):
     con.execute("create temp table t as select unnest(?::varchar[]) as extracted_at", [values])
     con.execute("create temp view batch as select * from t")
@@ -46,16 +71,24 @@ def test_file_extracted_at_text_is_the_mode(con, values):
     assert file_extracted_at_text(con) == mode
 
 
-@pytest.mark.parametrize("values", [[datetime(2016, 1, 31, 2)] * 2, [None], [datetime(2016, 1, 1), None,
-                                    datetime(2016, 2, 1), datetime(2016, 2, 1)]])
+@pytest.mark.parametrize(
+    "values",
+    [
+        [datetime(2016, 1, 31, 2)] * 2,
+        [None],
+        [datetime(2016, 1, 1), None, datetime(2016, 2, 1), datetime(2016, 2, 1)],
+    ],
+)
 def test_file_extracted_at_is_the_mode(con, values):
     con.execute("create temp table checked as select unnest(?::timestamp[]) as extracted_at", [values])
     assert file_extracted_at(con) == con.execute("select mode(extracted_at) from checked").fetchall()[0][0]
 
 
 def test_formats_of_every_date_column_are_ordered_in_one_query(con):
-    con.execute("create temp view batch as select * from (values ('31/01/2016', '2016-01-31', 'x'), "
-                "(' 01/02/2016', '2016-02-01', null)) as t(uk, iso, other)")
+    con.execute(
+        "create temp view batch as select * from (values ('31/01/2016', '2016-01-31', 'x'), "
+        "(' 01/02/2016', '2016-02-01', null)) as t(uk, iso, other)"
+    )
     formats = ["%Y-%m-%d", "%d/%m/%Y", "%d-%b-%Y"]
     queries = []
     original = con.execute
@@ -66,7 +99,12 @@ def test_formats_of_every_date_column_are_ordered_in_one_query(con):
             return original(sql, *args)
 
     got = ordered_formats(Counting(), {"uk": formats, "iso": formats, "other": formats, "one": ["%Y"]})
-    assert got == {"uk": ["%d/%m/%Y", "%Y-%m-%d", "%d-%b-%Y"], "iso": formats, "other": formats, "one": ["%Y"]}
+    assert got == {
+        "uk": ["%d/%m/%Y", "%Y-%m-%d", "%d-%b-%Y"],
+        "iso": formats,
+        "other": formats,
+        "one": ["%Y"],
+    }
     assert len(queries) == 1
 
 

@@ -24,8 +24,9 @@ def deliver(settings, name: str, data: bytes, max_share=1.0, transform=True):
     (settings.landing_dir / name).write_bytes(data)
     with connect(settings) as con:
         load_reference(con, settings.reference_dir)
-        report = ingest_landing(con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir,
-                                max_share=max_share)
+        report = ingest_landing(
+            con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir, max_share=max_share
+        )
         if transform:
             build_layers(con, settings.sql_dir)
     return report.outcomes
@@ -50,9 +51,15 @@ def test_redelivery_is_in_the_manifest_as_duplicate_and_changes_nothing_else(set
     assert "same bytes as file 1 (custody_a.csv, loaded)" in again.reason
     assert content(settings) == before
     assert query(settings, "select count(*) from raw.extract_files") == [(1,)]
-    manifest = query(settings, "select original_name, status, sha256, bytes, rows_read, source from raw.manifest "
-                               "order by delivery_id")
-    assert [(n, s) for n, s, *_ in manifest] == [("custody_a.csv", "loaded"), ("custody_again.csv", "duplicate")]
+    manifest = query(
+        settings,
+        "select original_name, status, sha256, bytes, rows_read, source from raw.manifest "
+        "order by delivery_id",
+    )
+    assert [(n, s) for n, s, *_ in manifest] == [
+        ("custody_a.csv", "loaded"),
+        ("custody_again.csv", "duplicate"),
+    ]
     assert manifest[0][2:4] == manifest[1][2:4] and (manifest[0][4], manifest[1][4]) == (2, None)
 
 
@@ -72,15 +79,28 @@ def test_a_batch_loads_exactly_as_its_files_one_by_one(settings, tmp_path):
         (batch_settings.landing_dir / name).write_bytes(data)
     with connect(batch_settings) as con:
         load_reference(con, batch_settings.reference_dir)
-        batch = ingest_landing(con, batch_settings.landing_dir, raw_dir=batch_settings.raw_dir,
-                               sql_dir=batch_settings.sql_dir, max_share=1.0).outcomes
-    one_by_one = [outcome for name, data in files.items() for outcome in deliver(settings, name, data, transform=False)]
+        batch = ingest_landing(
+            con,
+            batch_settings.landing_dir,
+            raw_dir=batch_settings.raw_dir,
+            sql_dir=batch_settings.sql_dir,
+            max_share=1.0,
+        ).outcomes
+    one_by_one = [
+        outcome for name, data in files.items() for outcome in deliver(settings, name, data, transform=False)
+    ]
     assert [(o.name, o.status, o.file_id) for o in batch] == [
-        ("a_custody.csv", "partly quarantined", 1), ("b_crime.csv", "loaded", 2), ("c_twin.csv", "duplicate", 1),
-        ("d_empty.csv", "rejected", 3), ("e_crime.csv", "partly quarantined", 4)]
+        ("a_custody.csv", "partly quarantined", 1),
+        ("b_crime.csv", "loaded", 2),
+        ("c_twin.csv", "duplicate", 1),
+        ("d_empty.csv", "rejected", 3),
+        ("e_crime.csv", "partly quarantined", 4),
+    ]
     assert batch == one_by_one
-    ledger = ("select delivery_id, file_id, original_name, status, rows_read, rows_staged, rows_quarantined "
-              "from raw.manifest order by delivery_id")
+    ledger = (
+        "select delivery_id, file_id, original_name, status, rows_read, rows_staged, rows_quarantined "
+        "from raw.manifest order by delivery_id"
+    )
     assert query(batch_settings, ledger) == query(settings, ledger)
     assert content(batch_settings) == content(settings)
 
@@ -96,18 +116,31 @@ def test_share_limit_is_per_source_and_per_file(settings):
 
 
 def test_a_later_extract_replaces_all_of_a_records_rows_whatever_the_arrival_order(settings):
-    january = text(CUSTODY_HEADER, [custody("C1", seq=1, extracted="31/01/2016 02:00"),
-                                    custody("C1", seq=2, code="CD71039", extracted="31/01/2016 02:00"),
-                                    custody("C1", seq=3, code="PU86003", extracted="31/01/2016 02:00")])
-    february = text(CUSTODY_HEADER, [custody("C1", seq=1, disposal="Caution", extracted="29/02/2016 02:00"),
-                                     custody("C1", seq=2, code="PU86003", disposal="Caution", extracted="29/02/2016 02:00")])
+    january = text(
+        CUSTODY_HEADER,
+        [
+            custody("C1", seq=1, extracted="31/01/2016 02:00"),
+            custody("C1", seq=2, code="CD71039", extracted="31/01/2016 02:00"),
+            custody("C1", seq=3, code="PU86003", extracted="31/01/2016 02:00"),
+        ],
+    )
+    february = text(
+        CUSTODY_HEADER,
+        [
+            custody("C1", seq=1, disposal="Caution", extracted="29/02/2016 02:00"),
+            custody("C1", seq=2, code="PU86003", disposal="Caution", extracted="29/02/2016 02:00"),
+        ],
+    )
     deliver(settings, "custody_feb.csv", february)  # the later extract arrives first
     deliver(settings, "custody_jan.csv", january)
     latest = "select offence_seq, offence_code, disposal from core.arrest_offences order by 1"
     assert query(settings, latest) == [(1, "TH68010", "Caution"), (2, "PU86003", "Caution")]
     as_at = "select offence_seq, offence_code, disposal from core.arrest_offences_as_known_at(?::timestamp) order by 1"
-    assert query(settings, as_at, ["2016-02-15"]) == [(1, "TH68010", "Charged"), (2, "CD71039", "Charged"),
-                                                       (3, "PU86003", "Charged")]
+    assert query(settings, as_at, ["2016-02-15"]) == [
+        (1, "TH68010", "Charged"),
+        (2, "CD71039", "Charged"),
+        (3, "PU86003", "Charged"),
+    ]
     assert query(settings, as_at, ["2016-01-15"]) == []
     assert query(settings, as_at, ["2030-01-01"]) == query(settings, latest)
     assert query(settings, "select count(*) from staging.custody_offences") == [(5,)]  # history kept
@@ -115,33 +148,69 @@ def test_a_later_extract_replaces_all_of_a_records_rows_whatever_the_arrival_ord
 
 def test_a_cancellation_is_kept_but_withdrawn_and_history_recomputes(settings):
     header = CRIME_HEADER + ",crime_status"
-    deliver(settings, "crime_jan.csv", text(header, [crime("CR1", extracted="2016-01-31 02:00") + ",",
-                                                     crime("CR2", extracted="2016-01-31 02:00") + ","]))
-    deliver(settings, "crime_feb.csv", text(header, [crime("CR1", extracted="2016-02-29 02:00") + ",cancelled"]))
-    assert query(settings, "select crime_ref, is_withdrawn from core.crimes order by 1") == [("CR1", True), ("CR2", False)]
-    assert query(settings, "select crime_ref, is_withdrawn from core.crimes_as_known_at(timestamp '2016-02-01') "
-                           "order by 1") == [("CR1", False), ("CR2", False)]
+    deliver(
+        settings,
+        "crime_jan.csv",
+        text(
+            header,
+            [
+                crime("CR1", extracted="2016-01-31 02:00") + ",",
+                crime("CR2", extracted="2016-01-31 02:00") + ",",
+            ],
+        ),
+    )
+    deliver(
+        settings, "crime_feb.csv", text(header, [crime("CR1", extracted="2016-02-29 02:00") + ",cancelled"])
+    )
+    assert query(settings, "select crime_ref, is_withdrawn from core.crimes order by 1") == [
+        ("CR1", True),
+        ("CR2", False),
+    ]
+    assert query(
+        settings,
+        "select crime_ref, is_withdrawn from core.crimes_as_known_at(timestamp '2016-02-01') order by 1",
+    ) == [("CR1", False), ("CR2", False)]
 
 
 def test_an_unknown_crime_status_is_quarantined_and_active_counts_as_live(settings):
     header = CRIME_HEADER + ",crime_status"
     at = "2016-01-31 02:00"
-    (out,) = deliver(settings, "crime_jan.csv", text(header, [crime("CR1", extracted=at) + ",NO CRIME",
-                                                              crime("CR2", extracted=at) + ",Active",
-                                                              crime("CR3", extracted=at) + ",Transferred"]))
+    (out,) = deliver(
+        settings,
+        "crime_jan.csv",
+        text(
+            header,
+            [
+                crime("CR1", extracted=at) + ",NO CRIME",
+                crime("CR2", extracted=at) + ",Active",
+                crime("CR3", extracted=at) + ",Transferred",
+            ],
+        ),
+    )
     assert (out.status, out.rows_staged, out.rows_quarantined) == ("partly quarantined", 2, 1)
     assert query(settings, "select row_number, column_name, reason, raw_value from quarantine.rows") == [
-        (1, "crime_status", "crime status is not active, cancelled, transferred or deleted", "NO CRIME")]
-    assert query(settings, "select crime_ref, is_withdrawn from core.crimes order by 1") == [("CR2", False),
-                                                                                           ("CR3", True)]
+        (1, "crime_status", "crime status is not active, cancelled, transferred or deleted", "NO CRIME")
+    ]
+    assert query(settings, "select crime_ref, is_withdrawn from core.crimes order by 1") == [
+        ("CR2", False),
+        ("CR3", True),
+    ]
 
 
 def _mixed_deliveries(settings):
     from tests.corpus.cases import CASES
 
     by_name = {c.name: c for c in CASES}
-    for name in ("utf8_plain", "windows_1252_curly_quotes", "xlsx_extra_sheets", "parquet_crime", "ragged_rows",
-                 "police_uk_duplicate_and_blank_crime_ids", "profile_niche_drops_personal_columns", "missing_columns"):
+    for name in (
+        "utf8_plain",
+        "windows_1252_curly_quotes",
+        "xlsx_extra_sheets",
+        "parquet_crime",
+        "ragged_rows",
+        "police_uk_duplicate_and_blank_crime_ids",
+        "profile_niche_drops_personal_columns",
+        "missing_columns",
+    ):
         case = by_name[name]
         deliver(settings, case.file_name, case.build())
     deliver(settings, "again.csv", by_name["utf8_plain"].build())  # a re-delivery
@@ -156,7 +225,9 @@ def test_rebuild_from_the_archive_reproduces_every_table_and_keeps_the_publicati
     report = rebuild(settings)
     assert report.identical, report.lines()
     assert len(report.replayed) == 8 and not report.not_replayed
-    assert {"staging.custody_offences", "raw.deliveries", "core.arrests", "quarantine.rows"} <= set(report.tables)
+    assert {"staging.custody_offences", "raw.deliveries", "core.arrests", "quarantine.rows"} <= set(
+        report.tables
+    )
     assert content(settings) == before
     assert query(settings, "select * from disclosure.releases") == [("r1", datetime(2026, 1, 1, 9))]
     assert report.previous is not None and report.previous.exists()
@@ -181,8 +252,12 @@ def test_purge_says_what_a_rebuild_can_no_longer_reproduce(settings):
     deliver(settings, "custody_new.csv", text(CUSTODY_HEADER, [custody("C3", extracted="01/02/2016 02:00")]))
     dry = purge(settings, older_than=cutoff)
     assert [name for _, name, _, _ in dry.files] == ["custody_old.csv"]
-    assert dry.unreproducible == {"core.arrest_offences": 2, "core.arrests": 2, "core.custody_records": 2,
-                                  "staging.custody_offences": 2}
+    assert dry.unreproducible == {
+        "core.arrest_offences": 2,
+        "core.arrests": 2,
+        "core.custody_records": 2,
+        "staging.custody_offences": 2,
+    }
     assert len(list((settings.raw_dir / "custody").iterdir())) == 2  # a dry run deletes nothing
     done = purge(settings, older_than=cutoff, dry_run=False)
     assert not done.dry_run and len(list((settings.raw_dir / "custody").iterdir())) == 1
@@ -193,16 +268,18 @@ def test_purge_says_what_a_rebuild_can_no_longer_reproduce(settings):
     assert query(settings, "select custody_ref from core.arrests") == [("C3",)]
 
 
-
 def test_rebuild_says_which_archived_file_is_missing_and_replays_the_rest(settings):
     deliver(settings, "custody_a.csv", text(CUSTODY_HEADER, [custody("C1")]))
     deliver(settings, "custody_b.csv", text(CUSTODY_HEADER, [custody("C2", extracted="01/02/2016 02:00")]))
-    ((stored,),) = query(settings, "select archive_path from raw.extract_files where original_name = 'custody_a.csv'")
+    ((stored,),) = query(
+        settings, "select archive_path from raw.extract_files where original_name = 'custody_a.csv'"
+    )
     (settings.raw_dir / stored).unlink()
     report = rebuild(settings)
     assert report.not_replayed == ["custody_a.csv (file 1) missing from the archive"]
     assert [o.status for o in report.replayed] == ["loaded"]
     assert query(settings, "select custody_ref from core.arrests") == [("C2",)]
+
 
 def test_a_lost_delivery_log_is_written_again_from_the_warehouse(settings):
     deliver(settings, "custody.csv", text(CUSTODY_HEADER, [custody("C1"), custody("C2")]))
@@ -210,7 +287,9 @@ def test_a_lost_delivery_log_is_written_again_from_the_warehouse(settings):
     lines = log.read_text()
     log.unlink()
     report = rebuild(settings, check_only=True)
-    assert log.read_text() == lines, "each delivery's line was committed in the warehouse with its ledger entry"
+    assert log.read_text() == lines, (
+        "each delivery's line was committed in the warehouse with its ledger entry"
+    )
     assert report.identical, report.lines()
 
 
@@ -224,7 +303,9 @@ def test_rebuild_without_the_delivery_log_still_replays_every_archived_file(sett
     assert [o.status for o in report.replayed] == ["loaded"]
     assert query(settings, "select * from staging.custody_offences order by row_number") == staged
     assert report.tables["staging.custody_offences"] == "identical"
-    assert report.tables["raw.extract_files"] == "different"  # the original name and receipt time were in the log
+    assert (
+        report.tables["raw.extract_files"] == "different"
+    )  # the original name and receipt time were in the log
 
 
 def test_rebuild_with_an_empty_archive_is_refused(settings):

@@ -30,7 +30,9 @@ def _deliver_niche_and_canonical(settings):
 def test_the_ledger_log_and_manifest_pin_the_profile_file(settings):
     _deliver_niche_and_canonical(settings)
     assert query(settings, "select profile, profile_sha256 from raw.manifest order by delivery_id") == [
-        ("niche_custody", NICHE_SHA), (None, None)]
+        ("niche_custody", NICHE_SHA),
+        (None, None),
+    ]
     log = [json.loads(line) for line in (settings.raw_dir / "deliveries.jsonl").read_text().splitlines()]
     assert [(e["profile"], e["profile_sha256"]) for e in log] == [("niche_custody", NICHE_SHA), (None, None)]
     console = Console(record=True, width=400)
@@ -46,19 +48,24 @@ def test_rebuild_is_quiet_when_profiles_are_unchanged_and_warns_when_one_changed
 
     profiles = tmp_path / "profiles"
     shutil.copytree(NICHE.parent, profiles)
-    edited = NICHE.read_text(encoding="utf-8").replace("    NFA: No further action\n",
-                                                       "    NFA: No further action\n    NOFA: No further action\n")
+    edited = NICHE.read_text(encoding="utf-8").replace(
+        "    NFA: No further action\n", "    NFA: No further action\n    NOFA: No further action\n"
+    )
     (profiles / "niche_custody.yaml").write_text(edited, encoding="utf-8")
     changed = rebuild(settings, check_only=True, profiles_dir=profiles)
     (line,) = changed.warnings
-    assert line.startswith(f"profile niche_custody changed since file 1 was loaded (sha256 {NICHE_SHA[:12]} then")
+    assert line.startswith(
+        f"profile niche_custody changed since file 1 was loaded (sha256 {NICHE_SHA[:12]} then"
+    )
     assert f"warning: {line}" in changed.lines()
     assert changed.tables["raw.extract_files"] == "different"  # the rebuilt ledger pins the new mapping
 
     (profiles / "niche_custody.yaml").unlink()
     gone = rebuild(settings, check_only=True, profiles_dir=profiles)
-    assert gone.warnings == ["file 1 was loaded through profile niche_custody but was replayed with no profile: "
-                             "restore data/profiles/niche_custody.yaml as it was, or expect its rows to differ"]
+    assert gone.warnings == [
+        "file 1 was loaded through profile niche_custody but was replayed with no profile: "
+        "restore data/profiles/niche_custody.yaml as it was, or expect its rows to differ"
+    ]
 
 
 def test_a_ledger_from_before_profile_hashes_gains_the_column(tmp_path):
@@ -67,7 +74,11 @@ def test_a_ledger_from_before_profile_hashes_gains_the_column(tmp_path):
         con.execute(ledger.DDL[0])
         for statement in ledger.DDL[1:5]:  # the columns an older warehouse already had
             con.execute(statement)
-        con.execute("insert into raw.extract_files (file_id, sha256, original_name, bytes, received_at, status, "
-                    "archive_path, profile) values (1, 'a', 'x.csv', 1, '2016-01-01', 'loaded', 'p', 'niche_custody')")
+        con.execute(
+            "insert into raw.extract_files (file_id, sha256, original_name, bytes, received_at, status, "
+            "archive_path, profile) values (1, 'a', 'x.csv', 1, '2016-01-01', 'loaded', 'p', 'niche_custody')"
+        )
         ledger.ensure_tables(con)
-        assert con.sql("select profile, profile_sha256 from raw.manifest").fetchall() == [("niche_custody", None)]
+        assert con.sql("select profile, profile_sha256 from raw.manifest").fetchall() == [
+            ("niche_custody", None)
+        ]

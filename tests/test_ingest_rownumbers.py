@@ -39,7 +39,7 @@ def _messy_file(seed: int, newline: str) -> tuple[bytes, dict[str, int], dict[in
             continue
         ref = f"R{i}"
         if roll < 0.25:
-            station = '"Suite ' + rng.choice(["A\nB", "A\r\nB,\"\"quoted\"\"", "\n\nA", "A,B\nC\nD"]) + '"'
+            station = '"Suite ' + rng.choice(["A\nB", 'A\r\nB,""quoted""', "\n\nA", "A,B\nC\nD"]) + '"'
             records.append(custody(ref, station=station))
             good[ref] = len(records)
         elif roll < 0.28:
@@ -65,10 +65,13 @@ def test_row_numbers_are_exact_in_a_messy_file(settings, seed, newline):
     (settings.landing_dir / "custody.csv").write_bytes(data)
     with connect(settings) as con:
         load_reference(con, settings.reference_dir)
-        (outcome,) = ingest_landing(con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir,
-                                    max_share=1.0).outcomes
+        (outcome,) = ingest_landing(
+            con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir, max_share=1.0
+        ).outcomes
         staged = dict(con.sql("select custody_ref, row_number from staging.custody_offences").fetchall())
-        quarantined = dict(con.sql("select row_number, string_agg(reason, '; ') from quarantine.rows group by 1").fetchall())
+        quarantined = dict(
+            con.sql("select row_number, string_agg(reason, '; ') from quarantine.rows group by 1").fetchall()
+        )
     assert (outcome.rows_staged, outcome.rows_quarantined) == (len(good), len(bad))
     assert staged == good
     assert set(quarantined) == set(bad)
@@ -81,10 +84,18 @@ def test_every_bad_cell_the_generator_injected_is_quarantined_at_its_exact_row(s
     summary = json.loads((sample / "generator-summary.json").read_text(encoding="utf-8"))
     with connect(settings) as con:
         load_reference(con, settings.reference_dir)
-        ingest_landing(con, sample, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir, max_share=0.01,
-                       remove_landed=False)
-        got = con.sql("select f.original_name, q.row_number, q.column_name, q.reason from quarantine.rows as q "
-                      "inner join raw.extract_files as f using (file_id)").fetchall()
+        ingest_landing(
+            con,
+            sample,
+            raw_dir=settings.raw_dir,
+            sql_dir=settings.sql_dir,
+            max_share=0.01,
+            remove_landed=False,
+        )
+        got = con.sql(
+            "select f.original_name, q.row_number, q.column_name, q.reason from quarantine.rows as q "
+            "inner join raw.extract_files as f using (file_id)"
+        ).fetchall()
         read = dict(con.sql("select original_name, rows_read from raw.extract_files").fetchall())
         statuses = {s for (s,) in con.sql("select distinct status from raw.extract_files").fetchall()}
     assert statuses <= {"loaded", "partly quarantined"}

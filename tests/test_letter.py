@@ -52,8 +52,13 @@ def mps_facts(**overrides) -> LetterFacts:
     arrests still under investigation; convictions not held (the CPS holds them). The notes and exemptions
     are what the disclosure-control engine itself says for that."""
     notes, sections = explain(
-        Facts(strategy="collapse", withheld=3, collapsed=[f"Year: categories are combined into one total, {COMBINED_BECAUSE}"],
-              secondary=2, pending_withheld=True),
+        Facts(
+            strategy="collapse",
+            withheld=3,
+            collapsed=[f"Year: categories are combined into one total, {COMBINED_BECAUSE}"],
+            secondary=2,
+            pending_withheld=True,
+        ),
         SdcPolicy(k=5),
     )
     table = TableSummary(

@@ -20,11 +20,41 @@ def test_deployments_run_on_a_server_with_a_worker(tmp_path):
     generate(seed=3, scale="tiny", out=home / "landing")
     try:
         with server(tmp_path / "prefect") as env, worker(env, tmp_path / "prefect"):
-            prefect(env, "deployment", "run", "nightly/nightly", "-p", f"home={home}", "--watch",
-                    "--watch-timeout", "600")
-            prefect(env, "deployment", "run", "request/request", "-p", "spec=wmp-3056-15.yaml", "-p", f"home={home}",
-                    "--watch", "--watch-timeout", "300")
-            prefect(env, "deployment", "run", "site/site", "-p", f"home={home}", "--watch", "--watch-timeout", "120")
+            prefect(
+                env,
+                "deployment",
+                "run",
+                "nightly/nightly",
+                "-p",
+                f"home={home}",
+                "--watch",
+                "--watch-timeout",
+                "600",
+            )
+            prefect(
+                env,
+                "deployment",
+                "run",
+                "request/request",
+                "-p",
+                "spec=wmp-3056-15.yaml",
+                "-p",
+                f"home={home}",
+                "--watch",
+                "--watch-timeout",
+                "300",
+            )
+            prefect(
+                env,
+                "deployment",
+                "run",
+                "site/site",
+                "-p",
+                f"home={home}",
+                "--watch",
+                "--watch-timeout",
+                "120",
+            )
     except ServerError as exc:
         pytest.fail(str(exc))
     drafts = home / "drafts"

@@ -29,17 +29,26 @@ REFERENCE = "01.FOI.22.025326"
 
 
 def offence_table(robbery_2023: int = 9) -> TidyTable:
-    frame = pl.DataFrame({
-        "offence_group": ["Robbery", "Theft offences", "All offences"] * 2,
-        "year": ["2022"] * 3 + ["2023"] * 3,
-        "arrests": [3, 12, 15, robbery_2023, 40, robbery_2023 + 40],
-        "arrests_flag": ["[c]", "[c]", "", "", "", "[p]"],
-    })
+    frame = pl.DataFrame(
+        {
+            "offence_group": ["Robbery", "Theft offences", "All offences"] * 2,
+            "year": ["2022"] * 3 + ["2023"] * 3,
+            "arrests": [3, 12, 15, robbery_2023, 40, robbery_2023 + 40],
+            "arrests_flag": ["[c]", "[c]", "", "", "", "[p]"],
+        }
+    )
     return TidyTable(
         name="arrests_by_offence_group_year",
         title="Arrests by offence group and year, 2022 to 2023",
-        dimensions=(Dimension("offence_group", "Offence group", total="All offences",
-                              codes={"Robbery": "ROB", "Theft offences": "THF"}), Dimension("year", "Year")),
+        dimensions=(
+            Dimension(
+                "offence_group",
+                "Offence group",
+                total="All offences",
+                codes={"Robbery": "ROB", "Theft offences": "THF"},
+            ),
+            Dimension("year", "Year"),
+        ),
         measures=(Measure("arrests", "Arrests (number)"),),
         frame=frame,
         notes=("Arrests are counted by principal offence.",),
@@ -47,19 +56,23 @@ def offence_table(robbery_2023: int = 9) -> TidyTable:
 
 
 def district_table() -> TidyTable:
-    frame = pl.DataFrame({
-        "district": ["North", "South", "East"],
-        "arrests": [4, 25, 60],
-        "arrests_flag": ["[c]", "", ""],
-        "rate": [0.4, 2.0, 6.0],
-        "rate_flag": ["[c]", "", ""],
-    })
+    frame = pl.DataFrame(
+        {
+            "district": ["North", "South", "East"],
+            "arrests": [4, 25, 60],
+            "arrests_flag": ["[c]", "", ""],
+            "rate": [0.4, 2.0, 6.0],
+            "rate_flag": ["[c]", "", ""],
+        }
+    )
     return TidyTable(
         name="arrest_rates_by_district",
         title="Arrests and arrest rate by district, 2023",
         dimensions=(Dimension("district", "District"),),
-        measures=(Measure("arrests", "Arrests (number)"),
-                  Measure("rate", "Arrest rate (per 1,000 population)", Role.RATE, ("arrests",))),
+        measures=(
+            Measure("arrests", "Arrests (number)"),
+            Measure("rate", "Arrest rate (per 1,000 population)", Role.RATE, ("arrests",)),
+        ),
         frame=frame,
     )
 
@@ -74,15 +87,23 @@ def make_context(**overrides: object) -> ReleaseContext:
         threshold=K,
         published=date(2025, 1, 10),
         as_at=datetime(2025, 1, 9, 6, 0),
-        notes=["An arrest is counted once, under its principal offence.",
-               f"Counts from 1 to {K - 1} are withheld and shown as [c]; other cells may be withheld too."],
+        notes=[
+            "An arrest is counted once, under its principal offence.",
+            f"Counts from 1 to {K - 1} are withheld and shown as [c]; other cells may be withheld too.",
+        ],
         request=FoiRequest(
             request_text="Please tell me the number of arrests for robbery and theft in 2022 and 2023.",
             date_received=date(2024, 12, 20),
-            parts=[PartAnswer(id="1", question="Arrests by offence group, 2022 and 2023", response="data",
-                              interpretation="Offence groups are the Home Office notifiable arrest groups.",
-                              table="arrests_by_offence_group_year",
-                              table_title="Arrests by offence group and year, 2022 to 2023")],
+            parts=[
+                PartAnswer(
+                    id="1",
+                    question="Arrests by offence group, 2022 and 2023",
+                    response="data",
+                    interpretation="Offence groups are the Home Office notifiable arrest groups.",
+                    table="arrests_by_offence_group_year",
+                    table_title="Arrests by offence group and year, 2022 to 2023",
+                )
+            ],
             outcome="Partially disclosed",
             exemptions=[Exemption(section="s.40(2)"), Exemption(section="s.30(1)")],
         ),
@@ -90,14 +111,17 @@ def make_context(**overrides: object) -> ReleaseContext:
         reference_data_sha256="a" * 64,
         code=CodeVersion(package_version="0.1.0", git_sha=None, git_dirty=None, lock_sha256=None),
         warehouse=WarehouseState(as_at=datetime(2025, 1, 9, 6, 0), extracts=[], extract_set_sha256="b" * 64),
-        policy=DisclosurePolicy(threshold=K, method="primary and secondary suppression", policy="default",
-                                margins_published=True),
+        policy=DisclosurePolicy(
+            threshold=K, method="primary and secondary suppression", policy="default", margins_published=True
+        ),
     )
     values.update(overrides)
     return ReleaseContext(**values)
 
 
-def publish(where: Path, tables: list[TidyTable] | None = None, audit=None, **overrides: object) -> BuiltRelease:
+def publish(
+    where: Path, tables: list[TidyTable] | None = None, audit=None, **overrides: object
+) -> BuiltRelease:
     """The writers and the guard only: build the next version's folder under ``where`` (no lifecycle)."""
     context = make_context(**overrides)
     grids, context = prepare_grids(tables or [offence_table(), district_table()], context)
@@ -118,8 +142,13 @@ def draft(settings: Settings, tables: list[TidyTable] | None = None, audit=None,
 
     tables = tables or [offence_table(), district_table()]
     context = make_context(**overrides)
-    return write_draft(settings, tables, context, hand_protected(tables, audit),
-                       "foi" if context.request is not None else "standing")
+    return write_draft(
+        settings,
+        tables,
+        context,
+        hand_protected(tables, audit),
+        "foi" if context.request is not None else "standing",
+    )
 
 
 def sign_off(settings: Settings, results: list) -> list:

@@ -23,8 +23,13 @@ from flows.contracts.manifest import read_manifest, sha256_file
 
 def _numbers_in_xlsx(path: Path) -> list[float]:
     wb = load_workbook(path)
-    return [float(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
-            if isinstance(c.value, int | float)]
+    return [
+        float(c.value)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, int | float)
+    ]
 
 
 def test_no_hidden_or_small_count_appears_in_any_published_file(tmp_path: Path) -> None:
@@ -34,8 +39,12 @@ def test_no_hidden_or_small_count_appears_in_any_published_file(tmp_path: Path) 
     assert numbers, "the workbook should hold numbers"
     assert not HIDDEN_VALUES & set(numbers)
     with zipfile.ZipFile(xlsx) as zf:
-        raw_values = {float(v) for n in zf.namelist() if n.startswith("xl/worksheets/")
-                      for v in re.findall(rb"<v>([^<]*)</v>", zf.read(n))}
+        raw_values = {
+            float(v)
+            for n in zf.namelist()
+            if n.startswith("xl/worksheets/")
+            for v in re.findall(rb"<v>([^<]*)</v>", zf.read(n))
+        }
     assert not HIDDEN_VALUES & raw_values
     for csv_path in release.glob("*.csv"):
         header, *body = csv_rows(csv_path)
@@ -50,7 +59,10 @@ def test_no_hidden_or_small_count_appears_in_any_published_file(tmp_path: Path) 
 def test_csv_matches_the_workbook_table(tmp_path: Path) -> None:
     release = publish(tmp_path / "published").path
     (xlsx,) = release.glob("*.xlsx")
-    for sheet, name in (("Table_1", "arrests-by-offence-group-year.csv"), ("Table_2", "arrest-rates-by-district.csv")):
+    for sheet, name in (
+        ("Table_1", "arrests-by-offence-group-year.csv"),
+        ("Table_2", "arrest-rates-by-district.csv"),
+    ):
         from_xlsx = [[_comparable(v) for v in row] for row in table_values(xlsx, sheet)]
         assert [[_comparable(v) for v in row] for row in csv_rows(release / name)] == from_xlsx
 
@@ -76,7 +88,8 @@ def test_csv_is_rfc4180_with_csvw_sidecar(tmp_path: Path) -> None:
     columns = {c["name"]: c for c in meta["tableSchema"]["columns"]}
     assert columns["arrests"]["datatype"] == "nonNegativeInteger" and "[c]" in columns["arrests"]["null"]
     assert [c["titles"] for c in meta["tableSchema"]["columns"]] == csv_rows(
-        release / "arrests-by-offence-group-year.csv")[0]
+        release / "arrests-by-offence-group-year.csv"
+    )[0]
 
 
 def test_manifest_lists_every_file_with_right_hashes_and_tables(tmp_path: Path) -> None:
@@ -101,9 +114,16 @@ def test_manifest_lists_every_file_with_right_hashes_and_tables(tmp_path: Path) 
 def test_letter_restates_request_and_explains_without_figures(tmp_path: Path) -> None:
     release = publish(tmp_path / "published").path
     text = (release / "letter.md").read_text()
-    for expected in (REFERENCE, "number of arrests for robbery and theft", "Section 40(2)(3A)(a) – Personal Information",
-                     "Section 30(1)(a)(b)(c)(2) – Investigations", "Notes worksheet", "internal review",
-                     "Information Commissioner", "counted once"):
+    for expected in (
+        REFERENCE,
+        "number of arrests for robbery and theft",
+        "Section 40(2)(3A)(a) – Personal Information",
+        "Section 30(1)(a)(b)(c)(2) – Investigations",
+        "Notes worksheet",
+        "internal review",
+        "Information Commissioner",
+        "counted once",
+    ):
         assert expected in text, expected
     assert not re.search(r"\b(3|12)\b", text.replace(REFERENCE, ""))  # no hidden value
     assert "North" not in text and "Robbery" not in text  # and no cell named

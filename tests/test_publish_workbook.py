@@ -66,7 +66,12 @@ def test_tables_are_marked_up_without_filters(xlsx: Path) -> None:
         tables = [fromstring(zf.read(n)) for n in zf.namelist() if n.startswith("xl/tables/")]
         sheets = [zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
     names = {t.get("displayName") for t in tables}
-    assert names == {"contents_table", "notes_table", "arrests_by_offence_group_year", "arrest_rates_by_district"}
+    assert names == {
+        "contents_table",
+        "notes_table",
+        "arrests_by_offence_group_year",
+        "arrest_rates_by_district",
+    }
     for t in tables:
         assert t.find(f"{NS}autoFilter") is None
         assert t.get("headerRowCount", "1") != "0"
@@ -86,15 +91,22 @@ def test_layout_column_a_above_nothing_below_unique_headers(xlsx: Path) -> None:
                     continue
                 assert cell.row <= max_row, f"{ws.title}!{cell.coordinate} below the table"
                 if cell.row < min_row:
-                    assert cell.column == 1, f"{ws.title}!{cell.coordinate} above the table but not in column A"
+                    assert cell.column == 1, (
+                        f"{ws.title}!{cell.coordinate} above the table but not in column A"
+                    )
         headers = [ws.cell(min_row, c).value for c in range(min_col, max_col + 1)]
         assert all(headers) and len(set(headers)) == len(headers)
 
 
 def test_values_numbers_shorthand_text_codes_own_column(xlsx: Path) -> None:
     rows = table_values(xlsx, "Table_1")
-    assert rows[0] == ["Offence group code", "Offence group", "Year", "Arrests (number)",
-                       "Arrests (number) shorthand"]
+    assert rows[0] == [
+        "Offence group code",
+        "Offence group",
+        "Year",
+        "Arrests (number)",
+        "Arrests (number) shorthand",
+    ]
     body = {(r[1], r[2]): r for r in rows[1:]}
     assert body[("Robbery", "2022")][3] == "[c]"
     assert body[("All offences", "2022")][3] == 15 and isinstance(body[("All offences", "2022")][3], int)

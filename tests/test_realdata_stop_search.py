@@ -200,7 +200,11 @@ def test_the_example_spec_end_to_end(home):
     header = next(reader)
     # disclosure control may combine a dimension (the quarters into one total) when suppression alone would
     # hide too much: a column it dropped counts its total
-    columns = {"Period": "All periods", "Self-defined ethnicity": "All ethnic groups", "Outcome": "All outcomes"}
+    columns = {
+        "Period": "All periods",
+        "Self-defined ethnicity": "All ethnic groups",
+        "Outcome": "All outcomes",
+    }
     (entry,) = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["tables"]
     rounded = entry.get("rounded_to")
     shown, withheld = 0, []

@@ -45,7 +45,9 @@ def test_nothing_withheld_claims_no_exemption(tmp_path):
     large = {key: value * 10 for key, value in VALUES.items()}
     protected = protect_release([comparison_table(large, EARLIER)], _settings(tmp_path, "auto"))
     assert protected.exemptions == []
-    spec, _ = load_spec(MPS)  # its other part (convictions) is "not held": partly disclosed, with no exemption
+    spec, _ = load_spec(
+        MPS
+    )  # its other part (convictions) is "not held": partly disclosed, with no exemption
     request = foi_request(spec, protected.tables, protected)
     assert request.outcome == "Partially disclosed" and request.exemptions == []
     every_part_held = spec.model_copy(update={"parts": [p for p in spec.parts if p.response == "data"]})

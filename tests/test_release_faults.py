@@ -176,7 +176,9 @@ CASES = [(point.split(":")[0], point) for point in POINTS]
 @pytest.mark.parametrize(("step", "point"), CASES, ids=[p for _, p in CASES])
 def test_a_crash_at_any_boundary_heals_into_a_clean_runs_outputs(homes, tmp_path, step, point):
     home = tmp_path / "home"
-    shutil.copytree(homes[ORDER[ORDER.index(step) - 1]] if step != "draft" else homes["start"], home, symlinks=True)
+    shutil.copytree(
+        homes[ORDER[ORDER.index(step) - 1]] if step != "draft" else homes["start"], home, symlinks=True
+    )
     crashed = _run(home, step, fault=point)
     assert crashed.returncode == -signal.SIGKILL, crashed.stdout + crashed.stderr
     _assert_consistent(home)

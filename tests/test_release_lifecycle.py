@@ -148,8 +148,12 @@ def year_table(label: str, value: int, name: str = "y"):
 def year_axes(labels: list[str]) -> Axes:
     """Periods on the day axis; every other axis stated (as the release path's populations are), so the record
     and a draft compare like with like."""
-    fixed = {a: v for a, v in complete({"offence": frozenset({"ROB"}), "day": frozenset()}).items() if a != "day"}
-    return Axes({"period": ("day", {label: WINDOWS[label] for label in labels})}, fixed, as_at="2022-01-05T00:00:00")
+    fixed = {
+        a: v for a, v in complete({"offence": frozenset({"ROB"}), "day": frozenset()}).items() if a != "day"
+    }
+    return Axes(
+        {"period": ("day", {label: WINDOWS[label] for label in labels})}, fixed, as_at="2022-01-05T00:00:00"
+    )
 
 
 WINDOWS = {
@@ -182,7 +186,9 @@ def two_drafts_safe_alone(settings) -> None:
 def test_the_publish_check_refuses_a_draft_that_is_unsafe_with_what_was_published_since(settings):
     two_drafts_safe_alone(settings)
     publish(settings, "yearly")
-    with pytest.raises(PublicationRefused, match=r"published since it was drafted: .*period=H2.*can be bounded"):
+    with pytest.raises(
+        PublicationRefused, match=r"published since it was drafted: .*period=H2.*can be bounded"
+    ):
         publish(settings, "halves")
     assert not (settings.published_dir / "halves").exists()
     assert audit_record(settings).passed and set(release_states(read_events(settings))) == {"yearly/v1"}
@@ -193,8 +199,11 @@ def test_a_draft_is_protected_with_the_drafts_still_awaiting_publication(setting
     first as if published: both publish, in either order, and the record stays safe."""
     for reference, table, axes in (
         ("yearly", year_table("2021", 20), year_axes(["2021"])),
-        ("halves", with_margins("h", [("period", ["H1", "H2"], None)], {("H1",): 17, ("H2",): 3}),
-         year_axes(["H1", "H2"])),
+        (
+            "halves",
+            with_margins("h", [("period", ["H1", "H2"], None)], {("H1",): 17, ("H2",): 3}),
+            year_axes(["H1", "H2"]),
+        ),
     ):
         protected = protect_release([table], settings, populations={table.name: axes}, reference=reference)
         write_draft(
@@ -334,8 +343,10 @@ def test_standing_datasets_publish_at_once_only_where_the_policy_says_so(tmp_pat
     waiting = load_settings(config)
     drafted = draft(waiting, reference="arrests-by-district", request=None)
     assert publish_by_policy(waiting, drafted, "standing") == []  # the default: a person approves
-    config.write_text('[disclose]\nhome = "home"\noperator = "analyst"\n'
-                      '[disclose.release]\npublish_standing = "automatically"\n')
+    config.write_text(
+        '[disclose]\nhome = "home"\noperator = "analyst"\n'
+        '[disclose.release]\npublish_standing = "automatically"\n'
+    )
     automatic = load_settings(config)
     foi = draft(automatic)
     assert publish_by_policy(automatic, foi, "foi") == []  # an FOI response always waits for a person

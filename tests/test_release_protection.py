@@ -25,6 +25,7 @@ def comparison_table(values: dict[tuple[str, str], int], earlier_2024: dict[str,
     rows = []
     for month in [*MONTHS, "All periods"]:
         for outcome in [*OUTCOMES, "All outcomes"]:
+
             def now(m: str, o: str) -> int:
                 if m == "All periods":
                     return sum(now(x, o) for x in MONTHS)
@@ -38,24 +39,49 @@ def comparison_table(values: dict[tuple[str, str], int], earlier_2024: dict[str,
                 return now("Jan 2025", o) if m == "Jan 2026" else earlier_2024[o]
 
             rows.append((month, outcome, now(month, outcome), before(month, outcome)))
-    frame = pl.DataFrame(rows, schema=["period", "outcome", "arrests", "arrests_last_year"], orient="row",
-                         ).with_columns(arrests_flag=pl.lit(""), arrests_last_year_flag=pl.lit(""),
-                                        change=pl.lit(None, pl.Int64), change_flag=pl.lit(""))
+    frame = pl.DataFrame(
+        rows,
+        schema=["period", "outcome", "arrests", "arrests_last_year"],
+        orient="row",
+    ).with_columns(
+        arrests_flag=pl.lit(""),
+        arrests_last_year_flag=pl.lit(""),
+        change=pl.lit(None, pl.Int64),
+        change_flag=pl.lit(""),
+    )
     table = TidyTable(
-        "part_1", "Arrests by month and outcome, against a year earlier",
-        (Dimension("period", "Period", total="All periods"), Dimension("outcome", "Outcome", total="All outcomes")),
-        (Measure("arrests", "Number of arrests"), Measure("arrests_last_year", "A year earlier"),
-         Measure("change", "Change", Role.CHANGE, ("arrests", "arrests_last_year"))),
+        "part_1",
+        "Arrests by month and outcome, against a year earlier",
+        (
+            Dimension("period", "Period", total="All periods"),
+            Dimension("outcome", "Outcome", total="All outcomes"),
+        ),
+        (
+            Measure("arrests", "Number of arrests"),
+            Measure("arrests_last_year", "A year earlier"),
+            Measure("change", "Change", Role.CHANGE, ("arrests", "arrests_last_year")),
+        ),
         frame,
-        comparison=Comparison("arrests", "arrests_last_year", "period",
-                              {"Jan 2025": "Jan 2024 (compared with Jan 2025)", "Jan 2026": "Jan 2025",
-                               "All periods": "All periods, a year earlier"}),
+        comparison=Comparison(
+            "arrests",
+            "arrests_last_year",
+            "period",
+            {
+                "Jan 2025": "Jan 2024 (compared with Jan 2025)",
+                "Jan 2026": "Jan 2025",
+                "All periods": "All periods, a year earlier",
+            },
+        ),
     )
     return derive_changes(table)
 
 
-VALUES = {("Jan 2025", "Charged"): 3, ("Jan 2025", "Not charged"): 30,
-          ("Jan 2026", "Charged"): 20, ("Jan 2026", "Not charged"): 25}
+VALUES = {
+    ("Jan 2025", "Charged"): 3,
+    ("Jan 2025", "Not charged"): 30,
+    ("Jan 2026", "Charged"): 20,
+    ("Jan 2026", "Not charged"): 25,
+}
 EARLIER = {"Charged": 12, "Not charged": 14}
 
 
@@ -81,7 +107,8 @@ def test_a_figure_withheld_as_a_row_is_withheld_as_next_years_comparison(tmp_pat
     (out,) = protected.tables
     for outcome in OUTCOMES:
         assert ("[c]" in _flag(out, "arrests", "Jan 2025", outcome)) == (
-            "[c]" in _flag(out, "arrests_last_year", "Jan 2026", outcome))
+            "[c]" in _flag(out, "arrests_last_year", "Jan 2026", outcome)
+        )
     assert "[c]" in _flag(out, "arrests", "Jan 2025", "Charged")
     assert "[c]" in _flag(out, "change", "Jan 2026", "Charged")  # derived from a withheld input
     assert protected.margins_published and protected.audit_rules.zeros_published
@@ -103,10 +130,13 @@ def test_the_publish_audit_refuses_a_comparison_that_repeats_a_withheld_row(tmp_
     # cannot be worked out from the total): no small number is shown, so only the linked audit can see it
     assert "[c]" in _flag(safe, "arrests", "Jan 2025", "Not charged")
     leak = safe.frame.with_columns(
-        arrests_last_year_flag=pl.when((pl.col("period") == "Jan 2026") & (pl.col("outcome") == "Not charged"))
+        arrests_last_year_flag=pl.when(
+            (pl.col("period") == "Jan 2026") & (pl.col("outcome") == "Not charged")
+        )
         .then(pl.lit(""))
         .otherwise(pl.col("arrests_last_year_flag")),
-        arrests_last_year=table.frame["arrests_last_year"])
+        arrests_last_year=table.frame["arrests_last_year"],
+    )
     leaky = derive_changes(safe.with_frame(leak))
     with pytest.raises(Exception, match="disclosure audit"):
         draft(settings, [leaky], audit=protected.audit)
@@ -115,11 +145,17 @@ def test_the_publish_audit_refuses_a_comparison_that_repeats_a_withheld_row(tmp_
 
 def test_people_counts_are_never_written():
     table = comparison_table(VALUES, EARLIER)
-    people = table.with_frame(table.frame.with_columns(arrests_people=pl.col("arrests"),
-                                                       arrests_people_flag=pl.lit("")))
-    people = TidyTable(people.name, people.title, people.dimensions,
-                       (*people.measures, Measure("arrests_people", "People", Role.PEOPLE)), people.frame,
-                       comparison=people.comparison)
+    people = table.with_frame(
+        table.frame.with_columns(arrests_people=pl.col("arrests"), arrests_people_flag=pl.lit(""))
+    )
+    people = TidyTable(
+        people.name,
+        people.title,
+        people.dimensions,
+        (*people.measures, Measure("arrests_people", "People", Role.PEOPLE)),
+        people.frame,
+        comparison=people.comparison,
+    )
     with pytest.raises(GridError, match="never published"):
         build_grid(people)
 
@@ -129,8 +165,10 @@ def test_a_force_can_fix_its_strategy_and_topic_thresholds_in_its_config(tmp_pat
     from flows.release.protection import release_policy
 
     config = tmp_path / "disclose.toml"
-    config.write_text('[disclose]\nthreshold = 5\n[disclose.disclosure]\nstrategy = "round"\n'
-                      'overrides = [{k = 10, dimension = "outcome", labels = ["Charged"]}]\n')
+    config.write_text(
+        '[disclose]\nthreshold = 5\n[disclose.disclosure]\nstrategy = "round"\n'
+        'overrides = [{k = 10, dimension = "outcome", labels = ["Charged"]}]\n'
+    )
     policy = release_policy(load_settings(config))
     assert policy.strategy == "round" and policy.k == 5 and policy.overrides[0].k == 10
     from test_publish_helpers import publish
@@ -140,8 +178,25 @@ def test_a_force_can_fix_its_strategy_and_topic_thresholds_in_its_config(tmp_pat
     folder = publish(tmp_path / "published", [out], audit=protected.audit).path
     assert json.loads((folder / "manifest.json").read_text())["tables"][0]["rounded_to"] == 5
     assert audit_release_folder(folder).passed  # the audit knows the figures are rounded
-    assert out.rounded_to == 5 and set(out.frame["arrests"].to_list()) <= {0, 5, 10, 15, 20, 25, 30, 35, 40, 45,
-                                                                             50, 55, 60, 65, 70, 75, 80}
+    assert out.rounded_to == 5 and set(out.frame["arrests"].to_list()) <= {
+        0,
+        5,
+        10,
+        15,
+        20,
+        25,
+        30,
+        35,
+        40,
+        45,
+        50,
+        55,
+        60,
+        65,
+        70,
+        75,
+        80,
+    }
     config.write_text('[disclose.disclosure]\nstratgy = "round"\n')
     with pytest.raises(ConfigError, match="disclosure.stratgy"):
         load_settings(config)
@@ -159,19 +214,27 @@ def test_zeros_the_group_rule_hid_keep_the_cumulative_audit_consistent(tmp_path)
     outcomes = ["Charged", "Not charged", "Outcome pending"]
     inner = {(g, o): 20 + 7 * i + 3 * j for i, g in enumerate(groups[:-1]) for j, o in enumerate(outcomes)}
     inner |= {("Fraud", "Charged"): 3, ("Fraud", "Not charged"): 0, ("Fraud", "Outcome pending"): 0}
-    table = with_margins("by_group_outcome", [("offence_group", groups, "All offences"),
-                                              ("outcome", outcomes, "All outcomes")], inner)
+    table = with_margins(
+        "by_group_outcome",
+        [("offence_group", groups, "All offences"), ("outcome", outcomes, "All outcomes")],
+        inner,
+    )
     codes = {g: frozenset({g[:3].upper()}) for g in groups}
     values = {o: frozenset({o}) for o in outcomes}
-    axes = Axes({"offence_group": ("offence", codes | {"All offences": frozenset().union(*codes.values())}),
-                 "outcome": ("outcome", values | {"All outcomes": frozenset(outcomes)})})
+    axes = Axes(
+        {
+            "offence_group": ("offence", codes | {"All offences": frozenset().union(*codes.values())}),
+            "outcome": ("outcome", values | {"All outcomes": frozenset(outcomes)}),
+        }
+    )
     settings = load_settings(home=tmp_path)
     protected = protect_release([table], settings, populations={"by_group_outcome": axes}, reference="A")
     (out,) = protected.tables
     zeros = out.frame.filter((pl.col("offence_group") == "Fraud") & (pl.col("arrests") == 0))
     assert zeros.height == 2 and all("[c]" in f for f in zeros["arrests_flag"])  # the group rule hid them
     cells = protected.cells("A/v1")
-    assert {c.labels for c in cells if c.may_be_zero} >= {(("offence_group", "Fraud"), ("outcome", o))
-                                                          for o in ("Not charged", "Outcome pending")}
+    assert {c.labels for c in cells if c.may_be_zero} >= {
+        (("offence_group", "Fraud"), ("outcome", o)) for o in ("Not charged", "Outcome pending")
+    }
     assert not any(c.may_be_zero for c in cells if dict(c.labels)["outcome"] == "All outcomes")
     assert audit_record(settings, extra=cells).passed

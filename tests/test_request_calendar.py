@@ -48,12 +48,16 @@ MONTHLY = Calendar(frequency="monthly", lag_months=2, working_day=10, first_peri
 
 def test_monthly_release_dates_and_what_is_due():
     assert release_date(MONTHLY, parse_period("monthly", "2024-01")) == date(2024, 3, 14)
-    assert release_date(MONTHLY, parse_period("monthly", "2024-02")) == date(2024, 4, 15)  # Easter Monday 1 Apr
+    assert release_date(MONTHLY, parse_period("monthly", "2024-02")) == date(
+        2024, 4, 15
+    )  # Easter Monday 1 Apr
     assert due_release(MONTHLY, date(2024, 3, 13)) is None
     assert due_release(MONTHLY, date(2024, 3, 14)).key == "2024-01"
     assert due_release(MONTHLY, date(2024, 3, 20), published={"2024-01"}) is None  # already issued
     assert due_release(MONTHLY, date(2024, 4, 20), published={"2024-01"}).key == "2024-02"
-    assert due_release(MONTHLY, date(2024, 5, 20), published={"2024-01"}).key == "2024-03"  # missed one superseded
+    assert (
+        due_release(MONTHLY, date(2024, 5, 20), published={"2024-01"}).key == "2024-03"
+    )  # missed one superseded
     assert next_release(MONTHLY, date(2024, 3, 14)) == (date(2024, 4, 15), parse_period("monthly", "2024-02"))
     assert len(list(schedule(MONTHLY, date(2024, 12, 31)))) == 10  # January to October 2024
 
@@ -84,7 +88,9 @@ def test_a_period_the_data_do_not_reach_is_not_due_yet():
     assert isinstance(late, NotDue) and late.release_id == "arrests-by-month"
     assert late.path == "data covers up to 30 March 2024 (2024-03 due on its calendar)"
     assert isinstance(due_for_data(MONTHLY, today, set(), None), NotDue)  # nothing loaded yet
-    assert due_for_data(MONTHLY, date(2024, 3, 13), set(), date(2019, 6, 29)) is None  # nothing due: nothing said
+    assert (
+        due_for_data(MONTHLY, date(2024, 3, 13), set(), date(2019, 6, 29)) is None
+    )  # nothing due: nothing said
     assert due_for_data(MONTHLY, today, {"2024-03"}, date(2019, 6, 29)) is None  # already issued
 
 
@@ -98,7 +104,11 @@ def test_the_nightly_run_succeeds_on_a_history_that_ends_before_the_calendar(tmp
     result = run_nightly(settings)
     assert not result.ingest.rejected
     assert sorted((r.status, r.release_id) for r in result.releases) == [
-        ("not due", "arrests-by-month-further-action"), ("not due", "arrests-by-offence-group-year-outcome")]
+        ("not due", "arrests-by-month-further-action"),
+        ("not due", "arrests-by-offence-group-year-outcome"),
+    ]
     assert all(r.path.startswith("data covers up to 29 June 2019 (") for r in result.releases)
-    assert "not due arrests-by-month-further-action: data covers up to 29 June 2019" in "\n".join(result.summary_lines())
+    assert "not due arrests-by-month-further-action: data covers up to 29 June 2019" in "\n".join(
+        result.summary_lines()
+    )
     assert not settings.published_dir.exists() or not any(settings.published_dir.iterdir())

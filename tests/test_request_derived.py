@@ -19,21 +19,39 @@ REQUESTS = Path(__file__).resolve().parents[1] / "data" / "requests"
 def _hide_small(table: TidyTable, k: int = 5) -> TidyTable:
     """Counts 1..k-1 flagged [c], as disclosure control would (this test is about what follows the flags)."""
     counts = [m for m in table.measures if m.role is Role.COUNT]
-    return table.with_frame(table.frame.with_columns(
-        pl.when(pl.col(m.name).is_between(1, k - 1)).then(pl.lit("[c]") + pl.col(m.flag)).otherwise(pl.col(m.flag))
-        .alias(m.flag) for m in counts))
+    return table.with_frame(
+        table.frame.with_columns(
+            pl.when(pl.col(m.name).is_between(1, k - 1))
+            .then(pl.lit("[c]") + pl.col(m.flag))
+            .otherwise(pl.col(m.flag))
+            .alias(m.flag)
+            for m in counts
+        )
+    )
 
 
 def _table(now: list[int], before: list[int], flags: list[str] | None = None) -> TidyTable:
     n = len(now)
-    frame = pl.DataFrame({
-        "period": [f"p{i}" for i in range(n)], "arrests": now, "arrests_flag": flags or [""] * n,
-        "arrests_last_year": before, "arrests_last_year_flag": [""] * n,
-        "change": [None] * n, "change_flag": [""] * n, "pct_change": [None] * n, "pct_change_flag": [""] * n,
-    }, schema_overrides={"change": pl.Int64, "pct_change": pl.Float64})
-    measures = (Measure("arrests", "Arrests", Role.COUNT), Measure("arrests_last_year", "A year earlier", Role.COUNT),
-                Measure("change", "Change", Role.CHANGE, ("arrests", "arrests_last_year")),
-                Measure("pct_change", "% change", Role.PCT_CHANGE, ("arrests", "arrests_last_year")))
+    frame = pl.DataFrame(
+        {
+            "period": [f"p{i}" for i in range(n)],
+            "arrests": now,
+            "arrests_flag": flags or [""] * n,
+            "arrests_last_year": before,
+            "arrests_last_year_flag": [""] * n,
+            "change": [None] * n,
+            "change_flag": [""] * n,
+            "pct_change": [None] * n,
+            "pct_change_flag": [""] * n,
+        },
+        schema_overrides={"change": pl.Int64, "pct_change": pl.Float64},
+    )
+    measures = (
+        Measure("arrests", "Arrests", Role.COUNT),
+        Measure("arrests_last_year", "A year earlier", Role.COUNT),
+        Measure("change", "Change", Role.CHANGE, ("arrests", "arrests_last_year")),
+        Measure("pct_change", "% change", Role.PCT_CHANGE, ("arrests", "arrests_last_year")),
+    )
     return TidyTable("t", "a test table", (Dimension("period", "Period"),), measures, frame)
 
 
@@ -42,7 +60,11 @@ def test_changes_are_computed_where_both_inputs_are_shown():
     check_tidy(table)
     f = table.frame
     assert f["change"].to_list() == [4, 6, 0] and f["pct_change"].to_list() == [50.0, None, 0.0]
-    assert f["pct_change_flag"].to_list() == ["", "[z]", "[p]"] and f["change_flag"].to_list() == ["", "", "[p]"]
+    assert f["pct_change_flag"].to_list() == ["", "[z]", "[p]"] and f["change_flag"].to_list() == [
+        "",
+        "",
+        "[p]",
+    ]
 
 
 def test_a_derived_cell_with_a_confidential_input_is_confidential_and_empty():
@@ -56,8 +78,9 @@ def test_a_derived_cell_with_a_confidential_input_is_confidential_and_empty():
 
 def test_revisions_are_marked_only_where_a_shown_figure_changed():
     table = _hide_small(derive_changes(_table([12, 3, 40, 9], [9, 20, 30, 9])))
-    previous = pl.DataFrame({"period": ["p0", "p1", "p2"], "arrests": [11, 3, 40],
-                             "arrests_last_year": [9, None, 30]})
+    previous = pl.DataFrame(
+        {"period": ["p0", "p1", "p2"], "arrests": [11, 3, 40], "arrests_last_year": [9, None, 30]}
+    )
     marked = mark_revisions(table, previous).frame
     assert marked["arrests_flag"].to_list() == ["[r]", "[c]", "", ""]
     assert marked["arrests_last_year_flag"].to_list() == ["", "", "", ""]

@@ -59,8 +59,11 @@ def test_each_request_answers_with_tidy_tables(warehouse, path):
     for plain, full in zip(cells_only, with_totals, strict=True):
         check_tidy(plain)
         assert all(d.total is None and not d.parents for d in plain.dimensions)
-        assert plain.notes and plain.notes[0] == next(p for p in spec.data_parts if f"part_{p.id}" == plain.name
-                                                      ).interpretation.strip()
+        assert (
+            plain.notes
+            and plain.notes[0]
+            == next(p for p in spec.data_parts if f"part_{p.id}" == plain.name).interpretation.strip()
+        )
         if is_additive(full):
             check_tidy(full)
         assert _cells_only(full).equals(plain.frame)  # the same cells, whatever the margins
@@ -74,7 +77,9 @@ def test_non_additive_tables_are_marked(warehouse):
     f = table.frame
     total = f.filter((pl.col("period") == "All periods") & (pl.col("ethnicity_group") == "All ethnic groups"))
     years = f.filter((pl.col("period") != "All periods") & (pl.col("ethnicity_group") == "All ethnic groups"))
-    assert total["persons_arrested"].item() < years["persons_arrested"].sum()  # people arrested in several years
+    assert (
+        total["persons_arrested"].item() < years["persons_arrested"].sum()
+    )  # people arrested in several years
 
 
 def test_police_uk_needs_police_uk_data(warehouse):
@@ -88,16 +93,24 @@ def test_police_uk_needs_police_uk_data(warehouse):
 
 def test_problems_found_against_the_warehouse_name_the_field(warehouse):
     con, sql_dir = warehouse
-    part = DataPart.model_validate({
-        "id": "1", "question": "q", "response": "data", "interpretation": "i",
-        "offences": {"items": [{"code": "IM71105X"}], "variants": []}, "periods": [{"calendar_year": 2026}]})
+    part = DataPart.model_validate(
+        {
+            "id": "1",
+            "question": "q",
+            "response": "data",
+            "interpretation": "i",
+            "offences": {"items": [{"code": "IM71105X"}], "variants": []},
+            "periods": [{"calendar_year": 2026}],
+        }
+    )
     spec = load_spec(REQUESTS / "example-not-held.yaml")[0].model_copy(update={"parts": [part]})
     with pytest.raises(SpecError) as info:
         answer_request(con, spec, sql_dir)
     fields = [f for f, _ in info.value.problems]
     assert fields == ["parts[0].periods[0]"]  # periods are checked first: 2026 is after the data
-    part = part.model_copy(update={"periods": part.periods[:0] + [part.periods[0].model_copy(
-        update={"calendar_year": 2024})]})
+    part = part.model_copy(
+        update={"periods": part.periods[:0] + [part.periods[0].model_copy(update={"calendar_year": 2024})]}
+    )
     with pytest.raises(SpecError, match=r"parts\[0\].offences.items\[0\].code: .*closest known: IM71105"):
         answer_request(con, spec.model_copy(update={"parts": [part]}), sql_dir)
 
@@ -105,13 +118,23 @@ def test_problems_found_against_the_warehouse_name_the_field(warehouse):
 def test_labels_reach_sql_only_as_parameters(warehouse):
     con, sql_dir = warehouse
     hostile = "x'); drop table core.arrests; --"
-    part = DataPart.model_validate({
-        "id": "1", "question": "q", "response": "data", "interpretation": "i",
-        "offences": {"items": [{"code": "TH68010", "label": hostile}], "variants": []},
-        "periods": [{"calendar_year": 2024, "label": hostile + " period"}], "breakdowns": ["offence"]})
+    part = DataPart.model_validate(
+        {
+            "id": "1",
+            "question": "q",
+            "response": "data",
+            "interpretation": "i",
+            "offences": {"items": [{"code": "TH68010", "label": hostile}], "variants": []},
+            "periods": [{"calendar_year": 2024, "label": hostile + " period"}],
+            "breakdowns": ["offence"],
+        }
+    )
     spec = load_spec(REQUESTS / "example-not-held.yaml")[0].model_copy(update={"parts": [part]})
     (table,) = answer_request(con, spec, sql_dir, margins=True)
-    assert table.frame["offence"][0] == hostile and con.sql("select count(*) from core.arrests").fetchall()[0][0] > 0
+    assert (
+        table.frame["offence"][0] == hostile
+        and con.sql("select count(*) from core.arrests").fetchall()[0][0] > 0
+    )
     with pytest.raises(ValueError, match="not an allow-listed breakdown column"):
         compose(sql_dir, "custody", [DimPlan("gender from core.arrests; --")], None)
 

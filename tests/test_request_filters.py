@@ -227,7 +227,9 @@ def test_letter_restates_the_filter_with_the_interpretation(generated):
         title="Arrests in 2023", interpretation="Under-18s: aged 10 to 17 when arrested.",
         filters=[{"breakdown": "age_band", "keep": ["10 to 17"], "label": "under 18 at arrest"}]))  # fmt: skip
     plan, table = answer_part_planned(con, spec.data_parts[0], sql_dir, margins=True)
-    assert table.title == "Arrests in 2023 (under 18 at arrest)"  # a title that does not say it gets the label
+    assert (
+        table.title == "Arrests in 2023 (under 18 at arrest)"
+    )  # a title that does not say it gets the label
     (answered,) = letter_facts(spec, [table], [plan]).parts
     assert answered.interpretation == (
         "Under-18s: aged 10 to 17 when arrested. Only arrests of people aged 10 to 17 at arrest are counted."
@@ -323,7 +325,10 @@ def test_check_and_request_agree_on_categories_from_the_reference_data_and_the_w
     ]
     assert later == ["parts[0].filters[1] (station)"]
     problems, later = check_filter_categories(generated[0], spec)
-    assert [f for f, _ in problems] == ["parts[0].filters[0].keep[0]", "parts[0].filters[1].keep[0]"] and not later
+    assert [f for f, _ in problems] == [
+        "parts[0].filters[0].keep[0]",
+        "parts[0].filters[1].keep[0]",
+    ] and not later
     with pytest.raises(SpecError) as info:
         answer(generated, periods=[{"calendar_year": 2023}], filters=spec.data_parts[0].filters)
     fields = dict(info.value.problems)
@@ -344,7 +349,10 @@ def test_disclose_check_refuses_a_category_the_reference_data_do_not_have(tmp_pa
 
     from flows.cli import app
 
-    path, home = tmp_path / "spec.yaml", ["--home", str(tmp_path / "home")]  # no warehouse: the committed files
+    path, home = (
+        tmp_path / "spec.yaml",
+        ["--home", str(tmp_path / "home")],
+    )  # no warehouse: the committed files
     path.write_text(yaml.safe_dump(request(filters=[{"breakdown": "further_action", "keep": ["Chraged"]}])))
     refused = CliRunner().invoke(app, ["check", str(path), *home])
     said = " ".join(refused.output.split())  # rich wraps long lines

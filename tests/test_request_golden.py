@@ -56,7 +56,9 @@ def golden_con(tmp_path_factory):
         shutil.copy(path, home / "landing" / path.name)
     settings = load_settings(home=home)
     report = stage_ingest(settings)
-    assert not report.rejected and all(o.status == "loaded" for o in report.outcomes), [o.line() for o in report.outcomes]
+    assert not report.rejected and all(o.status == "loaded" for o in report.outcomes), [
+        o.line() for o in report.outcomes
+    ]
     stage_transform(settings)
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     yield con, settings.sql_dir
@@ -94,7 +96,7 @@ def test_golden_table(golden_con, path):
         key = tuple(row[d] for d in dims)
         assert key in got, f"{path.name}: no row {key}; rows are {sorted(got)[:6]}..."
         listed.add(key)
-        for column in list(row)[len(dims):]:
+        for column in list(row)[len(dims) :]:
             assert _text(got[key][column]) == row[column], f"{path.name} {key} {column}"
     counts = [m.name for m in table.measures if m.role is Role.COUNT]
     for key, record in got.items():
@@ -109,6 +111,8 @@ def test_every_golden_case_has_an_expected_table():
 
 def test_a_changed_outcome_is_counted_as_it_was_known(golden_con):
     tables = _answers(golden_con, "changed_outcome")
-    now, then = (t.frame.filter(pl.col("further_action") == "Outcome pending")["arrests"].item()
-                 for t in (tables["part_1"], tables["part_2"]))
+    now, then = (
+        t.frame.filter(pl.col("further_action") == "Outcome pending")["arrests"].item()
+        for t in (tables["part_1"], tables["part_2"])
+    )
     assert (now, then) == (0, 1)

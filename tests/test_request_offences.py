@@ -34,7 +34,9 @@ def test_variants_are_added_and_removed_exactly_as_stated(ref_con):
     assert none.categories[0].codes == s25
     assert both.categories[0].codes == (*s25, "IM71142C")
     code = _resolve(ref_con, [{"code": "IM71105"}], ["conspiracy"])
-    assert code.categories[0].codes == ("IM71105", "IM71105C") and code.categories[0].label.startswith("Help asylum")
+    assert code.categories[0].codes == ("IM71105", "IM71105C") and code.categories[0].label.startswith(
+        "Help asylum"
+    )
 
 
 def test_groups_legislation_and_ho_codes(ref_con):
@@ -66,27 +68,40 @@ def test_overlapping_items_are_detected(ref_con):
 def test_unknown_names_suggest_the_closest_known(ref_con, item, field, suggestion):
     with pytest.raises(SpecError) as info:
         _resolve(ref_con, [item])
-    (where, reason), = info.value.problems
+    ((where, reason),) = info.value.problems
     assert where == f"offences.{field}" and suggestion in reason, reason
 
 
-@pytest.mark.parametrize(("item", "source"), [
-    ({"code": "IM71199"}, "custody"), ({"code": "TH68011"}, "custody"), ({"code": "MD71999C"}, "custody"),
-    ({"ho_code": "8U"}, "crime"), ({"ho_code": "37/9"}, "crime"),
-])
+@pytest.mark.parametrize(
+    ("item", "source"),
+    [
+        ({"code": "IM71199"}, "custody"),
+        ({"code": "TH68011"}, "custody"),
+        ({"code": "MD71999C"}, "custody"),
+        ({"ho_code": "8U"}, "crime"),
+        ({"ho_code": "37/9"}, "crime"),
+    ],
+)
 def test_a_well_formed_unknown_code_is_never_answered_with_a_different_offence(ref_con, item, source):
     """IM71199 is one digit from IM71139 and IM71149, but a neighbouring code is a different offence: the
     message says the code is not in the reference data (naming its version) and how such a code is counted."""
     with pytest.raises(SpecError) as info:
-        resolve_offences(ref_con, Offences(items=[item], variants=[] if source == "custody" else None), source)
-    (where, reason), = info.value.problems
+        resolve_offences(
+            ref_con, Offences(items=[item], variants=[] if source == "custody" else None), source
+        )
+    ((where, reason),) = info.value.problems
     version = ref_con.sql("select version from ref.version").fetchall()[0][0]
     assert where == f"offences.items[0].{next(iter(item))}"
     assert "closest" not in reason and f"not in the reference data (version {version})" in reason
     assert "'Unrecognised offence code'" in reason and "local_code:" in reason
-    others = set(ref_con.sql("select cjs_code from ref.offences union all select ho_offence_code "
-                             "from ref.ho_offence_codes").fetchall())
-    assert not [c for (c,) in others if f" {c} " in f" {reason} ".replace(",", " ")], "no other code is offered"
+    others = set(
+        ref_con.sql(
+            "select cjs_code from ref.offences union all select ho_offence_code from ref.ho_offence_codes"
+        ).fetchall()
+    )
+    assert not [c for (c,) in others if f" {c} " in f" {reason} ".replace(",", " ")], (
+        "no other code is offered"
+    )
 
 
 def test_a_local_code_is_counted_on_its_own_under_unrecognised(ref_con):

@@ -21,7 +21,9 @@ AS_AT = datetime(2024, 4, 2, 2, 0)
 
 
 def _resolve(*periods: dict, compare: bool = False, as_at: datetime = AS_AT, days: int = 90):
-    return resolve_periods([Period(**p) for p in periods], as_at=as_at, compare=compare, provisional_days=days)
+    return resolve_periods(
+        [Period(**p) for p in periods], as_at=as_at, compare=compare, provisional_days=days
+    )
 
 
 @pytest.mark.parametrize(
@@ -48,7 +50,9 @@ def test_the_last_complete_day_is_the_day_before_an_extract_unless_it_ends_a_day
 
 
 def test_to_date_is_capped_and_labelled_and_a_finished_period_is_not():
-    capped, whole = _resolve({"calendar_year": 2024, "to_date": True}, {"calendar_year": 2023, "to_date": True})
+    capped, whole = _resolve(
+        {"calendar_year": 2024, "to_date": True}, {"calendar_year": 2023, "to_date": True}
+    )
     assert (capped.span.end, capped.label) == (date(2024, 4, 1), "2024 (to 1 Apr 2024)")
     assert (whole.span.end, whole.label) == (date(2023, 12, 31), "2023")
 
@@ -67,8 +71,16 @@ def test_a_period_not_over_needs_to_date_and_one_after_the_data_is_refused():
         ("window", Span(date(2015, 7, 29), date(2015, 8, 5)), Span(date(2014, 7, 30), date(2014, 8, 6))),
         ("iso_week", Span(date(2024, 2, 26), date(2024, 3, 3)), Span(date(2023, 2, 27), date(2023, 3, 5))),
         ("month", Span(date(2024, 2, 1), date(2024, 2, 29)), Span(date(2023, 2, 1), date(2023, 2, 28))),
-        ("calendar_year", Span(date(2024, 1, 1), date(2024, 2, 29)), Span(date(2023, 1, 1), date(2023, 2, 28))),
-        ("financial_year", Span(date(2023, 4, 1), date(2024, 3, 31)), Span(date(2022, 4, 1), date(2023, 3, 31))),
+        (
+            "calendar_year",
+            Span(date(2024, 1, 1), date(2024, 2, 29)),
+            Span(date(2023, 1, 1), date(2023, 2, 28)),
+        ),
+        (
+            "financial_year",
+            Span(date(2023, 4, 1), date(2024, 3, 31)),
+            Span(date(2022, 4, 1), date(2023, 3, 31)),
+        ),
     ],
 )
 def test_same_period_last_year(kind, span, previous):
@@ -78,8 +90,9 @@ def test_same_period_last_year(kind, span, previous):
 
 
 def test_comparison_labels_and_provisional_flags():
-    july, week = _resolve({"month": "2015-07"}, {"window": {"start": "2024-02-28", "end": "2024-03-01"}},
-                          compare=True)
+    july, week = _resolve(
+        {"month": "2015-07"}, {"window": {"start": "2024-02-28", "end": "2024-03-01"}}, compare=True
+    )
     assert (july.previous_label, july.provisional) == ("July 2014", False)
     assert week.label == "Wed 28 Feb 2024 to Fri 1 Mar 2024" and week.provisional
     assert week.previous_label == "Wed 1 Mar 2023 to Fri 3 Mar 2023"

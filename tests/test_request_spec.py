@@ -13,8 +13,10 @@ from flows.requests.spec import MAX_SPEC_BYTES, load_spec, load_standing
 
 REQUESTS = Path(__file__).resolve().parents[1] / "data" / "requests"
 CASE = "schema_version: 2\nreference: ok\ntitle: a title\nreceived: 2020-01-06\nrequest_text: q\n"
-DATA = ("parts:\n - id: '1'\n   question: q\n   response: data\n   interpretation: i\n"
-        "   offences: {items: [{code: IM71105}], variants: []}\n")
+DATA = (
+    "parts:\n - id: '1'\n   question: q\n   response: data\n   interpretation: i\n"
+    "   offences: {items: [{code: IM71105}], variants: []}\n"
+)
 
 
 def test_seed_requests_load_as_version_2():
@@ -64,35 +66,75 @@ def _part(**fields: str) -> str:
 
 
 BAD = [
-    (CASE.replace("2020-01-06", "2020-02-30") + DATA + "   periods: [{calendar_year: 2019}]\n", "received",
-     "is not a real date"),
-    (_part(periods="[{window: {start: 2020-02-01, end: 2020-01-01}}]"), "parts[0].periods[0].window",
-     "ends (2020-01-01) before it starts (2020-02-01)"),
+    (
+        CASE.replace("2020-01-06", "2020-02-30") + DATA + "   periods: [{calendar_year: 2019}]\n",
+        "received",
+        "is not a real date",
+    ),
+    (
+        _part(periods="[{window: {start: 2020-02-01, end: 2020-01-01}}]"),
+        "parts[0].periods[0].window",
+        "ends (2020-01-01) before it starts (2020-02-01)",
+    ),
     (_part(periods="[{month: 2015-13}]"), "parts[0].periods[0]", "'2015-13' is not a month"),
     (_part(periods="[{iso_week: 2015-W54}]"), "parts[0].periods[0]", "2015 has no week 54"),
     (_part(periods="[{financial_year: 2022/24}]"), "parts[0].periods[0]", "must run from April"),
     (_part(periods="[{calendar_year: 2019, month: 2019-01}]"), "parts[0].periods[0]", "exactly one of"),
-    (_part(periods="[{calendar_year: 2019}]", breakdowns="[nationality]"), "parts[0].breakdowns[0]",
-     "must be 'offence'"),
+    (
+        _part(periods="[{calendar_year: 2019}]", breakdowns="[nationality]"),
+        "parts[0].breakdowns[0]",
+        "must be 'offence'",
+    ),
     (CASE + "parts:\n - {id: '1', question: q}\n", "parts[0]", "has no 'response'"),
-    (CASE + "parts:\n - {id: '1', question: q, response: maybe}\n", "parts[0]", "'maybe' is not a kind of response"),
-    (CASE + "parts:\n - {id: '1', question: q, response: ncnd, text: t}\n", "parts[0].exemptions",
-     "is required but missing"),
-    (CASE + "parts:\n - {id: '1', question: q, response: text, text: t}\n - {id: '1', question: q, response: text, "
-     "text: t}\n", "top level", "part ids must be unique"),
-    (CASE + DATA.replace("variants: []", "rule: principal") + "   periods: [{calendar_year: 2019}]\n",
-     "parts[0]", "say which variant codes count"),
-    (CASE + "colour: blue\n" + DATA + "   periods: [{calendar_year: 2019}]\n", "colour", "not a field a request"),
-    (CASE.replace("schema_version: 2", "schema_version: 1") + DATA, "schema_version", "version 1 specs are no longer read"),
+    (
+        CASE + "parts:\n - {id: '1', question: q, response: maybe}\n",
+        "parts[0]",
+        "'maybe' is not a kind of response",
+    ),
+    (
+        CASE + "parts:\n - {id: '1', question: q, response: ncnd, text: t}\n",
+        "parts[0].exemptions",
+        "is required but missing",
+    ),
+    (
+        CASE
+        + "parts:\n - {id: '1', question: q, response: text, text: t}\n - {id: '1', question: q, response: text, "
+        "text: t}\n",
+        "top level",
+        "part ids must be unique",
+    ),
+    (
+        CASE + DATA.replace("variants: []", "rule: principal") + "   periods: [{calendar_year: 2019}]\n",
+        "parts[0]",
+        "say which variant codes count",
+    ),
+    (
+        CASE + "colour: blue\n" + DATA + "   periods: [{calendar_year: 2019}]\n",
+        "colour",
+        "not a field a request",
+    ),
+    (
+        CASE.replace("schema_version: 2", "schema_version: 1") + DATA,
+        "schema_version",
+        "version 1 specs are no longer read",
+    ),
     (CASE.replace("schema_version: 2\n", "") + DATA, "schema_version", "is required"),
     ("!!python/object/apply:os.system ['true']", "", "not valid YAML"),
     ("a: &x [1]\nb: *x\n", "", "anchors and aliases"),
-    (CASE + "parts:\n - id: '1'\n   question: q\n   response: data\n   interpretation: i\n   measure: police_uk_crimes\n"
-     "   offences: {items: [{crime_type: Drugs}]}\n   periods: [{iso_week: 2024-W02}]\n   breakdowns: [gender]\n",
-     "parts[0]", "no demographics"),
-    (CASE + "parts:\n - id: '1'\n   question: q\n   response: data\n   interpretation: i\n   measure: police_uk_crimes\n"
-     "   offences: {items: [{crime_type: Drugs}]}\n   periods: [{iso_week: 2024-W02}]\n", "parts[0]",
-     "whole months only"),
+    (
+        CASE
+        + "parts:\n - id: '1'\n   question: q\n   response: data\n   interpretation: i\n   measure: police_uk_crimes\n"
+        "   offences: {items: [{crime_type: Drugs}]}\n   periods: [{iso_week: 2024-W02}]\n   breakdowns: [gender]\n",
+        "parts[0]",
+        "no demographics",
+    ),
+    (
+        CASE
+        + "parts:\n - id: '1'\n   question: q\n   response: data\n   interpretation: i\n   measure: police_uk_crimes\n"
+        "   offences: {items: [{crime_type: Drugs}]}\n   periods: [{iso_week: 2024-W02}]\n",
+        "parts[0]",
+        "whole months only",
+    ),
     (_part(periods="[{calendar_year: 2019}]", as_at="yesterday"), "parts[0].as_at", "is not 'latest'"),
 ]
 

@@ -68,28 +68,44 @@ def test_hierarchies_add_equations_an_intruder_knows():
     unknown = audit_tables([table], k=5)  # groups taken for categories: the total cannot add up
     assert not unknown.passed and "do not fit together" in unknown.problems[0].problem
     result = audit_tables([table], k=5, hierarchies=parents)
-    assert [(p.cell, p.interval) for p in result.problems] == [({"offence": "A"}, (3.0, 3.0)),
-                                                                 ({"offence": "C"}, (8.0, 8.0))]
+    assert [(p.cell, p.interval) for p in result.problems] == [
+        ({"offence": "A"}, (3.0, 3.0)),
+        ({"offence": "C"}, (8.0, 8.0)),
+    ]
 
 
 def test_linked_tables_are_audited_as_one_system():
-    by_year = published(SQUARE, SQUARE_VALUES, {("A", "2021"), ("A", "All years"), ("B", "2021"), ("B", "All years")},
-                        name="by-year.csv")
+    by_year = published(
+        SQUARE,
+        SQUARE_VALUES,
+        {("A", "2021"), ("A", "All years"), ("B", "2021"), ("B", "All years")},
+        name="by-year.csv",
+    )
     assert audit_tables([by_year], k=5).passed  # A-2021 in [1, 13]
-    hidden_too = AuditTable("offences.csv", ("offence",), ("arrests",),
-                            ((("A",), ("[c]",)), (("B",), ("[c]",)), (("All offences",), (39,))))
+    hidden_too = AuditTable(
+        "offences.csv",
+        ("offence",),
+        ("arrests",),
+        ((("A",), ("[c]",)), (("B",), ("[c]",)), (("All offences",), (39,))),
+    )
     assert audit_tables([by_year, hidden_too], k=5).passed
-    leaked = AuditTable("offences.csv", ("offence",), ("arrests",),
-                        ((("A",), (12,)), (("B",), (27,)), (("All offences",), (39,))))
+    leaked = AuditTable(
+        "offences.csv",
+        ("offence",),
+        ("arrests",),
+        ((("A",), (12,)), (("B",), (27,)), (("All offences",), (39,))),
+    )
     result = audit_tables([by_year, leaked], k=5)  # A's total, published elsewhere, is A's 'All years' cell
     assert [(p.table, p.cell, p.interval) for p in result.problems] == [
         ("by-year.csv", {"offence": "A", "year": "2021"}, (2.0, 2.0)),
-        ("by-year.csv", {"offence": "B", "year": "2021"}, (12.0, 12.0))]  # exact: narrower than the width
+        ("by-year.csv", {"offence": "B", "year": "2021"}, (12.0, 12.0)),
+    ]  # exact: narrower than the width
 
 
 def test_inconsistent_published_figures_are_refused():
-    table = AuditTable("bad.csv", ("offence",), ("arrests",),
-                       ((("A",), (3,)), (("B",), ("[c]",)), (("All offences",), (2,))))
+    table = AuditTable(
+        "bad.csv", ("offence",), ("arrests",), ((("A",), (3,)), (("B",), ("[c]",)), (("All offences",), (2,)))
+    )
     result = audit_tables([table], k=5)
     assert not result.passed and "do not fit together" in str(result.problems[0])
 
@@ -97,8 +113,12 @@ def test_inconsistent_published_figures_are_refused():
 def test_rounded_releases_are_audited_with_rounding_intervals():
     ok = published(ROW, {("A",): 5, ("B",): 20, ("C",): 10}, set())
     assert audit_tables([ok], k=5, rounding_base=5).passed
-    low = AuditTable("low.csv", ("offence",), ("arrests",),
-                     ((("A",), ("[low]",)), (("B",), ("[low]",)), (("All offences",), ("[low]",))))
+    low = AuditTable(
+        "low.csv",
+        ("offence",),
+        ("arrests",),
+        ((("A",), ("[low]",)), (("B",), ("[low]",)), (("All offences",), ("[low]",))),
+    )
     result = audit_tables([low], k=5, rounding_base=5)
     assert not result.passed  # A + B in [1, 2] with A, B >= 1: both are 1
 
@@ -106,17 +126,26 @@ def test_rounded_releases_are_audited_with_rounding_intervals():
 def test_derived_cells_next_to_withheld_counts_are_refused():
     rows = ((("2014",), (12, None)), (("2015",), ("[c]", -9)))
     table = AuditTable("w.csv", ("period",), ("arrests", "change"), rows, roles={"change": "change"})
-    assert any("withheld count" in p.problem for p in audit_tables([table], k=5,
-                                                                   comparisons={"change": "period"}).problems)
+    assert any(
+        "withheld count" in p.problem
+        for p in audit_tables([table], k=5, comparisons={"change": "period"}).problems
+    )
     assert any("not told what" in p.problem for p in audit_tables([table], k=5).problems)
-    shown = AuditTable("w.csv", ("period",), ("arrests", "change"), ((("2014",), (12, None)), (("2015",), (15, 3))),
-                       roles={"change": "change"})
+    shown = AuditTable(
+        "w.csv",
+        ("period",),
+        ("arrests", "change"),
+        ((("2014",), (12, None)), (("2015",), (15, 3))),
+        roles={"change": "change"},
+    )
     assert audit_tables([shown], k=5, comparisons={"change": "period"}).passed
 
 
 def test_group_rule_lets_withheld_zeros_be_zero():
     dims = [("outcome", ["Charged", "NFA", "Pending"], "All outcomes")]
-    table = published(dims, {("Charged",): 7, ("NFA",): 0, ("Pending",): 0}, {("NFA",), ("Pending",), ("Charged",)})
+    table = published(
+        dims, {("Charged",): 7, ("NFA",): 0, ("Pending",): 0}, {("NFA",), ("Pending",), ("Charged",)}
+    )
     with_rule = audit_tables([table], k=5, group_dimension="outcome")
     key = ("table.csv", "arrests", (("outcome", "NFA"),))
     assert with_rule.passed and with_rule.intervals[key][0] == 0
@@ -128,16 +157,27 @@ def test_the_audit_imports_nothing_from_the_suppressor():
         tree = ast.parse(path.read_text())
         modules = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
-        assert not [m for m in modules if m and (m.startswith("flows.sdc.") or m == "flows.sdc"
-                                                 or m.startswith("flows.contracts"))], path
+        assert not [
+            m
+            for m in modules
+            if m and (m.startswith("flows.sdc.") or m == "flows.sdc" or m.startswith("flows.contracts"))
+        ], path
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 4])
 def test_integer_intervals_agree_with_brute_force_on_every_pattern_of_a_small_table(size):
     dims = [("offence", ["A", "B"], "All offences"), ("year", ["2021", "2022", "2023"], None)]
-    inner = {("A", "2021"): 2, ("A", "2022"): 7, ("A", "2023"): 1, ("B", "2021"): 5, ("B", "2022"): 3,
-             ("B", "2023"): 9}
-    cells = sorted(k for k in [*inner, ("All offences", "2021"), ("All offences", "2022"), ("All offences", "2023")])
+    inner = {
+        ("A", "2021"): 2,
+        ("A", "2022"): 7,
+        ("A", "2023"): 1,
+        ("B", "2021"): 5,
+        ("B", "2022"): 3,
+        ("B", "2023"): 9,
+    }
+    cells = sorted(
+        k for k in [*inner, ("All offences", "2021"), ("All offences", "2022"), ("All offences", "2023")]
+    )
     for hidden in every_pattern(cells, size):
         result = audit_tables([published(dims, inner, hidden)], k=5, integer=True)
         brute = brute_intervals(dims, inner, hidden, True, cap=30)
@@ -159,8 +199,11 @@ def test_release_folder_is_audited_from_its_files(tmp_path):
 
     from flows.sdc import SdcPolicy, protect
 
-    table = with_margins("arrests_by_offence_year", [("offence", ["A", "B"], "All offences"),
-                                                     ("year", ["2021", "2022"], "All years")], SQUARE_VALUES)
+    table = with_margins(
+        "arrests_by_offence_year",
+        [("offence", ["A", "B"], "All offences"), ("year", ["2021", "2022"], "All years")],
+        SQUARE_VALUES,
+    )
     safe = protect([table], SdcPolicy(group_rule="off")).tables
     release = publish(tmp_path / "published", safe).path
     assert audit_release_folder(release).passed
@@ -172,8 +215,11 @@ def test_release_folder_with_a_back_calculable_cell_is_refused(tmp_path):
     from test_publish_helpers import publish
 
     table = with_margins("arrests_by_offence", ROW, {("A",): 3, ("B",): 20, ("C",): 9})
-    f = table.frame.with_columns(arrests_flag=table.frame["arrests"].map_elements(
-        lambda v: "[c]" if 0 < v < 5 else "", return_dtype=str))
+    f = table.frame.with_columns(
+        arrests_flag=table.frame["arrests"].map_elements(
+            lambda v: "[c]" if 0 < v < 5 else "", return_dtype=str
+        )
+    )
     release = publish(tmp_path / "published", [table.with_frame(f)]).path  # guard passes
     result = audit_release_folder(release)
     assert not result.passed
@@ -186,11 +232,21 @@ def test_release_folder_audit_takes_the_engine_policy_as_public_rules(tmp_path):
     from flows.sdc import SdcPolicy, protect
     from flows.sdc.gate import audit_options, hierarchies_of
 
-    table = with_margins("arrests_by_offence_outcome",
-                         [("offence", ["A", "B"], "All offences"),
-                          ("outcome", ["Charged", "No further action", "Outcome pending"], "All outcomes")],
-                         {("A", "Charged"): 7, ("A", "No further action"): 0, ("A", "Outcome pending"): 0,
-                          ("B", "Charged"): 20, ("B", "No further action"): 15, ("B", "Outcome pending"): 3})
+    table = with_margins(
+        "arrests_by_offence_outcome",
+        [
+            ("offence", ["A", "B"], "All offences"),
+            ("outcome", ["Charged", "No further action", "Outcome pending"], "All outcomes"),
+        ],
+        {
+            ("A", "Charged"): 7,
+            ("A", "No further action"): 0,
+            ("A", "Outcome pending"): 0,
+            ("B", "Charged"): 20,
+            ("B", "No further action"): 15,
+            ("B", "Outcome pending"): 3,
+        },
+    )
     policy = SdcPolicy(strategy="suppress")
     out = protect([table], policy)
     assert out.zeros_may_be_withheld

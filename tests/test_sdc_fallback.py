@@ -11,8 +11,12 @@ from flows.contracts.tidy import Role, check_tidy
 from flows.sdc import SdcPolicy, protect
 from flows.sdc.shapes import collapse, collapsible, round_table
 
-OFFENCES = ["Assisting unlawful immigration", "Facilitating entry for gain", "Breach of deportation order",
-            "Assisting entry of excluded person"]
+OFFENCES = [
+    "Assisting unlawful immigration",
+    "Facilitating entry for gain",
+    "Breach of deportation order",
+    "Assisting entry of excluded person",
+]
 YEARS = ["2018", "2019", "2020", "2021", "2022"]
 OUTCOMES = ["Charged", "Outcome pending"]
 
@@ -21,9 +25,15 @@ def mps_table():
     """Like 01.FOI.22.025326: four offences by year and outcome, yearly figures far too small to show."""
     values = itertools.cycle([1, 0, 2, 1, 0, 3, 1, 1, 0, 2, 4, 1])
     inner = {(o, y, c): next(values) for o in OFFENCES for y in YEARS for c in OUTCOMES}
-    return with_margins("arrests_by_offence_year_outcome",
-                        [("offence", OFFENCES, "All offences"), ("year", YEARS, "All years"),
-                         ("outcome", OUTCOMES, "All outcomes")], inner)
+    return with_margins(
+        "arrests_by_offence_year_outcome",
+        [
+            ("offence", OFFENCES, "All offences"),
+            ("year", YEARS, "All years"),
+            ("outcome", OUTCOMES, "All outcomes"),
+        ],
+        inner,
+    )
 
 
 def test_auto_combines_years_when_yearly_figures_are_too_small_like_the_mps_did():
@@ -34,7 +44,9 @@ def test_auto_combines_years_when_yearly_figures_are_too_small_like_the_mps_did(
     assert table.dimension_names == ["offence", "outcome"]
     assert out.audit.passed
     text = " ".join(out.explanation)
-    assert "combined" in text and "too small" in text and "Method chosen: combining all year categories" in text
+    assert (
+        "combined" in text and "too small" in text and "Method chosen: combining all year categories" in text
+    )
     assert "s.40(2)" in out.exemptions
     for offence in OFFENCES:  # the explanation never names a withheld cell
         assert offence not in text
@@ -53,10 +65,20 @@ def test_collapse_to_total_keeps_the_total_rows_and_notes_why():
 
 
 def test_collapse_offences_into_their_groups():
-    parents = {"offence": {"Robbery of personal property": "Robbery", "Robbery of business property": "Robbery",
-                           "Shoplifting": "Theft", "Bicycle theft": "Theft"}}
-    table = with_margins("h", [("offence", list(parents["offence"]), "All offences"), ("year", ["2021", "2022"], None)],
-                         {(o, y): 3 for o in parents["offence"] for y in ("2021", "2022")}, parents=parents)
+    parents = {
+        "offence": {
+            "Robbery of personal property": "Robbery",
+            "Robbery of business property": "Robbery",
+            "Shoplifting": "Theft",
+            "Bicycle theft": "Theft",
+        }
+    }
+    table = with_margins(
+        "h",
+        [("offence", list(parents["offence"]), "All offences"), ("year", ["2021", "2022"], None)],
+        {(o, y): 3 for o in parents["offence"] for y in ("2021", "2022")},
+        parents=parents,
+    )
     assert "offence" in collapsible(table)
     grouped = collapse(table, "offence")
     check_tidy(grouped)
@@ -67,7 +89,9 @@ def test_collapse_offences_into_their_groups():
 def test_rounding_to_base_5_marks_low_values_and_is_audited():
     values = itertools.cycle([3, 7, 12, 0, 9, 16, 4, 22, 2, 31])
     inner = {(o, y): next(values) for o in OFFENCES for y in YEARS}
-    table = with_margins("by_year", [("offence", OFFENCES, "All offences"), ("year", YEARS, "All years")], inner)
+    table = with_margins(
+        "by_year", [("offence", OFFENCES, "All offences"), ("year", YEARS, "All years")], inner
+    )
     out = protect([table], SdcPolicy(strategy="round"))
     assert out.strategy_used == "round" and out.audit.passed
     (table,) = out.tables
@@ -92,8 +116,13 @@ def test_rounding_recomputes_derived_cells_from_rounded_counts():
     f = table.frame.with_columns(change=pl.Series([None, -9], dtype=pl.Int64), change_flag=pl.lit(""))
     from flows.contracts.tidy import Measure
 
-    table = table.__class__(table.name, table.title, table.dimensions,
-                            (*table.measures, Measure("change", "Change", Role.CHANGE, ("arrests",))), f)
+    table = table.__class__(
+        table.name,
+        table.title,
+        table.dimensions,
+        (*table.measures, Measure("change", "Change", Role.CHANGE, ("arrests",))),
+        f,
+    )
     rounded = round_table(table, SdcPolicy(round_base=5))
     assert rounded.frame["arrests"].to_list() == [10, 5]
     assert rounded.frame["change"].to_list() == [None, -5]

@@ -29,14 +29,19 @@ def year(y: str) -> frozenset[date]:
 
 def by_year(years: list[str]):
     first, last = years[0], years[-1]
-    table = with_margins("arrests_by_year", [("year", years, f"{first} to {last}")], {(y,): VALUES[y] for y in years})
-    labels = {y: year(y) for y in years} | {f"{first} to {last}": frozenset().union(*(year(y) for y in years))}
+    table = with_margins(
+        "arrests_by_year", [("year", years, f"{first} to {last}")], {(y,): VALUES[y] for y in years}
+    )
+    labels = {y: year(y) for y in years} | {
+        f"{first} to {last}": frozenset().union(*(year(y) for y in years))
+    }
     return table, Axes({"year": ("day", labels)}, {"offence_code": CODES})
 
 
 def cell(release: str, label: str, window: frozenset, shown, as_at: str = "2023-01-05") -> PopulationCell:
-    return PopulationCell(release, "t", {"period": label}, "arrests", {"day": window, "offence_code": CODES}, shown,
-                          as_at)
+    return PopulationCell(
+        release, "t", {"period": label}, "arrests", {"day": window, "offence_code": CODES}, shown, as_at
+    )
 
 
 def test_atoms_are_the_blocks_every_published_set_contains_whole_or_misses():
@@ -46,18 +51,29 @@ def test_atoms_are_the_blocks_every_published_set_contains_whole_or_misses():
 
 
 def test_2018_to_2021_then_2018_to_2022_by_year_expose_a_cell_only_together():
-    first = [cell("r1", "2018", year("2018"), 30), cell("r1", "2019", year("2019"), "[c]"),
-             cell("r1", "2020", year("2020"), "[c]"), cell("r1", "2021", year("2021"), 40),
-             cell("r1", "all", frozenset().union(*(year(y) for y in ("2018", "2019", "2020", "2021"))), 81)]
-    second = [cell("r2", "2018", year("2018"), 30), cell("r2", "2019", year("2019"), "[c]"),
-              cell("r2", "2020", year("2020"), 8), cell("r2", "2021", year("2021"), 40),
-              cell("r2", "2022", year("2022"), "[c]"),
-              cell("r2", "all", frozenset().union(*(year(y) for y in VALUES)), 87)]
+    first = [
+        cell("r1", "2018", year("2018"), 30),
+        cell("r1", "2019", year("2019"), "[c]"),
+        cell("r1", "2020", year("2020"), "[c]"),
+        cell("r1", "2021", year("2021"), 40),
+        cell("r1", "all", frozenset().union(*(year(y) for y in ("2018", "2019", "2020", "2021"))), 81),
+    ]
+    second = [
+        cell("r2", "2018", year("2018"), 30),
+        cell("r2", "2019", year("2019"), "[c]"),
+        cell("r2", "2020", year("2020"), 8),
+        cell("r2", "2021", year("2021"), 40),
+        cell("r2", "2022", year("2022"), "[c]"),
+        cell("r2", "all", frozenset().union(*(year(y) for y in VALUES)), 87),
+    ]
     assert audit_populations(first, k=5).passed
     assert audit_populations(second, k=5).passed
     together = audit_populations(first + second, k=5)
     assert not together.passed
-    assert {(p.table, p.cell.get("period")) for p in together.problems} >= {("r1/t", "2019"), ("r2/t", "2019")}
+    assert {(p.table, p.cell.get("period")) for p in together.problems} >= {
+        ("r1/t", "2019"),
+        ("r2/t", "2019"),
+    }
 
 
 def test_a_week_window_after_a_year_exposes_the_sliver_between_them():
@@ -66,8 +82,9 @@ def test_a_week_window_after_a_year_exposes_the_sliver_between_them():
     result = audit_populations(whole + almost, k=5)
     (problem,) = result.problems
     assert problem.table == "atoms" and problem.interval == (3.0, 3.0) and "sliver" in problem.problem
-    assert audit_populations(whole + [cell("r2", "x", days(date(2021, 1, 1), date(2021, 12, 28)), 45)],
-                             k=5).passed
+    assert audit_populations(
+        whole + [cell("r2", "x", days(date(2021, 1, 1), date(2021, 12, 28)), 45)], k=5
+    ).passed
 
 
 def test_revisions_are_different_facts_but_a_small_change_is_exposed():
@@ -98,20 +115,31 @@ def test_the_engine_withholds_more_so_a_second_release_does_not_expose_the_first
     new = published_cells(alone.tables[0], axes2, "r2/v1", "2023-01-05")
     assert not audit_populations([c.for_audit() for c in history + new], k=5).passed  # ...exposing 2019
 
-    safe = protect([table2], POLICY, history, populations={"arrests_by_year": axes2}, release_id="r2/v1",
-                   as_at="2023-01-05")
+    safe = protect(
+        [table2],
+        POLICY,
+        history,
+        populations={"arrests_by_year": axes2},
+        release_id="r2/v1",
+        as_at="2023-01-05",
+    )
     assert ("2020",) in hidden(safe.tables[0])
     final = published_cells(safe.tables[0], axes2, "r2/v1", "2023-01-05")
     assert audit_populations([c.for_audit() for c in history + final], k=5).passed
-    assert any(r.startswith("history") for r in safe.decisions[("arrests_by_year", (("year", "2020"),),
-                                                                "arrests")])
+    assert any(
+        r.startswith("history") for r in safe.decisions[("arrests_by_year", (("year", "2020"),), "arrests")]
+    )
 
 
 def test_withdrawn_releases_still_count():
     table1, axes1 = by_year(["2018", "2019", "2020", "2021"])
     first = protect([table1], POLICY)
-    history = [PublishedCell(c.release_id, c.table, c.measure, c.labels, c.shown, c.as_at, c.population,
-                             status="withdrawn") for c in published_cells(first.tables[0], axes1, "r1/v1", "t")]
+    history = [
+        PublishedCell(
+            c.release_id, c.table, c.measure, c.labels, c.shown, c.as_at, c.population, status="withdrawn"
+        )
+        for c in published_cells(first.tables[0], axes1, "r1/v1", "t")
+    ]
     table2, axes2 = by_year(["2018", "2019", "2020", "2021", "2022"])
     safe = protect([table2], POLICY, history, populations={"arrests_by_year": axes2}, as_at="t")
     assert ("2020",) in hidden(safe.tables[0])

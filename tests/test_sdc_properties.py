@@ -69,24 +69,39 @@ def _with_change(table: TidyTable, dim: str) -> TidyTable:
     """A change column along ``dim``: each row minus the row with the previous category."""
     f = table.frame.with_row_index("__r")
     others = [d for d in table.dimension_names if d != dim]
-    f = f.with_columns((pl.col("arrests") - pl.col("arrests").shift(1).over(others, order_by="__r"))
-                       .alias("change")).drop("__r")
+    f = f.with_columns(
+        (pl.col("arrests") - pl.col("arrests").shift(1).over(others, order_by="__r")).alias("change")
+    ).drop("__r")
     f = f.with_columns(pl.lit("").alias("change_flag"))
-    return TidyTable(table.name, table.title, table.dimensions,
-                     (*table.measures, Measure("change", "Change", Role.CHANGE, ("arrests",))), f)
+    return TidyTable(
+        table.name,
+        table.title,
+        table.dimensions,
+        (*table.measures, Measure("change", "Change", Role.CHANGE, ("arrests",))),
+        f,
+    )
 
 
 def as_published(table: TidyTable) -> AuditTable:
     """What a reader sees, written out here rather than borrowed from the engine."""
     view = published_view(table)
     measures = [m.name for m in table.measures]
-    rows = tuple((tuple(str(r[d]) for d in table.dimension_names),
-                  tuple(r[f"{m}_flag"] if r[m] is None and r[f"{m}_flag"] else r[m] for m in measures))
-                 for r in view.iter_rows(named=True))
-    return AuditTable(table.name, tuple(table.dimension_names), tuple(measures), rows,
-                      {d.name: d.total for d in table.dimensions if d.total},
-                      {m.name: str(m.role) for m in table.measures if m.role is not Role.COUNT},
-                      file=f"{table.name}.csv")
+    rows = tuple(
+        (
+            tuple(str(r[d]) for d in table.dimension_names),
+            tuple(r[f"{m}_flag"] if r[m] is None and r[f"{m}_flag"] else r[m] for m in measures),
+        )
+        for r in view.iter_rows(named=True)
+    )
+    return AuditTable(
+        table.name,
+        tuple(table.dimension_names),
+        tuple(measures),
+        rows,
+        {d.name: d.total for d in table.dimensions if d.total},
+        {m.name: str(m.role) for m in table.measures if m.role is not Role.COUNT},
+        file=f"{table.name}.csv",
+    )
 
 
 def check_engine_output_passes_the_audit(release) -> None:
@@ -99,10 +114,15 @@ def check_engine_output_passes_the_audit(release) -> None:
                 shown = published_view(t)[m.name].drop_nulls()
                 assert not shown.is_between(1, policy.k - 1).any() or rounded, (t.name, shown.to_list())
     result = audit_tables(
-        [as_published(t) for t in out.tables], k=policy.k, zeros_published=policy.zeros == "publish",
-        hierarchies=parents, rounding_base=policy.round_base if rounded else None,
+        [as_published(t) for t in out.tables],
+        k=policy.k,
+        zeros_published=policy.zeros == "publish",
+        hierarchies=parents,
+        rounding_base=policy.round_base if rounded else None,
         group_dimension="d1" if policy.group_rule == "hide_zeros" else None,
-        comparisons=dict(out.comparisons), integer=True)
+        comparisons=dict(out.comparisons),
+        integer=True,
+    )
     assert result.passed, [str(p) for p in result.problems]
 
 
@@ -123,8 +143,10 @@ def test_engine_output_always_passes_the_independent_audit_long(release):
 def tiny_patterns(draw):
     """A tiny table, its true values and an arbitrary (possibly unsafe) pattern of withheld cells."""
     shape = draw(st.sampled_from([(3,), (4,), (2, 2), (2, 3), (3, 2)]))
-    dims = [(f"d{i}", [f"d{i}-{j}" for j in range(n)], f"All d{i}" if i == 0 or draw(st.booleans()) else None)
-            for i, n in enumerate(shape)]
+    dims = [
+        (f"d{i}", [f"d{i}-{j}" for j in range(n)], f"All d{i}" if i == 0 or draw(st.booleans()) else None)
+        for i, n in enumerate(shape)
+    ]
     inner = {leaf: draw(st.integers(0, 5)) for leaf in itertools.product(*(d[1] for d in dims))}
     zeros_published = draw(st.booleans())
     cells = all_cells(dims)
@@ -140,7 +162,9 @@ def tiny_patterns(draw):
 
 def check_audit_agrees_with_brute_force(case) -> None:
     dims, inner, hidden, zeros_published, k = case
-    result = audit_tables([published(dims, inner, hidden)], k=k, zeros_published=zeros_published, integer=True)
+    result = audit_tables(
+        [published(dims, inner, hidden)], k=k, zeros_published=zeros_published, integer=True
+    )
     cap = sum(inner.values()) + k + 2
     brute = brute_intervals(dims, inner, hidden, zeros_published, cap)
     names = [d for d, _, _ in dims]
@@ -172,7 +196,10 @@ def test_audit_intervals_agree_with_brute_force_enumeration_long(case):
 def tiny_tables(draw):
     shape = draw(st.sampled_from([(3,), (2, 2), (2, 3), (3, 3)]))
     dims = [(f"d{i}", [f"d{i}-{j}" for j in range(n)], f"All d{i}") for i, n in enumerate(shape)]
-    inner = {leaf: draw(st.sampled_from([0, 1, 2, 3, 4, 6, 9])) for leaf in itertools.product(*(d[1] for d in dims))}
+    inner = {
+        leaf: draw(st.sampled_from([0, 1, 2, 3, 4, 6, 9]))
+        for leaf in itertools.product(*(d[1] for d in dims))
+    }
     return dims, inner, draw(st.integers(3, 5))
 
 
@@ -180,8 +207,11 @@ def check_engine_output_survives_brute_force(case) -> None:
     dims, inner, k = case
     out = protect([with_margins("tiny", dims, inner)], SdcPolicy(k=k, group_rule="off", strategy="suppress"))
     f = out.tables[0].frame
-    hidden = {tuple(r[:-1]) for r in f.select([*(d for d, _, _ in dims), "arrests_flag"]).iter_rows()
-              if "[c]" in r[-1]}
+    hidden = {
+        tuple(r[:-1])
+        for r in f.select([*(d for d, _, _ in dims), "arrests_flag"]).iter_rows()
+        if "[c]" in r[-1]
+    }
     hidden_leaves = [c for c in hidden if c in inner]
     cap = sum(inner.values()) + k + 2
     if (cap + 1) ** len(hidden_leaves) > 2_000_000:
@@ -212,7 +242,7 @@ def release_sequences(draw):
     for _ in range(draw(st.integers(2, 4))):
         start = draw(st.integers(0, len(years) - 2))
         end = draw(st.integers(start + 1, len(years) - 1))
-        windows.append(years[start:end + 1])
+        windows.append(years[start : end + 1])
     return values, windows, draw(st.integers(3, 5))
 
 
@@ -232,7 +262,9 @@ def check_release_sequences_stay_safe(case) -> None:
         spans = {y: days(date(int(y), 1, 1), date(int(y), 12, 31)) for y in window}
         axes = Axes({"year": ("day", spans | {total: frozenset().union(*spans.values())})})
         try:
-            out = protect([table], policy, history, populations={"by_year": axes}, release_id=f"r{n}", as_at="t")
+            out = protect(
+                [table], policy, history, populations={"by_year": axes}, release_id=f"r{n}", as_at="t"
+            )
         except ProtectionRefused:
             continue  # refusing is safe; publishing is what must never expose
         history += published_cells(out.tables[0], axes, f"r{n}", "t")

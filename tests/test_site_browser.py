@@ -22,8 +22,14 @@ from site_helpers import DATASETS, build_home
 from flows.site.build import site_path
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--disable-gpu"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 N_FOI, WITHDRAWN, PERIODS = 50, (3, 17), 2
 
@@ -32,7 +38,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    settings, plan = build_home(tmp_path_factory.mktemp("browser"), N_FOI, periods=PERIODS, withdrawn=WITHDRAWN)
+    settings, plan = build_home(
+        tmp_path_factory.mktemp("browser"), N_FOI, periods=PERIODS, withdrawn=WITHDRAWN
+    )
     current = [f for i, f in enumerate(plan) if i not in WITHDRAWN]
     return site_path(settings).resolve(), current
 
@@ -56,7 +64,9 @@ class _Quiet(SimpleHTTPRequestHandler):
 def browser():
     if not CHROMIUM.is_file():
         if os.environ.get("DISCLOSE_REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} is missing but DISCLOSE_REQUIRE_BROWSER is set (apt-get install -y chromium)")
+            pytest.fail(
+                f"{CHROMIUM} is missing but DISCLOSE_REQUIRE_BROWSER is set (apt-get install -y chromium)"
+            )
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium); .ci/run installs it")
     from playwright.sync_api import sync_playwright
 
@@ -78,7 +88,9 @@ def page(browser):
 
 
 def _visible(page) -> set[str]:
-    return set(page.eval_on_selector_all("#releases > li:not([hidden])", "els => els.map(e => e.dataset.reference)"))
+    return set(
+        page.eval_on_selector_all("#releases > li:not([hidden])", "els => els.map(e => e.dataset.reference)")
+    )
 
 
 def _open_index(page, server: str):
@@ -86,7 +98,9 @@ def _open_index(page, server: str):
     page.wait_for_function("document.getElementById('result-count').textContent.length > 0")
 
 
-def test_every_page_renders_without_console_errors_and_every_link_and_download_resolves(page, server, built) -> None:
+def test_every_page_renders_without_console_errors_and_every_link_and_download_resolves(
+    page, server, built
+) -> None:
     root, current = built
     pages = {str(p.relative_to(root)) for p in root.rglob("*.html") if not re.match(r"v\d+$", p.parent.name)}
     seen, queue, checked = set(), ["index.html"], set()
@@ -99,7 +113,9 @@ def test_every_page_renders_without_console_errors_and_every_link_and_download_r
         assert response is not None and response.ok, rel
         page.wait_for_load_state("load")
         links = page.eval_on_selector_all(
-            "a[href], link[href], script[src]", "els => els.map(e => e.getAttribute('href') || e.getAttribute('src'))")
+            "a[href], link[href], script[src]",
+            "els => els.map(e => e.getAttribute('href') || e.getAttribute('src'))",
+        )
         for link in links:
             url = urljoin(server + rel, link)
             if not url.startswith(server):
@@ -173,21 +189,32 @@ def test_axe_finds_no_serious_or_critical_violations(page, server, built) -> Non
 
     _, current = built
     axe = Axe()
-    for rel in ("index.html", f"releases/{current[0].reference}/index.html", f"datasets/{DATASETS[0]}/index.html",
-                "releases/FOI-2026-0003/index.html", "withdrawn.html", "accessibility.html"):
+    for rel in (
+        "index.html",
+        f"releases/{current[0].reference}/index.html",
+        f"datasets/{DATASETS[0]}/index.html",
+        "releases/FOI-2026-0003/index.html",
+        "withdrawn.html",
+        "accessibility.html",
+    ):
         page.goto(server + rel)
         result = axe.run(page)
-        serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result.response["violations"]
-                   if v["impact"] in ("serious", "critical")]
+        serious = [
+            (v["id"], v["impact"], len(v["nodes"]))
+            for v in result.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         assert serious == [], (rel, serious)
 
 
 def test_screenshots_of_the_index_a_release_and_a_dataset(page, server, built) -> None:
     _, current = built
     ARTIFACTS.mkdir(exist_ok=True)
-    for rel, name in (("index.html", "site-index.png"), (f"releases/{current[0].reference}/index.html",
-                                                         "site-release.png"),
-                      (f"datasets/{DATASETS[0]}/index.html", "site-dataset.png")):
+    for rel, name in (
+        ("index.html", "site-index.png"),
+        (f"releases/{current[0].reference}/index.html", "site-release.png"),
+        (f"datasets/{DATASETS[0]}/index.html", "site-dataset.png"),
+    ):
         page.goto(server + rel)
         page.screenshot(path=str(ARTIFACTS / name), full_page=True)
         assert (ARTIFACTS / name).stat().st_size > 1000

@@ -20,15 +20,20 @@ def _load(settings, *files):
         assert extracted
     with connect(settings) as con:
         load_reference(con, settings.reference_dir)
-        ingest_landing(con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir, max_share=1)
+        ingest_landing(
+            con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir, max_share=1
+        )
         build_layers(con, settings.sql_dir)
-        return con.sql("select custody_ref, offence_code, disposal from core.arrests order by 1").fetchall(), \
-            standing_arrests_table(con)
+        return con.sql(
+            "select custody_ref, offence_code, disposal from core.arrests order by 1"
+        ).fetchall(), standing_arrests_table(con)
 
 
 def test_a_later_extract_replaces_all_of_a_records_rows_even_if_it_arrives_first(settings):
-    early = [custody_row("C1", seq=1, code="TH68010", disposal="Bailed", extracted="01/01/2016 02:00"),
-             custody_row("C1", seq=2, code="CD71039", disposal="Bailed", extracted="01/01/2016 02:00")]
+    early = [
+        custody_row("C1", seq=1, code="TH68010", disposal="Bailed", extracted="01/01/2016 02:00"),
+        custody_row("C1", seq=2, code="CD71039", disposal="Bailed", extracted="01/01/2016 02:00"),
+    ]
     late = [custody_row("C1", seq=1, code="CD71039", disposal="Charged", extracted="01/03/2016 02:00")]
     # the later extract lands first (out of order): extracted_at decides, not arrival
     arrests, _ = _load(settings, late, early)
@@ -57,21 +62,32 @@ def test_delivery_order_orders_exactly_as_extracted_at_then_file_id(settings):
         union all select timestamp '2000-01-01' + to_microseconds((random() * 1e15)::bigint),
                          (random() * 4294967295)::bigint from range(2000)""")
     by_struct = con.sql("select extracted_at, file_id from d order by (extracted_at, file_id)").fetchall()
-    by_key = con.sql("select extracted_at, file_id from d "
-                     "order by core.delivery_order(extracted_at, file_id)").fetchall()
+    by_key = con.sql(
+        "select extracted_at, file_id from d order by core.delivery_order(extracted_at, file_id)"
+    ).fetchall()
     assert by_key == by_struct
 
 
 def test_one_arrest_per_custody_record_under_its_principal_offence(settings):
-    rows = [custody_row("C1", seq=1, code="TH68010"), custody_row("C1", seq=2, code="MD71210"),
-            custody_row("C2", seq=1, code="MD71210")]
+    rows = [
+        custody_row("C1", seq=1, code="TH68010"),
+        custody_row("C1", seq=2, code="MD71210"),
+        custody_row("C2", seq=1, code="MD71210"),
+    ]
     arrests, table = _load(settings, rows)
     assert arrests == [("C1", "TH68010", "Charged"), ("C2", "MD71210", "Charged")]
     check_tidy(table)  # margins add up
     f = table.frame
-    cell = f.filter((f["offence_group"] == "Theft offences") & (f["calendar_year"] == "2015") & (f["outcome"] == "Charged"))
-    total = f.filter((f["offence_group"] == "All offence groups") & (f["calendar_year"] == "All years")
-                     & (f["outcome"] == "All outcomes"))
+    cell = f.filter(
+        (f["offence_group"] == "Theft offences")
+        & (f["calendar_year"] == "2015")
+        & (f["outcome"] == "Charged")
+    )
+    total = f.filter(
+        (f["offence_group"] == "All offence groups")
+        & (f["calendar_year"] == "All years")
+        & (f["outcome"] == "All outcomes")
+    )
     assert cell["arrests"].to_list() == [1] and total["arrests"].to_list() == [2]
     assert f.filter(f["arrests"] == 0).height > 0  # zeros are explicit cells
 
@@ -126,7 +142,9 @@ def test_layers_are_built_in_only_from_new_files_and_rebuilt_when_the_sql_change
     stage_ingest(settings)
     assert stage_transform(settings).mode == "full"  # first build
     assert stage_transform(settings).mode == "unchanged"
-    (settings.sql_dir / "marts" / "99_extra.sql").write_text("create or replace table marts.extra as select 1 as x")
+    (settings.sql_dir / "marts" / "99_extra.sql").write_text(
+        "create or replace table marts.extra as select 1 as x"
+    )
     rebuilt = stage_transform(settings)
     assert rebuilt.mode == "full" and "marts/99_extra.sql" in rebuilt.ran  # the SQL changed
     assert stage_transform(settings).mode == "unchanged"

@@ -79,7 +79,11 @@ def loaded(tmp_path_factory):
     check_ingest(report)
     stage_transform(settings)
     validations = stage_validate(settings, NIGHTLY_SUITES, "unrecognised-test")  # raises if anything blocks
-    drafts = [r for source in due_sources(settings, today=date(2026, 3, 2))[0] for r in draft_release(settings, source)]
+    drafts = [
+        r
+        for source in due_sources(settings, today=date(2026, 3, 2))[0]
+        for r in draft_release(settings, source)
+    ]
     releases = sign_off(settings, drafts)  # approved by a second person and published
     return settings, text, report, validations, releases
 

@@ -49,13 +49,21 @@ def on_mart(con, sql):
 
 
 def run(con, suite, **params):
-    return validate_suite(con, suite, params=params or None, expectations_dir=EXPECTATIONS, sql_dir=SQL, run_id="t1")
+    return validate_suite(
+        con, suite, params=params or None, expectations_dir=EXPECTATIONS, sql_dir=SQL, run_id="t1"
+    )
 
 
 def failed(report, expectation_type, column):
     """The failing result for ``expectation_type`` on ``column`` (or None)."""
-    return next((r for r in report.results
-                 if not r.success and r.expectation_type == expectation_type and column in r.columns), None)
+    return next(
+        (
+            r
+            for r in report.results
+            if not r.success and r.expectation_type == expectation_type and column in r.columns
+        ),
+        None,
+    )
 
 
 def assert_critical(report, expectation_type, column):
@@ -66,10 +74,13 @@ def assert_critical(report, expectation_type, column):
 
 # --- the mart ------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def mart(con):
     """A full cross product with margins (zeros included), built with GROUP BY CUBE from known cells."""
-    con.execute("create table cells (offence_group varchar, calendar_year varchar, outcome varchar, arrests bigint)")
+    con.execute(
+        "create table cells (offence_group varchar, calendar_year varchar, outcome varchar, arrests bigint)"
+    )
     cells = [(g, y, o, (i * 7) % 5) for i, (g, y, o) in enumerate(itertools.product(GROUPS, YEARS, OUTCOMES))]
     con.executemany("insert into cells values (?, ?, ?, ?)", cells)
     con.execute("""create table marts.arrests_by_offence_group_year_outcome as
@@ -81,36 +92,78 @@ def mart(con):
 
 
 def test_good_mart_passes(mart):
-    assert mart.execute("select count(*), min(arrests) from marts.arrests_by_offence_group_year_outcome").fetchall() \
-        == [(27, 0)]
+    assert mart.execute(
+        "select count(*), min(arrests) from marts.arrests_by_offence_group_year_outcome"
+    ).fetchall() == [(27, 0)]
     report = run(mart, MART)
     assert report.success, [r.message for r in report.results if not r.success]
     assert not report.blocks_publication and report.critical_failures == ()
     assert len(report.results) == len(load_suite(EXPECTATIONS, MART).expectations)
 
 
-@pytest.mark.parametrize(("breakage", "expectation_type", "column"), [
-    pytest.param("insert into MART select * from MART where offence_group = 'Robbery' limit 1",
-                 "expect_compound_columns_to_be_unique", "calendar_year", id="duplicate-key"),
-    pytest.param("update MART set outcome = null where offence_group = 'Robbery' and calendar_year = '2023' "
-                 "and outcome = 'Charged'", "expect_column_values_to_not_be_null", "outcome", id="null-key"),
-    pytest.param("update MART set arrests = -1 where offence_group = 'Robbery' and calendar_year = '2023' "
-                 "and outcome = 'Charged'", "expect_column_values_to_be_between", "arrests", id="negative-count"),
-    pytest.param("update MART set offence_group = 'Drugs' where offence_group = 'Drug offences'",
-                 "expect_column_values_to_be_in_set", "offence_group", id="unknown-group"),
-    pytest.param("update MART set outcome = 'Released' where outcome = 'Charged'",
-                 "expect_column_values_to_be_in_set", "outcome", id="unknown-outcome"),
-    pytest.param("update MART set arrests = arrests + 1 where offence_group = 'All offence groups' "
-                 "and calendar_year = '2024' and outcome = 'Charged'",
-                 "expect_column_pair_values_to_be_equal", "offence_group_parts", id="margin-off-by-one"),
-    pytest.param("update MART set arrests = arrests + 1 where offence_group = 'Robbery' "
-                 "and calendar_year = '2023' and outcome = 'Charged'",
-                 "expect_column_pair_values_to_be_equal", "outcome_parts", id="cell-off-by-one"),
-    pytest.param("delete from MART where arrests = 0 and offence_group = 'Drug offences'",
-                 "expect_table_row_count_to_equal", "", id="missing-zero-cell"),
-    pytest.param("alter table MART alter arrests type double",
-                 "expect_column_values_to_be_in_type_list", "arrests", id="non-integer-count"),
-])
+@pytest.mark.parametrize(
+    ("breakage", "expectation_type", "column"),
+    [
+        pytest.param(
+            "insert into MART select * from MART where offence_group = 'Robbery' limit 1",
+            "expect_compound_columns_to_be_unique",
+            "calendar_year",
+            id="duplicate-key",
+        ),
+        pytest.param(
+            "update MART set outcome = null where offence_group = 'Robbery' and calendar_year = '2023' "
+            "and outcome = 'Charged'",
+            "expect_column_values_to_not_be_null",
+            "outcome",
+            id="null-key",
+        ),
+        pytest.param(
+            "update MART set arrests = -1 where offence_group = 'Robbery' and calendar_year = '2023' "
+            "and outcome = 'Charged'",
+            "expect_column_values_to_be_between",
+            "arrests",
+            id="negative-count",
+        ),
+        pytest.param(
+            "update MART set offence_group = 'Drugs' where offence_group = 'Drug offences'",
+            "expect_column_values_to_be_in_set",
+            "offence_group",
+            id="unknown-group",
+        ),
+        pytest.param(
+            "update MART set outcome = 'Released' where outcome = 'Charged'",
+            "expect_column_values_to_be_in_set",
+            "outcome",
+            id="unknown-outcome",
+        ),
+        pytest.param(
+            "update MART set arrests = arrests + 1 where offence_group = 'All offence groups' "
+            "and calendar_year = '2024' and outcome = 'Charged'",
+            "expect_column_pair_values_to_be_equal",
+            "offence_group_parts",
+            id="margin-off-by-one",
+        ),
+        pytest.param(
+            "update MART set arrests = arrests + 1 where offence_group = 'Robbery' "
+            "and calendar_year = '2023' and outcome = 'Charged'",
+            "expect_column_pair_values_to_be_equal",
+            "outcome_parts",
+            id="cell-off-by-one",
+        ),
+        pytest.param(
+            "delete from MART where arrests = 0 and offence_group = 'Drug offences'",
+            "expect_table_row_count_to_equal",
+            "",
+            id="missing-zero-cell",
+        ),
+        pytest.param(
+            "alter table MART alter arrests type double",
+            "expect_column_values_to_be_in_type_list",
+            "arrests",
+            id="non-integer-count",
+        ),
+    ],
+)
 def test_broken_mart_fails_the_right_expectation(mart, breakage, expectation_type, column):
     on_mart(mart, breakage)
     report = run(mart, MART)
@@ -122,8 +175,11 @@ def test_broken_mart_fails_the_right_expectation(mart, breakage, expectation_typ
 
 
 def test_margin_failure_names_the_cell_and_values(mart):
-    on_mart(mart, "update MART set arrests = arrests + 1 where offence_group = 'All offence groups' "
-                 "and calendar_year = 'All years' and outcome = 'All outcomes'")
+    on_mart(
+        mart,
+        "update MART set arrests = arrests + 1 where offence_group = 'All offence groups' "
+        "and calendar_year = 'All years' and outcome = 'All outcomes'",
+    )
     result = failed(run(mart, MART), "expect_column_pair_values_to_be_equal", "calendar_year_parts")
     total = mart.execute("select sum(arrests) from cells").fetchall()[0][0]
     assert "offence_group='All offence groups'" in result.observed
@@ -170,19 +226,33 @@ def staged(con):
         is_domestic_abuse boolean, is_knife_or_sharp_instrument boolean, hate_crime_strands varchar[])""")
     con.execute("""create table quarantine.rows (file_id bigint, row_number bigint, column_name varchar,
         reason varchar, raw_value varchar)""")
-    con.executemany("insert into raw.extract_files values (?, ?, ?, ?, 100, ?, ?, ?, '2024-04-02', '2024-04-01', ?, null)", [
-        (1, "a" * 64, "custody.csv", "custody", 6, 5, 1, "partly quarantined"),
-        (2, "b" * 64, "crimes.csv", "crimes", 3, 3, 0, "loaded"),
-        (3, "c" * 64, "junk.csv", None, 9, 0, 0, "rejected"),
-    ])
-    con.executemany("""insert into staging.custody_offences (file_id, row_number, custody_ref, person_ref, arrest_at,
+    con.executemany(
+        "insert into raw.extract_files values (?, ?, ?, ?, 100, ?, ?, ?, '2024-04-02', '2024-04-01', ?, null)",
+        [
+            (1, "a" * 64, "custody.csv", "custody", 6, 5, 1, "partly quarantined"),
+            (2, "b" * 64, "crimes.csv", "crimes", 3, 3, 0, "loaded"),
+            (3, "c" * 64, "junk.csv", None, 9, 0, 0, "rejected"),
+        ],
+    )
+    con.executemany(
+        """insert into staging.custody_offences (file_id, row_number, custody_ref, person_ref, arrest_at,
         offence_seq, offence_code, disposal, age_at_arrest, extracted_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?,
-        '2024-04-01')""", CUSTODY)
-    con.executemany("""insert into staging.crimes (file_id, row_number, crime_ref, recorded_date, committed_date,
+        '2024-04-01')""",
+        CUSTODY,
+    )
+    con.executemany(
+        """insert into staging.crimes (file_id, row_number, crime_ref, recorded_date, committed_date,
         outcome_code, outcome_date, extracted_at, ho_offence_code, hate_crime_strands)
-        values (?, ?, ?, ?, ?, ?, ?, '2024-04-01', '8N', ['race'])""", CRIMES)
-    con.executemany("insert into quarantine.rows values (1, 4, ?, ?, 'x')", [  # one row, two problems
-        ("arrest_at", "not a timestamp"), ("age_at_arrest", "not a number")])
+        values (?, ?, ?, ?, ?, ?, ?, '2024-04-01', '8N', ['race'])""",
+        CRIMES,
+    )
+    con.executemany(
+        "insert into quarantine.rows values (1, 4, ?, ?, 'x')",
+        [  # one row, two problems
+            ("arrest_at", "not a timestamp"),
+            ("age_at_arrest", "not a number"),
+        ],
+    )
     return con
 
 
@@ -192,48 +262,131 @@ def test_good_staging_passes(staged):
         assert report.success, (suite, [r.message for r in report.results if not r.success])
 
 
-@pytest.mark.parametrize(("suite", "breakage", "expectation_type", "column"), [
-    pytest.param("ingest_reconciliation", "update raw.extract_files set rows_read = 7 where file_id = 1",
-                 "expect_column_pair_values_to_be_equal", "rows_accounted_for", id="rows-read-not-accounted"),
-    pytest.param("ingest_reconciliation", "delete from staging.crimes where row_number = 3",
-                 "expect_column_pair_values_to_be_equal", "staged_rows_counted", id="staged-row-lost"),
-    pytest.param("ingest_reconciliation", "insert into quarantine.rows values (2, 2, 'outcome_code', 'bad', 'x')",
-                 "expect_column_values_to_be_between", "rows_staged_and_quarantined", id="row-staged-and-quarantined"),
-    pytest.param("ingest_reconciliation", "update staging.crimes set file_id = 3 where row_number = 1",
-                 "expect_column_values_to_not_be_null", "ledger_status", id="rows-from-rejected-file"),
-    pytest.param("staging.custody_offences", "update staging.custody_offences set offence_seq = 1 where row_number = 2",
-                 "expect_column_values_to_be_between", "records_without_one_principal_offence", id="two-principal"),
-    pytest.param("staging.custody_offences", "update staging.custody_offences set offence_seq = 3 where row_number = 5",
-                 "expect_column_values_to_be_between", "records_without_one_principal_offence", id="no-principal"),
-    pytest.param("staging.custody_offences", "update staging.custody_offences set offence_code = 'N/A' "
-                 "where row_number = 3", "expect_column_values_to_be_between", "malformed_offence_code_rows",
-                 id="malformed-offence-code"),
-    pytest.param("staging.crimes", "update staging.crimes set ho_offence_code = 'Shoplifting' where row_number = 2",
-                 "expect_column_values_to_be_between", "malformed_offence_code_rows", id="malformed-ho-code"),
-    pytest.param("staging.crimes", "update staging.crimes set hate_crime_strands = ['race', 'aliens'] "
-                 "where row_number = 2", "expect_column_values_to_be_between", "unknown_hate_crime_strand_rows",
-                 id="unknown-hate-crime-strand"),
-    pytest.param("staging.custody_offences", "update staging.custody_offences set disposal = 'Let off' "
-                 "where row_number = 3", "expect_column_values_to_be_between", "unknown_disposal_rows",
-                 id="unknown-disposal"),
-    pytest.param("staging.custody_offences", "update staging.custody_offences set custody_ref = null "
-                 "where row_number = 3", "expect_column_values_to_be_between", "null_key_rows", id="null-custody-key"),
-    pytest.param("staging.custody_offences", "insert into staging.custody_offences select * from "
-                 "staging.custody_offences where row_number = 6", "expect_column_values_to_be_between",
-                 "duplicate_key_rows", id="duplicate-offence"),
-    pytest.param("staging.crimes", "update staging.crimes set outcome_code = '99' where row_number = 1",
-                 "expect_column_values_to_be_between", "unknown_outcome_code_rows", id="unknown-outcome-code"),
-    pytest.param("staging.crimes", "update staging.crimes set crime_ref = 'CR1' where row_number = 2",
-                 "expect_column_values_to_be_between", "duplicate_crime_rows", id="duplicate-crime"),
-    pytest.param("staging.custody_offences", "update staging.custody_offences set record_status = 'void' "
-                 "where row_number = 3", "expect_column_values_to_be_between", "unknown_record_status_rows",
-                 id="unknown-record-status"),
-    pytest.param("staging.custody_offences", "update staging.custody_offences set record_status = 'deleted' "
-                 "where row_number = 1", "expect_column_values_to_be_between", "records_with_mixed_status",
-                 id="record-half-deleted"),
-    pytest.param("staging.crimes", "update staging.crimes set crime_status = 'no crime' where row_number = 2",
-                 "expect_column_values_to_be_between", "unknown_crime_status_rows", id="unknown-crime-status"),
-])
+@pytest.mark.parametrize(
+    ("suite", "breakage", "expectation_type", "column"),
+    [
+        pytest.param(
+            "ingest_reconciliation",
+            "update raw.extract_files set rows_read = 7 where file_id = 1",
+            "expect_column_pair_values_to_be_equal",
+            "rows_accounted_for",
+            id="rows-read-not-accounted",
+        ),
+        pytest.param(
+            "ingest_reconciliation",
+            "delete from staging.crimes where row_number = 3",
+            "expect_column_pair_values_to_be_equal",
+            "staged_rows_counted",
+            id="staged-row-lost",
+        ),
+        pytest.param(
+            "ingest_reconciliation",
+            "insert into quarantine.rows values (2, 2, 'outcome_code', 'bad', 'x')",
+            "expect_column_values_to_be_between",
+            "rows_staged_and_quarantined",
+            id="row-staged-and-quarantined",
+        ),
+        pytest.param(
+            "ingest_reconciliation",
+            "update staging.crimes set file_id = 3 where row_number = 1",
+            "expect_column_values_to_not_be_null",
+            "ledger_status",
+            id="rows-from-rejected-file",
+        ),
+        pytest.param(
+            "staging.custody_offences",
+            "update staging.custody_offences set offence_seq = 1 where row_number = 2",
+            "expect_column_values_to_be_between",
+            "records_without_one_principal_offence",
+            id="two-principal",
+        ),
+        pytest.param(
+            "staging.custody_offences",
+            "update staging.custody_offences set offence_seq = 3 where row_number = 5",
+            "expect_column_values_to_be_between",
+            "records_without_one_principal_offence",
+            id="no-principal",
+        ),
+        pytest.param(
+            "staging.custody_offences",
+            "update staging.custody_offences set offence_code = 'N/A' where row_number = 3",
+            "expect_column_values_to_be_between",
+            "malformed_offence_code_rows",
+            id="malformed-offence-code",
+        ),
+        pytest.param(
+            "staging.crimes",
+            "update staging.crimes set ho_offence_code = 'Shoplifting' where row_number = 2",
+            "expect_column_values_to_be_between",
+            "malformed_offence_code_rows",
+            id="malformed-ho-code",
+        ),
+        pytest.param(
+            "staging.crimes",
+            "update staging.crimes set hate_crime_strands = ['race', 'aliens'] where row_number = 2",
+            "expect_column_values_to_be_between",
+            "unknown_hate_crime_strand_rows",
+            id="unknown-hate-crime-strand",
+        ),
+        pytest.param(
+            "staging.custody_offences",
+            "update staging.custody_offences set disposal = 'Let off' where row_number = 3",
+            "expect_column_values_to_be_between",
+            "unknown_disposal_rows",
+            id="unknown-disposal",
+        ),
+        pytest.param(
+            "staging.custody_offences",
+            "update staging.custody_offences set custody_ref = null where row_number = 3",
+            "expect_column_values_to_be_between",
+            "null_key_rows",
+            id="null-custody-key",
+        ),
+        pytest.param(
+            "staging.custody_offences",
+            "insert into staging.custody_offences select * from "
+            "staging.custody_offences where row_number = 6",
+            "expect_column_values_to_be_between",
+            "duplicate_key_rows",
+            id="duplicate-offence",
+        ),
+        pytest.param(
+            "staging.crimes",
+            "update staging.crimes set outcome_code = '99' where row_number = 1",
+            "expect_column_values_to_be_between",
+            "unknown_outcome_code_rows",
+            id="unknown-outcome-code",
+        ),
+        pytest.param(
+            "staging.crimes",
+            "update staging.crimes set crime_ref = 'CR1' where row_number = 2",
+            "expect_column_values_to_be_between",
+            "duplicate_crime_rows",
+            id="duplicate-crime",
+        ),
+        pytest.param(
+            "staging.custody_offences",
+            "update staging.custody_offences set record_status = 'void' where row_number = 3",
+            "expect_column_values_to_be_between",
+            "unknown_record_status_rows",
+            id="unknown-record-status",
+        ),
+        pytest.param(
+            "staging.custody_offences",
+            "update staging.custody_offences set record_status = 'deleted' where row_number = 1",
+            "expect_column_values_to_be_between",
+            "records_with_mixed_status",
+            id="record-half-deleted",
+        ),
+        pytest.param(
+            "staging.crimes",
+            "update staging.crimes set crime_status = 'no crime' where row_number = 2",
+            "expect_column_values_to_be_between",
+            "unknown_crime_status_rows",
+            id="unknown-crime-status",
+        ),
+    ],
+)
 def test_broken_staging_fails_the_right_expectation(staged, suite, breakage, expectation_type, column):
     staged.execute(breakage)
     assert_critical(run(staged, suite), expectation_type, column)
@@ -242,8 +395,10 @@ def test_broken_staging_fails_the_right_expectation(staged, suite, breakage, exp
 def test_known_statuses_pass(staged):
     staged.execute("update staging.custody_offences set record_status = 'deleted' where custody_ref = 'C1'")
     staged.execute("update staging.custody_offences set record_status = 'active' where custody_ref = 'C2'")
-    staged.execute("update staging.crimes set crime_status = case row_number when 1 then 'cancelled' "
-                   "when 2 then 'transferred' when 3 then 'active' else 'deleted' end")
+    staged.execute(
+        "update staging.crimes set crime_status = case row_number when 1 then 'cancelled' "
+        "when 2 then 'transferred' when 3 then 'active' else 'deleted' end"
+    )
     for suite in ("staging.custody_offences", "staging.crimes"):
         report = run(staged, suite)
         assert report.success, [r.message for r in report.results if not r.success]
@@ -251,8 +406,11 @@ def test_known_statuses_pass(staged):
 
 def test_failure_names_the_file_and_count_only(staged):
     staged.execute("update staging.custody_offences set offence_code = 'N/A' where custody_ref = 'C3'")
-    result = failed(run(staged, "staging.custody_offences"), "expect_column_values_to_be_between",
-                    "malformed_offence_code_rows")
+    result = failed(
+        run(staged, "staging.custody_offences"),
+        "expect_column_values_to_be_between",
+        "malformed_offence_code_rows",
+    )
     assert result.observed == "1 of 1 rows fail; e.g. file_id=1: malformed_offence_code_rows=2"
     assert "N/A" not in result.observed and "P3" not in result.observed
 
@@ -263,11 +421,17 @@ def test_a_code_in_the_reference_data_is_never_malformed(staged):
     assert run(staged, "staging.crimes").success
 
 
-@pytest.mark.parametrize(("suite", "breakage", "code"), [  # 1 of 5 custody rows, 1 of 3 crimes
-    ("staging.custody_offences", "update staging.custody_offences set offence_code = 'ZZ99999' where row_number = 3",
-     "ZZ99999"),
-    ("staging.crimes", "update staging.crimes set ho_offence_code = '999Z' where row_number = 3", "999Z"),
-])
+@pytest.mark.parametrize(
+    ("suite", "breakage", "code"),
+    [  # 1 of 5 custody rows, 1 of 3 crimes
+        (
+            "staging.custody_offences",
+            "update staging.custody_offences set offence_code = 'ZZ99999' where row_number = 3",
+            "ZZ99999",
+        ),
+        ("staging.crimes", "update staging.crimes set ho_offence_code = '999Z' where row_number = 3", "999Z"),
+    ],
+)
 def test_unrecognised_codes_warn_above_the_threshold_and_never_block(staged, suite, breakage, code):
     """Well-formed codes the reference data lacks are counted, not errors: a share of a file above the threshold
     (default 2%) is a warning naming the file and the share, publication goes ahead; at or below it, silence."""
@@ -280,16 +444,31 @@ def test_unrecognised_codes_warn_above_the_threshold_and_never_block(staged, sui
     assert run(staged, suite, unrecognised_max_share=0.5).success  # the threshold is a setting
 
 
-@pytest.mark.parametrize(("suite", "breakage", "column"), [
-    ("staging.custody_offences", "update staging.custody_offences set age_at_arrest = 7 where row_number = 3",
-     "age_out_of_range_rows"),
-    ("staging.custody_offences", "update staging.custody_offences set arrest_at = '2024-05-01' where row_number = 3",
-     "arrest_after_extract_rows"),
-    ("staging.crimes", "update staging.crimes set outcome_date = '2024-01-01' where row_number = 1",
-     "outcome_before_recorded_rows"),
-    ("staging.crimes", "update staging.crimes set recorded_date = '2024-04-02' where row_number = 2",
-     "recorded_after_extract_rows"),
-])
+@pytest.mark.parametrize(
+    ("suite", "breakage", "column"),
+    [
+        (
+            "staging.custody_offences",
+            "update staging.custody_offences set age_at_arrest = 7 where row_number = 3",
+            "age_out_of_range_rows",
+        ),
+        (
+            "staging.custody_offences",
+            "update staging.custody_offences set arrest_at = '2024-05-01' where row_number = 3",
+            "arrest_after_extract_rows",
+        ),
+        (
+            "staging.crimes",
+            "update staging.crimes set outcome_date = '2024-01-01' where row_number = 1",
+            "outcome_before_recorded_rows",
+        ),
+        (
+            "staging.crimes",
+            "update staging.crimes set recorded_date = '2024-04-02' where row_number = 2",
+            "recorded_after_extract_rows",
+        ),
+    ],
+)
 def test_warnings_fail_without_blocking(staged, suite, breakage, column):
     staged.execute(breakage)
     report = run(staged, suite)
@@ -299,29 +478,40 @@ def test_warnings_fail_without_blocking(staged, suite, breakage, column):
 
 
 def test_parameters_override_defaults(staged):
-    assert failed(run(staged, "staging.custody_offences", max_age=40), "expect_column_values_to_be_between",
-                  "age_out_of_range_rows")
+    assert failed(
+        run(staged, "staging.custody_offences", max_age=40),
+        "expect_column_values_to_be_between",
+        "age_out_of_range_rows",
+    )
     with pytest.raises(SuiteError, match="max_agee"):
         run(staged, "staging.custody_offences", max_agee=40)
 
 
 # --- storage, loading and errors -------------------------------------------------------------------------------
 
+
 def deliver_crimes(con, file_id, *outcome_codes):
     """A new crime file as ingest leaves it: its ledger entry and staged rows, written once."""
-    con.execute("insert into raw.extract_files values (?, ?, 'more.csv', 'crimes', 100, ?, ?, 0, '2024-04-03', "
-                "'2024-04-02', 'loaded', null)", [file_id, str(file_id) * 64, len(outcome_codes), len(outcome_codes)])
-    con.executemany("""insert into staging.crimes (file_id, row_number, crime_ref, recorded_date, outcome_code,
+    con.execute(
+        "insert into raw.extract_files values (?, ?, 'more.csv', 'crimes', 100, ?, ?, 0, '2024-04-03', "
+        "'2024-04-02', 'loaded', null)",
+        [file_id, str(file_id) * 64, len(outcome_codes), len(outcome_codes)],
+    )
+    con.executemany(
+        """insert into staging.crimes (file_id, row_number, crime_ref, recorded_date, outcome_code,
         extracted_at, ho_offence_code) values (?, ?, ?, '2024-03-01', ?, '2024-04-02', '8N')""",
-                    [(file_id, n, f"CR{file_id}-{n}", code) for n, code in enumerate(outcome_codes, 1)])
+        [(file_id, n, f"CR{file_id}-{n}", code) for n, code in enumerate(outcome_codes, 1)],
+    )
 
 
 def test_results_are_stored_and_latest_kept(staged):
     first = run(staged, "staging.crimes")
     deliver_crimes(staged, 4, "1", "99")
     second = validate_suite(staged, "staging.crimes", expectations_dir=EXPECTATIONS, sql_dir=SQL, run_id="t2")
-    stored = staged.execute("select run_id, count(*), count(*) filter (where not success) from validation.results "
-                            "group by run_id order by run_id").fetchall()
+    stored = staged.execute(
+        "select run_id, count(*), count(*) filter (where not success) from validation.results "
+        "group by run_id order by run_id"
+    ).fetchall()
     assert stored == [("t1", len(first.results), 0), ("t2", len(second.results), 1)]
     latest = latest_results(staged)
     assert set(latest["run_id"]) == {"t2"} and latest.height == len(second.results)
@@ -374,7 +564,9 @@ def test_empty_staging_warns_but_does_not_block(staged):
     for suite in ("ingest_reconciliation", "staging.custody_offences", "staging.crimes"):
         report = run(staged, suite)
         assert not report.blocks_publication, report.critical_failures
-        assert [r.expectation_type for r in report.results if not r.success] == ["expect_table_row_count_to_be_between"]
+        assert [r.expectation_type for r in report.results if not r.success] == [
+            "expect_table_row_count_to_be_between"
+        ]
 
 
 def test_an_expectation_that_cannot_run_is_critical(staged, tmp_path):

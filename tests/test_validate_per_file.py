@@ -32,15 +32,22 @@ def deliver(settings, name: str, data: bytes) -> None:
     (settings.landing_dir / name).write_bytes(data)
     with connect(settings) as con:
         load_reference(con, settings.reference_dir)
-        report = ingest_landing(con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir,
-                                max_share=1.0)
+        report = ingest_landing(
+            con, settings.landing_dir, raw_dir=settings.raw_dir, sql_dir=settings.sql_dir, max_share=1.0
+        )
     assert all(o.status == "loaded" for o in report.outcomes), [o.line() for o in report.outcomes]
 
 
 def validate(settings, suite: str, *, sql_dir=None, **params):
     with connect(settings) as con:
-        return validate_suite(con, suite, params=params or None, expectations_dir=settings.expectations_dir,
-                              sql_dir=sql_dir or settings.sql_dir, run_id="t")
+        return validate_suite(
+            con,
+            suite,
+            params=params or None,
+            expectations_dir=settings.expectations_dir,
+            sql_dir=sql_dir or settings.sql_dir,
+            run_id="t",
+        )
 
 
 def stored(settings, name: str) -> dict[int, tuple]:
@@ -64,7 +71,9 @@ def frames(settings, suite: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 @pytest.fixture
 def two_files(settings):
     """File 1: custody; file 2: crimes (one crime finalised with outcome 18)."""
-    deliver(settings, "custody.csv", text(CUSTODY_HEADER, [custody("C1"), custody("C1", seq=2), custody("C2")]))
+    deliver(
+        settings, "custody.csv", text(CUSTODY_HEADER, [custody("C1"), custody("C1", seq=2), custody("C2")])
+    )
     deliver(settings, "crimes.csv", text(CRIME_HEADER, [crime("CR1"), crime("CR2", outcome="18")]))
     for suite in SUITES:
         assert validate(settings, suite).success, suite
@@ -108,9 +117,12 @@ def test_a_changed_check_query_rechecks_every_file(two_files, tmp_path):
     sql_dir = tmp_path / "sql"
     shutil.copytree(two_files.sql_dir, sql_dir)
     query = sql_dir / "checks" / "staging.crimes.sql"
-    query.write_text(query.read_text().replace("select distinct outcome_code from ref.ho_outcome_types",
-                                               "select distinct outcome_code from ref.ho_outcome_types "
-                                               "where outcome_code <> '18'"))
+    query.write_text(
+        query.read_text().replace(
+            "select distinct outcome_code from ref.ho_outcome_types",
+            "select distinct outcome_code from ref.ho_outcome_types where outcome_code <> '18'",
+        )
+    )
     report = validate(two_files, "staging.crimes", sql_dir=sql_dir)
     assert any("unknown_outcome_code_rows" in m and "file_id=2" in m for m in report.critical_failures)
     assert validate(two_files, "staging.crimes").success  # and back: the committed query is the key again
@@ -134,11 +146,15 @@ def test_a_changed_ledger_entry_rechecks_that_file_only(two_files):
 
 def test_a_bad_old_file_keeps_failing_and_rows_the_ledger_does_not_know_are_always_rechecked(settings):
     deliver(settings, "crimes.csv", text(CRIME_HEADER, [crime("CR1"), crime("CR2")]))
-    with connect(settings) as con:  # what a bug past ingest would leave: a duplicate, and rows of no known file
+    with connect(
+        settings
+    ) as con:  # what a bug past ingest would leave: a duplicate, and rows of no known file
         con.execute("insert into staging.crimes select * from staging.crimes where crime_ref = 'CR1'")
         con.execute("insert into staging.crimes select * replace (99 as file_id) from staging.crimes limit 1")
     for n in range(2):
-        deliver(settings, f"more_{n}.csv", text(CRIME_HEADER, [crime(f"CR{n}9", extracted="2016-02-01 02:00")]))
+        deliver(
+            settings, f"more_{n}.csv", text(CRIME_HEADER, [crime(f"CR{n}9", extracted="2016-02-01 02:00")])
+        )
         crimes = validate(settings, "staging.crimes")
         assert any("duplicate_crime_rows" in m and "file_id=1" in m for m in crimes.critical_failures)
         ledger = validate(settings, "ingest_reconciliation")
@@ -152,13 +168,22 @@ def test_a_bad_old_file_keeps_failing_and_rows_the_ledger_does_not_know_are_alwa
 def test_a_rebuild_starts_without_stored_rows(two_files):
     with connect(two_files) as con:
         build_layers(con, two_files.sql_dir)  # so the rebuilt warehouse can be compared whole
-        given = {suite: run_query(con, two_files.sql_dir, load_spec(two_files.expectations_dir, suite).query,
-                                  merged_params(load_spec(two_files.expectations_dir, suite), None), suite)
-                 for suite in SUITES}
+        given = {
+            suite: run_query(
+                con,
+                two_files.sql_dir,
+                load_spec(two_files.expectations_dir, suite).query,
+                merged_params(load_spec(two_files.expectations_dir, suite), None),
+                suite,
+            )
+            for suite in SUITES
+        }
     report = rebuild(two_files)
     assert report.identical, report.lines()
     with connect(two_files, read_only=True) as con:
-        assert con.execute("select count(*) from duckdb_tables() where schema_name = 'checks'").fetchall() == [(0,)]
+        assert con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'checks'"
+        ).fetchall() == [(0,)]
     for suite in SUITES:
         assert validate(two_files, suite).success
         pd.testing.assert_frame_equal(frames(two_files, suite)[0], given[suite])
@@ -168,8 +193,13 @@ def test_a_read_only_warehouse_reuses_stored_rows_and_keeps_nothing(two_files):
     deliver(two_files, "more_crimes.csv", text(CRIME_HEADER, [crime("CR3", extracted="2016-02-01 02:00")]))
     spec = load_spec(two_files.expectations_dir, "staging.crimes")
     with connect(two_files, read_only=True) as con:
-        report = run_suite(con, "staging.crimes", expectations_dir=two_files.expectations_dir,
-                           sql_dir=two_files.sql_dir, run_id="t")
+        report = run_suite(
+            con,
+            "staging.crimes",
+            expectations_dir=two_files.expectations_dir,
+            sql_dir=two_files.sql_dir,
+            run_id="t",
+        )
         given = run_query(con, two_files.sql_dir, spec.query, merged_params(spec, None), "staging.crimes")
     assert report.success and list(given["file_id"]) == [2, 3]
     assert set(stored(two_files, "staging.crimes")) == {1, 2}
@@ -184,12 +214,22 @@ def test_a_per_file_query_may_read_only_what_is_kept_per_file(two_files, tmp_pat
         validate(two_files, "staging.crimes", sql_dir=sql_dir)
 
 
-PER_FILE_SUITES = (*SUITES, "ingest_reconciliation.police_uk", "staging.police_uk_street_crimes",
-                   "staging.police_uk_outcomes", "staging.police_uk_stop_searches",
-                   "staging.police_uk_neighbourhood_counts")
-FILLER = {"VARCHAR": "'x'", "DATE": "date '2024-01-01'", "TIMESTAMP": "timestamp '2024-02-01'",
-          "TIMESTAMP WITH TIME ZONE": "timestamptz '2024-01-15 10:00+00'", "BOOLEAN": "false",
-          "VARCHAR[]": "['x']"}
+PER_FILE_SUITES = (
+    *SUITES,
+    "ingest_reconciliation.police_uk",
+    "staging.police_uk_street_crimes",
+    "staging.police_uk_outcomes",
+    "staging.police_uk_stop_searches",
+    "staging.police_uk_neighbourhood_counts",
+)
+FILLER = {
+    "VARCHAR": "'x'",
+    "DATE": "date '2024-01-01'",
+    "TIMESTAMP": "timestamp '2024-02-01'",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz '2024-01-15 10:00+00'",
+    "BOOLEAN": "false",
+    "VARCHAR[]": "['x']",
+}
 
 
 @pytest.fixture
@@ -200,20 +240,32 @@ def every_staging_table(settings):
     with connect(settings) as con:
         load_reference(con, settings.reference_dir)
         prepare_warehouse(con, settings.reference_dir)
-        tables = con.execute("select table_name from duckdb_tables() where schema_name = 'staging'").fetchall()
+        tables = con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'staging'"
+        ).fetchall()
         for (table,) in tables:
-            cols = con.execute("select column_name, data_type from duckdb_columns() where schema_name = 'staging' "
-                               "and table_name = ? order by column_index", [table]).fetchall()
-            values = ", ".join("f.id" if c == "file_id" else "r.n" if c == "row_number" else
-                               FILLER.get(t, "1") for c, t in cols)
-            con.execute(f"insert into staging.{table} select {values} from (values (1), (2)) as f(id), "  # noqa: S608
-                        "range(1, 4) as r(n)")
+            cols = con.execute(
+                "select column_name, data_type from duckdb_columns() where schema_name = 'staging' "
+                "and table_name = ? order by column_index",
+                [table],
+            ).fetchall()
+            values = ", ".join(
+                "f.id" if c == "file_id" else "r.n" if c == "row_number" else FILLER.get(t, "1")
+                for c, t in cols
+            )
+            con.execute(
+                f"insert into staging.{table} select {values} from (values (1), (2)) as f(id), "  # noqa: S608
+                "range(1, 4) as r(n)"
+            )
         con.execute("insert into quarantine.rows values (2, 4, 'x', 'bad', null)")
         for file_id in (1, 2):
             for n, source in enumerate(("crime", "police_uk_street")):
-                con.execute("insert into raw.extract_files (file_id, sha256, original_name, source, bytes, rows_read, "
-                            "rows_staged, rows_quarantined, received_at, status, archive_path) values "
-                            "(?, ?, 'f', ?, 1, 4, 3, 1, now(), 'loaded', 'a')", [file_id + 10 * n, f"{file_id}{n}", source])
+                con.execute(
+                    "insert into raw.extract_files (file_id, sha256, original_name, source, bytes, rows_read, "
+                    "rows_staged, rows_quarantined, received_at, status, archive_path) values "
+                    "(?, ?, 'f', ?, 1, 4, 3, 1, now(), 'loaded', 'a')",
+                    [file_id + 10 * n, f"{file_id}{n}", source],
+                )
     return settings
 
 
@@ -225,8 +277,10 @@ def test_every_per_file_query_leaves_out_exactly_the_checked_files(every_staging
     assert "checked_file_ids" in referenced_params(sql)
     params = {k: v for k, v in merged_params(spec, None).items() if k in referenced_params(sql)}
     with connect(settings, read_only=True) as con:
+
         def rows(checked):
             return con.execute(sql, {**params, "checked_file_ids": checked}).fetchall()
+
         everything = rows([])
         assert len(everything) >= 2
         for checked in ([1], [2], [11], [1, 2, 11, 12]):

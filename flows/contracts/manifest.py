@@ -52,7 +52,9 @@ class TableEntry(_Strict):
     derived_inputs: dict[str, list[str]] = Field(default_factory=dict)  # change measure -> the counts it uses
     comparison: TableComparison | None = None
     rounded_to: int | None = None  # counts rounded to this base
-    public_source: str | None = None  # the figures are published there already: shown in full, small counts too
+    public_source: str | None = (
+        None  # the figures are published there already: shown in full, small counts too
+    )
 
 
 class ThresholdRule(_Strict):
@@ -78,7 +80,9 @@ class Optimality(_Strict):
     pattern may be. Only the gap is stated: the cost itself sums withheld values."""
 
     table: str
-    objective: str  # what was minimised, e.g. "withheld values (each withheld cell counts its value plus one)"
+    objective: (
+        str  # what was minimised, e.g. "withheld values (each withheld cell counts its value plus one)"
+    )
     gap_at_most_percent: float  # (cost - bound) / cost, rounded up; 0 when proven optimal
     bound: str  # how the lower bound was proven
 
@@ -89,7 +93,9 @@ class DisclosurePolicy(_Strict):
     policy: str  # the configured strategy name
     margins_published: bool
     audit: AuditRules | None = None  # None: the audit's defaults
-    optimality: list[Optimality] = Field(default_factory=list)  # one per table whose withheld cells were optimised
+    optimality: list[Optimality] = Field(
+        default_factory=list
+    )  # one per table whose withheld cells were optimised
 
 
 class ExtractRef(_Strict):
@@ -130,7 +136,9 @@ class Manifest(_Strict):
     reference_data_sha256: str
     code: CodeVersion
     warehouse: WarehouseState
-    content_sha256: str = Field(description="hash of the published values and spec: equal => nothing new to release")
+    content_sha256: str = Field(
+        description="hash of the published values and spec: equal => nothing new to release"
+    )
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:

@@ -61,7 +61,9 @@ def existing_versions(published: Path, reference: str) -> list[ReleaseId]:
     folder = published / check_reference(reference)
     if not folder.is_dir():
         return []
-    found = [int(p.name[1:]) for p in folder.iterdir() if p.is_dir() and re.fullmatch(r"v[1-9][0-9]*", p.name)]
+    found = [
+        int(p.name[1:]) for p in folder.iterdir() if p.is_dir() and re.fullmatch(r"v[1-9][0-9]*", p.name)
+    ]
     return [ReleaseId(reference, v) for v in sorted(found)]
 
 

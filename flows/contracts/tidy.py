@@ -105,9 +105,15 @@ class TidyTable:
     # not treat margins as sums, and check_tidy skips the sum check.
     additive: bool = True
     comparison: Comparison | None = None  # a measure that counts the same thing a year earlier
-    rounded_to: int | None = None  # counts rounded to this base by disclosure control: margins no longer add up
-    combined: tuple[str, ...] = ()  # what disclosure control combined, for the title: ("all periods combined",)
-    public_source: str | None = None  # already published there (data.police.uk): shown in full, small counts too
+    rounded_to: int | None = (
+        None  # counts rounded to this base by disclosure control: margins no longer add up
+    )
+    combined: tuple[
+        str, ...
+    ] = ()  # what disclosure control combined, for the title: ("all periods combined",)
+    public_source: str | None = (
+        None  # already published there (data.police.uk): shown in full, small counts too
+    )
 
     @property
     def dimension_names(self) -> list[str]:
@@ -183,7 +189,9 @@ def _check_margins(table: TidyTable) -> None:
             .agg([pl.col(c).sum().alias(f"__sum_{c}") for c in counts])
         )
         joined = children.join(
-            f.select([*others, d.name, *counts]).rename({d.name: "__parent"}), on=[*others, "__parent"], how="inner"
+            f.select([*others, d.name, *counts]).rename({d.name: "__parent"}),
+            on=[*others, "__parent"],
+            how="inner",
         )
         for c in counts:
             bad = joined.filter(pl.col(c) != pl.col(f"__sum_{c}"))
@@ -199,7 +207,8 @@ def published_view(table: TidyTable) -> pl.DataFrame:
     """The frame a writer may see: each value blanked where its flag hides it. Flags are kept."""
     f = table.frame
     hidden = [
-        pl.when(_hides(pl.col(m.flag))).then(None).otherwise(pl.col(m.name)).alias(m.name) for m in table.measures
+        pl.when(_hides(pl.col(m.flag))).then(None).otherwise(pl.col(m.name)).alias(m.name)
+        for m in table.measures
     ]
     return f.with_columns(hidden)
 

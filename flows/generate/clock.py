@@ -18,7 +18,32 @@ NEVER = np.iinfo(np.int32).max  # an event that has not happened (and will not, 
 _WEEKDAY = np.array([0.95, 0.95, 0.97, 1.0, 1.08, 1.12, 0.98])  # Monday first
 #: arrests by hour of day: quiet early morning, busy afternoon and evening.
 ARREST_HOURS = np.array(
-    [5, 4, 3, 2.2, 1.5, 1.2, 1.5, 2.5, 3.5, 4, 4.5, 5, 5.5, 5.8, 6, 6.3, 6.5, 6.5, 6.5, 6.4, 6.3, 6.1, 5.8, 5.5]
+    [
+        5,
+        4,
+        3,
+        2.2,
+        1.5,
+        1.2,
+        1.5,
+        2.5,
+        3.5,
+        4,
+        4.5,
+        5,
+        5.5,
+        5.8,
+        6,
+        6.3,
+        6.5,
+        6.5,
+        6.5,
+        6.4,
+        6.3,
+        6.1,
+        5.8,
+        5.5,
+    ]
 )
 
 
@@ -47,7 +72,9 @@ def daily_intensity(n_days: int, decline_per_year: float, seasonal_amplitude: fl
     trend = np.exp(-decline_per_year * years)
     season = 1 + seasonal_amplitude * np.cos(2 * np.pi * (doy - 196) / 365.25)  # peak mid-July
     weekday = _WEEKDAY[(dates.astype(np.int64) + 3) % 7]  # 1970-01-01 was a Thursday
-    lockdown = np.where((dates >= np.datetime64("2020-03-23")) & (dates < np.datetime64("2020-06-01")), 0.75, 1.0)
+    lockdown = np.where(
+        (dates >= np.datetime64("2020-03-23")) & (dates < np.datetime64("2020-06-01")), 0.75, 1.0
+    )
     return trend * season * weekday * lockdown
 
 
@@ -79,7 +106,11 @@ def systematic_days(rng: np.random.Generator, expected: np.ndarray) -> np.ndarra
     """
     cumulative = np.cumsum(expected)
     start = rng.random()
-    points = start + np.arange(int(np.floor(cumulative[-1] - start)) + 1) if cumulative[-1] > start else np.array([])
+    points = (
+        start + np.arange(int(np.floor(cumulative[-1] - start)) + 1)
+        if cumulative[-1] > start
+        else np.array([])
+    )
     return np.searchsorted(cumulative, points, side="right").astype(np.int32)
 
 
@@ -89,7 +120,9 @@ def within_day(rng: np.random.Generator, days: np.ndarray, hours: np.ndarray | N
     if hours is None:
         minute = rng.integers(0, MIN_PER_DAY, size=days.size)
     else:
-        minute = rng.choice(24, size=days.size, p=hours / hours.sum()) * 60 + rng.integers(0, 60, size=days.size)
+        minute = rng.choice(24, size=days.size, p=hours / hours.sum()) * 60 + rng.integers(
+            0, 60, size=days.size
+        )
     minutes = days.astype(np.int64) * MIN_PER_DAY + minute
     return skip_spring_gap(minutes).astype(np.int32)
 
@@ -106,7 +139,9 @@ def skip_spring_gap(minutes: np.ndarray) -> np.ndarray:
     return np.where(in_gap, minutes + 60, minutes)
 
 
-def lognormal_minutes(rng: np.random.Generator, median_days: np.ndarray | float, sigma: float, size: int) -> np.ndarray:
+def lognormal_minutes(
+    rng: np.random.Generator, median_days: np.ndarray | float, sigma: float, size: int
+) -> np.ndarray:
     """Lags in minutes, log-normal around `median_days`: most quick, a long tail of slow ones."""
     days = np.exp(np.log(median_days) + sigma * rng.standard_normal(size))
     return np.minimum(days * MIN_PER_DAY, 20 * 365 * MIN_PER_DAY).astype(np.int64)

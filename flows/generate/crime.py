@@ -53,7 +53,12 @@ class CrimeState:
 
 
 def build_crimes(
-    rng: np.random.Generator, scale: Scale, today: date, ho: CodeList, districts: int, status_window: tuple[int, int]
+    rng: np.random.Generator,
+    scale: Scale,
+    today: date,
+    ho: CodeList,
+    districts: int,
+    status_window: tuple[int, int],
 ) -> CrimeState:
     """All crimes recorded before `today`, built a year at a time into preallocated arrays (a national run has
     tens of millions; whole-run temporaries would not fit in memory)."""
@@ -134,11 +139,15 @@ def _draw_outcomes(rng: np.random.Generator, profile: dict[int, float], size: in
     return kinds[rng.choice(kinds.size, size=size, p=p / p.sum())]
 
 
-def _statuses(rng: np.random.Generator, recorded: np.ndarray, window: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+def _statuses(
+    rng: np.random.Generator, recorded: np.ndarray, window: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
     """A few crimes are cancelled (no crime after all) or transferred to another force, weeks later."""
     n = recorded.size
     u = rng.random(n)
-    status = np.where(u < mix.CANCELLED_SHARE, 1, np.where(u < mix.CANCELLED_SHARE + mix.TRANSFERRED_SHARE, 2, 0))
+    status = np.where(
+        u < mix.CANCELLED_SHARE, 1, np.where(u < mix.CANCELLED_SHARE + mix.TRANSFERRED_SHARE, 2, 0)
+    )
     when = recorded + lognormal_minutes(rng, 25.0, 0.8, n)
     start, end = window
     held = (when >= start) & (when < end)

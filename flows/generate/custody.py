@@ -52,7 +52,9 @@ class CustodyState:
     people: People
     off_start: np.ndarray
     n_off: np.ndarray
-    off_code: np.ndarray  # int32 index into the code list (labels); the first offence of a record is the principal
+    off_code: (
+        np.ndarray
+    )  # int32 index into the code list (labels); the first offence of a record is the principal
     off_differs: np.ndarray  # a secondary offence whose final disposal differs from the principal's
     version_min: np.ndarray  # (records, 3): leave custody, pending change, final; NEVER when absent
     version_disposal: np.ndarray  # (records, 3) index into custody_mix.DISPOSALS
@@ -71,11 +73,16 @@ def build_custody(
     n_days = day_number(today)
     counts = daily_counts(rng, scale.arrests, n_days, ARREST_DECLINE, ARREST_SEASON)
     main_min = within_day(rng, np.repeat(np.arange(n_days, dtype=np.int32), counts), ARREST_HOURS)
-    imm = _immigration_expected(rng, scale.immigration_per_year, n_days, mix.IMMIGRATION_TREND, IMMIGRATION_SEASON)
+    imm = _immigration_expected(
+        rng, scale.immigration_per_year, n_days, mix.IMMIGRATION_TREND, IMMIGRATION_SEASON
+    )
     fac = _immigration_expected(rng, scale.facilitation_per_year, n_days, mix.FACILITATION_TREND, None)
     imm_min, fac_min = within_day(rng, systematic_days(rng, imm)), within_day(rng, systematic_days(rng, fac))
     arrest = np.concatenate([main_min, imm_min, fac_min])
-    kind = np.repeat(np.array([MAIN, IMMIGRATION, FACILITATION], dtype=np.int8), [main_min.size, imm_min.size, fac_min.size])
+    kind = np.repeat(
+        np.array([MAIN, IMMIGRATION, FACILITATION], dtype=np.int8),
+        [main_min.size, imm_min.size, fac_min.size],
+    )
     order = np.argsort(arrest, kind="stable")
     arrest, kind = arrest[order], kind[order]
     n = arrest.size
@@ -151,7 +158,9 @@ def _agencies(rng: np.random.Generator, kind: np.ndarray) -> np.ndarray:
     return out
 
 
-def _versions(rng: np.random.Generator, arrest: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _versions(
+    rng: np.random.Generator, arrest: np.ndarray, kind: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Times and disposals of each record's versions: leave custody, optional bail->RUI change, final."""
     n = arrest.size
     times = np.full((n, 3), NEVER, dtype=np.int64)

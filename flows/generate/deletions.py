@@ -23,7 +23,9 @@ def draw_deletions(seed: int, state: CustodyState, share: float) -> np.ndarray:
         return np.full(state.size, NEVER, dtype=np.int64)
     rng = np.random.default_rng([seed, 0xDE1])
     chosen = rng.random(state.size) < share
-    when = state.version_min[:, 0].astype(np.int64) + lognormal_minutes(rng, MEDIAN_DAYS_TO_DELETION, 0.8, state.size)
+    when = state.version_min[:, 0].astype(np.int64) + lognormal_minutes(
+        rng, MEDIAN_DAYS_TO_DELETION, 0.8, state.size
+    )
     return np.where(chosen, np.minimum(when, NEVER), NEVER)
 
 

@@ -61,12 +61,16 @@ def crimes_in(routes: dict[str, np.ndarray], delivery: Delivery, chunk: int) -> 
     if delivery.kind == "full":
         crimes = np.flatnonzero(routes["recorded"] <= d)
     else:
-        crimes = np.flatnonzero((routes["recorded"] == d) | (routes["outcome"] == d) | (routes["status"] == d))
+        crimes = np.flatnonzero(
+            (routes["recorded"] == d) | (routes["outcome"] == d) | (routes["status"] == d)
+        )
     for start in range(0, max(crimes.size, 1), chunk):
         yield crimes[start : start + chunk]
 
 
-def latest_offence_rows(state: CustodyState, routes: np.ndarray, last: int, deleted_in: np.ndarray | None = None) -> int:
+def latest_offence_rows(
+    state: CustodyState, routes: np.ndarray, last: int, deleted_in: np.ndarray | None = None
+) -> int:
     """Offence rows of all delivered records at their latest delivered version (what the warehouse should hold):
     a record whose deletion has been delivered holds none."""
     delivered = routes[:, 0] <= last

@@ -28,9 +28,15 @@ BAD_DATES = {
 }
 # Not shaped like a code, so ingest quarantines them (flows/contracts/offence_codes.py); a well-formed code the
 # reference lacks (ZZ99999) is loaded and counted as unrecognised, so it is not a dirty cell.
-UNKNOWN_CODES = {"custody": ("ZZ-9999", "XX0001", "TH68999X", "UNKNOWN", "N/A"), "crime": ("999ZZ", "8-Z", "N/A", "XX")}
+UNKNOWN_CODES = {
+    "custody": ("ZZ-9999", "XX0001", "TH68999X", "UNKNOWN", "N/A"),
+    "crime": ("999ZZ", "8-Z", "N/A", "XX"),
+}
 ABSURD_AGES = ("0", "187", "999", "-3", "4", "130")
-DATE_COLUMNS = {"custody": ("arrest_datetime", "disposal_date"), "crime": ("recorded_date", "committed_date", "outcome_date")}
+DATE_COLUMNS = {
+    "custody": ("arrest_datetime", "disposal_date"),
+    "crime": ("recorded_date", "committed_date", "outcome_date"),
+}
 FUTURE_COLUMNS = {"custody": ("arrest_datetime", "disposal_date"), "crime": ("recorded_date",)}
 DATETIME_COLUMNS = frozenset({"arrest_datetime"})
 
@@ -59,7 +65,9 @@ def inject(
         return frame, []
     rows = np.sort(rng.choice(n, size=k, replace=False))
     weights = CUSTODY_KINDS if source == "custody" else CRIME_KINDS
-    kinds = np.array(list(weights))[rng.choice(len(weights), size=k, p=np.array(list(weights.values())) / sum(weights.values()))]
+    kinds = np.array(list(weights))[
+        rng.choice(len(weights), size=k, p=np.array(list(weights.values())) / sum(weights.values()))
+    ]
     ref_column = "custody_ref" if source == "custody" else "crime_ref"
     refs = frame[ref_column].gather(rows).to_list()
     seqs = frame["offence_seq"].gather(rows).to_list() if source == "custody" else [None] * k
@@ -86,7 +94,13 @@ def inject(
 
 
 def _damage(
-    kind: str, source: str, style: FileStyle, extracted_min: int, rng: np.random.Generator, frame: pl.DataFrame, row: int
+    kind: str,
+    source: str,
+    style: FileStyle,
+    extracted_min: int,
+    rng: np.random.Generator,
+    frame: pl.DataFrame,
+    row: int,
 ) -> tuple[str, str]:
     """The column to damage and its bad value."""
     if kind == "unparseable_date":
@@ -104,7 +118,9 @@ def _damage(
         return column, format_minutes(np.array([minute]), fmt)[0]
     if kind == "unknown_offence_code":
         codes = UNKNOWN_CODES[source]
-        return ("offence_code" if source == "custody" else "ho_offence_code"), codes[int(rng.integers(len(codes)))]
+        return ("offence_code" if source == "custody" else "ho_offence_code"), codes[
+            int(rng.integers(len(codes)))
+        ]
     if kind == "absurd_age":
         return "age_at_arrest", ABSURD_AGES[int(rng.integers(len(ABSURD_AGES)))]
     if kind == "blank_custody_ref":

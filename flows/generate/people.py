@@ -53,7 +53,9 @@ def draw_people(rng: np.random.Generator, arrest_min: np.ndarray, single: np.nda
     ethnicity = draw_labels(rng, ETHNICITY_WEIGHTS, n_people)[person].astype(np.int8)
     unstated = rng.random(arrest_min.size) < NOT_STATED_SHARE
     ethnicity[unstated] = list(ETHNICITY_WEIGHTS).index(NOT_STATED)
-    label = rng.permutation(n_people)[person].astype(np.int32)  # refs must not reveal how often someone is seen
+    label = rng.permutation(n_people)[person].astype(
+        np.int32
+    )  # refs must not reveal how often someone is seen
     return People(label, age, gender, ethnicity, n_people)
 
 

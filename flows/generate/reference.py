@@ -30,7 +30,9 @@ class StandingFacts:
     """Per CJS code, in the order of `Reference.cjs`: what the standing data says about it (offence_standing_data.csv)."""
 
     variant: tuple[str, ...]  # substantive, attempt, aid_abet, conspiracy, inciting
-    category: tuple[str, ...]  # CS, CE, CI, CM, CB, CR, VP, EF, EM, EX; blank when only the PNC list has the code
+    category: tuple[
+        str, ...
+    ]  # CS, CE, CI, CM, CB, CR, VP, EF, EM, EX; blank when only the PNC list has the code
     recordable: tuple[bool, ...]
     source_lists: tuple[str, ...]  # both, cjs-offences (current list only) or pnc-ccjs (the PNC list only)
 
@@ -50,14 +52,21 @@ def load_reference(folder: Path = REFERENCE_DIR) -> Reference:
     standing = {r["cjs_code"]: r for r in _read(folder / "offence_standing_data.csv")}
     facts = [standing[r["cjs_code"]] for r in offences]
     return Reference(
-        cjs=CodeList(*(tuple(r[k] for r in offences) for k in ("cjs_code", "offence_title", "offence_group_code"))),
+        cjs=CodeList(
+            *(tuple(r[k] for r in offences) for k in ("cjs_code", "offence_title", "offence_group_code"))
+        ),
         cjs_facts=StandingFacts(
             variant=tuple(r["variant"] for r in offences),
             category=tuple(f["category"] for f in facts),
             recordable=tuple(f["is_recordable"] == "true" for f in facts),
             source_lists=tuple(f["source_lists"] for f in facts),
         ),
-        ho=CodeList(*(tuple(r[k] for r in ho) for k in ("ho_offence_code", "ho_offence_title", "ho_offence_group_code"))),
+        ho=CodeList(
+            *(
+                tuple(r[k] for r in ho)
+                for k in ("ho_offence_code", "ho_offence_title", "ho_offence_group_code")
+            )
+        ),
         outcome_codes=tuple(int(r["outcome_code"]) for r in outcomes if r["outcome_code"] != "0"),
     )
 

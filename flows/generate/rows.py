@@ -32,7 +32,9 @@ CRIME_COLUMNS = (
 )  # fmt: skip
 CRIME_OPTIONAL = "crime_status"
 _EPOCH_SECONDS = int((np.datetime64(EPOCH, "s") - np.datetime64("1970-01-01T00:00:00", "s")).astype(np.int64))
-_DIFFERS_FROM = np.array([custody_mix.CHARGED, custody_mix.CAUTION, custody_mix.COMMUNITY, custody_mix.PENALTY])
+_DIFFERS_FROM = np.array(
+    [custody_mix.CHARGED, custody_mix.CAUTION, custody_mix.COMMUNITY, custody_mix.PENALTY]
+)
 
 
 @dataclass(frozen=True)
@@ -44,13 +46,20 @@ class Labels:
 
 
 def columns(source: str, style: FileStyle, record_status: bool = False) -> list[str]:
-    base, optional = (CUSTODY_COLUMNS, CUSTODY_OPTIONAL) if source == "custody" else (CRIME_COLUMNS, CRIME_OPTIONAL)
+    base, optional = (
+        (CUSTODY_COLUMNS, CUSTODY_OPTIONAL) if source == "custody" else (CRIME_COLUMNS, CRIME_OPTIONAL)
+    )
     out = [*base, optional] if style.optional_column else list(base)
     return [*out, CUSTODY_STATUS] if record_status and source == "custody" else [*out, *style.markers]
 
 
 def custody_rows(
-    state: CustodyState, recs: np.ndarray, version: np.ndarray, labels: Labels, style: FileStyle, extracted_at: str,
+    state: CustodyState,
+    recs: np.ndarray,
+    version: np.ndarray,
+    labels: Labels,
+    style: FileStyle,
+    extracted_at: str,
     deleted: np.ndarray | None = None,
 ) -> pl.DataFrame:
     """Offence rows of records `recs`, each at `version` (0 custody, 1 pending change, 2 final).
@@ -91,8 +100,9 @@ def custody_rows(
         }
     )
     if deleted is not None:
-        status = pl.Series(CUSTODY_STATUS, np.repeat(deleted, n_rows)).replace_strict({True: "deleted", False: None},
-                                                                                   return_dtype=pl.String)
+        status = pl.Series(CUSTODY_STATUS, np.repeat(deleted, n_rows)).replace_strict(
+            {True: "deleted", False: None}, return_dtype=pl.String
+        )
         frame = frame.with_columns(status)
     return frame.select(columns("custody", style, record_status=deleted is not None))
 
@@ -119,7 +129,9 @@ def crime_rows(
             "outcome_date": _format(state.outcome_min[crimes], style.date_format, pl.Series(has_outcome)),
             "district": _gather(labels.places, state.district[crimes]),
             "extracted_at": pl.repeat(extracted_at, crimes.size, dtype=pl.String, eager=True),
-            CRIME_OPTIONAL: _gather(STATUSES, np.where(has_status, state.status[crimes], 0)).replace("", None),
+            CRIME_OPTIONAL: _gather(STATUSES, np.where(has_status, state.status[crimes], 0)).replace(
+                "", None
+            ),
             **_markers(state, crimes, recorded, style.markers),
         }
     )
@@ -158,6 +170,11 @@ def _gather(values: tuple[str, ...], index: np.ndarray) -> pl.Series:
 def _ref(prefix: str, year: np.ndarray, counter: np.ndarray) -> pl.Series:
     return pl.select(
         pl.concat_str(
-            [pl.lit(f"{prefix}/"), pl.Series(year).cast(pl.String), pl.lit("/"), pl.Series(counter).cast(pl.String).str.zfill(7)]
+            [
+                pl.lit(f"{prefix}/"),
+                pl.Series(year).cast(pl.String),
+                pl.lit("/"),
+                pl.Series(counter).cast(pl.String).str.zfill(7),
+            ]
         )
     ).to_series()

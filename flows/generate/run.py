@@ -155,8 +155,17 @@ def _frames(run: _Run, source: str, delivery: Delivery, style: FileStyle) -> Ite
         per_chunk = max(int(run.chunk_rows / OFFENCES_PER_RECORD_BOUND), 1)
         deleted_in = run.custody_deleted_in
         for recs, version, deleting in route.custody_in(run.custody_routes, delivery, per_chunk, deleted_in):
-            yield custody_rows(run.custody, recs, version, run.custody_labels, style, stamp,
-                               None if deleted_in is None else deleting)
+            yield custody_rows(
+                run.custody,
+                recs,
+                version,
+                run.custody_labels,
+                style,
+                stamp,
+                None if deleted_in is None else deleting,
+            )
     else:
         for crimes in route.crimes_in(run.crime_routes, delivery, run.chunk_rows):
-            yield crime_rows(run.crimes, crimes, delivery.index, run.crime_routes, run.crime_labels, style, stamp)
+            yield crime_rows(
+                run.crimes, crimes, delivery.index, run.crime_routes, run.crime_labels, style, stamp
+            )

@@ -20,7 +20,9 @@ def main() -> None:
     for old in [*SAMPLE_DIR.glob("custody_*"), *SAMPLE_DIR.glob("crime_*")]:
         old.unlink()  # a changed schedule must not leave stale extracts behind; README.md stays
     summary = generate(SAMPLE_SEED, SAMPLE, SAMPLE_DIR, today=SAMPLE_TODAY)
-    print(f"{len(summary.files)} files, {summary.rows_written} rows, {len(summary.dirty_cells)} dirty cells in {SAMPLE_DIR}")
+    print(
+        f"{len(summary.files)} files, {summary.rows_written} rows, {len(summary.dirty_cells)} dirty cells in {SAMPLE_DIR}"
+    )
 
 
 if __name__ == "__main__":

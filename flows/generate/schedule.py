@@ -65,14 +65,18 @@ class FileStyle:
 def deliveries(today: date) -> list[Delivery]:
     """The delivery schedule up to 02:00 on `today`, oldest first."""
     if today <= EPOCH + timedelta(days=31):
-        raise ValueError(f"today={today} leaves no history to extract; it must be after {EPOCH + timedelta(days=31)}")
+        raise ValueError(
+            f"today={today} leaves no history to extract; it must be after {EPOCH + timedelta(days=31)}"
+        )
     end = datetime(today.year, today.month, today.day, EXTRACT_HOUR)
     first = min(datetime.combine(INITIAL_CUTOFF, datetime.min.time()).replace(hour=EXTRACT_HOUR), end)
     out = [Delivery(0, first, "full")]
     month = date(first.year, first.month, 1)
     while True:
         month = _next_month(month)
-        at = datetime.combine(_next_month(month) - timedelta(days=1), datetime.min.time()).replace(hour=EXTRACT_HOUR)
+        at = datetime.combine(_next_month(month) - timedelta(days=1), datetime.min.time()).replace(
+            hour=EXTRACT_HOUR
+        )
         if at >= end:
             break
         full = at.month == 12 and (at.year - INITIAL_CUTOFF.year) % FULL_EVERY_YEARS == 0
@@ -90,7 +94,9 @@ def style_for(source: str, delivery: Delivery, fmt: str) -> FileStyle:
     """The file style of `source`'s extract in `delivery` (see the module docstring for the story)."""
     change = CUSTODY_SYSTEM_CHANGE if source == "custody" else CRIME_SYSTEM_CHANGE
     legacy = delivery.kind == "partial" and delivery.extracted_at.date() < change
-    markers = tuple(m for m, since in MARKERS_FROM if source == "crime" and delivery.extracted_at.date() >= since)
+    markers = tuple(
+        m for m, since in MARKERS_FROM if source == "crime" and delivery.extracted_at.date() >= since
+    )
     if fmt == "parquet":
         return FileStyle("parquet", "iso", not legacy, "", markers)
     if delivery.kind == "full":

@@ -61,9 +61,7 @@ class GenerateSummary:
             del data["deleted_records"]  # a run without deletions writes the summary it always did
         data["rows_written"] = self.rows_written
         head = json.dumps(data, indent=1, ensure_ascii=False)[:-2]
-        return (
-            f"{head},\n \"files\": [\n{_lines(files)}\n ],\n \"dirty_cells\": [\n{_lines(cells)}\n ]\n}}\n"
-        )
+        return f'{head},\n "files": [\n{_lines(files)}\n ],\n "dirty_cells": [\n{_lines(cells)}\n ]\n}}\n'
 
     def write(self, folder: Path) -> Path:
         path = folder / SUMMARY_NAME

@@ -36,7 +36,9 @@ class ExtractSink:
             self._parquet.write_table(frame.to_arrow().cast(self._schema))
             return
         buffer = io.BytesIO()
-        frame.write_csv(buffer, include_header=not self._header_written, line_terminator=self.style.line_terminator)
+        frame.write_csv(
+            buffer, include_header=not self._header_written, line_terminator=self.style.line_terminator
+        )
         self._header_written = True
         data = buffer.getvalue()
         if self.style.encoding == "cp1252":

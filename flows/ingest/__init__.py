@@ -52,7 +52,8 @@ def landed_files(landing: Path) -> list[Path]:
     if not landing.is_dir():
         return []
     return sorted(
-        p for p in landing.iterdir()
+        p
+        for p in landing.iterdir()
         if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in IGNORED_SUFFIXES
     )
 
@@ -66,7 +67,9 @@ def prepare_warehouse(con: duckdb.DuckDBPyConnection, reference_dir: Path = DEFA
 
 def reference_label(con: duckdb.DuckDBPyConnection) -> str | None:
     """'<version> <sha256>' of the reference data loaded in ref.version (None before any is loaded)."""
-    exists = con.execute("select count(*) from duckdb_tables() where schema_name = 'ref' and table_name = 'version'")
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'ref' and table_name = 'version'"
+    )
     if not exists.fetchall()[0][0]:
         return None
     rows = con.execute("select version || ' ' || sha256 from ref.version").fetchall()
@@ -74,9 +77,16 @@ def reference_label(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def ingest_landing(
-    con: duckdb.DuckDBPyConnection, landing: Path, *, raw_dir: Path, sql_dir: Path,
-    max_share: float | Mapping[str, float], remove_landed: bool = True, profiles_dir: Path | None = None,
-    reference_dir: Path | None = None, fault: str | None = None,
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    *,
+    raw_dir: Path,
+    sql_dir: Path,
+    max_share: float | Mapping[str, float],
+    remove_landed: bool = True,
+    profiles_dir: Path | None = None,
+    reference_dir: Path | None = None,
+    fault: str | None = None,
 ) -> IngestReport:
     """Load every landed file. Each is first copied into the archive's incoming folder and then removed from
     landing (claims.py), so a crash at any point loses nothing and the next run finishes or redoes it.
@@ -86,10 +96,15 @@ def ingest_landing(
     police_uk_street, ...) with an optional 'default'."""
     prepare_warehouse(con, reference_dir or DEFAULT_REFERENCE_DIR)
     shares = dict(max_share) if isinstance(max_share, Mapping) else {"default": float(max_share)}
-    ctx = LoadContext(raw_dir=raw_dir, sql_dir=sql_dir, max_share=shares,
-                      received_at=datetime.now().replace(microsecond=0),
-                      profiles=load_profiles(profiles_dir or DEFAULT_PROFILES_DIR), reference=reference_label(con),
-                      fault=fault)
+    ctx = LoadContext(
+        raw_dir=raw_dir,
+        sql_dir=sql_dir,
+        max_share=shares,
+        received_at=datetime.now().replace(microsecond=0),
+        profiles=load_profiles(profiles_dir or DEFAULT_PROFILES_DIR),
+        reference=reference_label(con),
+        fault=fault,
+    )
     pending = claims.recover(con, raw_dir, landing, ctx.received_at)  # what a crashed run left
     items: list[tuple[int, Claim | Path]] = list(enumerate([*pending, *landed_files(landing)], start=1))
 
@@ -104,7 +119,9 @@ def ingest_landing(
         fault_at(fault, "ingest:after_claim")
         return claim
 
-    def check(item: tuple[tuple[int, Claim | Path], Claim | str], cursor: duckdb.DuckDBPyConnection) -> object:
+    def check(
+        item: tuple[tuple[int, Claim | Path], Claim | str], cursor: duckdb.DuckDBPyConnection
+    ) -> object:
         claim = item[1]
         if isinstance(claim, str):
             return claim

@@ -98,7 +98,9 @@ def sniff(path: Path | BinaryIO, copy_to: BinaryIO | None = None) -> Sniffed:
     if problem:
         return Sniffed(digest, size, "binary", problem=problem)
     encoding = "utf-8-sig" if first.startswith(BOM) else "utf-8"
-    return Sniffed(digest, size, "text", encoding, None, blank, last in (b"\n", b"\r"), cp1252_bad, first_utf8)
+    return Sniffed(
+        digest, size, "text", encoding, None, blank, last in (b"\n", b"\r"), cp1252_bad, first_utf8
+    )
 
 
 def _decodes_as_utf8(block: bytes) -> bool:
@@ -138,7 +140,10 @@ def as_utf8(path: Path, encoding: str, scratch: Path) -> Path:
     if encoding in ("utf-8", "utf-8-sig"):
         return path
     out = scratch / (path.stem + ".utf8.csv")
-    with path.open("r", encoding=encoding, newline="") as src, out.open("w", encoding="utf-8", newline="") as dst:
+    with (
+        path.open("r", encoding=encoding, newline="") as src,
+        out.open("w", encoding="utf-8", newline="") as dst,
+    ):
         while block := src.read(CHUNK):
             dst.write(block)
     return out

@@ -15,7 +15,8 @@ from flows.warehouse import scalar
 def file_extracted_at_text(con: duckdb.DuckDBPyConnection) -> str | None:
     """``mode(nullif(trim(extracted_at), ''))`` over the temp view ``batch``."""
     low, high, trimmed = con.execute(
-        "select min(extracted_at), max(extracted_at), nullif(trim(min(extracted_at)), '') from batch").fetchall()[0]
+        "select min(extracted_at), max(extracted_at), nullif(trim(min(extracted_at)), '') from batch"
+    ).fetchall()[0]
     if low == high:  # every value the same (or none at all): the mode is that value, trimmed
         return trimmed
     return scalar(con, "select mode(nullif(trim(extracted_at), '')) from batch")

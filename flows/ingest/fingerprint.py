@@ -17,8 +17,9 @@ import duckdb
 REBUILT_SCHEMAS = ("raw", "staging", "quarantine", "ref", "core", "marts")
 
 
-def tables(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = REBUILT_SCHEMAS,
-           catalog: str | None = None) -> list[str]:
+def tables(
+    con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = REBUILT_SCHEMAS, catalog: str | None = None
+) -> list[str]:
     rows = con.execute(
         "select schema_name || '.' || table_name from duckdb_tables() "
         "where list_contains(?, schema_name) and not temporary and (? is null or database_name = ?) "
@@ -35,11 +36,15 @@ def fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str:
     schema, _, name = table.partition(".")
     if not (schema.isidentifier() and name.isidentifier()):
         raise ValueError(f"not a table name: {table!r}")
-    count, total = con.execute(f'select count(*), coalesce(sum(hash(t)::hugeint), 0) from "{schema}"."{name}" as t').fetchall()[0]  # noqa: S608
+    count, total = con.execute(
+        f'select count(*), coalesce(sum(hash(t)::hugeint), 0) from "{schema}"."{name}" as t'  # noqa: S608
+    ).fetchall()[0]
     return f"rows:{count} sha256:{hashlib.sha256(str(total).encode()).hexdigest()[:16]}"
 
 
-def fingerprints(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = REBUILT_SCHEMAS) -> dict[str, str]:
+def fingerprints(
+    con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = REBUILT_SCHEMAS
+) -> dict[str, str]:
     return {t: fingerprint(con, t) for t in tables(con, schemas)}
 
 

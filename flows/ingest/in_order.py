@@ -22,8 +22,9 @@ R = TypeVar("R")  # the outcome
 C = TypeVar("C")  # a cursor
 
 
-def in_order(items: Iterable[T], prepare: Callable[[T, C], P], finish: Callable[[P, C], R],
-             cursors: Sequence[C]) -> Iterator[tuple[T, R]]:
+def in_order(
+    items: Iterable[T], prepare: Callable[[T, C], P], finish: Callable[[P, C], R], cursors: Sequence[C]
+) -> Iterator[tuple[T, R]]:
     """Each item with ``finish(prepare(item, cursor), cursor)``, in item order. ``prepare`` runs on worker
     threads, at most one per cursor at a time; ``finish`` runs on the calling thread, one item at a time.
     An exception from either half is raised at its own item's turn, after every earlier item finished;

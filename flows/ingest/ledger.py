@@ -52,11 +52,31 @@ DDL = (
         inner join raw.extract_files as files on deliveries.file_id = files.file_id""",
 )
 
-LEDGER_COLUMNS = frozenset({
-    "file_id", "sha256", "original_name", "source", "encoding", "bytes", "rows_read", "rows_staged",
-    "rows_quarantined", "received_at", "extracted_at", "status", "reason", "archive_path", "file_format", "profile",
-    "note", "purged_at", "profile_sha256", "rows_unrecognised_code", "unrecognised_codes",
-})
+LEDGER_COLUMNS = frozenset(
+    {
+        "file_id",
+        "sha256",
+        "original_name",
+        "source",
+        "encoding",
+        "bytes",
+        "rows_read",
+        "rows_staged",
+        "rows_quarantined",
+        "received_at",
+        "extracted_at",
+        "status",
+        "reason",
+        "archive_path",
+        "file_format",
+        "profile",
+        "note",
+        "purged_at",
+        "profile_sha256",
+        "rows_unrecognised_code",
+        "unrecognised_codes",
+    }
+)
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -68,13 +88,15 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
            select coalesce((select max(delivery_id) from raw.deliveries), 0) + row_number() over (order by file_id),
                   file_id, sha256, original_name, bytes, received_at, status, null
            from raw.extract_files
-           where file_id not in (select file_id from raw.deliveries)""")
+           where file_id not in (select file_id from raw.deliveries)"""
+    )
 
 
 def seen(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, str, str] | None:
     """(file id, status, original name) of an earlier delivery of the same bytes."""
     rows = con.execute(
-        "select file_id, status, original_name from raw.extract_files where sha256 = ?", [sha256]).fetchall()
+        "select file_id, status, original_name from raw.extract_files where sha256 = ?", [sha256]
+    ).fetchall()
     return (int(rows[0][0]), str(rows[0][1]), str(rows[0][2])) if rows else None
 
 
@@ -98,8 +120,19 @@ def record(con: duckdb.DuckDBPyConnection, **entry: object) -> None:
     )
 
 
-def record_delivery(con: duckdb.DuckDBPyConnection, *, delivery_id: int, file_id: int, sha256: str,
-                    original_name: str, bytes: int, received_at: object, status: str,  # noqa: A002
-                    reason: str | None = None) -> None:
-    con.execute("insert into raw.deliveries values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [delivery_id, file_id, sha256, original_name, bytes, received_at, status, reason])
+def record_delivery(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    delivery_id: int,
+    file_id: int,
+    sha256: str,
+    original_name: str,
+    bytes: int,
+    received_at: object,
+    status: str,  # noqa: A002
+    reason: str | None = None,
+) -> None:
+    con.execute(
+        "insert into raw.deliveries values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [delivery_id, file_id, sha256, original_name, bytes, received_at, status, reason],
+    )

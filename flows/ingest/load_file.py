@@ -54,10 +54,16 @@ class FileOutcome:
     unrecognised_codes: int = 0  # distinct such codes
 
     def line(self) -> str:
-        counts = f" ({self.rows_read} rows read, {self.rows_staged} staged, {self.rows_quarantined} quarantined)"
+        counts = (
+            f" ({self.rows_read} rows read, {self.rows_staged} staged, {self.rows_quarantined} quarantined)"
+        )
         why = f": {self.reason}" if self.reason else ""
-        unknown = (f"; {self.rows_unrecognised_code} staged row(s) with {self.unrecognised_codes} offence code(s) "
-                   "not in the reference data (counted as unrecognised)" if self.rows_unrecognised_code else "")
+        unknown = (
+            f"; {self.rows_unrecognised_code} staged row(s) with {self.unrecognised_codes} offence code(s) "
+            "not in the reference data (counted as unrecognised)"
+            if self.rows_unrecognised_code
+            else ""
+        )
         return f"{self.name}: {self.status}{counts if self.rows_read else ''}{unknown}{why}"
 
 
@@ -101,16 +107,28 @@ class Checked:
     extracted_at: object = None
 
 
-def check_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: LoadContext, replay: Replay | None = None, *,
-               sniffed: Sniffed | None = None, name: str | None = None) -> Checked:
+def check_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    ctx: LoadContext,
+    replay: Replay | None = None,
+    *,
+    sniffed: Sniffed | None = None,
+    name: str | None = None,
+) -> Checked:
     """The half of a load that writes nothing but temp tables: sniff, plan, read, check, and decide whether the
     file is rejected. Files may be checked in any order and at once (in_order.py); see commit_file.
     ``sniffed`` is the file's sniff when it was taken ahead (prefetch.py); ``name`` the name it was delivered
     under (``path`` is its claim, claims.py). Only a bug raises: every expected problem is an outcome."""
     sniffed = sniffed or sniff(path)
-    entry = _Entry(replay.original_name if replay else name or path.name, sniffed,
-                   replay.received_at if replay else ctx.received_at, path, replay,
-                   max_share=replay.max_share if replay else None)
+    entry = _Entry(
+        replay.original_name if replay else name or path.name,
+        sniffed,
+        replay.received_at if replay else ctx.received_at,
+        path,
+        replay,
+        max_share=replay.max_share if replay else None,
+    )
     if replay is None and (previous := ledger.seen(con, sniffed.sha256)):
         return Checked(entry, previous=previous)  # a re-delivery is not read at all
     with tempfile.TemporaryDirectory(prefix="disclose-ingest-") as scratch:
@@ -119,7 +137,9 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: LoadContext, rep
             entry.plan = plan
             return _check(con, ctx, entry, _read(con, plan, entry, Path(scratch)))
         except Rejected as exc:
-            return Checked(entry, rejected=exc)  # commit_file drops a `checked` left by a share-limit rejection
+            return Checked(
+                entry, rejected=exc
+            )  # commit_file drops a `checked` left by a share-limit rejection
         finally:
             _drop_batch(con, keep_checked=True)
 
@@ -167,8 +187,12 @@ class _Entry:
 
 
 def _read(con: duckdb.DuckDBPyConnection, plan: Plan, entry: _Entry, scratch: Path) -> BatchRead:
-    if plan.profile is not None and any(c.has_value_map for c in plan.columns):  # only these join batch_values
-        con.execute("create or replace temp table batch_values (column_name varchar, spelling varchar, code varchar)")
+    if plan.profile is not None and any(
+        c.has_value_map for c in plan.columns
+    ):  # only these join batch_values
+        con.execute(
+            "create or replace temp table batch_values (column_name varchar, spelling varchar, code varchar)"
+        )
         if rows := plan.profile.value_rows():
             con.executemany("insert into batch_values values (?, ?, ?)", rows)
     try:
@@ -200,27 +224,46 @@ def _check(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, batc
         params["file_extracted_at"] = file_extracted_at_text(con)
     params |= code_pattern_params() | {
         "hate_crime_strands": list(HATE_CRIME_STRANDS),
-        "has_hate_crime_strands": any(c.name == "hate_crime_strands" and c.position is not None for c in plan.columns)}
+        "has_hate_crime_strands": any(
+            c.name == "hate_crime_strands" and c.position is not None for c in plan.columns
+        ),
+    }
     sql = (ctx.sql_dir / "staging" / source.checks_sql).read_text(encoding="utf-8")
     con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
     _drop_batch(con, keep_checked=True)  # the text copy is no longer needed: free its memory before staging
     bad, unrecognised, codes = _count_checked(con, source.code_column)
     quarantined = bad + len(batch.rejected)
-    entry.counts = dict(rows_read=batch.rows_read, rows_staged=batch.rows_read - quarantined,
-                        rows_quarantined=quarantined, rows_unrecognised_code=unrecognised, unrecognised_codes=codes)
+    entry.counts = dict(
+        rows_read=batch.rows_read,
+        rows_staged=batch.rows_read - quarantined,
+        rows_quarantined=quarantined,
+        rows_unrecognised_code=unrecognised,
+        unrecognised_codes=codes,
+    )
     swapped = _problems(con, [], 1, reason=SWAPPED) if bad else ""
     if swapped:
-        n = int(scalar(con, "select count(*) from (select unnest(problems) as p from checked) where p.reason = ?",
-                       [SWAPPED]))
-        raise Rejected(f"{n} date(s) read only with day and month swapped (first: {swapped}), so the file's other "
-                       "dates cannot be trusted either: check the export's date format", source, plan.file_format)
+        n = int(
+            scalar(
+                con,
+                "select count(*) from (select unnest(problems) as p from checked) where p.reason = ?",
+                [SWAPPED],
+            )
+        )
+        raise Rejected(
+            f"{n} date(s) read only with day and month swapped (first: {swapped}), so the file's other "
+            "dates cannot be trusted either: check the export's date format",
+            source,
+            plan.file_format,
+        )
     limit = entry.max_share if entry.max_share is not None else ctx.share_limit(source.name)
     entry.max_share = limit
     if quarantined / batch.rows_read > limit:
         raise Rejected(
             f"{quarantined} of {batch.rows_read} rows ({quarantined / batch.rows_read:.1%}) failed checks, above the "
             f"{limit:.1%} limit for a {source.name} file; first problems: {_problems(con, batch.rejected)}",
-            source, plan.file_format)
+            source,
+            plan.file_format,
+        )
     extracted_at = file_extracted_at(con) if source.has_extracted_at else entry.received_at
     return Checked(entry, bad=bad, rejected_rows=batch.rejected, extracted_at=extracted_at)
 
@@ -232,7 +275,8 @@ def _count_checked(con: duckdb.DuckDBPyConnection, code_column: str | None) -> t
     unrecognised = f"{GOOD} and is_unrecognised_offence_code"  # code_column is a Source constant
     bad, rows, codes = con.execute(
         f"select count(*) filter (where not {GOOD}), count(*) filter (where {unrecognised}), "  # noqa: S608
-        f"count(distinct {code_column}) filter (where {unrecognised}) from checked").fetchall()[0]
+        f"count(distinct {code_column}) filter (where {unrecognised}) from checked"
+    ).fetchall()[0]
     return int(bad), int(rows), int(codes)
 
 
@@ -245,23 +289,36 @@ def _stage(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, chec
     columns = ", ".join(source.staging_columns)
 
     def write() -> None:
-        con.execute(f"insert into {source.staging_table} (file_id, {columns}) "  # noqa: S608 - Source constants only
-                    f"select ?::bigint, {columns} from checked where {GOOD}", [entry.file_id])
+        con.execute(
+            f"insert into {source.staging_table} (file_id, {columns}) "  # noqa: S608 - Source constants only
+            f"select ?::bigint, {columns} from checked where {GOOD}",
+            [entry.file_id],
+        )
         if checked.bad:
             con.execute(
                 "insert into quarantine.rows select ?::bigint, row_number, p.column_name, p.reason, p.raw_value "
-                "from (select row_number, unnest(problems) as p from checked)", [entry.file_id])
+                "from (select row_number, unnest(problems) as p from checked)",
+                [entry.file_id],
+            )
         if checked.rejected_rows:
-            con.executemany("insert into quarantine.rows values (?, ?, ?, ?, null)",
-                            [(entry.file_id, r.row_number, r.column, r.reason) for r in checked.rejected_rows])
+            con.executemany(
+                "insert into quarantine.rows values (?, ?, ?, ?, null)",
+                [(entry.file_id, r.row_number, r.column, r.reason) for r in checked.rejected_rows],
+            )
         _record(con, ctx, entry, status, None, stored, checked.extracted_at)
 
     _commit(con, ctx, entry, write, stored, _line(ctx, entry, status, None, stored, checked.extracted_at))
     return FileOutcome(entry.name, status, entry.file_id, source.name, **entry.counts)
 
 
-def _commit(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, write: Callable[[], None],
-            stored: Path | None, line: str | None) -> None:
+def _commit(
+    con: duckdb.DuckDBPyConnection,
+    ctx: LoadContext,
+    entry: _Entry,
+    write: Callable[[], None],
+    stored: Path | None,
+    line: str | None,
+) -> None:
     """One transaction: ``write`` (staging, quarantine, ledger) and the delivery's line for the log; then the
     claim to its archive name (``stored``; None: a duplicate, dropped) and the line to the log (claims.py)."""
     con.execute("begin transaction")
@@ -287,43 +344,83 @@ def _commit(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, wri
     fault_at(ctx.fault, "ingest:after_log")
 
 
-def _problems(con: duckdb.DuckDBPyConnection, rejected: list, limit: int = 3, reason: str | None = None) -> str:
+def _problems(
+    con: duckdb.DuckDBPyConnection, rejected: list, limit: int = 3, reason: str | None = None
+) -> str:
     """'row R column C: why' for the first few problems (never the value)."""
     rows = con.execute(
         "select row_number, p.column_name, p.reason from (select row_number, unnest(problems) as p from checked) "
-        "where ?::varchar is null or p.reason = ?::varchar order by row_number limit ?", [reason, reason, limit],
+        "where ?::varchar is null or p.reason = ?::varchar order by row_number limit ?",
+        [reason, reason, limit],
     ).fetchall()
-    items = sorted([(r, c, why) for r, c, why in rows] +
-                   [(r.row_number, r.column, r.reason) for r in rejected[:limit]], key=lambda t: t[0])
+    items = sorted(
+        [(r, c, why) for r, c, why in rows] + [(r.row_number, r.column, r.reason) for r in rejected[:limit]],
+        key=lambda t: t[0],
+    )
     return "; ".join(f"row {r} column {c or '?'}: {why}" for r, c, why in items[:limit])
 
 
 def _reject(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, exc: Rejected) -> FileOutcome:
     source = exc.source.name if exc.source else None
     stored = archive_path(ctx.raw_dir, source or "unknown", entry.sniffed.sha256, entry.path.suffix)
-    _commit(con, ctx, entry,
-            lambda: _record(con, ctx, entry, "rejected", exc.reason, stored, None, source=source,
-                            file_format=exc.file_format),
-            stored, _line(ctx, entry, "rejected", exc.reason, stored, None, source=source))
+    _commit(
+        con,
+        ctx,
+        entry,
+        lambda: _record(
+            con, ctx, entry, "rejected", exc.reason, stored, None, source=source, file_format=exc.file_format
+        ),
+        stored,
+        _line(ctx, entry, "rejected", exc.reason, stored, None, source=source),
+    )
     counts = {k: v for k, v in entry.counts.items() if k in ("rows_read", "rows_quarantined")}
     return FileOutcome(entry.name, "rejected", entry.file_id, source, reason=exc.reason, **counts)
 
 
-def _record(con, ctx: LoadContext, entry: _Entry, status: str, reason: str | None, stored: Path,
-            extracted_at: object, *, source: str | None = None, file_format: str | None = None) -> None:
+def _record(
+    con,
+    ctx: LoadContext,
+    entry: _Entry,
+    status: str,
+    reason: str | None,
+    stored: Path,
+    extracted_at: object,
+    *,
+    source: str | None = None,
+    file_format: str | None = None,
+) -> None:
     plan = entry.plan
     counts = {k: v for k, v in entry.counts.items() if k.startswith("rows_") or k == "unrecognised_codes"}
     ledger.record(
-        con, file_id=entry.file_id, sha256=entry.sniffed.sha256, original_name=entry.name,
-        source=source or entry.source, encoding=_encoding(entry),
-        bytes=entry.sniffed.bytes, received_at=entry.received_at, extracted_at=extracted_at, status=status,
-        reason=reason, archive_path=relative_to_raw(ctx.raw_dir, stored),
-        file_format=plan.file_format if plan else file_format, profile=plan.profile.name if plan and plan.profile else None,
+        con,
+        file_id=entry.file_id,
+        sha256=entry.sniffed.sha256,
+        original_name=entry.name,
+        source=source or entry.source,
+        encoding=_encoding(entry),
+        bytes=entry.sniffed.bytes,
+        received_at=entry.received_at,
+        extracted_at=extracted_at,
+        status=status,
+        reason=reason,
+        archive_path=relative_to_raw(ctx.raw_dir, stored),
+        file_format=plan.file_format if plan else file_format,
+        profile=plan.profile.name if plan and plan.profile else None,
         profile_sha256=plan.profile.sha256 if plan and plan.profile else None,
-        note=plan.prepared.note if plan else None, **counts)
-    ledger.record_delivery(con, delivery_id=entry.delivery_id, file_id=entry.file_id, sha256=entry.sniffed.sha256,
-                           original_name=entry.name, bytes=entry.sniffed.bytes, received_at=entry.received_at,
-                           status=status, reason=reason)
+        note=plan.prepared.note if plan else None,
+        **counts,
+    )
+    ledger.record_delivery(
+        con,
+        delivery_id=entry.delivery_id,
+        file_id=entry.file_id,
+        sha256=entry.sniffed.sha256,
+        original_name=entry.name,
+        bytes=entry.sniffed.bytes,
+        received_at=entry.received_at,
+        status=status,
+        reason=reason,
+    )
 
 
 def _encoding(entry: _Entry) -> str | None:
@@ -332,35 +429,81 @@ def _encoding(entry: _Entry) -> str | None:
     return entry.sniffed.encoding if entry.sniffed.kind == "text" and entry.sniffed.problem is None else None
 
 
-def _line(ctx: LoadContext, entry: _Entry, status: str, reason: str | None, stored: Path, extracted_at: object,
-          *, source: str | None = None) -> str | None:
+def _line(
+    ctx: LoadContext,
+    entry: _Entry,
+    status: str,
+    reason: str | None,
+    stored: Path,
+    extracted_at: object,
+    *,
+    source: str | None = None,
+) -> str | None:
     """The delivery's line for raw/deliveries.jsonl (None for a rebuild's replay, which keeps the log as is)."""
     if not ctx.log:
         return None
-    return log_line({
-        "event": "delivery", "delivery_id": entry.delivery_id, "file_id": entry.file_id,
-        "sha256": entry.sniffed.sha256, "original_name": entry.name, "bytes": entry.sniffed.bytes,
-        "received_at": entry.received_at, "extracted_at": extracted_at, "source": source or entry.source,
-        "archive_path": relative_to_raw(ctx.raw_dir, stored), "status": status, "reason": reason,
-        "reference": ctx.reference, "max_share": entry.max_share,
-        "profile": entry.plan.profile.name if entry.plan and entry.plan.profile else None,
-        "profile_sha256": entry.plan.profile.sha256 if entry.plan and entry.plan.profile else None,
-    })
+    return log_line(
+        {
+            "event": "delivery",
+            "delivery_id": entry.delivery_id,
+            "file_id": entry.file_id,
+            "sha256": entry.sniffed.sha256,
+            "original_name": entry.name,
+            "bytes": entry.sniffed.bytes,
+            "received_at": entry.received_at,
+            "extracted_at": extracted_at,
+            "source": source or entry.source,
+            "archive_path": relative_to_raw(ctx.raw_dir, stored),
+            "status": status,
+            "reason": reason,
+            "reference": ctx.reference,
+            "max_share": entry.max_share,
+            "profile": entry.plan.profile.name if entry.plan and entry.plan.profile else None,
+            "profile_sha256": entry.plan.profile.sha256 if entry.plan and entry.plan.profile else None,
+        }
+    )
 
 
-def _duplicate(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry,
-               previous: tuple[int, str, str]) -> FileOutcome:
+def _duplicate(
+    con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, previous: tuple[int, str, str]
+) -> FileOutcome:
     file_id, status, first_name = previous
     name, sniffed, delivery_id, received_at = entry.name, entry.sniffed, entry.delivery_id, entry.received_at
     reason = f"same bytes as file {file_id} ({first_name}, {status}): nothing changed"
-    line = log_line({
-        "event": "delivery", "delivery_id": delivery_id, "file_id": file_id, "sha256": sniffed.sha256,
-        "original_name": name, "bytes": sniffed.bytes, "received_at": received_at, "status": "duplicate",
-        "reason": reason, "reference": ctx.reference,
-    }) if ctx.log else None
-    _commit(con, ctx, entry,
-            lambda: ledger.record_delivery(con, delivery_id=delivery_id, file_id=file_id, sha256=sniffed.sha256,
-                                           original_name=name, bytes=sniffed.bytes, received_at=received_at,
-                                           status="duplicate", reason=reason),
-            None, line)
+    line = (
+        log_line(
+            {
+                "event": "delivery",
+                "delivery_id": delivery_id,
+                "file_id": file_id,
+                "sha256": sniffed.sha256,
+                "original_name": name,
+                "bytes": sniffed.bytes,
+                "received_at": received_at,
+                "status": "duplicate",
+                "reason": reason,
+                "reference": ctx.reference,
+            }
+        )
+        if ctx.log
+        else None
+    )
+    _commit(
+        con,
+        ctx,
+        entry,
+        lambda: ledger.record_delivery(
+            con,
+            delivery_id=delivery_id,
+            file_id=file_id,
+            sha256=sniffed.sha256,
+            original_name=name,
+            bytes=sniffed.bytes,
+            received_at=received_at,
+            status="duplicate",
+            reason=reason,
+        ),
+        None,
+        line,
+    )
     return FileOutcome(name, "duplicate", file_id, None, reason=reason)

@@ -23,7 +23,9 @@ R = TypeVar("R")
 AHEAD = 4  # files sniffed ahead of the one loading (the sniffs are tiny; the bytes are only read, not kept)
 
 
-def sniffed_ahead(items: Sequence[T], path_of: Callable[[T], Path | None]) -> Iterator[tuple[T, Sniffed | None]]:
+def sniffed_ahead(
+    items: Sequence[T], path_of: Callable[[T], Path | None]
+) -> Iterator[tuple[T, Sniffed | None]]:
     """Each item with its file sniffed (None where ``path_of`` gives no file to load), later items' sniffs
     already running. A sniff that fails raises when its item comes up, as a direct call would."""
     paths = {id(item): path_of(item) for item in items}  # cheap, and asked before any sniff starts

@@ -44,11 +44,19 @@ class Plan:
     file_format: str = "csv"
 
 
-def plan_file(path: Path, name: str, sniffed: Sniffed, scratch: Path, profiles: tuple[Profile, ...],
-              xlsx_limits: XlsxLimits | None = None) -> Plan:
+def plan_file(
+    path: Path,
+    name: str,
+    sniffed: Sniffed,
+    scratch: Path,
+    profiles: tuple[Profile, ...],
+    xlsx_limits: XlsxLimits | None = None,
+) -> Plan:
     suffix = Path(name).suffix.lower()
     if suffix in REFUSED_WORKBOOKS:
-        raise Rejected(f"{REFUSED_WORKBOOKS[suffix]} workbooks are not accepted: save the sheet as .xlsx or CSV")
+        raise Rejected(
+            f"{REFUSED_WORKBOOKS[suffix]} workbooks are not accepted: save the sheet as .xlsx or CSV"
+        )
     if sniffed.bytes == 0:
         raise Rejected("the file is empty")
     if suffix == ".xlsx":
@@ -67,7 +75,9 @@ def plan_file(path: Path, name: str, sniffed: Sniffed, scratch: Path, profiles: 
 
 def _text(path: Path, sniffed: Sniffed, scratch: Path) -> Prepared:
     if sniffed.kind == "zip":
-        raise Rejected("a zip archive (or workbook) named as CSV: deliver the CSV itself, or name an XLSX .xlsx")
+        raise Rejected(
+            "a zip archive (or workbook) named as CSV: deliver the CSV itself, or name an XLSX .xlsx"
+        )
     if sniffed.kind == "ole":
         raise Rejected("a legacy Office (.xls) or encrypted file named as CSV: export the extract as CSV")
     if sniffed.kind == "parquet":
@@ -85,10 +95,18 @@ def _text(path: Path, sniffed: Sniffed, scratch: Path) -> Prepared:
             raise Rejected(why) from None
         header = read_header(path, encoding)
     if header and len(header) == 1 and (";" in header[0] or "\t" in header[0] or "|" in header[0]):
-        raise Rejected("the header has no commas (the file looks semicolon-, tab- or pipe-separated): deliver "
-                       "comma-separated CSV")
-    return Prepared(as_utf8(path, encoding, scratch), "csv", header, scan_for_blanks=sniffed.may_have_blank_lines,
-                    ends_with_newline=sniffed.ends_with_newline, encoding=encoding)
+        raise Rejected(
+            "the header has no commas (the file looks semicolon-, tab- or pipe-separated): deliver "
+            "comma-separated CSV"
+        )
+    return Prepared(
+        as_utf8(path, encoding, scratch),
+        "csv",
+        header,
+        scan_for_blanks=sniffed.may_have_blank_lines,
+        ends_with_newline=sniffed.ends_with_newline,
+        encoding=encoding,
+    )
 
 
 def as_windows_1252(original: Path, prepared: Prepared, sniffed: Sniffed, scratch: Path) -> Prepared:
@@ -102,11 +120,14 @@ def as_windows_1252(original: Path, prepared: Prepared, sniffed: Sniffed, scratc
     return prepared
 
 
-def _xlsx(path: Path, sniffed: Sniffed, scratch: Path, profiles: tuple[Profile, ...], name: str,
-          limits: XlsxLimits) -> Prepared:
+def _xlsx(
+    path: Path, sniffed: Sniffed, scratch: Path, profiles: tuple[Profile, ...], name: str, limits: XlsxLimits
+) -> Prepared:
     if sniffed.kind == "ole":
-        raise Rejected("the workbook is encrypted (password-protected) or a legacy .xls renamed: deliver a plain .xlsx",
-                       file_format="xlsx")
+        raise Rejected(
+            "the workbook is encrypted (password-protected) or a legacy .xls renamed: deliver a plain .xlsx",
+            file_format="xlsx",
+        )
     if sniffed.kind != "zip":
         raise Rejected("not an XLSX workbook (no zip container)", file_format="xlsx")
 
@@ -117,8 +138,9 @@ def _xlsx(path: Path, sniffed: Sniffed, scratch: Path, profiles: tuple[Profile, 
         sheet = convert(path, scratch, recognise, limits)
     except WorkbookRejected as exc:
         raise Rejected(str(exc), file_format="xlsx") from None
-    note = f"sheet '{sheet.sheet}'" + (f"; other sheets ignored: {', '.join(sheet.other_sheets)}"
-                                        if sheet.other_sheets else "")
+    note = f"sheet '{sheet.sheet}'" + (
+        f"; other sheets ignored: {', '.join(sheet.other_sheets)}" if sheet.other_sheets else ""
+    )
     return Prepared(sheet.csv_path, "csv", sheet.header, blank_records=sheet.blank_records, note=note)
 
 
@@ -128,7 +150,12 @@ def _parquet(path: Path, sniffed: Sniffed) -> Prepared:
     try:
         con = duckdb.connect()
         try:
-            header = [r[0] for r in con.sql("describe select * from read_parquet($p)", params={"p": str(path)}).fetchall()]
+            header = [
+                r[0]
+                for r in con.sql(
+                    "describe select * from read_parquet($p)", params={"p": str(path)}
+                ).fetchall()
+            ]
         finally:
             con.close()
     except duckdb.Error:
@@ -152,8 +179,12 @@ def _classify(prepared: Prepared, name: str, profiles: tuple[Profile, ...], fmt:
         return _profile_plan(prepared, profile, normalised, fmt)
     if source is not None:
         raise Rejected(f"missing required column(s) {', '.join(missing)}", source, fmt)
-    raise Rejected("not a recognised extract: the header matches no canonical format, data.police.uk format or "
-                   "profile in data/profiles", None, fmt)
+    raise Rejected(
+        "not a recognised extract: the header matches no canonical format, data.police.uk format or "
+        "profile in data/profiles",
+        None,
+        fmt,
+    )
 
 
 def _profile_plan(prepared: Prepared, profile: Profile, normalised: list[str], fmt: str) -> Plan:
@@ -172,8 +203,13 @@ def _profile_plan(prepared: Prepared, profile: Profile, normalised: list[str], f
     return Plan(prepared, source, columns, params, profile)
 
 
-def _params(source: Source, *, header: list[str] | None = None, date_formats=DEFAULT_DATE_FORMATS,
-            datetime_formats=DEFAULT_DATETIME_FORMATS) -> dict:
+def _params(
+    source: Source,
+    *,
+    header: list[str] | None = None,
+    date_formats=DEFAULT_DATE_FORMATS,
+    datetime_formats=DEFAULT_DATETIME_FORMATS,
+) -> dict:
     if not source.has_extracted_at:
         legacy = header is not None and "easting" in header
         return {"header_format": "2012 legacy" if legacy else "current"}

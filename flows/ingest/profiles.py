@@ -40,8 +40,15 @@ PROFILE_SOURCES = {CUSTODY.name, CRIME.name}
 _DIRECTIVE = re.compile(r"%(.)")
 _ALLOWED_DIRECTIVES = set("dmyYHMSbBpIjf%")
 DEFAULT_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y", "%d/%m/%Y %H:%M")
-DEFAULT_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d",
-                            "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+DEFAULT_DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+)
 
 
 class ProfileError(ValueError):
@@ -52,7 +59,9 @@ def _check_formats(formats: list[str]) -> list[str]:
     for fmt in formats:
         bad = sorted(set(_DIRECTIVE.findall(fmt)) - _ALLOWED_DIRECTIVES)
         if bad or "%" not in fmt:
-            raise ValueError(f"{fmt!r} is not a date format (allowed directives: %d %m %y %Y %H %M %S %b %B %p %I %j %f)")
+            raise ValueError(
+                f"{fmt!r} is not a date format (allowed directives: %d %m %y %Y %H %M %S %b %B %p %I %j %f)"
+            )
     return formats
 
 
@@ -65,13 +74,18 @@ class Profile(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9_]+$", max_length=60)
     description: str
     source: str
-    file_pattern: str = Field(default="*", description="glob the landed file name must match, e.g. 'NICHE_CUST_*'")
+    file_pattern: str = Field(
+        default="*", description="glob the landed file name must match, e.g. 'NICHE_CUST_*'"
+    )
     columns: dict[str, str] = Field(description="canonical column -> the force's header")
     date_formats: Formats = Field(default_factory=lambda: list(DEFAULT_DATE_FORMATS))
     datetime_formats: Formats = Field(default_factory=lambda: list(DEFAULT_DATETIME_FORMATS))
-    values: dict[str, dict[str, str]] = Field(default_factory=dict,
-                                              description="canonical column -> {force spelling: canonical code}")
-    dropped: list[str] = Field(default_factory=list, description="headers known to hold personal data (never read)")
+    values: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="canonical column -> {force spelling: canonical code}"
+    )
+    dropped: list[str] = Field(
+        default_factory=list, description="headers known to hold personal data (never read)"
+    )
     _sha256: str | None = PrivateAttr(default=None)
 
     @property
@@ -109,8 +123,10 @@ class Profile(BaseModel):
                 raise ValueError(f"values.{marker}: {odd} must be Y, N or '' (not recorded)")
         strands = {s for v in self.values.get("hate_crime_strands", {}).values() for s in v.split(";") if s}
         if odd := sorted(strands - set(HATE_CRIME_STRANDS)):
-            raise ValueError(f"values.hate_crime_strands: {odd} must be '' or strands from {list(HATE_CRIME_STRANDS)} "
-                             "separated by ;")
+            raise ValueError(
+                f"values.hate_crime_strands: {odd} must be '' or strands from {list(HATE_CRIME_STRANDS)} "
+                "separated by ;"
+            )
         return self
 
     def matches_name(self, file_name: str) -> bool:
@@ -124,8 +140,11 @@ class Profile(BaseModel):
 
     def value_rows(self) -> list[tuple[str, str, str]]:
         """(canonical column, force spelling upper-cased, canonical code): spellings match case-insensitively."""
-        return [(col, spelt.strip().upper(), code) for col, spellings in self.values.items()
-                for spelt, code in spellings.items()]
+        return [
+            (col, spelt.strip().upper(), code)
+            for col, spellings in self.values.items()
+            for spelt, code in spellings.items()
+        ]
 
 
 def load_profile(path: Path) -> Profile:
@@ -155,7 +174,9 @@ def load_profiles(folder: Path | None) -> tuple[Profile, ...]:
     return tuple(load_profile(p) for p in sorted(folder.glob("*.yaml")))
 
 
-def choose_profile(profiles: tuple[Profile, ...], file_name: str, header: list[str]) -> tuple[Profile | None, str | None]:
+def choose_profile(
+    profiles: tuple[Profile, ...], file_name: str, header: list[str]
+) -> tuple[Profile | None, str | None]:
     """The one profile whose headers this file has, with no reason; or a reason none can be used.
 
     A profile whose file pattern matches but whose headers are partly missing is returned with a reason
@@ -166,7 +187,10 @@ def choose_profile(profiles: tuple[Profile, ...], file_name: str, header: list[s
     if len(full) == 1:
         return full[0], None
     if len(full) > 1:
-        return None, f"the header fits several profiles ({', '.join(p.name for p in full)}): narrow their file_pattern"
+        return (
+            None,
+            f"the header fits several profiles ({', '.join(p.name for p in full)}): narrow their file_pattern",
+        )
     partial = [(len(p.missing_headers(header)), p) for p in candidates]
     partial = [(n, p) for n, p in partial if n < len(BY_NAME[p.source].required) / 2]
     if partial:

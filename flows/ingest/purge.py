@@ -24,14 +24,18 @@ from flows.warehouse import connect
 class PurgeReport:
     cutoff: datetime
     dry_run: bool
-    files: list[tuple[int, str, str | None, datetime]] = field(default_factory=list)  # id, name, source, received
+    files: list[tuple[int, str, str | None, datetime]] = field(
+        default_factory=list
+    )  # id, name, source, received
     unreproducible: dict[str, int] = field(default_factory=dict)  # table -> rows coming from purged files
 
     def lines(self) -> list[str]:
         verb = "would purge" if self.dry_run else "purged"
         out = [f"{verb} {len(self.files)} archived file(s) received before {self.cutoff:%Y-%m-%d %H:%M}"]
-        out += [f"  file {fid} {name} ({source or 'rejected'}, received {received:%Y-%m-%d})"
-                for fid, name, source, received in self.files]
+        out += [
+            f"  file {fid} {name} ({source or 'rejected'}, received {received:%Y-%m-%d})"
+            for fid, name, source, received in self.files
+        ]
         if self.unreproducible:
             out.append("a rebuild from the archive could no longer reproduce:")
             out += [f"  {table}: {rows} row(s)" for table, rows in self.unreproducible.items()]
@@ -48,7 +52,9 @@ def purge(settings: Settings, *, older_than: datetime, dry_run: bool = True) -> 
     with connect(settings, read_only=dry_run) as con:
         rows = con.execute(
             "select file_id, sha256, original_name, source, received_at, archive_path from raw.extract_files "
-            "where received_at < ? and purged_at is null order by file_id", [older_than]).fetchall()
+            "where received_at < ? and purged_at is null order by file_id",
+            [older_than],
+        ).fetchall()
         report.files = [(fid, name, source, received) for fid, _, name, source, received, _ in rows]
         ids = [r[0] for r in rows]
         if ids:
@@ -61,8 +67,16 @@ def purge(settings: Settings, *, older_than: datetime, dry_run: bool = True) -> 
             if path.exists():
                 os.chmod(path, 0o644)
                 path.unlink()
-            append_log(settings.raw_dir, {"event": "purge", "file_id": fid, "sha256": sha, "purged_at": now,
-                                          "reason": f"received before {older_than:%Y-%m-%d}: retention period over"})
+            append_log(
+                settings.raw_dir,
+                {
+                    "event": "purge",
+                    "file_id": fid,
+                    "sha256": sha,
+                    "purged_at": now,
+                    "reason": f"received before {older_than:%Y-%m-%d}: retention period over",
+                },
+            )
         con.execute("update raw.extract_files set purged_at = ? where list_contains(?, file_id)", [now, ids])
     return report
 
@@ -72,11 +86,16 @@ def _rows_from(con, file_ids: list[int]) -> dict[str, int]:
     out = {}
     for table in tables(con, ("staging", "quarantine", "core")):
         schema, name = table.split(".")
-        has = con.execute("select count(*) from duckdb_columns() where schema_name = ? and table_name = ? "
-                          "and column_name = 'file_id'", [schema, name]).fetchall()[0][0]
+        has = con.execute(
+            "select count(*) from duckdb_columns() where schema_name = ? and table_name = ? "
+            "and column_name = 'file_id'",
+            [schema, name],
+        ).fetchall()[0][0]
         if has:
-            n = con.execute(f'select count(*) from "{schema}"."{name}" where list_contains(?, file_id)',  # noqa: S608
-                            [file_ids]).fetchall()[0][0]
+            n = con.execute(
+                f'select count(*) from "{schema}"."{name}" where list_contains(?, file_id)',  # noqa: S608
+                [file_ids],
+            ).fetchall()[0][0]
             if n:
                 out[table] = int(n)
     return out

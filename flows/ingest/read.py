@@ -89,7 +89,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, prepared: Prepared, columns: list[
     try:
         accepted = con.execute(  # a CTAS answers with its row count
             f"""create or replace temp table batch_raw as
-                select {', '.join(wanted) or 'null::varchar as c0000'}
+                select {", ".join(wanted) or "null::varchar as c0000"}
                 from read_csv($path, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
                               columns = {spec}, store_rejects = true, rejects_scan = 'disclose_reject_scans',
                               rejects_table = 'disclose_reject_errors', max_line_size = {MAX_LINE_BYTES})""",  # noqa: S608
@@ -100,8 +100,10 @@ def _read_csv(con: duckdb.DuckDBPyConnection, prepared: Prepared, columns: list[
     errors = _reject_errors(con)
     if any("INVALID" in kinds for _, _, kinds, _ in errors):
         return BatchRead(0, [], invalid_encoding=True)
-    rejected = [RejectedRow(int(line) - 1, _column_name(idx, prepared.header, columns), _reason(kinds))
-                for line, idx, kinds, _ in errors]
+    rejected = [
+        RejectedRow(int(line) - 1, _column_name(idx, prepared.header, columns), _reason(kinds))
+        for line, idx, kinds, _ in errors
+    ]
     blanks = blank_records(prepared.path) if prepared.scan_for_blanks else prepared.blank_records
     _refine_last_row(errors, rejected, prepared, accepted + len(rejected) + len(blanks), blanks)
     _create_view(con, columns, names, [r.row_number for r in rejected] + list(blanks), "rowid + 1")
@@ -119,8 +121,9 @@ def _reject_errors(con: duckdb.DuckDBPyConnection) -> list[tuple]:
         return []
 
 
-def _refine_last_row(errors: list, rejected: list[RejectedRow], prepared: Prepared, total: int,
-                     blanks: list[int]) -> None:
+def _refine_last_row(
+    errors: list, rejected: list[RejectedRow], prepared: Prepared, total: int, blanks: list[int]
+) -> None:
     """A bad final record in a file without a final line break is a truncated last line; a quote opened in
     the final record that swallows line breaks means the rest of the file cannot be read at all."""
     if not rejected:
@@ -132,20 +135,28 @@ def _refine_last_row(errors: list, rejected: list[RejectedRow], prepared: Prepar
     if "UNQUOTED VALUE" in kinds and ("\n" in text or "\r" in text):
         raise FileUnreadable(
             f"row {rejected[-1].row_number} opens a quote that is never closed, so the rest of the file cannot be "
-            "split into rows: fix the quoting and deliver it again")
+            "split into rows: fix the quoting and deliver it again"
+        )
     if not prepared.ends_with_newline and kinds in ("MISSING COLUMNS", "UNQUOTED VALUE"):
-        rejected[-1] = RejectedRow(rejected[-1].row_number, rejected[-1].column,
-                                   "truncated last line: the file ends part-way through this row")
+        rejected[-1] = RejectedRow(
+            rejected[-1].row_number,
+            rejected[-1].column,
+            "truncated last line: the file ends part-way through this row",
+        )
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, prepared: Prepared, columns: list[Column]) -> BatchRead:
     names = _positional(len(prepared.header))
-    wanted = [f"cast({names[c.position]} as varchar) as {names[c.position]}" for c in columns if c.position is not None]
+    wanted = [
+        f"cast({names[c.position]} as varchar) as {names[c.position]}"
+        for c in columns
+        if c.position is not None
+    ]
     try:
         accepted = con.execute(  # noqa: S608 - generated names only
             f"""create or replace temp table batch_raw as
-                select file_row_number, {', '.join(wanted)}
-                from read_parquet($path, file_row_number = true) as t({', '.join(names)})""",  # noqa: S608
+                select file_row_number, {", ".join(wanted)}
+                from read_parquet($path, file_row_number = true) as t({", ".join(names)})""",  # noqa: S608
             {"path": str(prepared.path)},
         ).fetchall()[0][0]
     except duckdb.Error:
@@ -154,8 +165,9 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, prepared: Prepared, columns: l
     return BatchRead(accepted, [])
 
 
-def _create_view(con: duckdb.DuckDBPyConnection, columns: list[Column], names: list[str], skipped: list[int],
-                 ordinal: str) -> None:
+def _create_view(
+    con: duckdb.DuckDBPyConnection, columns: list[Column], names: list[str], skipped: list[int], ordinal: str
+) -> None:
     """``batch``: row_number plus canonical columns; profile spellings mapped through ``batch_values``."""
     select, joins = [], []
     for i, c in enumerate(columns):
@@ -163,8 +175,10 @@ def _create_view(con: duckdb.DuckDBPyConnection, columns: list[Column], names: l
             select.append(f"null::varchar as {c.name}")
         elif c.has_value_map:
             raw = f"b.{names[c.position]}"
-            joins.append(f"left join batch_values as v{i} on v{i}.column_name = '{c.name}' "
-                         f"and v{i}.spelling = upper(trim({raw}))")
+            joins.append(
+                f"left join batch_values as v{i} on v{i}.column_name = '{c.name}' "
+                f"and v{i}.spelling = upper(trim({raw}))"
+            )
             select.append(f"coalesce(v{i}.code, {raw}) as {c.name}")
         else:
             select.append(f"b.{names[c.position]} as {c.name}")
@@ -198,8 +212,10 @@ def _reason(kinds: str) -> str:
 def _whole_file_reason(exc: duckdb.Error) -> str:
     text = str(exc)
     if "state machine reached an invalid state" in text:
-        return ("cannot be split into rows: line endings change part-way (CRLF and LF mixed) or quoting is "
-                "broken; re-export the file")
+        return (
+            "cannot be split into rows: line endings change part-way (CRLF and LF mixed) or quoting is "
+            "broken; re-export the file"
+        )
     if "Invalid unicode" in text or "invalid unicode" in text.lower():
         return "not valid UTF-8 text"
     return f"cannot be parsed as CSV ({type(exc).__name__})"

@@ -58,8 +58,15 @@ class RebuildReport:
         out = [f"replayed {len(self.replayed)} archived file(s) into {self.warehouse}"]
         out += [f"not replayed: {why}" for why in self.not_replayed]
         out += [f"warning: {why}" for why in self.warnings]
-        out += [f"{table}: {state} ({self.after.get(table) or self.before.get(table)})" for table, state in self.tables.items()]
-        out.append("identical to the warehouse it replaces" if self.identical else "DIFFERENT from the warehouse it replaces")
+        out += [
+            f"{table}: {state} ({self.after.get(table) or self.before.get(table)})"
+            for table, state in self.tables.items()
+        ]
+        out.append(
+            "identical to the warehouse it replaces"
+            if self.identical
+            else "DIFFERENT from the warehouse it replaces"
+        )
         if self.previous:
             out.append(f"previous warehouse kept at {self.previous}")
         return out
@@ -91,21 +98,41 @@ def archive_entries(raw_dir: Path) -> tuple[list[_Archived], list[dict], dict[st
             duplicates.append(entry)
         else:
             firsts[entry["sha256"]] = _Archived(
-                int(entry["file_id"]), int(entry["delivery_id"]), entry["sha256"], entry["original_name"],
-                _when(entry["received_at"]), _when(entry.get("extracted_at")), raw_dir / entry["archive_path"],
-                entry.get("reference"), entry.get("max_share"), entry.get("profile"), entry.get("profile_sha256"))
+                int(entry["file_id"]),
+                int(entry["delivery_id"]),
+                entry["sha256"],
+                entry["original_name"],
+                _when(entry["received_at"]),
+                _when(entry.get("extracted_at")),
+                raw_dir / entry["archive_path"],
+                entry.get("reference"),
+                entry.get("max_share"),
+                entry.get("profile"),
+                entry.get("profile_sha256"),
+            )
     _add_unlogged(raw_dir, firsts, purged, duplicates)
-    return sorted(firsts.values(), key=lambda a: (a.extracted_at or a.received_at, a.file_id)), duplicates, purged
+    return (
+        sorted(firsts.values(), key=lambda a: (a.extracted_at or a.received_at, a.file_id)),
+        duplicates,
+        purged,
+    )
 
 
 def _add_unlogged(raw_dir: Path, firsts: dict[str, _Archived], purged: dict, duplicates: list[dict]) -> None:
     """Archived files the log does not mention (an archive from before the log, or a crash between loading
     and logging) are replayed too, under new ids, named by their hash and received at their file time."""
-    next_file = max([a.file_id for a in firsts.values()] + [int(d["file_id"]) for d in duplicates], default=0) + 1
-    next_delivery = max([a.delivery_id for a in firsts.values()] + [int(d["delivery_id"]) for d in duplicates],
-                        default=0) + 1
-    for path in sorted(p for p in raw_dir.glob("*/*") if p.is_file() and not p.name.endswith(".partial")
-                       and p.parent.name != claims.INCOMING):
+    next_file = (
+        max([a.file_id for a in firsts.values()] + [int(d["file_id"]) for d in duplicates], default=0) + 1
+    )
+    next_delivery = (
+        max([a.delivery_id for a in firsts.values()] + [int(d["delivery_id"]) for d in duplicates], default=0)
+        + 1
+    )
+    for path in sorted(
+        p
+        for p in raw_dir.glob("*/*")
+        if p.is_file() and not p.name.endswith(".partial") and p.parent.name != claims.INCOMING
+    ):
         sha = path.stem
         if sha in firsts or sha in purged or len(sha) != 64:
             continue
@@ -118,16 +145,33 @@ def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def rebuild(settings: Settings, *, check_only: bool = False, allow_reference_change: bool = False,
-            max_share: float | dict[str, float] | None = None, profiles_dir: Path | None = None) -> RebuildReport:
+def rebuild(
+    settings: Settings,
+    *,
+    check_only: bool = False,
+    allow_reference_change: bool = False,
+    max_share: float | dict[str, float] | None = None,
+    profiles_dir: Path | None = None,
+) -> RebuildReport:
     """Replay the archive into a new warehouse and compare; a writer, so nothing else writes meanwhile."""
     with writing(settings, "rebuild --check-only" if check_only else "rebuild"):
-        return _rebuild(settings, check_only=check_only, allow_reference_change=allow_reference_change,
-                        max_share=max_share, profiles_dir=profiles_dir)
+        return _rebuild(
+            settings,
+            check_only=check_only,
+            allow_reference_change=allow_reference_change,
+            max_share=max_share,
+            profiles_dir=profiles_dir,
+        )
 
 
-def _rebuild(settings: Settings, *, check_only: bool, allow_reference_change: bool,
-             max_share: float | dict[str, float] | None, profiles_dir: Path | None) -> RebuildReport:
+def _rebuild(
+    settings: Settings,
+    *,
+    check_only: bool,
+    allow_reference_change: bool,
+    max_share: float | dict[str, float] | None,
+    profiles_dir: Path | None,
+) -> RebuildReport:
     _settle(settings)
     files, duplicates, purged = archive_entries(settings.raw_dir)
     if not files:
@@ -144,10 +188,15 @@ def _rebuild(settings: Settings, *, check_only: bool, allow_reference_change: bo
         prepare_warehouse(con)
         _check_reference(con, files, allow_reference_change)
         shares = max_share if max_share is not None else settings.quarantine_max_share
-        ctx = LoadContext(raw_dir=settings.raw_dir, sql_dir=settings.sql_dir,
-                          max_share=shares if isinstance(shares, dict) else {"default": float(shares)},
-                          received_at=datetime.now(), profiles=load_profiles(profiles_dir or settings.profiles_dir),
-                          log=False, reference=reference_label(con))
+        ctx = LoadContext(
+            raw_dir=settings.raw_dir,
+            sql_dir=settings.sql_dir,
+            max_share=shares if isinstance(shares, dict) else {"default": float(shares)},
+            received_at=datetime.now(),
+            profiles=load_profiles(profiles_dir or settings.profiles_dir),
+            log=False,
+            reference=reference_label(con),
+        )
 
         def replayable(item: _Archived) -> Path | None:  # None: purged or missing, nothing to sniff
             return item.path if item.sha256 not in purged and item.path.exists() else None
@@ -173,13 +222,26 @@ def _rebuild(settings: Settings, *, check_only: bool, allow_reference_change: bo
                 else:  # not purged, so missing (replayable looked once)
                     report.not_replayed.append(f"{item.name} (file {item.file_id}) missing from the archive")
                     _record_unreplayable(con, item, "missing from the archive")
-        report.warnings += profile_warnings(con, {i.file_id: (i.profile, i.profile_sha256) for i in files
-                                                  if i.profile and i.path.exists() and i.sha256 not in purged})
+        report.warnings += profile_warnings(
+            con,
+            {
+                i.file_id: (i.profile, i.profile_sha256)
+                for i in files
+                if i.profile and i.path.exists() and i.sha256 not in purged
+            },
+        )
         for entry in duplicates:
-            ledger.record_delivery(con, delivery_id=int(entry["delivery_id"]), file_id=int(entry["file_id"]),
-                                   sha256=entry["sha256"], original_name=entry["original_name"],
-                                   bytes=int(entry["bytes"]), received_at=_when(entry["received_at"]),
-                                   status="duplicate", reason=entry.get("reason"))
+            ledger.record_delivery(
+                con,
+                delivery_id=int(entry["delivery_id"]),
+                file_id=int(entry["file_id"]),
+                sha256=entry["sha256"],
+                original_name=entry["original_name"],
+                bytes=int(entry["bytes"]),
+                received_at=_when(entry["received_at"]),
+                status="duplicate",
+                reason=entry.get("reason"),
+            )
         if lines := [(d, line) for d, line in read_log_lines(settings.raw_dir) if d is not None]:
             con.executemany("insert into raw.delivery_log values (?, ?)", lines)
         build_layers(con, settings.sql_dir)
@@ -198,8 +260,9 @@ def _settle(settings: Settings) -> None:
     what the warehouse holds; files it never committed stay in raw/.incoming for the next nightly run."""
     if settings.warehouse_path.exists():
         with connect(settings, read_only=True) as con:
-            if con.sql("select count(*) from duckdb_tables() where schema_name = 'raw' "
-                       "and table_name = 'deliveries'").fetchall()[0][0]:
+            if con.sql(
+                "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'deliveries'"
+            ).fetchall()[0][0]:
                 claims.settle(con, settings.raw_dir)
 
 
@@ -212,22 +275,44 @@ def _live_fingerprints(settings: Settings) -> dict[str, str]:
 
 def _check_reference(con: duckdb.DuckDBPyConnection, files: list[_Archived], allow_change: bool) -> None:
     """Pin the reference data: the version the latest archived file was loaded with must be the one loaded now."""
-    pinned = next((f.reference for f in sorted(files, key=lambda f: f.delivery_id, reverse=True) if f.reference), None)
+    pinned = next(
+        (f.reference for f in sorted(files, key=lambda f: f.delivery_id, reverse=True) if f.reference), None
+    )
     now = reference_label(con)
     if pinned and now != pinned and not allow_change:
         raise RebuildRefused(
             f"the reference data in data/reference ({now}) are not the version the archive was loaded with "
-            f"({pinned}): check out that version of data/reference, or rebuild with allow_reference_change")
+            f"({pinned}): check out that version of data/reference, or rebuild with allow_reference_change"
+        )
 
 
-def _record_unreplayable(con: duckdb.DuckDBPyConnection, item: _Archived, why: str,
-                         purged_at: datetime | None = None) -> None:
-    ledger.record(con, file_id=item.file_id, sha256=item.sha256, original_name=item.name, bytes=0,
-                  received_at=item.received_at, extracted_at=item.extracted_at, status="not replayed", reason=why,
-                  archive_path=str(item.path), purged_at=purged_at)
-    ledger.record_delivery(con, delivery_id=item.delivery_id, file_id=item.file_id, sha256=item.sha256,
-                           original_name=item.name, bytes=0, received_at=item.received_at, status="not replayed",
-                           reason=why)
+def _record_unreplayable(
+    con: duckdb.DuckDBPyConnection, item: _Archived, why: str, purged_at: datetime | None = None
+) -> None:
+    ledger.record(
+        con,
+        file_id=item.file_id,
+        sha256=item.sha256,
+        original_name=item.name,
+        bytes=0,
+        received_at=item.received_at,
+        extracted_at=item.extracted_at,
+        status="not replayed",
+        reason=why,
+        archive_path=str(item.path),
+        purged_at=purged_at,
+    )
+    ledger.record_delivery(
+        con,
+        delivery_id=item.delivery_id,
+        file_id=item.file_id,
+        sha256=item.sha256,
+        original_name=item.name,
+        bytes=0,
+        received_at=item.received_at,
+        status="not replayed",
+        reason=why,
+    )
 
 
 def _carry_over(con: duckdb.DuckDBPyConnection, old: Path) -> None:
@@ -238,13 +323,15 @@ def _carry_over(con: duckdb.DuckDBPyConnection, old: Path) -> None:
     try:
         rows = con.execute(
             "select schema_name, table_name, sql from duckdb_tables() where database_name = 'previous' "
-            "and list_contains(?, schema_name)", [list(CARRIED_SCHEMAS)]).fetchall()
+            "and list_contains(?, schema_name)",
+            [list(CARRIED_SCHEMAS)],
+        ).fetchall()
         for schema, table, ddl in rows:
             name = f'"{schema}"."{table}"'  # names read from the old warehouse's catalog, quoted
             con.execute(f'create schema if not exists "{schema}"')
             con.execute(f"drop table if exists {name}")
             con.execute(ddl)  # the old warehouse's own CREATE TABLE statement
-            con.execute(f'insert into {name} select * from previous.{name}')  # noqa: S608
+            con.execute(f"insert into {name} select * from previous.{name}")  # noqa: S608
     finally:
         con.execute("detach previous")
 

@@ -20,13 +20,18 @@ def quarantine_summary(settings: Settings, limit: int = 50) -> Table | str:
         rows = con.execute(
             "select f.original_name, q.row_number, coalesce(q.column_name, ''), q.reason "
             "from quarantine.rows q join raw.extract_files f using (file_id) "
-            "order by q.file_id, q.row_number limit ?", [limit],
+            "order by q.file_id, q.row_number limit ?",
+            [limit],
         ).fetchall()
-    table = Table(title=f"Held back: {len(files)} file(s) not loaded cleanly; first {len(rows)} quarantined row(s)")
+    table = Table(
+        title=f"Held back: {len(files)} file(s) not loaded cleanly; first {len(rows)} quarantined row(s)"
+    )
     for col in ("file", "row", "column", "reason"):
         table.add_column(col)
     for fid, name, status, read, quarantined, reason in files:
-        table.add_row(f"{name} (#{fid})", "", "", f"{status}: {quarantined or 0} of {read or 0} rows. {reason}")
+        table.add_row(
+            f"{name} (#{fid})", "", "", f"{status}: {quarantined or 0} of {read or 0} rows. {reason}"
+        )
     for name, row, column, reason in rows:
         table.add_row(name, str(row), column, reason)
     return table
@@ -44,15 +49,56 @@ def manifest_summary(settings: Settings, limit: int = 50) -> Table | str:
             "rows_read, rows_staged, rows_quarantined, coalesce(reason, ''), purged_at, "
             "case when rows_unrecognised_code > 0 then rows_unrecognised_code || ' (' || unrecognised_codes "
             "|| ' codes)' else '' end "
-            "from raw.manifest order by delivery_id desc limit ?", [limit]).fetchall()
+            "from raw.manifest order by delivery_id desc limit ?",
+            [limit],
+        ).fetchall()
     table = Table(title=f"Manifest: the last {len(rows)} deliveries (raw.manifest holds all)")
-    for col in ("#", "file", "received", "status", "source", "profile", "sha256", "bytes", "read", "staged",
-                "quarantined", "unrecognised code", "reason"):
+    for col in (
+        "#",
+        "file",
+        "received",
+        "status",
+        "source",
+        "profile",
+        "sha256",
+        "bytes",
+        "read",
+        "staged",
+        "quarantined",
+        "unrecognised code",
+        "reason",
+    ):
         table.add_column(col)
-    for did, name, received, status, source, profile, sha, size, read, staged, held, reason, purged, unknown in rows:
+    for (
+        did,
+        name,
+        received,
+        status,
+        source,
+        profile,
+        sha,
+        size,
+        read,
+        staged,
+        held,
+        reason,
+        purged,
+        unknown,
+    ) in rows:
         note = f"{reason} (archive purged {purged:%Y-%m-%d})" if purged else reason
-        table.add_row(str(did), name, f"{received:%Y-%m-%d %H:%M}", status, source, profile, sha, str(size),
-                      *(str(v) if v is not None else "" for v in (read, staged, held)), unknown, note)
+        table.add_row(
+            str(did),
+            name,
+            f"{received:%Y-%m-%d %H:%M}",
+            status,
+            source,
+            profile,
+            sha,
+            str(size),
+            *(str(v) if v is not None else "" for v in (read, staged, held)),
+            unknown,
+            note,
+        )
     return table
 
 
@@ -78,13 +124,19 @@ def unrecognised_codes_summary(settings: Settings, limit: int = 100) -> Table | 
         return "no warehouse yet: nothing has been ingested"
     with connect(settings, read_only=True) as con:
         version = con.sql("select version from ref.version").fetchall()
-        rows = con.execute(f"select * from ({UNRECOGNISED}) order by rows_delivered desc, source, code limit ?",  # noqa: S608
-                           [limit]).fetchall()
-        codes, total = con.sql(f"select count(*), coalesce(sum(rows_delivered), 0) from ({UNRECOGNISED})").fetchall()[0]  # noqa: S608
+        rows = con.execute(
+            f"select * from ({UNRECOGNISED}) order by rows_delivered desc, source, code limit ?",  # noqa: S608
+            [limit],
+        ).fetchall()
+        codes, total = con.sql(
+            f"select count(*), coalesce(sum(rows_delivered), 0) from ({UNRECOGNISED})"  # noqa: S608
+        ).fetchall()[0]
     if not codes:
         return f"every staged offence code is in the reference data (version {version[0][0] if version else '?'})"
-    table = Table(title=f"{codes} offence code(s) not in the reference data (version {version[0][0]}), in {total} "
-                        f"delivered row(s); the first {len(rows)}, commonest first")
+    table = Table(
+        title=f"{codes} offence code(s) not in the reference data (version {version[0][0]}), in {total} "
+        f"delivered row(s); the first {len(rows)}, commonest first"
+    )
     for col in ("source", "code", "rows delivered", "files", "latest extract"):
         table.add_column(col)
     for source, code, n, files, latest in rows:

@@ -25,13 +25,19 @@ class Source:
     name: str
     required: tuple[str, ...]
     optional: tuple[str, ...]
-    signature: tuple[str, ...]  # columns whose presence says "this is that source", even if others are missing
+    signature: tuple[
+        str, ...
+    ]  # columns whose presence says "this is that source", even if others are missing
     checks_sql: str  # sql/staging/<file>: types and checks the rows of one file (temp table batch -> checked)
     staging_table: str
     staging_columns: tuple[str, ...]  # inserted from `checked`, after file_id
     has_extracted_at: bool = True  # else the time the file was received stands in for it
-    date_columns: tuple[tuple[str, str], ...] = ()  # (column, 'date' | 'datetime') parsed with profile formats
-    code_column: str | None = None  # the offence code a good row may carry without the reference list knowing it
+    date_columns: tuple[
+        tuple[str, str], ...
+    ] = ()  # (column, 'date' | 'datetime') parsed with profile formats
+    code_column: str | None = (
+        None  # the offence code a good row may carry without the reference list knowing it
+    )
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -41,17 +47,41 @@ class Source:
 CUSTODY = Source(
     name="custody",
     required=(
-        "custody_ref", "person_ref", "arrest_datetime", "offence_seq", "offence_code", "offence_description",
-        "disposal", "disposal_date", "age_at_arrest", "gender", "self_defined_ethnicity", "station", "extracted_at",
+        "custody_ref",
+        "person_ref",
+        "arrest_datetime",
+        "offence_seq",
+        "offence_code",
+        "offence_description",
+        "disposal",
+        "disposal_date",
+        "age_at_arrest",
+        "gender",
+        "self_defined_ethnicity",
+        "station",
+        "extracted_at",
     ),
     optional=("arresting_agency", "record_status"),
     signature=("custody_ref",),
     checks_sql="stg_custody_offences__checked.sql",
     staging_table="staging.custody_offences",
     staging_columns=(
-        "row_number", "custody_ref", "person_ref", "arrest_at", "offence_seq", "offence_code", "offence_description",
-        "disposal", "disposal_date", "age_at_arrest", "gender", "self_defined_ethnicity", "station",
-        "arresting_agency", "extracted_at", "record_status",
+        "row_number",
+        "custody_ref",
+        "person_ref",
+        "arrest_at",
+        "offence_seq",
+        "offence_code",
+        "offence_description",
+        "disposal",
+        "disposal_date",
+        "age_at_arrest",
+        "gender",
+        "self_defined_ethnicity",
+        "station",
+        "arresting_agency",
+        "extracted_at",
+        "record_status",
     ),
     date_columns=(("arrest_datetime", "datetime"), ("disposal_date", "date"), ("extracted_at", "datetime")),
     code_column="offence_code",
@@ -60,20 +90,42 @@ CUSTODY = Source(
 CRIME = Source(
     name="crime",
     required=(
-        "crime_ref", "recorded_date", "committed_date", "ho_offence_code", "offence_description", "outcome_code",
-        "outcome_date", "district", "extracted_at",
+        "crime_ref",
+        "recorded_date",
+        "committed_date",
+        "ho_offence_code",
+        "offence_description",
+        "outcome_code",
+        "outcome_date",
+        "district",
+        "extracted_at",
     ),
     optional=("crime_status", *YES_NO_MARKERS, "hate_crime_strands"),
     signature=("crime_ref",),
     checks_sql="stg_crimes__checked.sql",
     staging_table="staging.crimes",
     staging_columns=(
-        "row_number", "crime_ref", "recorded_date", "committed_date", "ho_offence_code", "offence_description",
-        "outcome_code", "outcome_date", "district", "crime_status", "extracted_at", "is_domestic_abuse",
-        "is_knife_or_sharp_instrument", "hate_crime_strands",
+        "row_number",
+        "crime_ref",
+        "recorded_date",
+        "committed_date",
+        "ho_offence_code",
+        "offence_description",
+        "outcome_code",
+        "outcome_date",
+        "district",
+        "crime_status",
+        "extracted_at",
+        "is_domestic_abuse",
+        "is_knife_or_sharp_instrument",
+        "hate_crime_strands",
     ),
-    date_columns=(("recorded_date", "date"), ("committed_date", "date"), ("outcome_date", "date"),
-                  ("extracted_at", "datetime")),
+    date_columns=(
+        ("recorded_date", "date"),
+        ("committed_date", "date"),
+        ("outcome_date", "date"),
+        ("extracted_at", "datetime"),
+    ),
     code_column="ho_offence_code",
 )
 
@@ -87,8 +139,19 @@ POLICE_UK_STREET = Source(
     checks_sql="stg_police_uk_street_crimes__checked.sql",
     staging_table="staging.police_uk_street_crimes",
     staging_columns=(
-        "row_number", "crime_id", "month", "reported_by", "falls_within", *_POLICE_UK_PLACE, "location",
-        "crime_type", "last_outcome_category", "outcome_category", "context", "header_format", "extracted_at",
+        "row_number",
+        "crime_id",
+        "month",
+        "reported_by",
+        "falls_within",
+        *_POLICE_UK_PLACE,
+        "location",
+        "crime_type",
+        "last_outcome_category",
+        "outcome_category",
+        "context",
+        "header_format",
+        "extracted_at",
     ),
     has_extracted_at=False,
 )
@@ -101,8 +164,17 @@ POLICE_UK_OUTCOMES = Source(
     checks_sql="stg_police_uk_outcomes__checked.sql",
     staging_table="staging.police_uk_outcomes",
     staging_columns=(
-        "row_number", "crime_id", "month", "reported_by", "falls_within", *_POLICE_UK_PLACE, "location",
-        "outcome_type", "outcome_category", "header_format", "extracted_at",
+        "row_number",
+        "crime_id",
+        "month",
+        "reported_by",
+        "falls_within",
+        *_POLICE_UK_PLACE,
+        "location",
+        "outcome_type",
+        "outcome_category",
+        "header_format",
+        "extracted_at",
     ),
     has_extracted_at=False,
 )
@@ -111,25 +183,55 @@ POLICE_UK_STOP_SEARCH = Source(
     name="police_uk_stop_search",
     required=("type", "date", "object_of_search", "outcome"),
     optional=(
-        "part_of_a_policing_operation", "policing_operation", "latitude", "longitude", "gender", "age_range",
-        "self_defined_ethnicity", "officer_defined_ethnicity", "legislation", "outcome_linked_to_object_of_search",
+        "part_of_a_policing_operation",
+        "policing_operation",
+        "latitude",
+        "longitude",
+        "gender",
+        "age_range",
+        "self_defined_ethnicity",
+        "officer_defined_ethnicity",
+        "legislation",
+        "outcome_linked_to_object_of_search",
         "removal_of_more_than_just_outer_clothing",
     ),
     signature=("object_of_search",),
     checks_sql="stg_police_uk_stop_searches__checked.sql",
     staging_table="staging.police_uk_stop_searches",
     staging_columns=(
-        "row_number", "search_type", "searched_at", "is_part_of_policing_operation", "policing_operation",
-        "latitude", "longitude", "gender", "age_range", "self_defined_ethnicity", "officer_defined_ethnicity",
-        "legislation", "object_of_search", "outcome", "is_outcome_linked_to_object",
-        "is_more_than_outer_clothing_removed", "extracted_at",
+        "row_number",
+        "search_type",
+        "searched_at",
+        "is_part_of_policing_operation",
+        "policing_operation",
+        "latitude",
+        "longitude",
+        "gender",
+        "age_range",
+        "self_defined_ethnicity",
+        "officer_defined_ethnicity",
+        "legislation",
+        "object_of_search",
+        "outcome",
+        "is_outcome_linked_to_object",
+        "is_more_than_outer_clothing_removed",
+        "extracted_at",
     ),
     has_extracted_at=False,
 )
 
 NEIGHBOURHOOD_CATEGORIES = (
-    "burglary", "anti_social_behaviour", "robbery", "vehicle_crime", "violent_crime", "public_disorder_and_weapons",
-    "shoplifting", "criminal_damage_and_arson", "other_theft", "drugs", "other_crime",
+    "burglary",
+    "anti_social_behaviour",
+    "robbery",
+    "vehicle_crime",
+    "violent_crime",
+    "public_disorder_and_weapons",
+    "shoplifting",
+    "criminal_damage_and_arson",
+    "other_theft",
+    "drugs",
+    "other_crime",
 )
 
 POLICE_UK_NEIGHBOURHOOD = Source(
@@ -139,12 +241,26 @@ POLICE_UK_NEIGHBOURHOOD = Source(
     signature=("neighbourhood", "all_crime_and_asb"),
     checks_sql="stg_police_uk_neighbourhood_counts__checked.sql",
     staging_table="staging.police_uk_neighbourhood_counts",
-    staging_columns=("row_number", "month", "force", "neighbourhood", "all_crime_and_asb", *NEIGHBOURHOOD_CATEGORIES,
-                     "extracted_at"),
+    staging_columns=(
+        "row_number",
+        "month",
+        "force",
+        "neighbourhood",
+        "all_crime_and_asb",
+        *NEIGHBOURHOOD_CATEGORIES,
+        "extracted_at",
+    ),
     has_extracted_at=False,
 )
 
-SOURCES = (CUSTODY, CRIME, POLICE_UK_STREET, POLICE_UK_OUTCOMES, POLICE_UK_STOP_SEARCH, POLICE_UK_NEIGHBOURHOOD)
+SOURCES = (
+    CUSTODY,
+    CRIME,
+    POLICE_UK_STREET,
+    POLICE_UK_OUTCOMES,
+    POLICE_UK_STOP_SEARCH,
+    POLICE_UK_NEIGHBOURHOOD,
+)
 BY_NAME = {s.name: s for s in SOURCES}
 
 

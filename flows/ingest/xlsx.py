@@ -50,7 +50,9 @@ def inspect_zip(path: Path, limits: XlsxLimits | None = None) -> None:
         raise WorkbookRejected("not a readable XLSX workbook (the zip container is damaged)") from None
     names = {i.filename for i in infos}
     if len(infos) > limits.max_entries:
-        raise WorkbookRejected(f"the workbook holds {len(infos)} parts, over the limit of {limits.max_entries}")
+        raise WorkbookRejected(
+            f"the workbook holds {len(infos)} parts, over the limit of {limits.max_entries}"
+        )
     if any(i.flag_bits & 0x1 for i in infos):
         raise WorkbookRejected("the workbook is encrypted: deliver it without a password")
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
@@ -63,14 +65,17 @@ def inspect_zip(path: Path, limits: XlsxLimits | None = None) -> None:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
             raise WorkbookRejected(
-                f"zip bomb: part {info.filename} inflates {ratio:.0f}-fold (limit {limits.max_ratio:.0f})")
+                f"zip bomb: part {info.filename} inflates {ratio:.0f}-fold (limit {limits.max_ratio:.0f})"
+            )
     if total > limits.max_uncompressed:
         raise WorkbookRejected(
-            f"zip bomb: the workbook inflates to {total / 2**20:.0f} MiB (limit {limits.max_uncompressed / 2**20:.0f} MiB)")
+            f"zip bomb: the workbook inflates to {total / 2**20:.0f} MiB (limit {limits.max_uncompressed / 2**20:.0f} MiB)"
+        )
 
 
-def convert(path: Path, scratch: Path, recognise: Callable[[list[str]], bool],
-            limits: XlsxLimits | None = None) -> ConvertedSheet:
+def convert(
+    path: Path, scratch: Path, recognise: Callable[[list[str]], bool], limits: XlsxLimits | None = None
+) -> ConvertedSheet:
     """The one sheet with an extract header, written as UTF-8 CSV (data rows keep their numbers)."""
     import openpyxl
     from openpyxl.xml import DEFUSEDXML
@@ -94,7 +99,8 @@ def convert(path: Path, scratch: Path, recognise: Callable[[list[str]], bool],
             raise WorkbookRejected(f"no sheet has an extract header (sheets: {', '.join(names)})")
         if len(found) > 1:
             raise WorkbookRejected(
-                f"several sheets look like extracts ({', '.join(ws.title for ws, _, _ in found)}): deliver one per file")
+                f"several sheets look like extracts ({', '.join(ws.title for ws, _, _ in found)}): deliver one per file"
+            )
         ws, header_row, header = found[0]
         out = scratch / (path.stem + ".xlsx.csv")
         blanks = _write_rows(ws.iter_rows(min_row=header_row + 1, values_only=True), header, out)
@@ -107,7 +113,9 @@ def convert(path: Path, scratch: Path, recognise: Callable[[list[str]], bool],
     return ConvertedSheet(out, ws.title, header, blanks, [n for n in names if n != ws.title])
 
 
-def _header_row(rows: Iterable[tuple], recognise: Callable[[list[str]], bool]) -> tuple[int, list[str]] | None:
+def _header_row(
+    rows: Iterable[tuple], recognise: Callable[[list[str]], bool]
+) -> tuple[int, list[str]] | None:
     for number, row in enumerate(rows, start=1):
         header = _trim([cell_text(v) for v in row])
         if header and recognise(header):

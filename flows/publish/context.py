@@ -21,7 +21,9 @@ from flows.contracts.release import ReleaseIdError, check_reference
 OGL_V3_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 OGL_V3_NAME = "Open Government Licence v3.0"
 SYNTHETIC_BANNER = "Synthetic demonstration data: not real police figures"
-SYNTHETIC_TITLE = "Synthetic demonstration data (not real police figures)"  # prefix of titles (cover A1, dc:title)
+SYNTHETIC_TITLE = (
+    "Synthetic demonstration data (not real police figures)"  # prefix of titles (cover A1, dc:title)
+)
 
 #: Provisions a force cites when it will neither confirm nor deny holding information (checklist item 55).
 NCND_SECTIONS = frozenset({"s.23(5)", "s.24(2)", "s.30(3)", "s.31(3)", "s.40(5)"})
@@ -42,16 +44,20 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"(\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b")
 # An internal path (data/reference/offences.csv, /srv/disclose/..., C:\\...) tells a reader nothing and shows
 # how the force's systems are laid out: notes say what the data are, not where a file is.
-_INTERNAL_PATH = re.compile(r"(?<![\w.:/])(?:data|sql|flows|tests|expectations|published|warehouse|raw|landing)"
-                            r"/[\w.-]+|(?<![\w:/])/(?:home|srv|tmp|var|opt|work|Users|mnt)/|\b[A-Za-z]:\\[\w]")
+_INTERNAL_PATH = re.compile(
+    r"(?<![\w.:/])(?:data|sql|flows|tests|expectations|published|warehouse|raw|landing)"
+    r"/[\w.-]+|(?<![\w:/])/(?:home|srv|tmp|var|opt|work|Users|mnt)/|\b[A-Za-z]:\\[\w]"
+)
 
 
 def check_public_text(text: str, where: str) -> str:
     """Refuse a note that names an internal path; ``where`` names the note in the error."""
     found = _INTERNAL_PATH.search(text)
     if found:
-        raise ValueError(f"{where} names an internal path ({found.group()!r}): say what the data are in words, "
-                         f"not where a file is: {text[:120]!r}")
+        raise ValueError(
+            f"{where} names an internal path ({found.group()!r}): say what the data are in words, "
+            f"not where a file is: {text[:120]!r}"
+        )
     return text
 
 
@@ -76,7 +82,9 @@ class Exemption(_Frozen):
 class FoiRequest(_Frozen):
     """The request being answered. Absent for standing datasets, which are published without a request."""
 
-    request_text: str = Field(min_length=1, description="the request as asked, without the requester's identity")
+    request_text: str = Field(
+        min_length=1, description="the request as asked, without the requester's identity"
+    )
     date_received: date
     date_responded: date | None = Field(default=None, description="defaults to the published date")
     parts: list[PartAnswer] = Field(default_factory=list, description="each part and how it is answered")
@@ -84,15 +92,18 @@ class FoiRequest(_Frozen):
     exemptions: list[Exemption] = Field(default_factory=list)
     ncnd: bool = False
     date_due: date | None = Field(default=None, description="20 working days after receipt (FOIA s.10)")
-    withheld: list[str] = Field(default_factory=list,
-                                description="what disclosure control did, in general terms (never which cells)")
+    withheld: list[str] = Field(
+        default_factory=list, description="what disclosure control did, in general terms (never which cells)"
+    )
 
     @field_validator("request_text")
     @classmethod
     def _no_contact_details(cls, v: str) -> str:
         if _EMAIL.search(v) or _PHONE.search(v):
-            raise ValueError("request_text contains an e-mail address or phone number: remove the requester's "
-                             "contact details before publishing")
+            raise ValueError(
+                "request_text contains an e-mail address or phone number: remove the requester's "
+                "contact details before publishing"
+            )
         return v
 
     @model_validator(mode="after")
@@ -103,9 +114,13 @@ class FoiRequest(_Frozen):
         if self.ncnd and not cited & NCND_SECTIONS:
             raise ValueError(f"ncnd=True needs at least one of {sorted(NCND_SECTIONS)} in exemptions")
         not_held = any(p.response == "not_held" for p in self.parts)
-        if (self.outcome == "Refused" or (self.outcome == "Partially disclosed" and not not_held)) and not self.exemptions:
-            raise ValueError(f"outcome {self.outcome!r} needs the exemptions relied on (or, for a partial "
-                             "disclosure, a part answered as not held)")
+        if (
+            self.outcome == "Refused" or (self.outcome == "Partially disclosed" and not not_held)
+        ) and not self.exemptions:
+            raise ValueError(
+                f"outcome {self.outcome!r} needs the exemptions relied on (or, for a partial "
+                "disclosure, a part answered as not held)"
+            )
         return self
 
     @property
@@ -129,16 +144,23 @@ class ReleaseContext(_Frozen):
     threshold: int = Field(ge=2, le=100, description="k: counts 1..k-1 are never published")
     published: date
     as_at: datetime | None = Field(description="the figures are as known at this moment")
-    notes: list[str] = Field(default_factory=list, description="counting rules, suppression explanation, caveats")
-    description: str | None = Field(default=None, description="what the data are (cover); a default is written")
-    source: str | None = Field(default=None, description="where the figures come from (cover and table sheets)")
+    notes: list[str] = Field(
+        default_factory=list, description="counting rules, suppression explanation, caveats"
+    )
+    description: str | None = Field(
+        default=None, description="what the data are (cover); a default is written"
+    )
+    source: str | None = Field(
+        default=None, description="where the figures come from (cover and table sheets)"
+    )
     next_update: str | None = Field(default=None, description="e.g. 'April 2026'; None for one-off responses")
     keywords: list[str] = Field(default_factory=lambda: ["police", "arrests", "crime", "statistics"])
     category: str = "Crime statistics"
     file_stem: str | None = Field(default=None, description="workbook file name without extension")
     request: FoiRequest | None = None
-    templates_dir: Path | None = Field(default=None, description="the force's letter templates; None: the "
-                                       "shipped data/templates/")
+    templates_dir: Path | None = Field(
+        default=None, description="the force's letter templates; None: the shipped data/templates/"
+    )
     # manifest inputs
     request_spec_sha256: str | None = None
     request_spec_path: str | None = None
@@ -165,7 +187,9 @@ class ReleaseContext(_Frozen):
     @classmethod
     def _stem(cls, v: str | None) -> str | None:
         if v is not None and (not _FILE_STEM.fullmatch(v) or len(v) > 40):
-            raise ValueError(f"file_stem {v!r} must be lowercase words joined by dashes, at most 40 characters")
+            raise ValueError(
+                f"file_stem {v!r} must be lowercase words joined by dashes, at most 40 characters"
+            )
         return v
 
     @field_validator("keywords")
@@ -178,7 +202,9 @@ class ReleaseContext(_Frozen):
     @model_validator(mode="after")
     def _threshold_agrees(self) -> ReleaseContext:
         if self.policy.threshold != self.threshold:
-            raise ValueError(f"threshold {self.threshold} differs from policy.threshold {self.policy.threshold}")
+            raise ValueError(
+                f"threshold {self.threshold} differs from policy.threshold {self.policy.threshold}"
+            )
         return self
 
     @property

@@ -26,8 +26,12 @@ from flows.publish.grid import Grid, GridColumn
 
 CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
 SHORTHAND_CELL = re.compile(r"^(\[[a-z]+\])+$")
-_DATATYPES = {Role.COUNT: "nonNegativeInteger", Role.RATE: "decimal", Role.CHANGE: "decimal",
-              Role.PCT_CHANGE: "decimal"}
+_DATATYPES = {
+    Role.COUNT: "nonNegativeInteger",
+    Role.RATE: "decimal",
+    Role.CHANGE: "decimal",
+    Role.PCT_CHANGE: "decimal",
+}
 
 
 def csv_name(grid: Grid) -> str:
@@ -51,14 +55,15 @@ def write_csv(folder: Path, grid: Grid, context: ReleaseContext, published: date
     data = folder / name
     data.write_bytes(csv_bytes(grid, context.synthetic))
     meta = folder / f"{name}-metadata.json"
-    meta.write_text(json.dumps(csvw_metadata(name, grid, context, published), indent=2, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    meta.write_text(
+        json.dumps(csvw_metadata(name, grid, context, published), indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
     return [data, meta]
 
 
 def csvw_metadata(name: str, grid: Grid, context: ReleaseContext, published: date) -> dict[str, object]:
-    title = f"{SYNTHETIC_TITLE}: {grid.title}" if context.synthetic \
-        else grid.title
+    title = f"{SYNTHETIC_TITLE}: {grid.title}" if context.synthetic else grid.title
     return {
         "@context": CSVW_CONTEXT,
         "url": name,

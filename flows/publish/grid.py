@@ -54,7 +54,6 @@ class Grid:
     cells_suppressed: int
     structure: dict = field(default_factory=dict)  # totals, hierarchies, links: manifest TableEntry fields
 
-
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
@@ -75,8 +74,13 @@ class Grid:
 
     def canonical(self) -> dict[str, object]:
         """Plain data for hashing: everything a reader of this table would see."""
-        return {"name": self.name, "title": self.title, "notes": list(self.notes), "headers": self.headers,
-                "rows": [list(r) for r in self.rows]}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "notes": list(self.notes),
+            "headers": self.headers,
+            "rows": [list(r) for r in self.rows],
+        }
 
 
 class GridError(ValueError):
@@ -86,13 +90,17 @@ class GridError(ValueError):
 def build_grid(table: TidyTable) -> Grid:
     private = [m.name for m in table.measures if m.role is Role.PEOPLE]
     if private:
-        raise GridError(f"table {table.name!r}: {private} count people for disclosure control and are never "
-                        "published; protect the table first")
+        raise GridError(
+            f"table {table.name!r}: {private} count people for disclosure control and are never "
+            "published; protect the table first"
+        )
     view = published_view(table)
     columns = _columns(table, view)
     rows = [_row(table, record, columns) for record in view.iter_rows(named=True)]
-    columns = [_with_number_format(c, [r[i] for r in rows]) if c.kind == "measure" else c
-               for i, c in enumerate(columns)]
+    columns = [
+        _with_number_format(c, [r[i] for r in rows]) if c.kind == "measure" else c
+        for i, c in enumerate(columns)
+    ]
     suppressed = sum(int(view[m.flag].str.contains("[c]", literal=True).sum()) for m in table.measures)
     return Grid(
         name=table.name,
@@ -113,11 +121,19 @@ def table_structure(table: TidyTable) -> dict:
     c, n = table.comparison, cell_text  # labels as the files show them
     return {
         "totals": {d.name: n(d.total) for d in table.dimensions if d.total is not None},
-        "parents": {d.name: {n(k): n(v) for k, v in d.parents.items()} for d in table.dimensions if d.parents},
+        "parents": {
+            d.name: {n(k): n(v) for k, v in d.parents.items()} for d in table.dimensions if d.parents
+        },
         "additive": table.additive,
         "derived_inputs": {m.name: list(m.inputs) for m in table.measures if m.inputs},
-        "comparison": None if c is None else {"current": c.current, "previous": c.previous, "dimension": c.dimension,
-                                              "previous_labels": {n(k): n(v) for k, v in c.previous_labels.items()}},
+        "comparison": None
+        if c is None
+        else {
+            "current": c.current,
+            "previous": c.previous,
+            "dimension": c.dimension,
+            "previous_labels": {n(k): n(v) for k, v in c.previous_labels.items()},
+        },
         "rounded_to": table.rounded_to,
         "public_source": table.public_source,
     }
@@ -126,7 +142,9 @@ def table_structure(table: TidyTable) -> dict:
 def _columns(table: TidyTable, view: pl.DataFrame) -> list[GridColumn]:
     cols: list[GridColumn] = []
     for d in table.dimensions:
-        if any(label in d.codes for label in view[d.name].unique().to_list()):  # a code column only if it has codes
+        if any(
+            label in d.codes for label in view[d.name].unique().to_list()
+        ):  # a code column only if it has codes
             cols.append(GridColumn(f"{d.name}_code", cell_text(f"{d.title} code"), "code"))
         cols.append(GridColumn(d.name, cell_text(d.title), "dimension"))
     for m in table.measures:
@@ -139,8 +157,10 @@ def _columns(table: TidyTable, view: pl.DataFrame) -> list[GridColumn]:
     for label, values in (("column name", names), ("header", headers)):
         dupes = sorted({v for v in values if values.count(v) > 1})
         if dupes:
-            raise GridError(f"table {table.name!r}: duplicate {label}(s) {dupes}; give dimensions and measures "
-                            "distinct titles")
+            raise GridError(
+                f"table {table.name!r}: duplicate {label}(s) {dupes}; give dimensions and measures "
+                "distinct titles"
+            )
     empty = [c.name for c in cols if not c.header.strip()]
     if empty:
         raise GridError(f"table {table.name!r}: empty header for column(s) {empty}")
@@ -182,7 +202,9 @@ def _with_number_format(col: GridColumn, values: list[Cell]) -> GridColumn:
     numbers = [v for v in values if isinstance(v, int | float)]
     whole = all(isinstance(v, int) for v in numbers)
     fmt: NumberFormat = {Role.COUNT: "integer", Role.PCT_CHANGE: "signed_decimal"}.get(
-        Role(col.role), ("signed_integer" if whole else "signed_decimal") if col.role == Role.CHANGE else "decimal")
+        Role(col.role),
+        ("signed_integer" if whole else "signed_decimal") if col.role == Role.CHANGE else "decimal",
+    )
     return replace(col, number_format=fmt)
 
 

@@ -102,15 +102,20 @@ def release_folders(paths: Sequence[Path | str]) -> list[Path]:
 
 def _release_folders(root: Path) -> list[Path]:
     """Release folders under a published/ root, skipping dot folders (staging areas still being written)."""
-    return sorted(m.parent for m in root.rglob(MANIFEST_NAME)
-                  if not any(part.startswith(".") for part in m.relative_to(root).parts))
+    return sorted(
+        m.parent
+        for m in root.rglob(MANIFEST_NAME)
+        if not any(part.startswith(".") for part in m.relative_to(root).parts)
+    )
 
 
 def _try_manifest(folder: Path) -> tuple[Manifest | None, list[Finding]]:
     try:
         return read_manifest(folder), []
     except (OSError, ValueError) as exc:
-        return None, [Finding(str(folder / MANIFEST_NAME), f"missing or invalid manifest: {exc}".splitlines()[0])]
+        return None, [
+            Finding(str(folder / MANIFEST_NAME), f"missing or invalid manifest: {exc}".splitlines()[0])
+        ]
 
 
 def _audit_folder(folder: Path, threshold: int | None) -> list[Finding]:
@@ -125,11 +130,15 @@ def _audit_folder(folder: Path, threshold: int | None) -> list[Finding]:
     for name, entry in listed.items():
         p = folder / name
         if Path(name).name != name or name in (".", ".."):
-            findings.append(Finding(str(folder / MANIFEST_NAME), f"listed path {name!r} is not a plain file name"))
+            findings.append(
+                Finding(str(folder / MANIFEST_NAME), f"listed path {name!r} is not a plain file name")
+            )
         elif not p.is_file():
             findings.append(Finding(str(p), "listed in manifest.json but missing"))
         elif p.stat().st_size != entry.bytes or sha256_file(p) != entry.sha256:
-            findings.append(Finding(str(p), "bytes or sha256 differ from manifest.json: changed after it was built"))
+            findings.append(
+                Finding(str(p), "bytes or sha256 differ from manifest.json: changed after it was built")
+            )
     rules = _rules(folder, manifest, threshold)
     for p in present:
         if p.is_file():
@@ -140,7 +149,9 @@ def _audit_folder(folder: Path, threshold: int | None) -> list[Finding]:
 def _check_name(path: Path) -> list[Finding]:
     if FILE_NAME.match(path.name):
         return []
-    return [Finding(str(path), "file name must be lowercase words joined by dashes with an allowed extension")]
+    return [
+        Finding(str(path), "file name must be lowercase words joined by dashes with an allowed extension")
+    ]
 
 
 def _rules(folder: Path, manifest: Manifest | None, threshold: int | None) -> Rules:
@@ -166,12 +177,16 @@ def _header_roles(folder: Path, manifest: Manifest) -> dict[str, str]:
     measure_roles: dict[str, set[str]] = {}
     for t in manifest.tables:
         for name, role in t.measures.items():  # a public table's counts are published already, small ones too
-            measure_roles.setdefault(name, set()).add("public count" if t.public_source and role == "count" else role)
+            measure_roles.setdefault(name, set()).add(
+                "public count" if t.public_source and role == "count" else role
+            )
     by_header: dict[str, set[str]] = {}
     for meta in sorted(folder.glob("*.csv-metadata.json")):
         try:
-            columns = [(c["name"], c["titles"]) for c in json.loads(meta.read_text(encoding="utf-8"))["tableSchema"]
-                       ["columns"]]
+            columns = [
+                (c["name"], c["titles"])
+                for c in json.loads(meta.read_text(encoding="utf-8"))["tableSchema"]["columns"]
+            ]
         except (OSError, ValueError, KeyError, TypeError):
             continue  # its CSV is then checked as if every whole number were a count
         for name, titles in columns:
@@ -260,8 +275,10 @@ def _audit_docx(path: Path, rules: Rules) -> list[Finding]:
                 return findings
             body = fromstring(zf.read("word/document.xml"))
             found = sorted({tag for tag in DOCX_HIDING if next(body.iter(f"{W}{tag}"), None) is not None})
-            findings += [Finding(name, f"w:{tag} in word/document.xml: tracked changes, comments or hidden text")
-                         for tag in found]
+            findings += [
+                Finding(name, f"w:{tag} in word/document.xml: tracked changes, comments or hidden text")
+                for tag in found
+            ]
             return findings + _core_part(zf, name, rules)
     except (zipfile.BadZipFile, KeyError) as exc:
         return [Finding(name, f"not a readable DOCX package: {exc}")]
@@ -287,12 +304,21 @@ def _workbook_parts(zf: zipfile.ZipFile, name: str) -> list[Finding]:
 
 
 def _sheet_part(root: object, name: str, sheet: str | None) -> list[Finding]:
-    findings = [Finding(name, "formula: publish values only", sheet=sheet, column=c.get("r"))
-                for c in root.iter(f"{NS}c") if c.find(f"{NS}f") is not None]
-    findings += [Finding(name, "hidden or zero-height row", sheet=sheet, row=int(r.get("r", 0)))
-                 for r in root.iter(f"{NS}row") if r.get("hidden") in ("1", "true") or r.get("ht") in ("0", "0.0")]
-    findings += [Finding(name, "hidden or zero-width column", sheet=sheet, column=f"{c.get('min')}-{c.get('max')}")
-                 for c in root.iter(f"{NS}col") if c.get("hidden") in ("1", "true") or c.get("width") in ("0", "0.0")]
+    findings = [
+        Finding(name, "formula: publish values only", sheet=sheet, column=c.get("r"))
+        for c in root.iter(f"{NS}c")
+        if c.find(f"{NS}f") is not None
+    ]
+    findings += [
+        Finding(name, "hidden or zero-height row", sheet=sheet, row=int(r.get("r", 0)))
+        for r in root.iter(f"{NS}row")
+        if r.get("hidden") in ("1", "true") or r.get("ht") in ("0", "0.0")
+    ]
+    findings += [
+        Finding(name, "hidden or zero-width column", sheet=sheet, column=f"{c.get('min')}-{c.get('max')}")
+        for c in root.iter(f"{NS}col")
+        if c.get("hidden") in ("1", "true") or c.get("width") in ("0", "0.0")
+    ]
     return findings
 
 
@@ -303,8 +329,11 @@ def _styles_part(zf: zipfile.ZipFile, name: str) -> list[Finding]:
     findings = []
     for font in fromstring(zf.read("xl/styles.xml")).iter(f"{NS}font"):
         color = font.find(f"{NS}color")
-        if color is not None and (color.get("rgb", "").upper().endswith("FFFFFF") or color.get("theme") == "0"
-                                  or color.get("indexed") in ("1", "9")):
+        if color is not None and (
+            color.get("rgb", "").upper().endswith("FFFFFF")
+            or color.get("theme") == "0"
+            or color.get("indexed") in ("1", "9")
+        ):
             findings.append(Finding(name, "white font in styles.xml: text could be hidden in plain sight"))
     return findings
 
@@ -338,20 +367,26 @@ def _xlsx_cells(path: Path, rules: Rules) -> list[Finding]:
                 for cell in row:
                     if cell.value is None:
                         continue
-                    box = next((b for b in boxes if b[0] <= cell.column <= b[2] and b[1] <= cell.row <= b[3]), None)
+                    box = next(
+                        (b for b in boxes if b[0] <= cell.column <= b[2] and b[1] <= cell.row <= b[3]), None
+                    )
                     if box and cell.row == box[1]:
                         continue  # header row, checked above
                     role = rules.roles.get(str(box[4][cell.column - box[0]])) if box else None
                     if isinstance(cell.value, str) and (not box or cell.data_type == "s"):
                         # text above a table (titles, notes) or a text cell in one: never a formula; the count
                         # rule still reads digits typed as text in a table
-                        problem = text_problem(cell.value) or (cell_problem(cell.value, role, rules.k) if box
-                                                               else None)
+                        problem = text_problem(cell.value) or (
+                            cell_problem(cell.value, role, rules.k) if box else None
+                        )
                     else:
                         problem = cell_problem(cell.value, role, rules.k)
                     if problem:
-                        findings.append(Finding(str(path), problem, sheet=ws.title, row=cell.row,
-                                                column=cell.column_letter))
+                        findings.append(
+                            Finding(
+                                str(path), problem, sheet=ws.title, row=cell.row, column=cell.column_letter
+                            )
+                        )
     finally:
         wb.close()
     return findings

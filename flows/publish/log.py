@@ -130,10 +130,12 @@ def build_entry(context: ReleaseContext, manifest: Manifest) -> LogEntry:
 
 def complaint_rights(context: ReleaseContext) -> str:
     """The complaint rights in one sentence (the letter states them in the force's own words, in its template)."""
-    return (f"If you are dissatisfied with this response you may ask for an internal review by writing to "
-            f"{context.contact}, {context.organisation}, within 40 working days of this response. If you are "
-            "still dissatisfied after the internal review you may complain to the Information Commissioner's "
-            "Office (ico.org.uk/make-a-complaint).")
+    return (
+        f"If you are dissatisfied with this response you may ask for an internal review by writing to "
+        f"{context.contact}, {context.organisation}, within 40 working days of this response. If you are "
+        "still dissatisfied after the internal review you may complain to the Information Commissioner's "
+        "Office (ico.org.uk/make-a-complaint)."
+    )
 
 
 #: FOIA s.2(3): the absolute exemptions (s.36 only for the Houses of Parliament); every other one is qualified
@@ -145,8 +147,10 @@ def reason(section: str) -> str:
     number = int(re.match(r"s\.(\d+)", section).group(1))
     if number in ABSOLUTE:
         return f"{section}: absolute exemption; why it applies is set out in the response letter."
-    return (f"{section}: qualified exemption; the harm and the public interest test are set out in the response "
-            "letter.")
+    return (
+        f"{section}: qualified exemption; the harm and the public interest test are set out in the response "
+        "letter."
+    )
 
 
 def attachment_title(name: str, title: str, tables: dict[str, str]) -> str:
@@ -225,8 +229,9 @@ def render_csv(rows: list[LogRow]) -> bytes:
     writer.writerow([title for _, title, _, _ in COLUMNS])
     for row in rows:
         values = _flat(row)
-        writer.writerow([neutralise(values[name]) if kind == "string" else values[name]
-                         for name, _, kind, _ in COLUMNS])
+        writer.writerow(
+            [neutralise(values[name]) if kind == "string" else values[name] for name, _, kind, _ in COLUMNS]
+        )
     return out.getvalue().encode("utf-8")
 
 

@@ -61,11 +61,14 @@ def content_sha256(grids: list[Grid], context: ReleaseContext) -> str:
 
 def file_entry(folder: Path, name: str) -> FileEntry:
     path = folder / name
-    return FileEntry(path=name, bytes=path.stat().st_size, sha256=sha256_file(path), media_type=media_type(name))
+    return FileEntry(
+        path=name, bytes=path.stat().st_size, sha256=sha256_file(path), media_type=media_type(name)
+    )
 
 
-def write_manifest(folder: Path, release_id: ReleaseId, grids: list[Grid], context: ReleaseContext,
-                   content_hash: str) -> Manifest:
+def write_manifest(
+    folder: Path, release_id: ReleaseId, grids: list[Grid], context: ReleaseContext, content_hash: str
+) -> Manifest:
     """List every other file in the folder (sorted) and write the manifest last, once they are final."""
     names = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != MANIFEST_NAME)
     manifest = Manifest(
@@ -77,9 +80,18 @@ def write_manifest(folder: Path, release_id: ReleaseId, grids: list[Grid], conte
         organisation=context.organisation,
         synthetic=context.synthetic,
         files=[file_entry(folder, n) for n in names],
-        tables=[TableEntry(name=g.name, title=g.title, rows=len(g.rows), dimensions=list(g.dimensions),
-                           measures=dict(g.measures), cells_suppressed=g.cells_suppressed, **g.structure)
-                for g in grids],
+        tables=[
+            TableEntry(
+                name=g.name,
+                title=g.title,
+                rows=len(g.rows),
+                dimensions=list(g.dimensions),
+                measures=dict(g.measures),
+                cells_suppressed=g.cells_suppressed,
+                **g.structure,
+            )
+            for g in grids
+        ],
         disclosure=context.policy,
         request_spec_sha256=context.request_spec_sha256,
         request_spec_path=context.request_spec_path,

@@ -43,15 +43,24 @@ def prepare_grids(tables: list[TidyTable], context: ReleaseContext) -> tuple[lis
     for grid in grids:
         for note in grid.notes:
             check_public_text(note, f"table {grid.name!r} note")
-    context = context.model_copy(update={"title": published_title(context.title, _combined_everywhere(tables))})
+    context = context.model_copy(
+        update={"title": published_title(context.title, _combined_everywhere(tables))}
+    )
     names = [csv_name(g) for g in grids]
     if len(set(names)) != len(names):
-        raise ValueError(f"release {context.reference}: table names must give distinct CSV file names, got {names}")
+        raise ValueError(
+            f"release {context.reference}: table names must give distinct CSV file names, got {names}"
+        )
     return grids, context
 
 
-def write_release(folder: Path, grids: list[Grid], context: ReleaseContext, release_id: ReleaseId,
-                  audit: Callable[[Path], list[Finding]] | None = None) -> BuiltRelease:
+def write_release(
+    folder: Path,
+    grids: list[Grid],
+    context: ReleaseContext,
+    release_id: ReleaseId,
+    audit: Callable[[Path], list[Finding]] | None = None,
+) -> BuiltRelease:
     """Write every file into ``folder`` (created here; it must not exist), then re-read them with the guard and,
     if it finds nothing, the independent disclosure audit. Raises :class:`PublicationRefused` on any finding;
     the caller removes the folder."""
@@ -63,7 +72,9 @@ def write_release(folder: Path, grids: list[Grid], context: ReleaseContext, rele
         findings = audit(folder)  # the independent disclosure audit, on the files as written
     if findings:
         raise PublicationRefused(release_id, findings)
-    return BuiltRelease(str(release_id), folder, content_hash, tuple(sorted(p.name for p in folder.iterdir())))
+    return BuiltRelease(
+        str(release_id), folder, content_hash, tuple(sorted(p.name for p in folder.iterdir()))
+    )
 
 
 def _combined_everywhere(tables: list[TidyTable]) -> tuple[str, ...]:
@@ -72,8 +83,9 @@ def _combined_everywhere(tables: list[TidyTable]) -> tuple[str, ...]:
     return tuple(c for c in first if all(c in other for other in rest))
 
 
-def _build(folder: Path, grids: list[Grid], context: ReleaseContext, release_id: ReleaseId,
-           content_hash: str) -> None:
+def _build(
+    folder: Path, grids: list[Grid], context: ReleaseContext, release_id: ReleaseId, content_hash: str
+) -> None:
     """Workbook (XLSX and ODS), CSV copies, letter (Markdown, HTML, DOCX), and the manifest last (it hashes all
     the others)."""
     workbook, open_copy = f"{context.stem}.xlsx", f"{context.stem}.ods"
@@ -82,7 +94,9 @@ def _build(folder: Path, grids: list[Grid], context: ReleaseContext, release_id:
     attachments = [workbook, open_copy]
     for grid in grids:
         attachments += [p.name for p in write_csv(folder, grid, context, context.published)]
-    if context.request is not None:  # the letter's libraries (Jinja2, python-docx) load only for FOI responses
+    if (
+        context.request is not None
+    ):  # the letter's libraries (Jinja2, python-docx) load only for FOI responses
         from flows.publish.letter import write_letter
         from flows.publish.letter_facts import letter_facts, table_summaries
 

@@ -65,8 +65,14 @@ def _set_fonts(wb: Workbook) -> None:
     """Replace openpyxl's Calibri 11 default (font 0 and the Normal style) and add an uncoloured Heading 1."""
     wb._fonts = IndexedList([FONT])
     wb._named_styles["Normal"].font = FONT
-    wb.add_named_style(NamedStyle(name=HEADING_STYLE, builtinId=16, font=Font(name="Arial", sz=16, b=True,
-                                                                               family=2), border=Border()))
+    wb.add_named_style(
+        NamedStyle(
+            name=HEADING_STYLE,
+            builtinId=16,
+            font=Font(name="Arial", sz=16, b=True, family=2),
+            border=Border(),
+        )
+    )
 
 
 def _set_properties(wb: Workbook, context: ReleaseContext) -> None:
@@ -124,7 +130,11 @@ def _table(ws: Worksheet, top: int, table: Table) -> None:
             if table.links and c == 1:
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{value}'!A1", display=str(value))
     last = f"{get_column_letter(len(table.headers))}{top + len(table.rows)}"
-    columns = [TableColumn(id=i, name=h) for i, h in enumerate(table.headers, start=1)]  # pre-filled: no autoFilter
-    ws.add_table(XlTable(displayName=table.name, ref=f"A{top}:{last}", tableColumns=columns, headerRowCount=1))
+    columns = [
+        TableColumn(id=i, name=h) for i, h in enumerate(table.headers, start=1)
+    ]  # pre-filled: no autoFilter
+    ws.add_table(
+        XlTable(displayName=table.name, ref=f"A{top}:{last}", tableColumns=columns, headerRowCount=1)
+    )
     for c, (width, _wrap) in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = round(width * WIDTH_PER_CHARACTER, 1)

@@ -45,5 +45,8 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path) -> Refer
             [path],
         )
     version = reference_version(reference_dir)
-    con.execute("create or replace table ref.version as select ? as version, ? as sha256", [version.version, version.sha256])
+    con.execute(
+        "create or replace table ref.version as select ? as version, ? as sha256",
+        [version.version, version.sha256],
+    )
     return version

@@ -33,13 +33,22 @@ def split(table: TidyTable) -> list[TidyTable]:
     own = _keep(table, [m for m in counts if m.name not in earlier])
     kept = [m for m in counts if m.name in earlier]
     frame = table.frame.select(
-        *(pl.col(d).replace_strict(dict(c.previous_labels)) if d == c.dimension else pl.col(d)
-          for d in table.dimension_names),
-        *(pl.col(col).alias(col.replace(m.name, earlier[m.name], 1)) for m in kept for col in (m.name, m.flag)))
+        *(
+            pl.col(d).replace_strict(dict(c.previous_labels)) if d == c.dimension else pl.col(d)
+            for d in table.dimension_names
+        ),
+        *(
+            pl.col(col).alias(col.replace(m.name, earlier[m.name], 1))
+            for m in kept
+            for col in (m.name, m.flag)
+        ),
+    )
     dims = tuple(_earlier(d, c.previous_labels) if d.name == c.dimension else d for d in table.dimensions)
     measures = tuple(replace(m, name=earlier[m.name]) for m in kept)
-    return [own, TidyTable(f"{table.name}{EARLIER}", table.title, dims, measures, frame, table.notes,
-                           table.additive)]
+    return [
+        own,
+        TidyTable(f"{table.name}{EARLIER}", table.title, dims, measures, frame, table.notes, table.additive),
+    ]
 
 
 def split_axes(table: TidyTable, axes: Axes) -> dict[str, Axes]:
@@ -51,10 +60,15 @@ def split_axes(table: TidyTable, axes: Axes) -> dict[str, Axes]:
     before = axes.measures.get(c.previous, MeasureAxes())
     now = axes.measures.get(c.current, MeasureAxes())
     axis, _ = axes.dimensions[c.dimension]
-    labels = {c.previous_labels[label]: values for label, values in before.dimensions.get(c.dimension, {}).items()}
-    earlier = replace(axes, dimensions=dict(axes.dimensions) | {c.dimension: (axis, labels)},
-                      fixed=dict(axes.fixed) | dict(before.fixed),
-                      measures={c.current: MeasureAxes(counts=before.counts or now.counts or c.current)})
+    labels = {
+        c.previous_labels[label]: values for label, values in before.dimensions.get(c.dimension, {}).items()
+    }
+    earlier = replace(
+        axes,
+        dimensions=dict(axes.dimensions) | {c.dimension: (axis, labels)},
+        fixed=dict(axes.fixed) | dict(before.fixed),
+        measures={c.current: MeasureAxes(counts=before.counts or now.counts or c.current)},
+    )
     return {table.name: axes, f"{table.name}{EARLIER}": earlier}
 
 
@@ -73,13 +87,24 @@ def join(table: TidyTable, protected: list[TidyTable]) -> TidyTable:
     if c is not None and rest:
         back = {v: k for k, v in c.previous_labels.items()}
         earlier = rest[0].frame.select(
-            pl.col(c.dimension).replace_strict(back, default=None), *(d for d in keys if d != c.dimension),
-            pl.col(c.current).alias(c.previous), pl.col(f"{c.current}_flag").alias(f"{c.previous}_flag"))
-        frame = frame.join(earlier.filter(pl.col(c.dimension).is_not_null()), on=keys, how="left",
-                           maintain_order="left")
+            pl.col(c.dimension).replace_strict(back, default=None),
+            *(d for d in keys if d != c.dimension),
+            pl.col(c.current).alias(c.previous),
+            pl.col(f"{c.current}_flag").alias(f"{c.previous}_flag"),
+        )
+        frame = frame.join(
+            earlier.filter(pl.col(c.dimension).is_not_null()), on=keys, how="left", maintain_order="left"
+        )
     frame = frame.select(*keys, *(col for m in measures if m.role not in DERIVED for col in (m.name, m.flag)))
-    out = replace(table, measures=tuple(measures), frame=frame, rounded_to=own.rounded_to, combined=own.combined,
-                  public_source=own.public_source, notes=tuple(dict.fromkeys([*table.notes, *own.notes])))
+    out = replace(
+        table,
+        measures=tuple(measures),
+        frame=frame,
+        rounded_to=own.rounded_to,
+        combined=own.combined,
+        public_source=own.public_source,
+        notes=tuple(dict.fromkeys([*table.notes, *own.notes])),
+    )
     return derive_changes(out)  # adds the change columns back, from the final flags
 
 

@@ -79,7 +79,9 @@ def _counting_rules(tables: list[TidyTable], request: Any | None) -> list[str]:
     return list(dict.fromkeys(note for t in tables for note in t.notes if note.strip() not in restated))
 
 
-def foi_request(spec: Any, tables: list[TidyTable], protected: Protected, plans: Sequence[Any] = ()) -> FoiRequest:
+def foi_request(
+    spec: Any, tables: list[TidyTable], protected: Protected, plans: Sequence[Any] = ()
+) -> FoiRequest:
     """The FOI facts for the letter and the log: parts answered (with each data part's filters, from its plan),
     exemptions relied on, the outcome."""
     from flows.requests.letter_facts import letter_facts

@@ -55,9 +55,14 @@ def release_lock(settings: Settings, command: str) -> Iterator[None]:
 
 def _acquire(fd: int, path: Path, timeout: float) -> None:
     wait_exclusive(
-        fd, timeout, lambda: f"waiting for the release lock, held by {_describe(path)}",
-        lambda: ReleaseError(f"{path}: the release lock is held by {_describe(path)}; waited {timeout:.0f} s. "
-                             "Try again when it has finished (a crashed holder releases it by itself)."))
+        fd,
+        timeout,
+        lambda: f"waiting for the release lock, held by {_describe(path)}",
+        lambda: ReleaseError(
+            f"{path}: the release lock is held by {_describe(path)}; waited {timeout:.0f} s. "
+            "Try again when it has finished (a crashed holder releases it by itself)."
+        ),
+    )
 
 
 def _describe(path: Path) -> str:

@@ -42,7 +42,9 @@ def release(settings: Settings, source: ReleaseSource) -> list[ReleaseResult]:
         )
         tables = revised(settings, source, protected.tables)
         validate_outputs(settings, tables, source.reference)
-        context = build_context(settings, con, tables, source, protected, plans=[plan for plan, _ in answered])
+        context = build_context(
+            settings, con, tables, source, protected, plans=[plan for plan, _ in answered]
+        )
     drafted = write_draft(settings, tables, context, protected, source.kind)
     return [drafted, *publish_by_policy(settings, drafted, source.kind)]
 
@@ -53,8 +55,17 @@ def answer_parts(settings: Settings, con, source: ReleaseSource) -> tuple[list, 
     answered, not_held = [], {}
     for part, where in source.parts:
         try:
-            answered.append(answer_part_planned(con, part, settings.sql_dir, where=where, margins=True,
-                                                k=settings.threshold, organisation=settings.organisation))
+            answered.append(
+                answer_part_planned(
+                    con,
+                    part,
+                    settings.sql_dir,
+                    where=where,
+                    margins=True,
+                    k=settings.threshold,
+                    organisation=settings.organisation,
+                )
+            )
         except NotHeld as exc:
             not_held[part.id] = exc.part
         except SpecError as exc:

@@ -34,11 +34,15 @@ class Protected:
     method: str
     policy: str
     margins_published: bool
-    exemptions: list[str] = field(default_factory=list)  # FOIA sections the protection relies on: the only source
+    exemptions: list[str] = field(
+        default_factory=list
+    )  # FOIA sections the protection relies on: the only source
     audit: Callable[[Path], list] | None = None  # run on the release folder before it is published
     audit_rules: AuditRules | None = None  # the public rules, written into the manifest
     populations: Mapping[str, Axes] | None = None  # what each table's cells count: for the publication record
-    group_dimensions: Mapping[str, str] = field(default_factory=dict)  # table -> where the group rule hid zeros
+    group_dimensions: Mapping[str, str] = field(
+        default_factory=dict
+    )  # table -> where the group rule hid zeros
     optimality: list[Optimality] = field(default_factory=list)  # per table: the gap to a proven bound
     answered: dict[str, Score] = field(default_factory=dict)  # per table: what the requester gets (choose.py)
 
@@ -72,8 +76,14 @@ def release_policy(settings: Settings) -> SdcPolicy:
     return SdcPolicy(k=settings.threshold, **settings.disclosure)
 
 
-def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: SdcPolicy | None = None, *,
-                    populations: Mapping[str, Axes] | None = None, reference: str = "this release") -> Protected:
+def protect_release(
+    tables: Sequence[TidyTable],
+    settings: Settings,
+    policy: SdcPolicy | None = None,
+    *,
+    populations: Mapping[str, Axes] | None = None,
+    reference: str = "this release",
+) -> Protected:
     """Protect every table (suppression, else collapsing, else rounding: least information lost first), each
     result already passed by the independent audit; the publish step audits the written files once more.
 
@@ -90,9 +100,14 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
         if policy.group_rule == "hide_zeros":
             groups[table.name] = group
         axes = split_axes(table, populations[table.name]) if populations else None
-        result = protect(split(table), policy.model_copy(update={"group_dimension": group}), history or None,
-                         populations=axes, release_id=f"{reference} (being prepared)",
-                         public_source=public_source(populations[table.name], policy) if populations else None)
+        result = protect(
+            split(table),
+            policy.model_copy(update={"group_dimension": group}),
+            history or None,
+            populations=axes,
+            release_id=f"{reference} (being prepared)",
+            public_source=public_source(populations[table.name], policy) if populations else None,
+        )
         if axes:  # later tables of this release are checked against this one too
             kept = {t.name: axes[t.name].keeping(t.dimension_names) for t in result.tables}
             history += cells_of(result.tables, kept, f"{reference} (being prepared)", "")
@@ -109,16 +124,31 @@ def protect_release(tables: Sequence[TidyTable], settings: Settings, policy: Sdc
         zeros_published=policy.zeros == "publish",
         group_dimensions=list(GROUP_DIMENSIONS) if policy.group_rule == "hide_zeros" else [],
         protection_width=policy.protection_width,
-        k_rules=[ThresholdRule(k=o.k, dimension=o.dimension, labels=list(o.labels)) for o in policy.overrides],
+        k_rules=[
+            ThresholdRule(k=o.k, dimension=o.dimension, labels=list(o.labels)) for o in policy.overrides
+        ],
         non_additive=list(policy.non_additive),
     )
-    return Protected(out, list(dict.fromkeys(notes)), "; ".join(dict.fromkeys(methods)),
-                     ", ".join(dict.fromkeys(strategies)) or policy.strategy, True,
-                     list(dict.fromkeys(exemptions)), audit_release, rules, populations, groups,
-                     optimality, answered)
+    return Protected(
+        out,
+        list(dict.fromkeys(notes)),
+        "; ".join(dict.fromkeys(methods)),
+        ", ".join(dict.fromkeys(strategies)) or policy.strategy,
+        True,
+        list(dict.fromkeys(exemptions)),
+        audit_release,
+        rules,
+        populations,
+        groups,
+        optimality,
+        answered,
+    )
 
 
-OBJECTIVES = {"cells": "withheld cells", "values": "withheld values (each withheld cell counts its value plus one)"}
+OBJECTIVES = {
+    "cells": "withheld cells",
+    "values": "withheld values (each withheld cell counts its value plus one)",
+}
 
 
 def _stated(table: str, found) -> Optimality:
@@ -126,8 +156,12 @@ def _stated(table: str, found) -> Optimality:
     values)."""
     import math
 
-    return Optimality(table=table, objective=OBJECTIVES.get(found.objective, found.objective),
-                      gap_at_most_percent=math.ceil(found.gap * 1000 - 1e-9) / 10, bound=found.proof)
+    return Optimality(
+        table=table,
+        objective=OBJECTIVES.get(found.objective, found.objective),
+        gap_at_most_percent=math.ceil(found.gap * 1000 - 1e-9) / 10,
+        bound=found.proof,
+    )
 
 
 def public_source(axes: Axes, policy: SdcPolicy) -> str | None:

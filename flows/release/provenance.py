@@ -21,13 +21,19 @@ def code_version() -> CodeVersion:
     status = _git("status", "--porcelain", "--untracked-files=no")
     lock = PROJECT_ROOT / "uv.lock"
     lock_sha = hashlib.sha256(lock.read_bytes()).hexdigest() if lock.is_file() else None
-    return CodeVersion(package_version=package, git_sha=sha, git_dirty=None if sha is None else bool(status),
-                       lock_sha256=lock_sha)
+    return CodeVersion(
+        package_version=package,
+        git_sha=sha,
+        git_dirty=None if sha is None else bool(status),
+        lock_sha256=lock_sha,
+    )
 
 
 def _git(*args: str) -> str | None:
     try:
-        out = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10, check=True)
+        out = subprocess.run(
+            ["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10, check=True
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip()

@@ -191,8 +191,13 @@ def audit_record(
     cells = [c.for_audit() for c in [*load_history(settings), *extra]]
     if not cells:
         return AuditResult((), 0, "nothing published yet")
-    return audit_populations(cells, policy.k, policy.zeros == "publish", policy.protection_width,
-                             public=frozenset(policy.public_facts))
+    return audit_populations(
+        cells,
+        policy.k,
+        policy.zeros == "publish",
+        policy.protection_width,
+        public=frozenset(policy.public_facts),
+    )
 
 
 # ------------------------------------------------------------------------------------------------ writing

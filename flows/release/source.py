@@ -36,7 +36,9 @@ class ReleaseSource:
         request = self.request
         if request is not None:
             request = request.model_copy(update={"parts": [answers.get(p.id, p) for p in request.parts]})
-        return replace(self, parts=tuple((p, w) for p, w in self.parts if p.id not in answers), request=request)
+        return replace(
+            self, parts=tuple((p, w) for p, w in self.parts if p.id not in answers), request=request
+        )
 
 
 def request_path(settings: Settings, spec: str | Path) -> Path:

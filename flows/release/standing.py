@@ -36,13 +36,14 @@ def published_periods(events: Sequence[Event], dataset: str) -> set[str]:
     keys = set()
     for e in events:
         if e.event == "published" and e.reference.startswith(prefix):
-            key = e.reference[len(prefix):]
+            key = e.reference[len(prefix) :]
             keys |= {key, f"{key[:4]}/{key[5:]}"} if re.fullmatch(r"\d{4}-\d{2}", key) else {key}
     return keys
 
 
-def previous_values(published_dir: Path, events: Sequence[Event], dataset: str, before: str,
-                    table_name: str) -> pl.DataFrame | None:
+def previous_values(
+    published_dir: Path, events: Sequence[Event], dataset: str, before: str, table_name: str
+) -> pl.DataFrame | None:
     """The latest earlier period's published values of one table, read back from its CSV (column names from
     the CSVW sidecar), as `mark_revisions` expects: dimension and measure columns, null where hidden. Only
     versions the record says are published and not withdrawn count."""
@@ -92,13 +93,23 @@ def due_sources(settings: Settings, today: date | None = None) -> tuple[list[Rel
         if due_release(spec.calendar, today, published) is None:
             continue
         with connect(settings, read_only=True) as con:
-            covered = due_for_data(spec.calendar, today, published, data_covers_until(con, spec), spec.reference)
+            covered = due_for_data(
+                spec.calendar, today, published, data_covers_until(con, spec), spec.reference
+            )
         if isinstance(covered, NotDue):
             not_due.append(covered)
             continue
         when, upcoming = next_release(spec.calendar, today)
         parts = tuple((part, f"table {part.id}") for part in standing_parts(spec, covered))
-        sources.append(ReleaseSource(
-            period_reference(spec.reference, covered.key), f"{spec.title}, {covered.key}", parts, str(path), digest,
-            next_update=f"{when:%d %B %Y} (covering {upcoming.key})", revisions_of=spec.reference))
+        sources.append(
+            ReleaseSource(
+                period_reference(spec.reference, covered.key),
+                f"{spec.title}, {covered.key}",
+                parts,
+                str(path),
+                digest,
+                next_update=f"{when:%d %B %Y} (covering {upcoming.key})",
+                revisions_of=spec.reference,
+            )
+        )
     return sources, not_due

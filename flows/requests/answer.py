@@ -30,29 +30,52 @@ PEOPLE = "_people"  # the distinct-people companion of a count (SdcPolicy.people
 
 
 def answer_request(
-    con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False, k: int = DEFAULT_K,
+    con: duckdb.DuckDBPyConnection,
+    spec: RequestSpec,
+    sql_dir: Path,
+    *,
+    margins: bool = False,
+    k: int = DEFAULT_K,
     organisation: str | None = None,
 ) -> list[TidyTable]:
     """One tidy table per data part, in the order of the parts."""
-    return [table for _, table in answer_request_planned(con, spec, sql_dir, margins=margins, k=k,
-                                                         organisation=organisation)]
+    return [
+        table
+        for _, table in answer_request_planned(
+            con, spec, sql_dir, margins=margins, k=k, organisation=organisation
+        )
+    ]
 
 
 def answer_request_planned(
-    con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False, k: int = DEFAULT_K,
+    con: duckdb.DuckDBPyConnection,
+    spec: RequestSpec,
+    sql_dir: Path,
+    *,
+    margins: bool = False,
+    k: int = DEFAULT_K,
     organisation: str | None = None,
 ) -> list[tuple[PartPlan, TidyTable]]:
     """Each data part's plan (what its cells count, for the publication record) and table. ``k`` (the
     threshold) decides how precisely the notes may state shares of the population (code_shares.py). A part
     needing a column the extracts did not supply raises :class:`~flows.requests.held.NotHeld` (see
     :func:`answer_spec`)."""
-    return [answer_part_planned(con, part, sql_dir, where=f"parts[{index}]", margins=margins, k=k,
-                                organisation=organisation)
-            for index, part in enumerate(spec.parts) if isinstance(part, DataPart)]
+    return [
+        answer_part_planned(
+            con, part, sql_dir, where=f"parts[{index}]", margins=margins, k=k, organisation=organisation
+        )
+        for index, part in enumerate(spec.parts)
+        if isinstance(part, DataPart)
+    ]
 
 
 def answer_spec(
-    con: duckdb.DuckDBPyConnection, spec: RequestSpec, sql_dir: Path, *, margins: bool = False, k: int = DEFAULT_K,
+    con: duckdb.DuckDBPyConnection,
+    spec: RequestSpec,
+    sql_dir: Path,
+    *,
+    margins: bool = False,
+    k: int = DEFAULT_K,
     organisation: str | None = None,
 ) -> tuple[RequestSpec, list[tuple[PartPlan, TidyTable]]]:
     """The request as answered: each data part's plan and table, and the spec with every part the extracts
@@ -64,8 +87,17 @@ def answer_spec(
             parts.append(part)
             continue
         try:
-            answered.append(answer_part_planned(con, part, sql_dir, where=f"parts[{index}]", margins=margins, k=k,
-                                                organisation=organisation))
+            answered.append(
+                answer_part_planned(
+                    con,
+                    part,
+                    sql_dir,
+                    where=f"parts[{index}]",
+                    margins=margins,
+                    k=k,
+                    organisation=organisation,
+                )
+            )
             parts.append(part)
         except NotHeld as exc:
             parts.append(exc.part)
@@ -73,25 +105,44 @@ def answer_spec(
 
 
 def answer_part(
-    con: duckdb.DuckDBPyConnection, part: DataPart, sql_dir: Path, *, where: str = "part", margins: bool = False,
+    con: duckdb.DuckDBPyConnection,
+    part: DataPart,
+    sql_dir: Path,
+    *,
+    where: str = "part",
+    margins: bool = False,
     k: int = DEFAULT_K,
 ) -> TidyTable:
     return answer_part_planned(con, part, sql_dir, where=where, margins=margins, k=k)[1]
 
 
 def answer_part_planned(
-    con: duckdb.DuckDBPyConnection, part: DataPart, sql_dir: Path, *, where: str = "part", margins: bool = False,
-    k: int = DEFAULT_K, organisation: str | None = None,
+    con: duckdb.DuckDBPyConnection,
+    part: DataPart,
+    sql_dir: Path,
+    *,
+    where: str = "part",
+    margins: bool = False,
+    k: int = DEFAULT_K,
+    organisation: str | None = None,
 ) -> tuple[PartPlan, TidyTable]:
     plan = plan_part(con, part, where, margins=margins, organisation=organisation)
     check_held(con, sql_dir, plan, where)
-    counted = run_count(con, sql_dir, plan.info.source, [d.sql for d in plan.dims], plan.as_at_if_requested,
-                        plan.params(), plan.filters)
+    counted = run_count(
+        con,
+        sql_dir,
+        plan.info.source,
+        [d.sql for d in plan.dims],
+        plan.as_at_if_requested,
+        plan.params(),
+        plan.filters,
+    )
     return plan, build_table(plan, counted.cells, counted.shares, k=k)
 
 
-def build_table(plan: PartPlan, counted: pl.DataFrame, shares: CodeShares | None = None, *,
-                k: int = DEFAULT_K) -> TidyTable:
+def build_table(
+    plan: PartPlan, counted: pl.DataFrame, shares: CodeShares | None = None, *, k: int = DEFAULT_K
+) -> TidyTable:
     grid = full_grid(plan, counted)
     name = plan.info.name
     current_flag, previous_flag = provisional_flags(plan, grid)
@@ -107,17 +158,28 @@ def build_table(plan: PartPlan, counted: pl.DataFrame, shares: CodeShares | None
         comparison = Comparison(name, previous, "period", previous_labels(plan))
         if people:
             measures.append(Measure(f"{previous}{PEOPLE}", "Distinct people (never published)", Role.PEOPLE))
-            columns += [pl.col("previous_people").alias(f"{previous}{PEOPLE}"),
-                        pl.lit("").alias(f"{previous}{PEOPLE}_flag")]
+            columns += [
+                pl.col("previous_people").alias(f"{previous}{PEOPLE}"),
+                pl.lit("").alias(f"{previous}{PEOPLE}_flag"),
+            ]
         measures += [
             Measure(previous, f"{plan.info.title} in the same period a year earlier", Role.COUNT),
             Measure("change", "Change on the same period a year earlier", Role.CHANGE, (name, previous)),
-            Measure("pct_change", "Percentage change on the same period a year earlier", Role.PCT_CHANGE,
-                    (name, previous)),
+            Measure(
+                "pct_change",
+                "Percentage change on the same period a year earlier",
+                Role.PCT_CHANGE,
+                (name, previous),
+            ),
         ]
-        columns += [pl.col("previous").alias(previous), previous_flag.alias(f"{previous}_flag"),
-                    pl.lit(None, pl.Int64).alias("change"), pl.lit("").alias("change_flag"),
-                    pl.lit(None, pl.Float64).alias("pct_change"), pl.lit("").alias("pct_change_flag")]
+        columns += [
+            pl.col("previous").alias(previous),
+            previous_flag.alias(f"{previous}_flag"),
+            pl.lit(None, pl.Int64).alias("change"),
+            pl.lit("").alias("change_flag"),
+            pl.lit(None, pl.Float64).alias("pct_change"),
+            pl.lit("").alias("pct_change_flag"),
+        ]
     dims = [d.dimension for d in plan.dims]
     frame = grid.select([*(d.name for d in dims), *columns])
     table = TidyTable(
@@ -137,8 +199,11 @@ def previous_labels(plan: PartPlan) -> dict[str, str]:
     """Each period label -> the label of the window its comparison figure covers: the row with that window
     where the table has one (one figure, shown twice), else a label of its own."""
     by_span = {p.span: p.label for p in plan.periods}
-    out = {p.label: by_span.get(p.previous) or f"{p.previous_label} (compared with {p.label})"
-           for p in plan.periods if p.previous is not None}
+    out = {
+        p.label: by_span.get(p.previous) or f"{p.previous_label} (compared with {p.label})"
+        for p in plan.periods
+        if p.previous is not None
+    }
     total = next(d.dimension.total for d in plan.dims if d.sql.column == "period")
     if total is not None:
         out[total] = f"{total}, a year earlier"
@@ -174,7 +239,9 @@ def table_title(plan: PartPlan) -> str:
     counts); else the default title, which names them."""
     if not plan.part.title:
         return default_title(plan)
-    missing = [f.title for f in plan.filters if f.title and f.title.casefold() not in plan.part.title.casefold()]
+    missing = [
+        f.title for f in plan.filters if f.title and f.title.casefold() not in plan.part.title.casefold()
+    ]
     return f"{plan.part.title} ({'; '.join(missing)})"[:200] if missing else plan.part.title
 
 

@@ -26,11 +26,17 @@ class Calendar(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    frequency: Frequency = Field(description="the period each release adds: monthly, quarterly (calendar "
-                                 "quarters), annual (calendar years) or financial_year (April to March)")
+    frequency: Frequency = Field(
+        description="the period each release adds: monthly, quarterly (calendar "
+        "quarters), annual (calendar years) or financial_year (April to March)"
+    )
     lag_months: int = Field(1, ge=1, le=12, description="1: released in the month after the period ends")
-    working_day: int | None = Field(None, ge=1, le=20, description="issue on this working day of the month "
-                                    "(England and Wales bank holidays excluded)")
+    working_day: int | None = Field(
+        None,
+        ge=1,
+        le=20,
+        description="issue on this working day of the month (England and Wales bank holidays excluded)",
+    )
     day_of_month: int | None = Field(None, ge=1, le=28, description="or on this day of the month")
     first_period: str = Field(description="the first period published, e.g. 2024-01, 2024-Q1, 2024, 2024/25")
 
@@ -87,7 +93,9 @@ def parse_period(frequency: Frequency, key: str) -> CoveredPeriod:
     except ValueError:
         start = None
     if start is None:
-        raise ValueError(f"first_period {key!r} is not a {frequency} period; write it like {forms[frequency]}")
+        raise ValueError(
+            f"first_period {key!r} is not a {frequency} period; write it like {forms[frequency]}"
+        )
     return _make(frequency, start)
 
 
@@ -118,7 +126,9 @@ def schedule(calendar: Calendar, until: date) -> Iterator[tuple[date, CoveredPer
         period = next_period(calendar.frequency, period)
 
 
-def due_release(calendar: Calendar, today: date, published: set[str] | frozenset[str] = frozenset()) -> CoveredPeriod | None:
+def due_release(
+    calendar: Calendar, today: date, published: set[str] | frozenset[str] = frozenset()
+) -> CoveredPeriod | None:
     """The period to release on ``today``: the latest whose release date has come and that is not published
     yet (None: nothing is due, so the nightly run only refreshes the warehouse)."""
     latest = None
@@ -140,8 +150,13 @@ class NotDue:
     message: str = ""
 
 
-def due_for_data(calendar: Calendar, today: date, published: set[str] | frozenset[str], covers_until: date | None,
-                 dataset: str = "") -> CoveredPeriod | NotDue | None:
+def due_for_data(
+    calendar: Calendar,
+    today: date,
+    published: set[str] | frozenset[str],
+    covers_until: date | None,
+    dataset: str = "",
+) -> CoveredPeriod | NotDue | None:
     """The period to release on ``today`` if the data cover all of it; :class:`NotDue` when the calendar says
     one is due but the data end before it (``covers_until``: the last whole day, None: no data yet); None when
     the calendar has nothing due."""
@@ -151,7 +166,9 @@ def due_for_data(calendar: Calendar, today: date, published: set[str] | frozense
     if covers_until is None:
         return NotDue(dataset, f"no data loaded yet ({period.key} due on its calendar)")
     if period.end > covers_until:
-        return NotDue(dataset, f"data covers up to {covers_until:%d %B %Y} ({period.key} due on its calendar)")
+        return NotDue(
+            dataset, f"data covers up to {covers_until:%d %B %Y} ({period.key} due on its calendar)"
+        )
     return period
 
 

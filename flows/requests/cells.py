@@ -32,8 +32,10 @@ def full_grid(plan: PartPlan, counted: pl.DataFrame) -> pl.DataFrame:
     columns = list(labels)
     grid = None
     for col, values in labels.items():
-        frame = pl.DataFrame({col: values, f"__order_{col}": list(range(len(values)))},
-                             schema={col: pl.String, f"__order_{col}": pl.Int32})
+        frame = pl.DataFrame(
+            {col: values, f"__order_{col}": list(range(len(values)))},
+            schema={col: pl.String, f"__order_{col}": pl.Int32},
+        )
         grid = frame if grid is None else grid.join(frame, how="cross")
     assert grid is not None  # a part always has its period dimension
     counts = ["value", "previous", "people", "previous_people"]

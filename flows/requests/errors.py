@@ -85,7 +85,9 @@ def plain_reason(error: dict) -> str:
         tag = (error.get("ctx") or {}).get("tag", error.get("input"))
         return f"{tag!r} is not a kind of response: use data, not_held, ncnd, exempt or text"
     if kind == "union_tag_not_found":
-        return "has no 'response': say what kind of answer this part gets (data, not_held, ncnd, exempt or text)"
+        return (
+            "has no 'response': say what kind of answer this part gets (data, not_held, ncnd, exempt or text)"
+        )
     return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 

@@ -125,7 +125,9 @@ def check_filter_categories(
 
     problems, later = [], []
     for i, part in enumerate(spec.parts):
-        for j, f in enumerate(part.filters if part.response == "data" else []):  # no import of models: a cycle
+        for j, f in enumerate(
+            part.filters if part.response == "data" else []
+        ):  # no import of models: a cycle
             where = f"parts[{i}].filters[{j}]"
             try:
                 known = known_categories(con, f.breakdown, MEASURES[part.measure].source)
@@ -135,5 +137,8 @@ def check_filter_categories(
                 known = None
                 if not BREAKDOWNS[f.breakdown].categories:
                     later.append(f"{where} ({f.breakdown})")
-            problems += [(f"{where}.{field}", reason) for field, reason in check_categories(f.breakdown, f.mode, f.values, known)]
+            problems += [
+                (f"{where}.{field}", reason)
+                for field, reason in check_categories(f.breakdown, f.mode, f.values, known)
+            ]
     return problems, later

@@ -34,7 +34,9 @@ def letter_facts(spec: RequestSpec, tables: list[TidyTable], plans: Sequence[Par
             parts.append(
                 PartAnswer(
                     **base,
-                    interpretation=" ".join(x for x in (part.interpretation.strip(), filters.get(part.id)) if x),
+                    interpretation=" ".join(
+                        x for x in (part.interpretation.strip(), filters.get(part.id)) if x
+                    ),
                     table=table.name if table else None,
                     table_title=table.title if table else None,
                 )

@@ -10,28 +10,40 @@ from flows.requests.code_shares import DEFAULT_K, CodeShares, share_notes
 from flows.requests.periods import WEEKDAY_ALIGNED
 from flows.requests.plan import PartPlan
 
-PRINCIPAL_RULE = ("Arrests are counted once per custody record, under the principal offence (the first offence "
-                  "recorded on the custody record).")
-ANY_RULE = ("Under the 'any offence' rule a custody record is counted under every requested offence recorded on it, "
-            "so one arrest can appear under several offences: offence rows do not add up to the total, which "
-            "counts each custody record once.")
-PERSONS_RULE = ("People are counted, not arrests: a person is counted once in each cell in which they were "
-                "arrested at least once. A person arrested more than once can appear in several rows (for example "
-                "in two years or two age bands), so rows do not add up to totals, which count each person once.")
-OUTCOME_RULE = ("The outcome is the custody record's disposal as recorded at the as-at time; bail and release "
-                "under investigation are reported as 'Outcome pending'.")
+PRINCIPAL_RULE = (
+    "Arrests are counted once per custody record, under the principal offence (the first offence "
+    "recorded on the custody record)."
+)
+ANY_RULE = (
+    "Under the 'any offence' rule a custody record is counted under every requested offence recorded on it, "
+    "so one arrest can appear under several offences: offence rows do not add up to the total, which "
+    "counts each custody record once."
+)
+PERSONS_RULE = (
+    "People are counted, not arrests: a person is counted once in each cell in which they were "
+    "arrested at least once. A person arrested more than once can appear in several rows (for example "
+    "in two years or two age bands), so rows do not add up to totals, which count each person once."
+)
+OUTCOME_RULE = (
+    "The outcome is the custody record's disposal as recorded at the as-at time; bail and release "
+    "under investigation are reported as 'Outcome pending'."
+)
 CRIME_RULE = "Cancelled, transferred and deleted crimes are not counted."
-POLICE_UK_RULE = ("Each row of a data.police.uk street-level crime file is one crime; a month delivered again "
-                  "replaces the earlier delivery of that month.")
-STOP_SEARCH_RULE = ("Each row of a data.police.uk stop-and-search file is one search; a force's month delivered "
-                    "again replaces the earlier delivery of that month. Self-defined ethnicity is grouped from the "
-                    "categories the files publish (their 'Chinese or other ethnic group' counts as Other ethnic "
-                    "group); officer-defined ethnicity is as published.")
+POLICE_UK_RULE = (
+    "Each row of a data.police.uk street-level crime file is one crime; a month delivered again "
+    "replaces the earlier delivery of that month."
+)
+STOP_SEARCH_RULE = (
+    "Each row of a data.police.uk stop-and-search file is one search; a force's month delivered "
+    "again replaces the earlier delivery of that month. Self-defined ethnicity is grouped from the "
+    "categories the files publish (their 'Chinese or other ethnic group' counts as Other ethnic "
+    "group); officer-defined ethnicity is as published."
+)
 INCLUSIVE = "Periods include both their first and last days."
 _BASIS = {
     "arrest": "An arrest is counted in the period of its arrest date.",
     "outcome": "A record is counted in the period of its outcome (disposal) date; records still awaiting an "
-               "outcome have none and are not counted.",
+    "outcome have none and are not counted.",
     "recorded": "A crime is counted in the period it was recorded.",
     "month": "A crime is counted in the month data.police.uk gives for it.",
     "search": "A stop and search is counted in the period of its date (UK time).",
@@ -53,8 +65,10 @@ def counting_rules(plan: PartPlan) -> list[str]:
     rules += [f.sentence for f in plan.filters if f.sentence not in rules]
     rules += [_BASIS[plan.part.basis], INCLUSIVE]
     if plan.offences.overlapping:
-        rules.append("Some offence codes belong to more than one of the requested offences and are counted under "
-                     "each, so offence rows do not add up to the total.")
+        rules.append(
+            "Some offence codes belong to more than one of the requested offences and are counted under "
+            "each, so offence rows do not add up to the total."
+        )
     return rules
 
 
@@ -64,8 +78,11 @@ def codes_note(plan: PartPlan) -> str:
     if plan.info.source == "stop_search":
         return f"{off.all_label}: every search in the data.police.uk stop-and-search files is counted."
     if plan.info.source == "police_uk":
-        return "data.police.uk crime types counted: " + (
-            "; ".join(f"{c.label}: {', '.join(c.codes)}" for c in off.categories) or "all") + "."
+        return (
+            "data.police.uk crime types counted: "
+            + ("; ".join(f"{c.label}: {', '.join(c.codes)}" for c in off.categories) or "all")
+            + "."
+        )
     if not off.categories:
         return f"{off.all_label}: every offence recorded is counted."
     parts = []
@@ -73,9 +90,12 @@ def codes_note(plan: PartPlan) -> str:
         parts.append(f"{cat.label}: " + "; ".join(f"{c} {off.titles.get(c, '')}".strip() for c in cat.codes))
     variants = plan.part.offences.variants
     if plan.info.source == "custody":
-        included = (f"Variant codes counted as well: {', '.join(variants)}." if variants
-                    else "Attempts, aiding, conspiracies and incitement have codes of their own and are not counted "
-                         "unless listed.")
+        included = (
+            f"Variant codes counted as well: {', '.join(variants)}."
+            if variants
+            else "Attempts, aiding, conspiracies and incitement have codes of their own and are not counted "
+            "unless listed."
+        )
     else:
         included = ""
     kind = "CJS offence codes" if plan.info.source == "custody" else "Offence codes"
@@ -86,7 +106,8 @@ COMPARISON_RULE = (
     "Weeks and date windows are compared with the same weekdays 364 days earlier; months and years with the same "
     "calendar dates a year earlier (29 February with 28 February). Change is this period's figure minus the "
     "earlier one; percentage change is that change as a percentage of the earlier figure, and is [z] when the "
-    "earlier figure is 0. A change is shown only where both figures are shown.")
+    "earlier figure is 0. A change is shown only where both figures are shown."
+)
 
 
 def comparison_notes(plan: PartPlan) -> list[str]:
@@ -94,19 +115,27 @@ def comparison_notes(plan: PartPlan) -> list[str]:
     pairs = [(p.label, p.previous_label, p.kind) for p in plan.periods if p.previous is not None]
     if not pairs:
         return []
-    listed = "; ".join(f"{label} with {prev}" + (" (364 days earlier)" if kind in WEEKDAY_ALIGNED else "")
-                       for label, prev, kind in pairs)
+    listed = "; ".join(
+        f"{label} with {prev}" + (" (364 days earlier)" if kind in WEEKDAY_ALIGNED else "")
+        for label, prev, kind in pairs
+    )
     return [f"Same period a year earlier: {listed}.", COMPARISON_RULE]
 
 
 def as_at_note(plan: PartPlan) -> str:
     when = f"{plan.as_at:%d %B %Y %H:%M}"
-    why = " (the request asks for the figures as known then)" if plan.as_at_requested else " (the latest extract)"
+    why = (
+        " (the request asks for the figures as known then)"
+        if plan.as_at_requested
+        else " (the latest extract)"
+    )
     text = f"Figures are as recorded at {when}{why}; the last whole day covered is {plan.last_day:%d %B %Y}."
     if any(p.provisional for p in plan.periods):
         cutoff = plan.settled_until
-        text += (f" Figures for periods ending after {cutoff:%d %B %Y} are provisional [p]: late records and "
-                 "outcomes still arrive, and they may be revised.")
+        text += (
+            f" Figures for periods ending after {cutoff:%d %B %Y} are provisional [p]: late records and "
+            "outcomes still arrive, and they may be revised."
+        )
     if any(p.to_date for p in plan.periods):
         text += " Periods marked 'to' a date run from their start to that date (the request asked 'to date')."
     return text
@@ -117,9 +146,16 @@ def table_notes(plan: PartPlan, shares: CodeShares | None = None, k: int = DEFAU
     if shares is not None:
         local = any(c.item_kind == "local_code" for c in plan.offences.categories)
         groups = any("offence_group" in (d.sql.column, d.sql.parent) for d in plan.dims)
-        notes += share_notes(shares, unit=plan.info.unit, k=k, unrecognised=not plan.offences.categories or local,
-                             groups=groups)
+        notes += share_notes(
+            shares,
+            unit=plan.info.unit,
+            k=k,
+            unrecognised=not plan.offences.categories or local,
+            groups=groups,
+        )
     notes += comparison_notes(plan)
     if not plan.additive:
-        notes.append("Totals in this table count each unit once, so they can be smaller than the sum of the rows.")
+        notes.append(
+            "Totals in this table count each unit once, so they can be smaller than the sum of the rows."
+        )
     return tuple(notes)

@@ -60,8 +60,11 @@ class ResolvedOffences:
 
     def code_rows(self) -> list[dict[str, str]]:
         """The SQL parameter: one row per (category, code)."""
-        return [{"code": c, "offence": cat.label, "offence_group": self.groups[c]}
-                for cat in self.categories for c in cat.codes]
+        return [
+            {"code": c, "offence": cat.label, "offence_group": self.groups[c]}
+            for cat in self.categories
+            for c in cat.codes
+        ]
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,9 @@ class _CodeList:
 
 
 def _custody_codes(con: duckdb.DuckDBPyConnection) -> _CodeList:
-    rows = con.sql("select cjs_code, offence_title, offence_group_code, offence_group, variant from ref.offences").fetchall()
+    rows = con.sql(
+        "select cjs_code, offence_title, offence_group_code, offence_group, variant from ref.offences"
+    ).fetchall()
     titles = {r[0]: r[1] for r in rows}
     by_letter = {v: k for k, v in VARIANT_SUFFIX.items()}
     variant_of = {}
@@ -99,7 +104,9 @@ def _custody_codes(con: duckdb.DuckDBPyConnection) -> _CodeList:
     return _CodeList(
         titles=titles,
         groups={r[0]: r[3] for r in rows},
-        group_names=_group_names(con.sql("select offence_group_code, offence_group from ref.offence_groups").fetchall()),
+        group_names=_group_names(
+            con.sql("select offence_group_code, offence_group from ref.offence_groups").fetchall()
+        ),
         variant_of=variant_of,
         selections={k: (v[0], tuple(v[1])) for k, v in selections.items()},
         **_about(con),
@@ -110,17 +117,27 @@ def _crime_codes(con: duckdb.DuckDBPyConnection) -> _CodeList:
     rows = con.sql(
         "select ho_offence_code, ho_offence_title, ho_offence_group_code, ho_offence_group from ref.ho_offence_codes"
     ).fetchall()
-    return _CodeList(titles={r[0]: r[1] for r in rows}, groups={r[0]: r[3] for r in rows},
-                     group_names=_group_names([(r[2], r[3]) for r in rows]), variant_of={}, selections={},
-                     source="crime", **_about(con))
+    return _CodeList(
+        titles={r[0]: r[1] for r in rows},
+        groups={r[0]: r[3] for r in rows},
+        group_names=_group_names([(r[2], r[3]) for r in rows]),
+        variant_of={},
+        selections={},
+        source="crime",
+        **_about(con),
+    )
 
 
 def _about(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The reference data's version and the label of group UNR, for messages and local codes."""
     version = con.sql("select version from ref.version").fetchall()
-    label = con.sql("select offence_group from ref.offence_groups where offence_group_code = 'UNR'").fetchall()
-    return {"version": version[0][0] if version else "unknown",
-            "unrecognised": label[0][0] if label else "Unrecognised offence code"}
+    label = con.sql(
+        "select offence_group from ref.offence_groups where offence_group_code = 'UNR'"
+    ).fetchall()
+    return {
+        "version": version[0][0] if version else "unknown",
+        "unrecognised": label[0][0] if label else "Unrecognised offence code",
+    }
 
 
 def _group_names(pairs: list[tuple[str, str]]) -> dict[str, str]:
@@ -150,8 +167,12 @@ def resolve_offences(
             local[base[0]] = label
         chosen = _apply_variants(base, variants, codes, keep_named=item.kind in ("code", "local_code"))
         if not chosen:
-            problems.append((where, f"{item.value!r} leaves no offence codes once variants {sorted(variants)} "
-                                    "are applied"))
+            problems.append(
+                (
+                    where,
+                    f"{item.value!r} leaves no offence codes once variants {sorted(variants)} are applied",
+                )
+            )
             continue
         categories.append(Category(item.label or label, tuple(chosen), item.kind))
     labels = [c.label for c in categories]
@@ -160,7 +181,9 @@ def resolve_offences(
     if problems:
         raise SpecError(problems)
     together = offences.label or (categories[0].label if len(categories) == 1 else "Selected offences")
-    titles = codes.titles | {c: f"{label} (local code, not in the reference data)" for c, label in local.items()}
+    titles = codes.titles | {
+        c: f"{label} (local code, not in the reference data)" for c, label in local.items()
+    }
     groups = codes.groups | dict.fromkeys(local, codes.unrecognised)
     return ResolvedOffences(tuple(categories), titles, groups, together)
 
@@ -170,7 +193,9 @@ def _local_code(item: OffenceItem, codes: _CodeList) -> tuple[str, list[str]]:
     code = codes.normalise(item.value)
     if code in codes.titles:
         kind = "ho_code" if codes.source == "crime" else "code"
-        raise LookupError(f"{code} is in the reference data ({codes.titles[code]}): name it as {kind}: {code}")
+        raise LookupError(
+            f"{code} is in the reference data ({codes.titles[code]}): name it as {kind}: {code}"
+        )
     if not codes.well_formed(code):
         shape = HO_SHAPE if codes.source == "crime" else CJS_SHAPE
         raise LookupError(f"{item.value!r} is not shaped like an offence code ({shape})")
@@ -181,15 +206,19 @@ def unknown_code(value: str, codes: _CodeList) -> str:
     """Why a code is not accepted. A well-formed code gets no 'closest known' code: a neighbouring code is a
     different offence. A malformed one may be a typing slip, so the closest known codes are offered."""
     code = codes.normalise(value)
-    standing = "the Home Office offence classification" if codes.source == "crime" else "the CJS standing data"
+    standing = (
+        "the Home Office offence classification" if codes.source == "crime" else "the CJS standing data"
+    )
     if not codes.well_formed(code):
         shape = HO_SHAPE if codes.source == "crime" else CJS_SHAPE
         return f"{value!r} is not shaped like an offence code ({shape}){suggest(code, codes.titles)}"
     unit = "crimes recorded" if codes.source == "crime" else "arrests"
-    return (f"offence code {code} is not in the reference data (version {codes.version}), which is built from "
-            f"{standing}. If it is a force's local code or newer than the reference data, {unit} under it are "
-            f"counted under the offence group '{codes.unrecognised}' wherever every offence counts; to count it on "
-            f"its own, name it as local_code: {code} with a label")
+    return (
+        f"offence code {code} is not in the reference data (version {codes.version}), which is built from "
+        f"{standing}. If it is a force's local code or newer than the reference data, {unit} under it are "
+        f"counted under the offence group '{codes.unrecognised}' wherever every offence counts; to count it on "
+        f"its own, name it as local_code: {code} with a label"
+    )
 
 
 def _item_codes(item: OffenceItem, codes: _CodeList) -> tuple[str, list[str]]:
@@ -202,8 +231,10 @@ def _item_codes(item: OffenceItem, codes: _CodeList) -> tuple[str, list[str]]:
         return codes.titles[code], [code]
     if item.kind == "selection":
         if value not in codes.selections:
-            raise LookupError(f"no offence selection is called {value!r}{suggest(value, codes.selections)}; "
-                              "selections are listed in data/reference/offence_selections.csv")
+            raise LookupError(
+                f"no offence selection is called {value!r}{suggest(value, codes.selections)}; "
+                "selections are listed in data/reference/offence_selections.csv"
+            )
         label, members = codes.selections[value]
         return label, list(members)
     if item.kind == "group":
@@ -213,9 +244,12 @@ def _item_codes(item: OffenceItem, codes: _CodeList) -> tuple[str, list[str]]:
             raise LookupError(f"no offence group is called {value!r}{suggest(value, known)}")
         members = sorted(c for c, g in codes.groups.items() if g == name)
         if not members:
-            hint = (": it holds the codes the reference data does not know, so it has none to list; count every "
-                    "offence (all_offences: true) with an offence_group breakdown, or name a code as local_code"
-                    if name == codes.unrecognised else "")
+            hint = (
+                ": it holds the codes the reference data does not know, so it has none to list; count every "
+                "offence (all_offences: true) with an offence_group breakdown, or name a code as local_code"
+                if name == codes.unrecognised
+                else ""
+            )
             raise LookupError(f"no offence code in the reference data is in the group {name!r}{hint}")
         return name, members
     prefix = value.upper()

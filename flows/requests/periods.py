@@ -81,7 +81,12 @@ def standard_label(period: Period, span: Span) -> str:
 
 
 def resolve_periods(
-    periods: list[Period], *, as_at: datetime, compare: bool, provisional_days: int, field: str = "periods",
+    periods: list[Period],
+    *,
+    as_at: datetime,
+    compare: bool,
+    provisional_days: int,
+    field: str = "periods",
     last_day: date | None = None,
 ) -> list[ResolvedPeriod]:
     """Windows for each period, in the order given; problems name ``periods[i]`` and say what to change.
@@ -94,22 +99,32 @@ def resolve_periods(
         where = f"{field}[{i}]"
         span = natural_span(period)
         if span.start > last_day:
-            problems.append((where, f"starts on {_day(span.start)}, after the last day the data covers "
-                                    f"({_day(last_day)}, as at {as_at:%d %b %Y %H:%M})"))
+            problems.append(
+                (
+                    where,
+                    f"starts on {_day(span.start)}, after the last day the data covers "
+                    f"({_day(last_day)}, as at {as_at:%d %b %Y %H:%M})",
+                )
+            )
             continue
         if period.to_date:
             span = Span(span.start, min(span.end, last_day))
         elif span.end > last_day:
             hint = "; add to_date: true to count up to that day" if period.kind != "window" else ""
-            problems.append((where, f"ends on {_day(span.end)}, after the last day the data covers "
-                                    f"({_day(last_day)}){hint}"))
+            problems.append(
+                (
+                    where,
+                    f"ends on {_day(span.end)}, after the last day the data covers ({_day(last_day)}){hint}",
+                )
+            )
             continue
         label = period.label or standard_label(period, span)
         previous = same_period_last_year(period.kind, span) if compare else None
         provisional = span.end > settled
         previous_label = comparison_label(period, span, previous) if previous else None
-        resolved.append(ResolvedPeriod(label, span, period.kind, period.to_date, provisional, previous,
-                                       previous_label))
+        resolved.append(
+            ResolvedPeriod(label, span, period.kind, period.to_date, provisional, previous, previous_label)
+        )
     labels = [r.label for r in resolved]
     for label in sorted({x for x in labels if labels.count(x) > 1}):
         problems.append((field, f"two periods have the label {label!r}; give one of them a label of its own"))
@@ -133,7 +148,9 @@ def comparison_label(period: Period, span: Span, previous: Span) -> str:
         return str(previous.start.year)
     if whole and period.kind == "financial_year":
         return f"{previous.start.year}/{(previous.start.year + 1) % 100:02d}"
-    return f"{_weekday(previous.start)} {_day(previous.start)} to {_weekday(previous.end)} {_day(previous.end)}"
+    return (
+        f"{_weekday(previous.start)} {_day(previous.start)} to {_weekday(previous.end)} {_day(previous.end)}"
+    )
 
 
 def overlapping(periods: list[ResolvedPeriod]) -> bool:

@@ -64,27 +64,54 @@ class PartPlan:
     def params(self) -> dict:
         windows = []
         for p in self.periods:
-            windows.append({"period": p.label, "start_date": p.span.start, "end_date": p.span.end, "is_current": True})
+            windows.append(
+                {"period": p.label, "start_date": p.span.start, "end_date": p.span.end, "is_current": True}
+            )
             if p.previous is not None:
-                windows.append({"period": p.label, "start_date": p.previous.start, "end_date": p.previous.end,
-                                "is_current": False})
-        params = {"codes": self.offences.code_rows() or [{"code": "", "offence": "", "offence_group": ""}],
-                  "all_offences": not self.offences.categories, "all_label": self.offences.all_label,
-                  "windows": windows, "date_basis": self.part.basis}
+                windows.append(
+                    {
+                        "period": p.label,
+                        "start_date": p.previous.start,
+                        "end_date": p.previous.end,
+                        "is_current": False,
+                    }
+                )
+        params = {
+            "codes": self.offences.code_rows() or [{"code": "", "offence": "", "offence_group": ""}],
+            "all_offences": not self.offences.categories,
+            "all_label": self.offences.all_label,
+            "windows": windows,
+            "date_basis": self.part.basis,
+        }
         if self.info.source == "custody":
-            params |= {"rule": self.part.offences.rule, "unit": "person" if self.info.unit == "person" else "custody_record"}
+            params |= {
+                "rule": self.part.offences.rule,
+                "unit": "person" if self.info.unit == "person" else "custody_record",
+            }
         return params
 
 
-def plan_part(con: duckdb.DuckDBPyConnection, part: DataPart, where: str, *, margins: bool,
-              organisation: str | None = None) -> PartPlan:
+def plan_part(
+    con: duckdb.DuckDBPyConnection,
+    part: DataPart,
+    where: str,
+    *,
+    margins: bool,
+    organisation: str | None = None,
+) -> PartPlan:
     """``organisation`` names the force's own agency (the ``own force`` filter category)."""
     info = MEASURES[part.measure]
     check_source(con, info.source)
     as_at, requested = _as_at(con, part, info.source, where)
     last_day = covers_until(con, info.source, as_at)
-    periods = resolve_periods(part.periods, as_at=as_at, compare=part.compare != "none", last_day=last_day,
-                              provisional_days=part.provisional_days, field=f"{where}.periods")
+    periods = resolve_periods(
+        part.periods,
+        as_at=as_at,
+        compare=part.compare != "none",
+        last_day=last_day,
+        provisional_days=part.provisional_days,
+        field=f"{where}.periods",
+    )
     offences = part_offences(con, part, info, f"{where}.offences")
     filters = resolve_filters(con, part.filters, info, organisation, where)
     dims, offences = _dims(con, part, info, periods, offences, margins and part.totals, filters, where)
@@ -95,19 +122,35 @@ def _as_at(con: duckdb.DuckDBPyConnection, part: DataPart, source: str, where: s
     span = extract_span(con, source)
     if span is None:
         what = WHAT[source]
-        raise SpecError([(f"{where}.measure", f"{part.measure} are counted from the {what}s, and no {what} has been "
-                                              "loaded into the warehouse yet")])
+        raise SpecError(
+            [
+                (
+                    f"{where}.measure",
+                    f"{part.measure} are counted from the {what}s, and no {what} has been "
+                    "loaded into the warehouse yet",
+                )
+            ]
+        )
     first, latest = span
     wanted = parse_as_at(part.as_at)
     if wanted is None:
         return latest, False
     if wanted > latest or wanted < first:
-        raise SpecError([(f"{where}.as_at", f"{part.as_at} is outside the extracts held: the first was taken "
-                                            f"{first:%d %b %Y %H:%M}, the latest {latest:%d %b %Y %H:%M}")])
+        raise SpecError(
+            [
+                (
+                    f"{where}.as_at",
+                    f"{part.as_at} is outside the extracts held: the first was taken "
+                    f"{first:%d %b %Y %H:%M}, the latest {latest:%d %b %Y %H:%M}",
+                )
+            ]
+        )
     return wanted, True
 
 
-def part_offences(con: duckdb.DuckDBPyConnection, part: DataPart, info: MeasureInfo, where: str) -> ResolvedOffences:
+def part_offences(
+    con: duckdb.DuckDBPyConnection, part: DataPart, info: MeasureInfo, where: str
+) -> ResolvedOffences:
     """The part's offence categories from the reference data (also what `disclose check` resolves)."""
     if info.source == "stop_search":
         return ResolvedOffences((), {}, {}, part.offences.label or "All stop and searches")
@@ -119,8 +162,14 @@ def part_offences(con: duckdb.DuckDBPyConnection, part: DataPart, info: MeasureI
 
 
 def _dims(
-    con: duckdb.DuckDBPyConnection, part: DataPart, info: MeasureInfo, periods: list[ResolvedPeriod],
-    offences: ResolvedOffences, totals: bool, filters: tuple[ResolvedFilter, ...], where: str,
+    con: duckdb.DuckDBPyConnection,
+    part: DataPart,
+    info: MeasureInfo,
+    periods: list[ResolvedPeriod],
+    offences: ResolvedOffences,
+    totals: bool,
+    filters: tuple[ResolvedFilter, ...],
+    where: str,
 ) -> tuple[list[PlannedDim], ResolvedOffences]:
     names = list(part.breakdowns)
     if "period" not in names:
@@ -132,11 +181,20 @@ def _dims(
     out = []
     for name in names:
         if name == "offence" and not offences.categories:
-            raise SpecError([(f"{where}.breakdowns", "a breakdown by offence needs the offences listed under "
-                                                    "offences.items; with all_offences use offence_group")])
+            raise SpecError(
+                [
+                    (
+                        f"{where}.breakdowns",
+                        "a breakdown by offence needs the offences listed under "
+                        "offences.items; with all_offences use offence_group",
+                    )
+                ]
+            )
         if name in OFFENCE_DIMS:
             overlap = part.offences.rule == "any" or offences.overlapping
-            dim, offences = _offence_dim(con, name, info, offences, hierarchy, totals, not (persons or overlap), where)
+            dim, offences = _offence_dim(
+                con, name, info, offences, hierarchy, totals, not (persons or overlap), where
+            )
             out.append(dim)
             continue
         labels = [p.label for p in periods] if name == "period" else categories(con, name, info.source)
@@ -150,13 +208,23 @@ def _dims(
 def _flat_dim(name: str, labels: list[str], totals: bool, additive: bool) -> PlannedDim:
     b = BREAKDOWNS[name]
     total = b.total if totals and len(labels) > 1 else None
-    return PlannedDim(DimPlan(name, total), Dimension(name, b.title, total=total),
-                      tuple(labels) + ((total,) if total else ()), additive)
+    return PlannedDim(
+        DimPlan(name, total),
+        Dimension(name, b.title, total=total),
+        tuple(labels) + ((total,) if total else ()),
+        additive,
+    )
 
 
 def _offence_dim(
-    con: duckdb.DuckDBPyConnection, name: str, info: MeasureInfo, offences: ResolvedOffences, hierarchy: bool,
-    totals: bool, additive: bool, where: str,
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    info: MeasureInfo,
+    offences: ResolvedOffences,
+    hierarchy: bool,
+    totals: bool,
+    additive: bool,
+    where: str,
 ) -> tuple[PlannedDim, ResolvedOffences]:
     """The offence column: categories, offence groups, or both as a hierarchy (offence -> group -> total).
     A group label that equals an offence label gets ' (group total)' so labels stay unique in the column;
@@ -175,8 +243,15 @@ def _offence_dim(
         return PlannedDim(DimPlan(name, total), dim, (*leaves, total), additive), offences
     group_of = offences.category_group()
     if group_of is None:
-        raise SpecError([(f"{where}.breakdowns", "offence group totals need each offence item to sit in one "
-                                                "offence group; split the items that span groups")])
+        raise SpecError(
+            [
+                (
+                    f"{where}.breakdowns",
+                    "offence group totals need each offence item to sit in one "
+                    "offence group; split the items that span groups",
+                )
+            ]
+        )
     groups = list(dict.fromkeys(group_of[x] for x in leaves))
     clash = set(groups) & (set(leaves) | {total})
     rename = {g: f"{g} (group total)" if g in clash else g for g in groups}
@@ -185,14 +260,21 @@ def _offence_dim(
         labels += [x for x in leaves if group_of[x] == g] + [rename[g]]
     labels.append(total)
     shown = replace(offences, groups={c: rename.get(g, g) for c, g in offences.groups.items()})
-    dim = Dimension("offence", "Offence", total=total, parents={leaf: rename[group_of[leaf]] for leaf in leaves},
-                    codes=_single_codes(offences))
+    dim = Dimension(
+        "offence",
+        "Offence",
+        total=total,
+        parents={leaf: rename[group_of[leaf]] for leaf in leaves},
+        codes=_single_codes(offences),
+    )
     return PlannedDim(DimPlan("offence", total, parent="offence_group"), dim, tuple(labels), additive), shown
 
 
 def _single_codes(offences: ResolvedOffences) -> dict[str, str]:
     """Label -> code for categories that are one code (writers show it in a column of its own)."""
-    return {c.label: c.codes[0] for c in offences.categories if len(c.codes) == 1 and c.item_kind != "crime_type"}
+    return {
+        c.label: c.codes[0] for c in offences.categories if len(c.codes) == 1 and c.item_kind != "crime_type"
+    }
 
 
 def _groups_in_order(offences: ResolvedOffences) -> list[str]:

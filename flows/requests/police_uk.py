@@ -23,17 +23,25 @@ CRIME_TYPES = (
 
 
 def resolve_crime_types(con: duckdb.DuckDBPyConnection, offences: Offences, where: str) -> ResolvedOffences:
-    present = [r[0] for r in con.sql("select distinct crime_type from staging.police_uk_street_crimes").fetchall()]
+    present = [
+        r[0] for r in con.sql("select distinct crime_type from staging.police_uk_street_crimes").fetchall()
+    ]
     known = sorted({*CRIME_TYPES, *present})
     if offences.all_offences:
-        return ResolvedOffences((), {t: t for t in known}, {t: t for t in known}, offences.label or "All crime types")
+        return ResolvedOffences(
+            (), {t: t for t in known}, {t: t for t in known}, offences.label or "All crime types"
+        )
     by_lower = {t.lower(): t for t in known}
     categories, problems = [], []
     for i, item in enumerate(offences.items):
         name = by_lower.get(item.value.strip().lower())
         if name is None:
-            problems.append((f"{where}.items[{i}].crime_type",
-                             f"{item.value!r} is not a data.police.uk crime type{suggest(item.value, known)}"))
+            problems.append(
+                (
+                    f"{where}.items[{i}].crime_type",
+                    f"{item.value!r} is not a data.police.uk crime type{suggest(item.value, known)}",
+                )
+            )
             continue
         categories.append(Category(item.label or name, (name,), "crime_type"))
     if problems:

@@ -44,15 +44,20 @@ IDENTITY = {("custody", "custody record"): "arrests", ("custody", "person"): "pe
             ("stop_search", "search"): "stop_searches"}  # fmt: skip
 DIMENSION_AXIS = {b.name: b.axis_name for b in BREAKDOWNS.values()}
 #: breakdowns whose labels are the values themselves, with their complete lists when those are fixed
-LABEL_AXES = {b.name: (*b.categories, *([b.missing] if b.missing and b.missing not in b.categories else []))
-              if b.categories else None
-              for b in BREAKDOWNS.values()
-              if b.axis_name == b.name and not b.filter_only and b.name not in ("offence", "outcome")}
+LABEL_AXES = {
+    b.name: (*b.categories, *([b.missing] if b.missing and b.missing not in b.categories else []))
+    if b.categories
+    else None
+    for b in BREAKDOWNS.values()
+    if b.axis_name == b.name and not b.filter_only and b.name not in ("offence", "outcome")
+}
 #: sources whose outcome labels are the values (police.uk's own words); the others map to reference codes
 LABEL_OUTCOMES = frozenset({"police_uk", "stop_search"})
-SOURCE_AXES = {source: {BREAKDOWNS[b].axis_name for m in MEASURES.values() if m.source == source
-                        for b in m.breakdowns} - {"day"}
-               for source in {m.source for m in MEASURES.values()}}
+SOURCE_AXES = {
+    source: {BREAKDOWNS[b].axis_name for m in MEASURES.values() if m.source == source for b in m.breakdowns}
+    - {"day"}
+    for source in {m.source for m in MEASURES.values()}
+}
 #: label -> finest outcome value, per (source, breakdown); the SQL joins the same reference tables
 _OUTCOMES = {
     ("custody", "outcome"): "select disposal_group, disposal from ref.custody_disposals",
@@ -65,8 +70,8 @@ _OUTCOME_VALUES = {
     "custody": "select disposal from ref.custody_disposals",  # the count inner-joins it: nothing else is counted
     "crime": "select outcome_code from ref.ho_outcome_types",  # '0' also stands for no or an unknown code
     "police_uk": "select outcome_category from ref.police_uk_outcome_categories union "
-                 "select distinct coalesce(nullif(trim(last_outcome_category), ''), 'No outcome recorded') "
-                 "from staging.police_uk_street_crimes",
+    "select distinct coalesce(nullif(trim(last_outcome_category), ''), 'No outcome recorded') "
+    "from staging.police_uk_street_crimes",
     "stop_search": "select distinct coalesce(outcome, 'Not recorded') from staging.police_uk_stop_searches",
 }
 
@@ -80,7 +85,9 @@ def additive(plan: PartPlan) -> bool:
     """Is each cell the sum of its atoms? Not for people (one person, several arrests in several cells) nor
     for the any-offence rule (one arrest under several offences). Overlapping periods or offence categories
     are fine: a cell still counts each unit of its population once, and a unit has one day and one code."""
-    return plan.info.unit != "person" and not (plan.info.source == "custody" and plan.part.offences.rule == "any")
+    return plan.info.unit != "person" and not (
+        plan.info.source == "custody" and plan.part.offences.rule == "any"
+    )
 
 
 def axes_for(con: duckdb.DuckDBPyConnection, plan: PartPlan, table: TidyTable | None = None) -> Axes:
@@ -89,7 +96,8 @@ def axes_for(con: duckdb.DuckDBPyConnection, plan: PartPlan, table: TidyTable | 
     source = plan.info.source
     extras = _extras(plan, table)
     universe = {axis: NOT_APPLICABLE for axis in AXES} | {
-        "source": frozenset({source}), "unit": frozenset({plan.info.unit}),
+        "source": frozenset({source}),
+        "unit": frozenset({plan.info.unit}),
         "rule": frozenset({plan.part.offences.rule if source == "custody" else "n/a"}),
         "date_basis": frozenset({plan.part.basis}),
         "offence": frozenset(plan.offences.titles) or NOT_APPLICABLE,  # stop and search has no offence
@@ -121,19 +129,24 @@ def axes_for(con: duckdb.DuckDBPyConnection, plan: PartPlan, table: TidyTable | 
         dimensions[name] = (axis, labels)
     for axis, kept in _filtered(con, plan, universe).items():  # a filter narrows its axis everywhere
         fixed[axis] = fixed[axis] & kept
-        dimensions = {n: (a, {x: v & kept for x, v in labels.items()} if a == axis else labels)
-                      for n, (a, labels) in dimensions.items()}
+        dimensions = {
+            n: (a, {x: v & kept for x, v in labels.items()} if a == axis else labels)
+            for n, (a, labels) in dimensions.items()
+        }
     counts = identity(plan)
     measures = {plan.info.name: MeasureAxes(counts=counts)}
     if plan.part.compare != "none":
         measures[f"{plan.info.name}{COMPARISON_SUFFIX}"] = MeasureAxes(
-            counts=counts, dimensions={"period": _period_labels(plan, current=False)},
-            fixed={"day": _union(_windows(plan, current=False).values())})
+            counts=counts,
+            dimensions={"period": _period_labels(plan, current=False)},
+            fixed={"day": _union(_windows(plan, current=False).values())},
+        )
     return Axes(dimensions, fixed, measures, additive=additive(plan), as_at=as_at_text(plan.as_at))
 
 
-def _filtered(con: duckdb.DuckDBPyConnection, plan: PartPlan, universe: Mapping[str, frozenset]
-              ) -> dict[str, frozenset]:
+def _filtered(
+    con: duckdb.DuckDBPyConnection, plan: PartPlan, universe: Mapping[str, frozenset]
+) -> dict[str, frozenset]:
     """Axis -> the values the part's filters keep (the finest values: disposals or outcome codes for outcome
     labels, the labels themselves otherwise)."""
     out: dict[str, frozenset] = {}
@@ -188,8 +201,9 @@ def _period_labels(plan: PartPlan, *, current: bool) -> dict[str, frozenset]:
     return labels | ({total: _union(labels.values())} if total else {})
 
 
-def _offence_labels(plan: PartPlan, name: str, selected: frozenset,
-                    unrecognised: dict[str, str]) -> dict[str, frozenset]:
+def _offence_labels(
+    plan: PartPlan, name: str, selected: frozenset, unrecognised: dict[str, str]
+) -> dict[str, frozenset]:
     """Categories are their codes; a group (flat, or a subtotal in the hierarchy) is the selected codes in it;
     the total is every selected code."""
     dim = next(d for d in plan.dims if d.sql.column == name)
@@ -209,9 +223,9 @@ def _offence_labels(plan: PartPlan, name: str, selected: frozenset,
 #: well-formed codes the reference data lacks, as staged (every delivery: history queries count them too)
 _UNRECOGNISED = {
     "custody": "select distinct offence_code from staging.custody_offences where offence_code not in "
-               "(select cjs_code from ref.offences)",
+    "(select cjs_code from ref.offences)",
     "crime": "select distinct ho_offence_code from staging.crimes where ho_offence_code not in "
-             "(select ho_offence_code from ref.ho_offence_codes)",
+    "(select ho_offence_code from ref.ho_offence_codes)",
 }
 
 
@@ -221,14 +235,24 @@ def _unrecognised_codes(con: duckdb.DuckDBPyConnection, source: str) -> dict[str
     local code one request names is then the same value here and in a table of all offences)."""
     if source not in _UNRECOGNISED:
         return {}
-    label = con.sql("select offence_group from ref.offence_groups where offence_group_code = 'UNR'").fetchall()
+    label = con.sql(
+        "select offence_group from ref.offence_groups where offence_group_code = 'UNR'"
+    ).fetchall()
     if not label:
         return {}
-    return {code: label[0][0] for (code,) in con.sql(_UNRECOGNISED[source]).fetchall() if code}  # fixed queries
+    return {
+        code: label[0][0] for (code,) in con.sql(_UNRECOGNISED[source]).fetchall() if code
+    }  # fixed queries
 
 
-def _outcome_labels(con: duckdb.DuckDBPyConnection, source: str, name: str, shown: Iterable[str], total: str | None,
-                    everything: frozenset) -> dict[str, frozenset]:
+def _outcome_labels(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    name: str,
+    shown: Iterable[str],
+    total: str | None,
+    everything: frozenset,
+) -> dict[str, frozenset]:
     mapping: dict[str, set] = {}
     for label, value in con.sql(_OUTCOMES[(source, name)]).fetchall():  # allow-listed constant queries
         mapping.setdefault(label, set()).add(value)
@@ -258,6 +282,8 @@ def _union(sets: Iterable[frozenset]) -> frozenset:
     return frozenset().union(*sets)
 
 
-def populations_for(con: duckdb.DuckDBPyConnection, answered: Iterable[tuple[PartPlan, TidyTable]]) -> dict[str, Axes]:
+def populations_for(
+    con: duckdb.DuckDBPyConnection, answered: Iterable[tuple[PartPlan, TidyTable]]
+) -> dict[str, Axes]:
     """``protect(populations=...)`` for a release: table name -> axes, from each table and its plan."""
     return {table.name: axes_for(con, plan, table) for plan, table in answered}

@@ -30,8 +30,12 @@ UNITS = {"custody": ("custody_units.sql", "offence_rows", "custody_rows"),
          "stop_search": ("stop_search_units.sql", None, None)}  # fmt: skip
 _IDENTIFIER = re.compile(r"^[a-z][a-z_]{0,40}$")
 #: tables each source needs; a missing one is reported in words, not as a catalog error.
-NEEDS = {"custody": ("core.arrest_offences",), "crime": ("core.crimes",),
-         "police_uk": ("staging.police_uk_street_crimes",), "stop_search": ("staging.police_uk_stop_searches",)}
+NEEDS = {
+    "custody": ("core.arrest_offences",),
+    "crime": ("core.crimes",),
+    "police_uk": ("staging.police_uk_street_crimes",),
+    "stop_search": ("staging.police_uk_stop_searches",),
+}
 #: the relation each rows fragment reads (latest, as at), for optional columns it may or may not have yet
 RELATION = {"custody": ("core.arrest_offences", "core.arrest_offences_as_known_at(timestamp '2000-01-01')"),
             "crime": ("core.crimes", "core.crimes_as_known_at(timestamp '2000-01-01')")}  # fmt: skip
@@ -82,8 +86,14 @@ class Composed:
 UNITS_TABLE = "request_units"
 
 
-def compose(sql_dir: Path, source: str, dims: list[DimPlan], as_at: datetime | None,
-            filters: Sequence[Filtering] = (), present: frozenset[str] = frozenset()) -> Composed:
+def compose(
+    sql_dir: Path,
+    source: str,
+    dims: list[DimPlan],
+    as_at: datetime | None,
+    filters: Sequence[Filtering] = (),
+    present: frozenset[str] = frozenset(),
+) -> Composed:
     """The SQL texts and the parameter names they use for totals and filters (values are bound by the caller).
     ``present``: the optional columns the source's rows have (the others are not held: every label is
     'Not recorded')."""
@@ -95,8 +105,11 @@ def compose(sql_dir: Path, source: str, dims: list[DimPlan], as_at: datetime | N
     for b in BREAKDOWNS.values():
         if b.optional and b.optional.source == source and b.optional.label_sql:
             known = b.optional.column in present
-            label = b.optional.label_sql.format(c=f"{slot}.{_ident(b.optional.column)}") if known else \
-                f"'{NOT_RECORDED}'"
+            label = (
+                b.optional.label_sql.format(c=f"{slot}.{_ident(b.optional.column)}")
+                if known
+                else f"'{NOT_RECORDED}'"
+            )
             labels += f",\n        {label} as {_ident(b.name)}"
     units = units.replace("{optional_labels}", labels)
     levels, totals, columns = [], {}, []
@@ -117,15 +130,22 @@ def compose(sql_dir: Path, source: str, dims: list[DimPlan], as_at: datetime | N
         col = _ident(f.name)
         conditions.append(f"{'' if f.mode == 'keep' else 'not '}list_contains($filter_{i}, {col})")
     flags = code_shares.COLUMNS if source in ("custody", "crime") else ()
-    units += ("\nselect " + ", ".join([*dict.fromkeys(columns), "unit_key", "person_key", "is_current", *flags])
-              + "\nfrom units" + ("\nwhere " + "\n    and ".join(conditions) if conditions else ""))
+    units += (
+        "\nselect "
+        + ", ".join([*dict.fromkeys(columns), "unit_key", "person_key", "is_current", *flags])
+        + "\nfrom units"
+        + ("\nwhere " + "\n    and ".join(conditions) if conditions else "")
+    )
     count = _strip_comments((sql_dir / FOLDER / "count_cells.sql").read_text(encoding="utf-8"))
     counts = []
     for combo in itertools.product(*levels):
         grouped = {c for level in combo for c in level}
         labels = [_label(i, d, grouped) for i, d in enumerate(dims)] or ["'All' as all_units"]
-        counts.append(count.replace("{labels}", ",\n    ".join(labels)).replace("{units_table}", UNITS_TABLE)
-                      .replace("{grouping_set}", ", ".join(sorted(grouped))))
+        counts.append(
+            count.replace("{labels}", ",\n    ".join(labels))
+            .replace("{units_table}", UNITS_TABLE)
+            .replace("{grouping_set}", ", ".join(sorted(grouped)))
+        )
     return Composed(units, tuple(counts), totals)
 
 
@@ -133,9 +153,14 @@ def rows_fragment(sql_dir: Path, source: str, as_at: datetime | None, present: f
     """The source's rows (latest, or as known at ``as_at``) with the optional columns it has."""
     _, _, rows = UNITS[source]
     fragment = (sql_dir / FOLDER / f"{rows}_{'latest' if as_at is None else 'as_at'}.sql").read_text("utf-8")
-    extra = "".join(f",\n    {_ident(b.optional.column)}" for b in BREAKDOWNS.values()
-                    if b.optional and b.optional.source == source and b.optional.label_sql
-                    and b.optional.column in present)
+    extra = "".join(
+        f",\n    {_ident(b.optional.column)}"
+        for b in BREAKDOWNS.values()
+        if b.optional
+        and b.optional.source == source
+        and b.optional.label_sql
+        and b.optional.column in present
+    )
     return _strip_comments(fragment).replace("{optional_columns}", extra)
 
 
@@ -153,8 +178,15 @@ def present_columns(con: duckdb.DuckDBPyConnection, source: str, as_at: datetime
     return frozenset(c for c in wanted if c in have)
 
 
-def columns_held(con: duckdb.DuckDBPyConnection, sql_dir: Path, source: str, columns: Sequence[OptionalColumn],
-                 as_at: datetime | None, first: date, last: date) -> dict[str, bool]:
+def columns_held(
+    con: duckdb.DuckDBPyConnection,
+    sql_dir: Path,
+    source: str,
+    columns: Sequence[OptionalColumn],
+    as_at: datetime | None,
+    first: date,
+    last: date,
+) -> dict[str, bool]:
     """Does any record dated from ``first`` to ``last`` have a value in each optional column? A column the
     rows do not have at all is not held either."""
     present = present_columns(con, source, as_at)
@@ -163,8 +195,10 @@ def columns_held(con: duckdb.DuckDBPyConnection, sql_dir: Path, source: str, col
     if not asked:
         return out
     checks = ", ".join(f"count({_ident(c)}) > 0" for c in asked)
-    sql = (f"with rows as (\n    {_indent(rows_fragment(sql_dir, source, as_at, present))}\n)\n"  # noqa: S608
-           f"select {checks} from rows where {RECORD_DATE[source]} between $first and $last")
+    sql = (
+        f"with rows as (\n    {_indent(rows_fragment(sql_dir, source, as_at, present))}\n)\n"  # noqa: S608
+        f"select {checks} from rows where {RECORD_DATE[source]} between $first and $last"
+    )
     params = {"first": first, "last": last} | ({"as_at": as_at} if as_at is not None else {})
     found = con.sql(sql, params=params).fetchall()[0]
     return out | dict(zip(asked, found, strict=True))
@@ -193,15 +227,23 @@ class Counted:
 
 
 def run_count(
-    con: duckdb.DuckDBPyConnection, sql_dir: Path, source: str, dims: list[DimPlan], as_at: datetime | None,
-    params: dict, filters: Sequence[Filtering] = (),
+    con: duckdb.DuckDBPyConnection,
+    sql_dir: Path,
+    source: str,
+    dims: list[DimPlan],
+    as_at: datetime | None,
+    params: dict,
+    filters: Sequence[Filtering] = (),
 ) -> Counted:
     """The units are computed once into a temp table (a read-only connection may write temp tables), keeping
     the units the filters keep, then counted one grouping set at a time."""
     check_source(con, source)
     composed = compose(sql_dir, source, dims, as_at, filters, present_columns(con, source, as_at))
-    bound = {**params, **composed.totals,
-             **{f"filter_{i}": list(f.values) for i, f in enumerate(x for x in filters if x.in_sql)}}
+    bound = {
+        **params,
+        **composed.totals,
+        **{f"filter_{i}": list(f.values) for i, f in enumerate(x for x in filters if x.in_sql)},
+    }
     if as_at is not None and source != "police_uk":
         bound["as_at"] = as_at
 
@@ -211,21 +253,28 @@ def run_count(
     con.execute(f"create or replace temp table {UNITS_TABLE} as {composed.units}", used(composed.units))  # noqa: S608
     try:
         cells = pl.concat([con.sql(sql, params=used(sql)).pl() for sql in composed.counts], how="vertical")
-        return Counted(cells, code_shares.measure(con, UNITS_TABLE) if source in ("custody", "crime") else None)
+        return Counted(
+            cells, code_shares.measure(con, UNITS_TABLE) if source in ("custody", "crime") else None
+        )
     finally:
         con.execute(f"drop table if exists {UNITS_TABLE}")
 
 
 def check_source(con: duckdb.DuckDBPyConnection, source: str) -> None:
-    present = {f"{s}.{t}" for s, t in con.sql(
-        "select schema_name, table_name from duckdb_tables() union all "
-        "select schema_name, view_name from duckdb_views() where not internal").fetchall()}
+    present = {
+        f"{s}.{t}"
+        for s, t in con.sql(
+            "select schema_name, table_name from duckdb_tables() union all "
+            "select schema_name, view_name from duckdb_views() where not internal"
+        ).fetchall()
+    }
     missing = [t for t in NEEDS[source] if t not in present]
     if missing:
-        what = {"police_uk": "data.police.uk crimes have not been loaded into this warehouse (the police.uk "
-                             "ingest provides them)",
-                "stop_search": "data.police.uk stop-and-search files have not been loaded into this warehouse"
-                }.get(source, "run `disclose nightly` first")
+        what = {
+            "police_uk": "data.police.uk crimes have not been loaded into this warehouse (the police.uk "
+            "ingest provides them)",
+            "stop_search": "data.police.uk stop-and-search files have not been loaded into this warehouse",
+        }.get(source, "run `disclose nightly` first")
         raise SpecError([("measure", f"the warehouse has no {', '.join(missing)}: {what}")])
 
 

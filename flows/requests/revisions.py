@@ -27,11 +27,18 @@ def mark_revisions(table: TidyTable, previous: pl.DataFrame | None) -> TidyTable
     updates = []
     for m in measures:
         shown_now = pl.col(m.name).is_not_null()
-        changed = shown_now & pl.col(f"__before_{m.name}").is_not_null() & (
-            pl.col(m.name).cast(pl.Float64) != pl.col(f"__before_{m.name}").cast(pl.Float64))
+        changed = (
+            shown_now
+            & pl.col(f"__before_{m.name}").is_not_null()
+            & (pl.col(m.name).cast(pl.Float64) != pl.col(f"__before_{m.name}").cast(pl.Float64))
+        )
         hidden = pl.any_horizontal([pl.col(m.flag).str.contains(x, literal=True) for x in HIDING_FLAGS])
         already = pl.col(m.flag).str.contains(REVISED, literal=True)
-        updates.append(pl.when(changed & ~hidden & ~already).then(pl.col(m.flag) + REVISED)
-                       .otherwise(pl.col(m.flag)).alias(m.flag))
+        updates.append(
+            pl.when(changed & ~hidden & ~already)
+            .then(pl.col(m.flag) + REVISED)
+            .otherwise(pl.col(m.flag))
+            .alias(m.flag)
+        )
     flags = joined.select(updates)
     return table.with_frame(table.frame.with_columns(flags))

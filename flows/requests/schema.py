@@ -21,8 +21,11 @@ SCHEMAS: dict[str, type[BaseModel]] = {"schema.json": RequestSpec, "standing/sch
 
 def schema_text(model: type[BaseModel]) -> str:
     schema = model.model_json_schema()
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-              "$id": f"https://disclose.example/schemas/{model.__name__.lower()}-v{SCHEMA_VERSION}.json", **schema}
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://disclose.example/schemas/{model.__name__.lower()}-v{SCHEMA_VERSION}.json",
+        **schema,
+    }
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -39,11 +42,17 @@ def export_schemas(requests_dir: Path) -> list[Path]:
 
 def stale_schemas(requests_dir: Path) -> list[Path]:
     """The committed schema files that differ from the models (empty when up to date)."""
-    return [requests_dir / n for n, m in SCHEMAS.items()
-            if not (requests_dir / n).is_file() or (requests_dir / n).read_text(encoding="utf-8") != schema_text(m)]
+    return [
+        requests_dir / n
+        for n, m in SCHEMAS.items()
+        if not (requests_dir / n).is_file()
+        or (requests_dir / n).read_text(encoding="utf-8") != schema_text(m)
+    ]
 
 
 if __name__ == "__main__":  # pragma: no cover
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "data" / "requests"
+    folder = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "data" / "requests"
+    )
     for path in export_schemas(folder):
         print(f"wrote {path}")

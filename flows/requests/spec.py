@@ -21,8 +21,16 @@ from flows.requests.models import SCHEMA_VERSION, DataPart, RequestSpec
 MAX_SPEC_BYTES = 256 * 1024
 MAX_NESTING = 20
 
-__all__ = ["MAX_SPEC_BYTES", "SCHEMA_VERSION", "DataPart", "RequestSpec", "SpecError", "load_spec", "load_standing",
-           "read_yaml"]
+__all__ = [
+    "MAX_SPEC_BYTES",
+    "SCHEMA_VERSION",
+    "DataPart",
+    "RequestSpec",
+    "SpecError",
+    "load_spec",
+    "load_standing",
+    "read_yaml",
+]
 
 
 class _TextDatesLoader(yaml.SafeLoader):
@@ -43,13 +51,16 @@ def read_yaml(path: Path) -> tuple[Any, str]:
     except OSError as exc:
         raise SpecError(f"cannot read the request ({exc.strerror})", path) from None
     if len(data) > MAX_SPEC_BYTES:
-        raise SpecError(f"{len(data)} bytes is larger than the {MAX_SPEC_BYTES} byte limit for a request", path)
+        raise SpecError(
+            f"{len(data)} bytes is larger than the {MAX_SPEC_BYTES} byte limit for a request", path
+        )
     try:
         text = data.decode("utf-8-sig")
         events = list(yaml.parse(text, Loader=_TextDatesLoader))  # noqa: S506 (a SafeLoader)
         if any(isinstance(e, yaml.AliasEvent) for e in events):
-            raise SpecError("YAML anchors and aliases (&, *) are not allowed in a request: write each value out",
-                            path)
+            raise SpecError(
+                "YAML anchors and aliases (&, *) are not allowed in a request: write each value out", path
+            )
         depth = max(_depths(events), default=0)
         if depth > MAX_NESTING:
             raise SpecError(f"nested {depth} levels deep; a request needs at most {MAX_NESTING}", path)
@@ -67,8 +78,15 @@ def regular_file(path: Path) -> None:
     except OSError as exc:
         raise SpecError(f"cannot read the request ({exc.strerror})", path) from None
     if not stat.S_ISREG(mode):
-        kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
-                else "a socket" if stat.S_ISSOCK(mode) else "a device")
+        kind = (
+            "a folder"
+            if stat.S_ISDIR(mode)
+            else "a named pipe (FIFO)"
+            if stat.S_ISFIFO(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "a device"
+        )
         raise SpecError(f"is {kind}, not a file: give the path of a request spec (.yaml)", path)
 
 
@@ -86,20 +104,38 @@ def _depths(events: list[yaml.Event]) -> list[int]:
 def validate(raw: Any, model: type[BaseModel], path: Path | str, kind: str = "request") -> Any:
     """Check the version first (its own message), then every field."""
     if not isinstance(raw, dict):
-        raise SpecError(f"a {kind} must be a group of fields (reference:, title:, ...), not {type(raw).__name__}",
-                        path)
+        raise SpecError(
+            f"a {kind} must be a group of fields (reference:, title:, ...), not {type(raw).__name__}", path
+        )
     version = raw.get("schema_version")
     if version is None:
-        raise SpecError([("schema_version", f"is required: write schema_version: {SCHEMA_VERSION} at the top")], path)
+        raise SpecError(
+            [("schema_version", f"is required: write schema_version: {SCHEMA_VERSION} at the top")], path
+        )
     if version == 1:
-        raise SpecError([("schema_version", "version 1 specs are no longer read. To migrate: set schema_version: "
-                          "2; turn each period {label, start, end} into {window: {start, end}, label}; turn "
-                          "offences {selections: [...], by: ...} into offences {items: [{selection: ...}], "
-                          "variants: [...]} and list offence under breakdowns if it was by: selection; move "
-                          "outcome: further_action into breakdowns. See README, 'Request specs'.")], path)
+        raise SpecError(
+            [
+                (
+                    "schema_version",
+                    "version 1 specs are no longer read. To migrate: set schema_version: "
+                    "2; turn each period {label, start, end} into {window: {start, end}, label}; turn "
+                    "offences {selections: [...], by: ...} into offences {items: [{selection: ...}], "
+                    "variants: [...]} and list offence under breakdowns if it was by: selection; move "
+                    "outcome: further_action into breakdowns. See README, 'Request specs'.",
+                )
+            ],
+            path,
+        )
     if version != SCHEMA_VERSION:
-        raise SpecError([("schema_version", f"{version!r} is not a version this program reads "
-                                            f"(it reads {SCHEMA_VERSION})")], path)
+        raise SpecError(
+            [
+                (
+                    "schema_version",
+                    f"{version!r} is not a version this program reads (it reads {SCHEMA_VERSION})",
+                )
+            ],
+            path,
+        )
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

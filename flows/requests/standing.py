@@ -27,8 +27,12 @@ class StandingTable(BaseModel):
     measure: MeasureName = "arrests"
     offences: Offences
     date_basis: Literal["arrest", "recorded", "outcome", "month", "search"] | None = None
-    history: int = Field(13, ge=1, le=240, description="how many periods the table shows, ending with the "
-                         "period the release covers")
+    history: int = Field(
+        13,
+        ge=1,
+        le=240,
+        description="how many periods the table shows, ending with the period the release covers",
+    )
     compare: Literal["none", "same_period_last_year"] = "none"
     breakdowns: list[Breakdown] = Field(default_factory=list, max_length=6)
     filters: list[Filter] = Field(default_factory=list, max_length=10)
@@ -68,16 +72,30 @@ def data_covers_until(con: duckdb.DuckDBPyConnection, spec: StandingSpec) -> dat
 
 def standing_parts(spec: StandingSpec, covered: CoveredPeriod) -> list[DataPart]:
     """The data parts of the release covering ``covered`` (each table's history of periods)."""
-    periods = [_period(spec.calendar.frequency, p) for p in previous_periods(spec.calendar.frequency, covered,
-                                                                             max(t.history for t in spec.tables))]
+    periods = [
+        _period(spec.calendar.frequency, p)
+        for p in previous_periods(spec.calendar.frequency, covered, max(t.history for t in spec.tables))
+    ]
     parts = []
     for t in spec.tables:
-        parts.append(DataPart(
-            id=t.id, question=t.title or spec.title, response="data", title=t.title, measure=t.measure,
-            offences=t.offences, date_basis=t.date_basis, periods=periods[-t.history:], compare=t.compare,
-            breakdowns=t.breakdowns, filters=t.filters, totals=t.totals, provisional_days=t.provisional_days,
-            interpretation=t.interpretation,
-        ))
+        parts.append(
+            DataPart(
+                id=t.id,
+                question=t.title or spec.title,
+                response="data",
+                title=t.title,
+                measure=t.measure,
+                offences=t.offences,
+                date_basis=t.date_basis,
+                periods=periods[-t.history :],
+                compare=t.compare,
+                breakdowns=t.breakdowns,
+                filters=t.filters,
+                totals=t.totals,
+                provisional_days=t.provisional_days,
+                interpretation=t.interpretation,
+            )
+        )
     return parts
 
 

@@ -16,19 +16,25 @@ import polars as pl
 from flows.contracts.tidy import Dimension, Measure, Role, TidyTable, with_empty_flags
 
 SIZES = {"small": (8, 5, 4), "medium": (40, 10, 10), "large": (150, 12, 22)}
-DIMENSIONS = (("offence", "Offence", "All offences"), ("period", "Period", "All periods"),
-              ("outcome", "Outcome", "All outcomes"))
+DIMENSIONS = (
+    ("offence", "Offence", "All offences"),
+    ("period", "Period", "All periods"),
+    ("outcome", "Outcome", "All outcomes"),
+)
 
 
-def seeded_table(size: str | tuple[int, ...], seed: int = 2024, mean_log: float = 1.6,
-                 spread: float = 1.1) -> TidyTable:
+def seeded_table(
+    size: str | tuple[int, ...], seed: int = 2024, mean_log: float = 1.6, spread: float = 1.1
+) -> TidyTable:
     """A count table with all margins; the same seed gives the same table on every machine."""
     shape = SIZES[size] if isinstance(size, str) else tuple(size)
     rng = np.random.default_rng(seed)
     inner = rng.poisson(rng.lognormal(mean_log, spread, size=shape)).astype(np.int64)
     dims = DIMENSIONS[: len(shape)]
-    labels = [[f"{title} {i + 1:03d}" for i in range(n)] + [total] for (_, title, total), n in zip(dims, shape,
-                                                                                                   strict=True)]
+    labels = [
+        [f"{title} {i + 1:03d}" for i in range(n)] + [total]
+        for (_, title, total), n in zip(dims, shape, strict=True)
+    ]
     rows = []
     for idx in itertools.product(*(range(n + 1) for n in shape)):
         sl = tuple(slice(None) if i == n else i for i, n in zip(idx, shape, strict=True))

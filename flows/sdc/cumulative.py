@@ -55,7 +55,10 @@ class Cumulative:
     def more_to_hide(self, flagged: list[TidyTable]) -> list[CellKey]:
         new = self._cells(flagged)
         result = audit_populations(
-            [c.for_audit() for c in [*self.history, *new]], self.k, self.zeros_published, self.width,
+            [c.for_audit() for c in [*self.history, *new]],
+            self.k,
+            self.zeros_published,
+            self.width,
             public=self.public_facts,
         )
         if result.passed:

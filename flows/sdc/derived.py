@@ -33,7 +33,7 @@ def previous_rows(table: TidyTable, dim: str) -> dict[int, int]:
     for r, row in enumerate(labels):
         p = position.get(row[i])
         if p:
-            prev = at.get(row[:i] + (order[p - 1],) + row[i + 1:])
+            prev = at.get(row[:i] + (order[p - 1],) + row[i + 1 :])
             if prev is not None:
                 out[r] = prev
     return out
@@ -44,13 +44,17 @@ def comparison_dimension(table: TidyTable, measure: str, policy: SdcPolicy) -> s
     configured = policy.comparison_for(table.name, measure)
     if configured:
         if configured not in table.dimension_names:
-            raise SdcInputError(f"table {table.name!r}: comparison dimension {configured!r} for {measure!r} is not "
-                                f"one of {table.dimension_names}")
+            raise SdcInputError(
+                f"table {table.name!r}: comparison dimension {configured!r} for {measure!r} is not "
+                f"one of {table.dimension_names}"
+            )
         return configured
     fits = [d for d in table.dimension_names if _fits(table, measure, d)]
     if len(fits) != 1:
-        raise SdcInputError(f"table {table.name!r}: cannot tell what {measure!r} compares (dimensions that fit: "
-                            f"{fits}); set policy.comparisons['{table.name}.{measure}']")
+        raise SdcInputError(
+            f"table {table.name!r}: cannot tell what {measure!r} compares (dimensions that fit: "
+            f"{fits}); set policy.comparisons['{table.name}.{measure}']"
+        )
     return fits[0]
 
 
@@ -65,7 +69,9 @@ def _fits(table: TidyTable, measure: str, dim: str) -> bool:
         if r not in prev:
             return False
         before, now = base[prev[r]], base[r]
-        expected = now - before if m.role is Role.CHANGE else (100.0 * (now - before) / before if before else None)
+        expected = (
+            now - before if m.role is Role.CHANGE else (100.0 * (now - before) / before if before else None)
+        )
         if expected is None or abs(float(value) - expected) > 0.5 + 1e-9:
             return False
     return True
@@ -85,8 +91,15 @@ def follow_inputs(table: TidyTable, policy: SdcPolicy) -> tuple[TidyTable, dict[
             prev = previous_rows(table, dim)
             hidden = [h or (r in prev and hidden[prev[r]]) for r, h in enumerate(hidden)]
         flags = f[m.flag].to_list()
-        f = f.with_columns(pl.Series(m.flag, [_add(flag or "", "[c]") if h and not _hides(flag) else flag or ""
-                                              for flag, h in zip(flags, hidden, strict=True)]))
+        f = f.with_columns(
+            pl.Series(
+                m.flag,
+                [
+                    _add(flag or "", "[c]") if h and not _hides(flag) else flag or ""
+                    for flag, h in zip(flags, hidden, strict=True)
+                ],
+            )
+        )
     return table.with_frame(f), comparisons
 
 

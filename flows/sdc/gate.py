@@ -18,8 +18,11 @@ from flows.sdc_audit import AuditResult, AuditTable, KRule, audit_tables
 def as_audit_table(table: TidyTable, people_suffix: str = "_people", as_at: str | None = None) -> AuditTable:
     view = published_view(table)
     names = {m.name for m in table.measures}
-    measures = [m for m in table.measures
-                if not (m.name.endswith(people_suffix) and m.name[: -len(people_suffix)] in names)]
+    measures = [
+        m
+        for m in table.measures
+        if not (m.name.endswith(people_suffix) and m.name[: -len(people_suffix)] in names)
+    ]
     rows = []
     for rec in view.iter_rows(named=True):
         labels = tuple(str(rec[d]) for d in table.dimension_names)
@@ -27,8 +30,15 @@ def as_audit_table(table: TidyTable, people_suffix: str = "_people", as_at: str 
         rows.append((labels, values))
     totals = {d.name: d.total or "" for d in table.dimensions}  # "": no label is a total (so none is guessed)
     roles = {m.name: str(m.role) for m in measures if m.role is not Role.COUNT}
-    return AuditTable(table.name, tuple(table.dimension_names), tuple(m.name for m in measures), tuple(rows),
-                      totals, roles, as_at)
+    return AuditTable(
+        table.name,
+        tuple(table.dimension_names),
+        tuple(m.name for m in measures),
+        tuple(rows),
+        totals,
+        roles,
+        as_at,
+    )
 
 
 def hierarchies_of(tables: Sequence[TidyTable]) -> dict[str, dict[str, str]]:
@@ -44,8 +54,9 @@ def non_additive_dimensions(tables: Sequence[TidyTable]) -> list[str]:
     return [f"{t.name}.{d.name}" for t in tables if not getattr(t, "additive", True) for d in t.dimensions]
 
 
-def audit_options(policy: SdcPolicy, tables: Sequence[TidyTable], comparisons: Mapping[str, str],
-                  rounded: bool = False) -> dict[str, Any]:
+def audit_options(
+    policy: SdcPolicy, tables: Sequence[TidyTable], comparisons: Mapping[str, str], rounded: bool = False
+) -> dict[str, Any]:
     """The public rules, as keyword arguments for :func:`flows.sdc_audit.audit_tables` and
     :func:`flows.sdc_audit.release_folder.audit_release_folder` (the publish step uses the same)."""
     return dict(
@@ -59,8 +70,17 @@ def audit_options(policy: SdcPolicy, tables: Sequence[TidyTable], comparisons: M
     )
 
 
-def audit_protected(tables: Sequence[TidyTable], policy: SdcPolicy, comparisons: Mapping[str, str],
-                    rounded: bool = False, earlier: Sequence[AuditTable] = ()) -> AuditResult:
-    return audit_tables([as_audit_table(t, policy.people_suffix) for t in tables], k=policy.k,
-                        hierarchies=hierarchies_of(tables), earlier=earlier,
-                        **audit_options(policy, tables, comparisons, rounded))
+def audit_protected(
+    tables: Sequence[TidyTable],
+    policy: SdcPolicy,
+    comparisons: Mapping[str, str],
+    rounded: bool = False,
+    earlier: Sequence[AuditTable] = (),
+) -> AuditResult:
+    return audit_tables(
+        [as_audit_table(t, policy.people_suffix) for t in tables],
+        k=policy.k,
+        hierarchies=hierarchies_of(tables),
+        earlier=earlier,
+        **audit_options(policy, tables, comparisons, rounded),
+    )

@@ -30,8 +30,13 @@ class CannotProtect(RuntimeError):
     """No pattern of withheld cells protects this cell (every path to it runs through fixed cells)."""
 
 
-def protect_sequentially(model: DeviationModel, req: Requirements, cost: np.ndarray,
-                         start: np.ndarray | None = None, system: object | None = None) -> np.ndarray:
+def protect_sequentially(
+    model: DeviationModel,
+    req: Requirements,
+    cost: np.ndarray,
+    start: np.ndarray | None = None,
+    system: object | None = None,
+) -> np.ndarray:
     """Withheld cells (bool per variable), starting from the sensitive ones (and ``start`` if given)."""
     n = model.matrix.shape[1]
     hidden = (req.state == HIDDEN) | (start if start is not None else np.zeros(n, dtype=bool))
@@ -45,7 +50,9 @@ def protect_sequentially(model: DeviationModel, req: Requirements, cost: np.ndar
         score = np.where(hidden, 0.0, np.where(movable, cost, np.inf))
         moved = None
         for width in WIDTHS if near is not None else ():
-            moved = _movement(model, columns, near.around(s, score, width), s, req.upl[s], hidden, movable, cost)
+            moved = _movement(
+                model, columns, near.around(s, score, width), s, req.upl[s], hidden, movable, cost
+            )
             if moved is not None:
                 break
         if moved is None:
@@ -60,10 +67,20 @@ def protect_sequentially(model: DeviationModel, req: Requirements, cost: np.ndar
     return hidden
 
 
-def _movement(model: DeviationModel, columns, cells: np.ndarray, s: int, need: float, hidden: np.ndarray,
-              movable: np.ndarray, cost: np.ndarray) -> np.ndarray | None:
+def _movement(
+    model: DeviationModel,
+    columns,
+    cells: np.ndarray,
+    s: int,
+    need: float,
+    hidden: np.ndarray,
+    movable: np.ndarray,
+    cost: np.ndarray,
+) -> np.ndarray | None:
     """Cells that move in the cheapest movement raising ``s`` by ``need`` using only ``cells``; None if none."""
-    rows = np.unique(np.concatenate([columns.indices[columns.indptr[c]:columns.indptr[c + 1]] for c in cells]))
+    rows = np.unique(
+        np.concatenate([columns.indices[columns.indptr[c] : columns.indptr[c + 1]] for c in cells])
+    )
     sub = model.matrix[rows][:, cells] if rows.size else model.matrix[:0][:, cells]
     k = cells.size
     price = np.where(hidden[cells], 0.0, cost[cells])
@@ -75,8 +92,15 @@ def _movement(model: DeviationModel, columns, cells: np.ndarray, s: int, need: f
     lo[at], hi[at] = need, max(need, up[at])
     hi[k + at] = 0.0
     h = new_highs(presolve="off")  # tiny LPs: presolve costs more than it saves
-    pass_lp(h, np.concatenate([price, price]), lo, hi, hstack([sub, -sub], format="csr"),
-            model.row_lower[rows], model.row_upper[rows])
+    pass_lp(
+        h,
+        np.concatenate([price, price]),
+        lo,
+        hi,
+        hstack([sub, -sub], format="csr"),
+        model.row_lower[rows],
+        model.row_upper[rows],
+    )
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None

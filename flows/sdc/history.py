@@ -52,7 +52,9 @@ alter table disclosure.published_cells add column if not exists additive boolean
 alter table disclosure.published_cells add column if not exists may_be_zero boolean default false;
 """
 #: one row of :func:`to_row` into ``disclosure.published_cells`` (a release's cells are never inserted twice)
-INSERT_CELL_SQL = "insert or ignore into disclosure.published_cells values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+INSERT_CELL_SQL = (
+    "insert or ignore into disclosure.published_cells values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,12 @@ class MeasureAxes:
     last year's days: so that figure and the same figure in an earlier release are one unknown."""
 
     counts: str | None = None  # the fact this measure is (default: its own name)
-    dimensions: Mapping[str, Mapping[str, frozenset]] = field(default_factory=dict)  # dimension -> label -> values
-    fixed: Mapping[str, frozenset] = field(default_factory=dict)  # axis -> values, over the table's fixed ones
+    dimensions: Mapping[str, Mapping[str, frozenset]] = field(
+        default_factory=dict
+    )  # dimension -> label -> values
+    fixed: Mapping[str, frozenset] = field(
+        default_factory=dict
+    )  # axis -> values, over the table's fixed ones
 
 
 @dataclass(frozen=True)
@@ -85,12 +91,21 @@ class Axes:
             return frozenset().union(*labels.values())
 
         fixed = dict(self.fixed) | {self.dimensions[d][0]: union(self.dimensions[d][1]) for d in gone}
-        measures = {m: replace(o, dimensions={d: v for d, v in o.dimensions.items() if d in kept},
-                               fixed=dict(o.fixed) | {self.dimensions[d][0]: union(o.dimensions[d])
-                                                      for d in gone if d in o.dimensions})
-                    for m, o in self.measures.items()}
-        return replace(self, dimensions={d: v for d, v in self.dimensions.items() if d in kept}, fixed=fixed,
-                       measures=measures)
+        measures = {
+            m: replace(
+                o,
+                dimensions={d: v for d, v in o.dimensions.items() if d in kept},
+                fixed=dict(o.fixed)
+                | {self.dimensions[d][0]: union(o.dimensions[d]) for d in gone if d in o.dimensions},
+            )
+            for m, o in self.measures.items()
+        }
+        return replace(
+            self,
+            dimensions={d: v for d, v in self.dimensions.items() if d in kept},
+            fixed=fixed,
+            measures=measures,
+        )
 
 
 @dataclass(frozen=True)
@@ -117,8 +132,16 @@ class PublishedCell:
         axis a single token): a person in two cells' populations is counted in both, so it must not be cut into
         atoms that add up; it still equals the same population's figure in any release."""
         population = self.population if self.additive else opaque(self.population)
-        return PopulationCell(self.release_id, self.table, dict(self.labels), self.identity, population,
-                              self.shown, self.as_at, self.may_be_zero)
+        return PopulationCell(
+            self.release_id,
+            self.table,
+            dict(self.labels),
+            self.identity,
+            population,
+            self.shown,
+            self.as_at,
+            self.may_be_zero,
+        )
 
 
 def opaque(population: Mapping[str, frozenset]) -> dict[str, frozenset]:
@@ -159,28 +182,59 @@ def published_cells(table: TidyTable, axes: Axes, release_id: str, as_at: str) -
                 population[axis] = population[axis] & values[label] if axis in set_here else values[label]
                 set_here.add(axis)
             shown = rec[m.name] if rec[m.name] is not None else (rec[m.flag] or "[x]")
-            out.append(PublishedCell(release_id, table.name, m.name, labels, shown, axes.as_at or as_at, population,
-                                     counts=extra.counts or "", additive=axes.additive))
+            out.append(
+                PublishedCell(
+                    release_id,
+                    table.name,
+                    m.name,
+                    labels,
+                    shown,
+                    axes.as_at or as_at,
+                    population,
+                    counts=extra.counts or "",
+                    additive=axes.additive,
+                )
+            )
     return out
 
 
 def to_row(cell: PublishedCell, published_at: str) -> tuple:
     """One ``disclosure.published_cells`` row, columns in :data:`PUBLISHED_CELLS_DDL` order."""
-    return (cell.release_id, cell.status, cell.table, cell.measure, json.dumps(dict(cell.labels), sort_keys=True),
-            str(cell.shown), cell.as_at, population_json(cell.population), published_at, cell.counts or None,
-            cell.additive, cell.may_be_zero)
+    return (
+        cell.release_id,
+        cell.status,
+        cell.table,
+        cell.measure,
+        json.dumps(dict(cell.labels), sort_keys=True),
+        str(cell.shown),
+        cell.as_at,
+        population_json(cell.population),
+        published_at,
+        cell.counts or None,
+        cell.additive,
+        cell.may_be_zero,
+    )
 
 
 def from_row(row: Sequence) -> PublishedCell:
     """A cell back from a ``disclosure.published_cells`` row (as :func:`to_row` wrote it; timestamps may come
     back as datetimes)."""
     release_id, status, table, measure, labels, shown, as_at, population, _, *rest = row
-    counts, additive, may_be_zero = (list(rest) + [None, True, False][len(rest):])[:3]
+    counts, additive, may_be_zero = (list(rest) + [None, True, False][len(rest) :])[:3]
     text = str(shown)
-    return PublishedCell(release_id, table, measure, tuple(json.loads(labels).items()),
-                         int(text) if text.lstrip("-").isdigit() else text, _text(as_at),
-                         population_from_json(population), status, counts or "",
-                         True if additive is None else bool(additive), bool(may_be_zero))
+    return PublishedCell(
+        release_id,
+        table,
+        measure,
+        tuple(json.loads(labels).items()),
+        int(text) if text.lstrip("-").isdigit() else text,
+        _text(as_at),
+        population_from_json(population),
+        status,
+        counts or "",
+        True if additive is None else bool(additive),
+        bool(may_be_zero),
+    )
 
 
 def as_at_text(moment: datetime) -> str:
@@ -193,13 +247,22 @@ def _text(moment: object) -> str:
 
 
 def population_json(population: Mapping[str, frozenset]) -> str:
-    return json.dumps({axis: _ranges(values) if _all_dates(values) else sorted(map(str, values))
-                       for axis, values in sorted(population.items())}, sort_keys=True)
+    return json.dumps(
+        {
+            axis: _ranges(values) if _all_dates(values) else sorted(map(str, values))
+            for axis, values in sorted(population.items())
+        },
+        sort_keys=True,
+    )
 
 
 def population_from_json(text: str) -> dict[str, frozenset]:
-    return {axis: _axis_values(tuple(map(tuple, values)) if values and isinstance(values[0], list)
-                               else tuple(values)) for axis, values in json.loads(text).items()}
+    return {
+        axis: _axis_values(
+            tuple(map(tuple, values)) if values and isinstance(values[0], list) else tuple(values)
+        )
+        for axis, values in json.loads(text).items()
+    }
 
 
 @lru_cache(maxsize=16384)
@@ -226,8 +289,9 @@ def _ranges(values: Iterable[date]) -> list[list[str]]:
     return [[a.isoformat(), b.isoformat()] for a, b in out]
 
 
-def cells_of(tables: Sequence[TidyTable], axes: Mapping[str, Axes], release_id: str,
-             as_at: str) -> list[PublishedCell]:
+def cells_of(
+    tables: Sequence[TidyTable], axes: Mapping[str, Axes], release_id: str, as_at: str
+) -> list[PublishedCell]:
     missing = [t.name for t in tables if t.name not in axes]
     if missing:
         raise SdcInputError(f"populations are needed for every table to check history; missing {missing}")

@@ -59,7 +59,9 @@ class Neighbourhoods:
         found.add(s)
         return np.fromiter(sorted(found), dtype=np.int64)
 
-    def _cheapest(self, score: np.ndarray, measure: str, own: dict[str, str], d: str, width: int) -> list[str]:
+    def _cheapest(
+        self, score: np.ndarray, measure: str, own: dict[str, str], d: str, width: int
+    ) -> list[str]:
         """Labels for ``d`` whose cell on ``s``'s own line is cheapest to move."""
         scored = []
         for label in self.labels.get((measure, d), []):
@@ -71,4 +73,3 @@ class Neighbourhoods:
                 scored.append((score[var], label))
         scored.sort()
         return [label for _, label in scored[:width]]
-

@@ -75,9 +75,16 @@ def protect(
     if public_source:
         notes, exemptions = explain(Facts("public", public=public_source), policy)
         shown = [replace(with_empty_flags(t), public_source=public_source) for t in tables]
-        return Protection(shown, notes, exemptions, "public", {}, f"published in full: the figures are already "
-                          f"public on {public_source}; recorded for cumulative checks",
-                          AuditResult((), 0, "none needed: already public"))
+        return Protection(
+            shown,
+            notes,
+            exemptions,
+            "public",
+            {},
+            f"published in full: the figures are already "
+            f"public on {public_source}; recorded for cumulative checks",
+            AuditResult((), 0, "none needed: already public"),
+        )
     cumulative = Cumulative(history, populations or {}, release_id, as_at, policy) if history else None
     tables = [with_empty_flags(t) for t in tables]
     for t in tables:

@@ -20,7 +20,9 @@ from flows.sdc.system import nearest_present_parent
 
 HIDING = ("[c]", "[x]", "[low]", "[z]")
 #: how every note about a combined dimension ends (explain repeats these notes word for word, so they are one note)
-COMBINED_BECAUSE = "because figures for single categories were too small to publish without risk of identifying people."
+COMBINED_BECAUSE = (
+    "because figures for single categories were too small to publish without risk of identifying people."
+)
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,12 @@ class Alternative:
 def alternatives(tables: list[TidyTable], policy: SdcPolicy, rounding: bool = True) -> list[Alternative]:
     """The shapes the policy allows, the requested one first: combining one dimension, then a second one (or
     the same one a level further: offences into groups, then into the total), then rounding to base 5."""
-    allowed = {"auto": ("suppress", "collapse", "round"), "suppress": ("suppress",), "collapse": ("collapse",),
-               "round": ("round",)}[policy.strategy]
+    allowed = {
+        "auto": ("suppress", "collapse", "round"),
+        "suppress": ("suppress",),
+        "collapse": ("collapse",),
+        "round": ("round",),
+    }[policy.strategy]
     out = [Alternative("suppress", tables)] if "suppress" in allowed else []
     if "collapse" in allowed:
         seen: set[tuple] = set()
@@ -109,7 +115,7 @@ def _to_total(table: TidyTable, i: int) -> TidyTable:
     """Keep the total rows (counts and rates); without them, add the rows up (counts only). Changes go:
     what they compared may be the dimension that is gone."""
     d = table.dimensions[i]
-    dims = table.dimensions[:i] + table.dimensions[i + 1:]
+    dims = table.dimensions[:i] + table.dimensions[i + 1 :]
     f = table.frame
     if d.total is not None and f[d.name].cast(pl.String).eq(d.total).any():
         keep = [m for m in table.measures if m.role in (Role.COUNT, Role.RATE)]
@@ -118,11 +124,23 @@ def _to_total(table: TidyTable, i: int) -> TidyTable:
         keep = [m for m in table.measures if m.role is Role.COUNT]
         f = _sum_rows(f, [x.name for x in dims], keep)
     columns = [x.name for x in dims] + [c for m in keep for c in (m.name, m.flag)]
-    f = f.select(columns).with_columns(pl.col(m.flag).map_elements(_clear, return_dtype=pl.String) for m in keep)
+    f = f.select(columns).with_columns(
+        pl.col(m.flag).map_elements(_clear, return_dtype=pl.String) for m in keep
+    )
     note = f"{d.title}: categories are combined into one total, {COMBINED_BECAUSE}"
-    what = f"{d.total[:1].lower()}{d.total[1:]} combined" if d.total else f"{d.title.lower()} categories combined"
-    return replace(table, dimensions=dims, measures=tuple(keep), frame=f, notes=(*table.notes, note),
-                   combined=(*table.combined, what))
+    what = (
+        f"{d.total[:1].lower()}{d.total[1:]} combined"
+        if d.total
+        else f"{d.title.lower()} categories combined"
+    )
+    return replace(
+        table,
+        dimensions=dims,
+        measures=tuple(keep),
+        frame=f,
+        notes=(*table.notes, note),
+        combined=(*table.combined, what),
+    )
 
 
 def _to_groups(table: TidyTable, i: int, present: set[str]) -> TidyTable:
@@ -130,25 +148,43 @@ def _to_groups(table: TidyTable, i: int, present: set[str]) -> TidyTable:
     d = table.dimensions[i]
     parent = nearest_present_parent(table, i, present)
     shown_parents = set(parent.values())
-    detail = {c for c, p in parent.items() if p != d.total} | {c for c in present if c not in parent and
-                                                               d.parent_of(c) not in (None, d.total)}
+    detail = {c for c, p in parent.items() if p != d.total} | {
+        c for c in present if c not in parent and d.parent_of(c) not in (None, d.total)
+    }
     up = {c: parent.get(c) or d.parent_of(c) for c in detail}
     f = table.frame.filter(~pl.col(d.name).is_in(sorted(c for c in detail if up[c] in shown_parents)))
     f = f.with_columns(pl.col(d.name).replace(up))
     counts = [m for m in table.measures if m.role is Role.COUNT]
     f = _sum_rows(f, table.dimension_names, counts)
     parents = {c: p for c, p in d.parents.items() if c not in detail}
-    dims = table.dimensions[:i] + (Dimension(d.name, d.title, d.total, parents, d.codes),) + table.dimensions[i + 1:]
+    dims = (
+        table.dimensions[:i]
+        + (Dimension(d.name, d.title, d.total, parents, d.codes),)
+        + table.dimensions[i + 1 :]
+    )
     note = f"{d.title}: shown by group only, {COMBINED_BECAUSE}"
-    return replace(table, dimensions=dims, measures=tuple(counts), frame=f, notes=(*table.notes, note),
-                   combined=(*table.combined, f"{d.title.lower()} shown by group only"))
+    return replace(
+        table,
+        dimensions=dims,
+        measures=tuple(counts),
+        frame=f,
+        notes=(*table.notes, note),
+        combined=(*table.combined, f"{d.title.lower()} shown by group only"),
+    )
 
 
 def _sum_rows(f: pl.DataFrame, dims: list[str], counts: list) -> pl.DataFrame:
-    return f.group_by(dims, maintain_order=True).agg(
-        [pl.col(m.name).sum() for m in counts]
-        + [pl.col(m.flag).map_elements(_clear, return_dtype=pl.String).str.join("").alias(m.flag) for m in counts]
-    ).with_columns(pl.col(m.flag).map_elements(_unique_marks, return_dtype=pl.String) for m in counts)
+    return (
+        f.group_by(dims, maintain_order=True)
+        .agg(
+            [pl.col(m.name).sum() for m in counts]
+            + [
+                pl.col(m.flag).map_elements(_clear, return_dtype=pl.String).str.join("").alias(m.flag)
+                for m in counts
+            ]
+        )
+        .with_columns(pl.col(m.flag).map_elements(_unique_marks, return_dtype=pl.String) for m in counts)
+    )
 
 
 def _clear(flag: str | None) -> str:
@@ -172,13 +208,20 @@ def round_table(table: TidyTable, policy: SdcPolicy) -> TidyTable:
     for m in table.measures:
         if m.role is not Role.COUNT:
             continue
-        rounded = ((pl.col(m.name) + base // 2) // base * base).cast(pl.Int64) if base % 2 else \
-            ((pl.col(m.name) * 2 + base) // (2 * base) * base).cast(pl.Int64)
+        rounded = (
+            ((pl.col(m.name) + base // 2) // base * base).cast(pl.Int64)
+            if base % 2
+            else ((pl.col(m.name) * 2 + base) // (2 * base) * base).cast(pl.Int64)
+        )
         low = (pl.col(m.name) > 0) & (rounded == 0)
         flag = pl.col(m.flag).fill_null("")
-        exprs += [rounded.alias(m.name),
-                  pl.when(low & ~flag.str.contains("[low]", literal=True)).then(pl.lit("[low]") + flag)
-                  .otherwise(flag).alias(m.flag)]
+        exprs += [
+            rounded.alias(m.name),
+            pl.when(low & ~flag.str.contains("[low]", literal=True))
+            .then(pl.lit("[low]") + flag)
+            .otherwise(flag)
+            .alias(m.flag),
+        ]
     out = f.with_columns(exprs)
     return replace(_rederive(table, out, policy), rounded_to=base)
 
@@ -195,16 +238,22 @@ def _rederive(table: TidyTable, rounded: pl.DataFrame, policy: SdcPolicy) -> Tid
         low = ["[low]" in (x or "") for x in f[table.measure(src).flag].to_list()]
         values, flags = f[m.name].to_list(), f[m.flag].fill_null("").to_list()
         if m.role is Role.RATE:
-            new = [None if v is None else (v * now[r] / was[r] if was[r] else 0.0) for r, v in enumerate(values)]
+            new = [
+                None if v is None else (v * now[r] / was[r] if was[r] else 0.0) for r, v in enumerate(values)
+            ]
             gone = low
         else:
             prev = previous_rows(result, comparison_dimension(table, m.name, policy))
             new = [None] * len(values)
             for r, p in prev.items():
-                new[r] = now[r] - now[p] if m.role is Role.CHANGE else \
-                    (round(100.0 * (now[r] - now[p]) / now[p], 1) if now[p] else None)
+                new[r] = (
+                    now[r] - now[p]
+                    if m.role is Role.CHANGE
+                    else (round(100.0 * (now[r] - now[p]) / now[p], 1) if now[p] else None)
+                )
             gone = [low[r] or (r in prev and low[prev[r]]) for r in range(len(values))]
         flags = [("[x]" + fl if g and "[x]" not in fl else fl) for fl, g in zip(flags, gone, strict=True)]
-        f = f.with_columns(pl.Series(m.name, new, dtype=f[m.name].dtype, strict=False), pl.Series(m.flag, flags))
+        f = f.with_columns(
+            pl.Series(m.name, new, dtype=f[m.name].dtype, strict=False), pl.Series(m.flag, flags)
+        )
     return table.with_frame(f)
-

@@ -11,5 +11,13 @@ from flows.sdc_audit.model import AuditResult, AuditTable, KRule, Problem
 from flows.sdc_audit.populations import PopulationCell, audit_populations
 from flows.sdc_audit.release_folder import audit_release_folder
 
-__all__ = ["AuditResult", "AuditTable", "KRule", "PopulationCell", "Problem", "audit_populations",
-           "audit_release_folder", "audit_tables"]
+__all__ = [
+    "AuditResult",
+    "AuditTable",
+    "KRule",
+    "PopulationCell",
+    "Problem",
+    "audit_populations",
+    "audit_release_folder",
+    "audit_tables",
+]

@@ -19,25 +19,37 @@ from flows.sdc_audit.model import AuditResult, AuditTable, KRule, Problem
 MILP_MAX_WITHHELD = 150  # integer programming per cell below this many withheld cells
 
 
-def audit_tables(tables: Sequence[AuditTable], k: int, zeros_published: bool = True,
-                 hierarchies: Hierarchies | None = None, earlier: Sequence[AuditTable] = (), *,
-                 width: int = 1, rounding_base: int | None = None, group_dimension: str | None = None,
-                 k_rules: Sequence[KRule] = (),
-                 non_additive: Sequence[str] = (), comparisons: Mapping[str, str] | None = None,
-                 integer: bool | None = None) -> AuditResult:
+def audit_tables(
+    tables: Sequence[AuditTable],
+    k: int,
+    zeros_published: bool = True,
+    hierarchies: Hierarchies | None = None,
+    earlier: Sequence[AuditTable] = (),
+    *,
+    width: int = 1,
+    rounding_base: int | None = None,
+    group_dimension: str | None = None,
+    k_rules: Sequence[KRule] = (),
+    non_additive: Sequence[str] = (),
+    comparisons: Mapping[str, str] | None = None,
+    integer: bool | None = None,
+) -> AuditResult:
     """Audit ``tables`` (with ``earlier`` releases, whose withheld cells must stay protected too).
 
     ``group_dimension``: the group rule is on, so withheld cells in that dimension's breakdown may be zero.
     ``integer`` None: integer programming when the system is small, else LP; True/False forces it.
     ``comparisons`` maps "table.measure" or "measure" to the dimension a change is measured along.
     """
-    rules = Rules(k, zeros_published, width, rounding_base, group_dimension, tuple(k_rules),
-                  frozenset(non_additive))
+    rules = Rules(
+        k, zeros_published, width, rounding_base, group_dimension, tuple(k_rules), frozenset(non_additive)
+    )
     everything = [*earlier, *tables]
     try:
         know = gather(everything, rules, hierarchies or {})
     except (ValueError, KeyError) as exc:
-        return AuditResult((Problem("release", {}, "", f"cannot read the tables' structure: {exc}"),), 0, "none")
+        return AuditResult(
+            (Problem("release", {}, "", f"cannot read the tables' structure: {exc}"),), 0, "none"
+        )
     problems = list(know.problems) + _derived_problems(tables, comparisons or {})
     cells = [i for i, w in enumerate(know.withheld) if w]
     use_milp = integer if integer is not None else len(cells) <= MILP_MAX_WITHHELD
@@ -45,14 +57,23 @@ def audit_tables(tables: Sequence[AuditTable], k: int, zeros_published: bool = T
     try:
         found = intervals(know, cells, use_milp, lambda i, lo, hi: _passes(know, rules, i, lo, hi))
     except Inconsistent as exc:
-        problems.append(Problem("release", {}, "", f"the published figures do not fit together ({exc}); "
-                                                  "check margins, links between tables and the rules given"))
+        problems.append(
+            Problem(
+                "release",
+                {},
+                "",
+                f"the published figures do not fit together ({exc}); "
+                "check margins, links between tables and the rules given",
+            )
+        )
         return AuditResult(tuple(problems), len(cells), method)
     for i, (lo, hi) in found.items():
         if not _passes(know, rules, i, lo, hi):
             table, cell, measure = know.where[i]
             problems.append(Problem(table, cell, measure, _why(know, rules, i, lo, hi), (lo, hi)))
-    keyed = {(know.where[i][0], know.where[i][2], tuple(know.where[i][1].items())): v for i, v in found.items()}
+    keyed = {
+        (know.where[i][0], know.where[i][2], tuple(know.where[i][1].items())): v for i, v in found.items()
+    }
     return AuditResult(tuple(problems), len(cells), method, keyed)
 
 
@@ -90,14 +111,30 @@ def _derived_problems(tables: Sequence[AuditTable], comparisons: Mapping[str, st
                 rows = [values] + ([before[labels]] if labels in before else [])
                 if same_row:
                     if any(_hidden(values[c]) for c in same_row):
-                        problems.append(Problem(t.label, cell, m, f"{role} is shown next to a withheld count it is "
-                                                                 "computed from"))
+                        problems.append(
+                            Problem(
+                                t.label,
+                                cell,
+                                m,
+                                f"{role} is shown next to a withheld count it is computed from",
+                            )
+                        )
                 elif role in ("change", "pct_change") and not along:
-                    problems.append(Problem(t.label, cell, m, "a change is shown but the audit was not told what "
-                                                             "it compares, so it cannot check it"))
+                    problems.append(
+                        Problem(
+                            t.label,
+                            cell,
+                            m,
+                            "a change is shown but the audit was not told what "
+                            "it compares, so it cannot check it",
+                        )
+                    )
                 elif any(_hidden(r[c]) for r in rows for c in counts):
-                    problems.append(Problem(t.label, cell, m, f"{role} is shown next to a withheld count it is "
-                                                             "computed from"))
+                    problems.append(
+                        Problem(
+                            t.label, cell, m, f"{role} is shown next to a withheld count it is computed from"
+                        )
+                    )
     return problems
 
 
@@ -109,7 +146,7 @@ def _previous_rows(t: AuditTable, dim: str) -> dict[tuple[str, ...], tuple]:
     out = {}
     for labels, _ in t.rows:
         if labels[i] in order and order.index(labels[i]) > 0:
-            prev = labels[:i] + (order[order.index(labels[i]) - 1],) + labels[i + 1:]
+            prev = labels[:i] + (order[order.index(labels[i]) - 1],) + labels[i + 1 :]
             if prev in by_labels:
                 out[labels] = by_labels[prev]
     return out

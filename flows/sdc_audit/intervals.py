@@ -67,8 +67,9 @@ def _model(know: Knowledge, unknown: np.ndarray, integer: bool) -> highspy.Highs
     return h
 
 
-def intervals(know: Knowledge, cells: list[int], integer: bool,
-              wide_enough: Callable[[int, float, float], bool]) -> dict[int, tuple[float, float]]:
+def intervals(
+    know: Knowledge, cells: list[int], integer: bool, wide_enough: Callable[[int, float, float], bool]
+) -> dict[int, tuple[float, float]]:
     """Interval per cell in ``cells``: exact where solved, the sampled range where that already passes."""
     fixed = np.asarray(know.lower) == np.asarray(know.upper)
     unknown = np.asarray(sorted(set(cells) | set(np.flatnonzero(~fixed).tolist())), dtype=np.int64)
@@ -84,8 +85,10 @@ def intervals(know: Knowledge, cells: list[int], integer: bool,
         h.changeObjectiveSense(sense)
         h.run()
         status = h.getModelStatus()
-        if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible) \
-                and sense == highspy.ObjSense.kMaximize:
+        if (
+            status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+            and sense == highspy.ObjSense.kMaximize
+        ):
             return None  # unbounded above (the first solve, a minimisation, has shown values fit)
         if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kModelEmpty):
             raise Inconsistent(f"no values fit the published figures ({h.modelStatusToString(status)})")
@@ -108,6 +111,9 @@ def intervals(know: Knowledge, cells: list[int], integer: bool,
             out[i] = (float(seen_lo[c]), float(round(hi)) if integer and np.isfinite(hi) else hi)
             continue
         lo = float(solve(unit, highspy.ObjSense.kMinimize))
-        out[i] = (float(round(lo)), float(round(hi))) if integer and np.isfinite(hi) else \
-            ((float(round(lo)), hi) if integer else (lo, hi))
+        out[i] = (
+            (float(round(lo)), float(round(hi)))
+            if integer and np.isfinite(hi)
+            else ((float(round(lo)), hi) if integer else (lo, hi))
+        )
     return out

@@ -22,7 +22,9 @@ HIDING = ("[c]", "[x]", "[low]")
 
 @dataclass
 class Knowledge:
-    where: list[tuple[str, dict[str, str], str]] = field(default_factory=list)  # var -> table, labels, measure
+    where: list[tuple[str, dict[str, str], str]] = field(
+        default_factory=list
+    )  # var -> table, labels, measure
     lower: list[float] = field(default_factory=list)
     upper: list[float] = field(default_factory=list)
     withheld: list[bool] = field(default_factory=list)
@@ -49,8 +51,10 @@ def total_label(table: AuditTable, dim: str) -> str | None:
     i = table.dimensions.index(dim)
     found = sorted({labels[i] for labels, _ in table.rows if labels[i].startswith("All ")})
     if len(found) > 1:
-        raise ValueError(f"{table.label}: dimension {dim!r} has several labels starting 'All ' {found}; name its "
-                         "total explicitly")
+        raise ValueError(
+            f"{table.label}: dimension {dim!r} has several labels starting 'All ' {found}; name its "
+            "total explicitly"
+        )
     return found[0] if found else None
 
 
@@ -128,19 +132,23 @@ def _k(table: AuditTable, cell: dict[str, str], rules: Rules, hierarchies: Hiera
     return k
 
 
-def _group_zero_rows(table: AuditTable, rules: Rules, hierarchies: Hierarchies,
-                     totals: dict[str, str | None]) -> set[tuple[str, tuple[str, ...], str]]:
+def _group_zero_rows(
+    table: AuditTable, rules: Rules, hierarchies: Hierarchies, totals: dict[str, str | None]
+) -> set[tuple[str, tuple[str, ...], str]]:
     """Withheld cells the public group rule says may be zero: any cell in the group dimension's breakdown
     (its label there is not the total)."""
     d = rules.group_dimension
     if d is None or d not in table.dimensions:
         return set()
     i = table.dimensions.index(d)
-    return {(table.name, labels, m) for labels, _ in table.rows if labels[i] != totals[d] for m in table.measures}
+    return {
+        (table.name, labels, m) for labels, _ in table.rows if labels[i] != totals[d] for m in table.measures
+    }
 
 
-def _equations(table: AuditTable, totals: dict[str, str | None], rules: Rules, hierarchies: Hierarchies,
-               know: Knowledge) -> None:
+def _equations(
+    table: AuditTable, totals: dict[str, str | None], rules: Rules, hierarchies: Hierarchies, know: Knowledge
+) -> None:
     at = {labels: n for n, (labels, _) in enumerate(table.rows)}
     counts = [m for m in table.measures if table.role(m) == "count"]
     for i, d in enumerate(table.dimensions):
@@ -148,13 +156,16 @@ def _equations(table: AuditTable, totals: dict[str, str | None], rules: Rules, h
         sums: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         for labels, _ in table.rows:
             if labels[i] in up:
-                parent = labels[:i] + (up[labels[i]],) + labels[i + 1:]
+                parent = labels[:i] + (up[labels[i]],) + labels[i + 1 :]
                 if parent in at:
                     sums.setdefault(parent, []).append(labels)
         additive = d not in rules.non_additive and f"{table.name}.{d}" not in rules.non_additive
         for parent, children in sums.items():
             for m in counts:
-                p, cs = _var(know, table, parent, m, totals), [_var(know, table, c, m, totals) for c in children]
+                p, cs = (
+                    _var(know, table, parent, m, totals),
+                    [_var(know, table, c, m, totals) for c in children],
+                )
                 if additive:
                     know.equations.append(([p, *cs], [1.0] + [-1.0] * len(cs), 0.0, 0.0))
                 else:  # the any-offence rule: the margin is at least each part and at most their sum
@@ -162,6 +173,13 @@ def _equations(table: AuditTable, totals: dict[str, str | None], rules: Rules, h
                     know.equations += [([c, p], [1.0, -1.0], float("-inf"), 0.0) for c in cs]
 
 
-def _var(know: Knowledge, table: AuditTable, labels: tuple[str, ...], m: str, totals: dict[str, str | None]) -> int:
-    return know.index[(table.as_at, m, tuple(sorted((d, v) for d, v in zip(table.dimensions, labels, strict=True)
-                                                    if v != totals[d])))]
+def _var(
+    know: Knowledge, table: AuditTable, labels: tuple[str, ...], m: str, totals: dict[str, str | None]
+) -> int:
+    return know.index[
+        (
+            table.as_at,
+            m,
+            tuple(sorted((d, v) for d, v in zip(table.dimensions, labels, strict=True) if v != totals[d])),
+        )
+    ]

@@ -27,7 +27,9 @@ class AuditTable:
     roles: Mapping[str, str] = field(default_factory=dict)
     as_at: str | None = None
     file: str | None = None  # where a reader finds it (problems name the file); ``name`` is the table's name
-    inputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # derived measure -> counts in its row
+    inputs: Mapping[str, tuple[str, ...]] = field(
+        default_factory=dict
+    )  # derived measure -> counts in its row
 
     @property
     def label(self) -> str:
@@ -77,7 +79,9 @@ class AuditResult:
     problems: tuple[Problem, ...]
     cells_checked: int
     method: str
-    intervals: Mapping[tuple[str, str, tuple[tuple[str, str], ...]], tuple[float, float]] = field(default_factory=dict)
+    intervals: Mapping[tuple[str, str, tuple[tuple[str, str], ...]], tuple[float, float]] = field(
+        default_factory=dict
+    )
 
     @property
     def passed(self) -> bool:

@@ -51,8 +51,14 @@ def atoms(populations: Iterable[Population]) -> dict[str, dict[Hashable, int]]:
     return out
 
 
-def audit_populations(cells: Sequence[PopulationCell], k: int, zeros_published: bool = True, width: int = 1,
-                      integer: bool = False, public: frozenset[str] = frozenset()) -> AuditResult:
+def audit_populations(
+    cells: Sequence[PopulationCell],
+    k: int,
+    zeros_published: bool = True,
+    width: int = 1,
+    integer: bool = False,
+    public: frozenset[str] = frozenset(),
+) -> AuditResult:
     """Refuse when a withheld cell, a change between two as-at figures of a published population, or an atom
     (a sliver no one published, such as the days between a month and a week that overlaps it) can be pinned
     inside [1, k-1], or a withheld cell narrowed below ``width``, from everything published. Unions of
@@ -61,7 +67,9 @@ def audit_populations(cells: Sequence[PopulationCell], k: int, zeros_published: 
     protected: nothing about them can be given away."""
     axes = {tuple(sorted(c.population)) for c in cells}
     if len(axes) > 1:
-        return AuditResult((Problem("history", {}, "", f"populations use different axes {sorted(axes)}"),), 0, "none")
+        return AuditResult(
+            (Problem("history", {}, "", f"populations use different axes {sorted(axes)}"),), 0, "none"
+        )
     blocks = atoms(c.population for c in cells)
     members: dict[str, dict[int, set]] = {a: {} for a in blocks}
     for a, ids in blocks.items():
@@ -115,20 +123,33 @@ def audit_populations(cells: Sequence[PopulationCell], k: int, zeros_published: 
         for t in sorted(as_ats[c.measure]):
             if t > c.as_at:
                 later = atom_vars(PopulationCell(c.release, c.table, c.cell, c.measure, c.population, 0, t))
-                v = _new(know, (f"{c.release}/{c.table}", {**c.cell, "revised as at": t}, c.measure), -np.inf,
-                         np.inf, True, k)
+                v = _new(
+                    know,
+                    (f"{c.release}/{c.table}", {**c.cell, "revised as at": t}, c.measure),
+                    -np.inf,
+                    np.inf,
+                    True,
+                    k,
+                )
                 parts = atom_vars(c)
-                know.equations.append(([v, *later, *parts], [1.0] + [-1.0] * len(later) + [1.0] * len(parts),
-                                       0.0, 0.0))
+                know.equations.append(
+                    ([v, *later, *parts], [1.0] + [-1.0] * len(later) + [1.0] * len(parts), 0.0, 0.0)
+                )
                 checks[v], counts[v] = "change", c.population
     checked = [i for i in checks if know.where[i][2] not in public]
     try:
         found = intervals(know, checked, integer, lambda i, lo, hi: _passes(checks[i], lo, hi, k, width))
     except Inconsistent as exc:
-        return AuditResult((Problem("history", {}, "", f"published figures do not fit together: {exc}"),),
-                           len(checked), "linear programming over atoms")
-    problems = [Problem(*where(i), _why(checks[i], k), span, population(i))
-                for i, span in found.items() if not _passes(checks[i], *span, k, width)]
+        return AuditResult(
+            (Problem("history", {}, "", f"published figures do not fit together: {exc}"),),
+            len(checked),
+            "linear programming over atoms",
+        )
+    problems = [
+        Problem(*where(i), _why(checks[i], k), span, population(i))
+        for i, span in found.items()
+        if not _passes(checks[i], *span, k, width)
+    ]
     return AuditResult(tuple(problems), len(checked), "linear programming over atoms (all releases)")
 
 

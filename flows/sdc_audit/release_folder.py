@@ -33,12 +33,17 @@ def read_release(folder: Path) -> tuple[dict, list[AuditTable], list[Problem]]:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         name = meta.get("dc:identifier")
         if name not in described:
-            problems.append(Problem(meta_path.name, {}, "", f"table {name!r} is not described in manifest.json"))
+            problems.append(
+                Problem(meta_path.name, {}, "", f"table {name!r} is not described in manifest.json")
+            )
             continue
         found.add(name)
         tables.append(_read_csv(folder / meta["url"], meta, described[name], as_at))
-    problems += [Problem("manifest.json", {}, "", f"table {n!r} has no CSV copy to audit")
-                 for n in described if n not in found]
+    problems += [
+        Problem("manifest.json", {}, "", f"table {n!r} has no CSV copy to audit")
+        for n in described
+        if n not in found
+    ]
     return manifest, tables, problems
 
 
@@ -61,8 +66,17 @@ def _read_csv(path: Path, meta: dict, entry: dict, as_at: str | None) -> AuditTa
         parsed.append((labels, tuple(_value(row[position[m]]) for m in measures)))
     roles = {m: r for m, r in entry["measures"].items() if r != "count"}
     inputs = {m: tuple(i) for m, i in (entry.get("derived_inputs") or {}).items()}
-    return AuditTable(entry["name"], tuple(dims), tuple(measures), tuple(parsed), dict(entry.get("totals") or {}),
-                      roles, as_at, path.name, inputs)
+    return AuditTable(
+        entry["name"],
+        tuple(dims),
+        tuple(measures),
+        tuple(parsed),
+        dict(entry.get("totals") or {}),
+        roles,
+        as_at,
+        path.name,
+        inputs,
+    )
 
 
 def split_comparison(table: AuditTable, comparison: Mapping | None) -> tuple[list[AuditTable], Hierarchies]:
@@ -75,13 +89,32 @@ def split_comparison(table: AuditTable, comparison: Mapping | None) -> tuple[lis
     current, previous, dim = comparison["current"], comparison["previous"], comparison["dimension"]
     i, j = table.dimensions.index(dim), table.measures.index(previous)
     relabel = comparison["previous_labels"]
-    own = AuditTable(table.name, table.dimensions, table.measures, table.rows, table.totals,
-                     {**table.roles, previous: "comparison"}, table.as_at, table.file, table.inputs)
-    rows = tuple((labels[:i] + (relabel[labels[i]],) + labels[i + 1:], (values[j],)) for labels, values in table.rows)
+    own = AuditTable(
+        table.name,
+        table.dimensions,
+        table.measures,
+        table.rows,
+        table.totals,
+        {**table.roles, previous: "comparison"},
+        table.as_at,
+        table.file,
+        table.inputs,
+    )
+    rows = tuple(
+        (labels[:i] + (relabel[labels[i]],) + labels[i + 1 :], (values[j],)) for labels, values in table.rows
+    )
     total = table.totals.get(dim)
     totals = {**table.totals, dim: ""}  # no label is the total: every label is a population of its own
-    earlier = AuditTable(f"{table.name} (a year earlier)", table.dimensions, (current,), rows, totals, {},
-                         table.as_at, f"{table.label} ({previous})")
+    earlier = AuditTable(
+        f"{table.name} (a year earlier)",
+        table.dimensions,
+        (current,),
+        rows,
+        totals,
+        {},
+        table.as_at,
+        f"{table.label} ({previous})",
+    )
     up = {v: relabel[total] for k, v in relabel.items() if k != total} if total else {}
     return [own, earlier], {dim: up}
 
@@ -98,11 +131,21 @@ def _value(text: str) -> int | float | str:
 _UNSET = object()
 
 
-def audit_release_folder(folder: Path, reference_hierarchies: Hierarchies | None = None, *,
-                         earlier_folders: Sequence[Path] = (), linked: bool = False, zeros_published=_UNSET,
-                         width=_UNSET, rounding_base=_UNSET, group_dimension=_UNSET, k_rules=_UNSET,
-                         non_additive: Sequence[str] = (), comparisons: Mapping[str, str] | None = None,
-                         integer: bool | None = None) -> AuditResult:
+def audit_release_folder(
+    folder: Path,
+    reference_hierarchies: Hierarchies | None = None,
+    *,
+    earlier_folders: Sequence[Path] = (),
+    linked: bool = False,
+    zeros_published=_UNSET,
+    width=_UNSET,
+    rounding_base=_UNSET,
+    group_dimension=_UNSET,
+    k_rules=_UNSET,
+    non_additive: Sequence[str] = (),
+    comparisons: Mapping[str, str] | None = None,
+    integer: bool | None = None,
+) -> AuditResult:
     """Refuse (``passed`` False) when any withheld figure in ``folder`` (or an earlier release) is exposed.
 
     The rules come from the manifest (``disclosure.audit``, each table's ``rounded_to``); a keyword given here
@@ -130,19 +173,46 @@ def audit_release_folder(folder: Path, reference_hierarchies: Hierarchies | None
         def pick(given, key, default):
             return given if given is not _UNSET else rules.get(key, default)
 
-        results.append(audit_tables(
-            audited,
-            manifest["disclosure"]["threshold"], pick(zeros_published, "zeros_published", True), hierarchies,
-            earlier, width=pick(width, "protection_width", 1),
-            rounding_base=rounding_base if rounding_base is not _UNSET else (max(rounded) if rounded else None),
-            group_dimension=group_dimension if group_dimension is not _UNSET else next(
-                (d for d in rules.get("group_dimensions", []) if any(d in e["dimensions"] for e in described)), None),
-            k_rules=k_rules if k_rules is not _UNSET else [KRule(r["k"], r["dimension"], frozenset(r["labels"]))
-                                                           for r in rules.get("k_rules", [])],
-            non_additive=[*non_additive, *rules.get("non_additive", []),
-                          *(f"{e['name']}.{d}" for e in described if not e.get("additive", True)
-                            for d in e["dimensions"])],
-            comparisons=comparisons, integer=integer))
+        results.append(
+            audit_tables(
+                audited,
+                manifest["disclosure"]["threshold"],
+                pick(zeros_published, "zeros_published", True),
+                hierarchies,
+                earlier,
+                width=pick(width, "protection_width", 1),
+                rounding_base=rounding_base
+                if rounding_base is not _UNSET
+                else (max(rounded) if rounded else None),
+                group_dimension=group_dimension
+                if group_dimension is not _UNSET
+                else next(
+                    (
+                        d
+                        for d in rules.get("group_dimensions", [])
+                        if any(d in e["dimensions"] for e in described)
+                    ),
+                    None,
+                ),
+                k_rules=k_rules
+                if k_rules is not _UNSET
+                else [
+                    KRule(r["k"], r["dimension"], frozenset(r["labels"])) for r in rules.get("k_rules", [])
+                ],
+                non_additive=[
+                    *non_additive,
+                    *rules.get("non_additive", []),
+                    *(
+                        f"{e['name']}.{d}"
+                        for e in described
+                        if not e.get("additive", True)
+                        for d in e["dimensions"]
+                    ),
+                ],
+                comparisons=comparisons,
+                integer=integer,
+            )
+        )
     return _combined(problems, results)
 
 
@@ -151,5 +221,9 @@ def _combined(problems: list[Problem], results: list[AuditResult]) -> AuditResul
     for r in results:
         intervals.update(r.intervals)
     methods = sorted({r.method for r in results if r.method != "none"}) or ["none"]
-    return AuditResult(tuple(problems) + tuple(p for r in results for p in r.problems),
-                       sum(r.cells_checked for r in results), " and ".join(methods), intervals)
+    return AuditResult(
+        tuple(problems) + tuple(p for r in results for p in r.problems),
+        sum(r.cells_checked for r in results),
+        " and ".join(methods),
+        intervals,
+    )

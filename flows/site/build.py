@@ -109,7 +109,9 @@ def _link_downloads(stage: Path, site: SiteData) -> int:
         for a in r.entry.attachments:
             source = r.folder / a.file
             if not source.is_file():
-                raise SiteRefused(f"site not rebuilt: {source} is listed in its release's manifest but missing")
+                raise SiteRefused(
+                    f"site not rebuilt: {source} is listed in its release's manifest but missing"
+                )
             if not _link(source, folder / a.file):
                 shutil.copy2(source, folder / a.file)
             count += 1

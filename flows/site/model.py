@@ -123,4 +123,6 @@ def _dataset(name: str, spec, periods: list[SiteRelease], today: date) -> Datase
 
 def _roles(table) -> dict[str, str]:
     """Measure -> role as the publish guard reads it: a public table's counts are 'public count'."""
-    return {m: "public count" if table.public_source and r == "count" else r for m, r in table.measures.items()}
+    return {
+        m: "public count" if table.public_source and r == "count" else r for m, r in table.measures.items()
+    }

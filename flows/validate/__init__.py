@@ -34,8 +34,15 @@ __all__ = [
 ]
 
 
-def validate_suite(con: duckdb.DuckDBPyConnection, suite: str, *, params: dict | None = None,
-                   expectations_dir: Path, sql_dir: Path, run_id: str) -> ValidationReport:
+def validate_suite(
+    con: duckdb.DuckDBPyConnection,
+    suite: str,
+    *,
+    params: dict | None = None,
+    expectations_dir: Path,
+    sql_dir: Path,
+    run_id: str,
+) -> ValidationReport:
     """Run ``suite`` and append its results to ``validation.results``.
 
     ``sql_dir`` is the ``sql/`` root (``Settings.sql_dir``); suites name their queries relative to it.
@@ -43,6 +50,8 @@ def validate_suite(con: duckdb.DuckDBPyConnection, suite: str, *, params: dict |
     that is a broken check, not a data failure. Data failures are in the report; ``blocks_publication``
     is true when any critical expectation failed or could not run.
     """
-    report = run_suite(con, suite, params=params, expectations_dir=expectations_dir, sql_dir=sql_dir, run_id=run_id)
+    report = run_suite(
+        con, suite, params=params, expectations_dir=expectations_dir, sql_dir=sql_dir, run_id=run_id
+    )
     store_report(con, report)
     return report

@@ -31,10 +31,17 @@ def render_data_docs(reports: Iterable[ValidationReport], out_dir: Path) -> Path
         page = out_dir / f"{report.suite}.html"
         result = ExpectationSuiteValidationResultSchema().load(report.gx_result)  # JSON from the GX process
         page.write_text(view.render(renderer.render(result)), encoding="utf-8")
-        status = "blocks publication" if report.blocks_publication else "passed" if report.success else "warnings"
-        rows.append(f'<li><a href="{html.escape(page.name)}">{html.escape(report.suite)}</a> '
-                    f"({html.escape(report.run_id)}): {status}</li>")
+        status = (
+            "blocks publication" if report.blocks_publication else "passed" if report.success else "warnings"
+        )
+        rows.append(
+            f'<li><a href="{html.escape(page.name)}">{html.escape(report.suite)}</a> '
+            f"({html.escape(report.run_id)}): {status}</li>"
+        )
     index = out_dir / "index.html"
-    index.write_text("<!doctype html><meta charset=utf-8><title>Validation results</title>"
-                     f"<h1>Validation results</h1><ul>{''.join(rows)}</ul>\n", encoding="utf-8")
+    index.write_text(
+        "<!doctype html><meta charset=utf-8><title>Validation results</title>"
+        f"<h1>Validation results</h1><ul>{''.join(rows)}</ul>\n",
+        encoding="utf-8",
+    )
     return index

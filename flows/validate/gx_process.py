@@ -58,12 +58,14 @@ class GxProcess:
 
     def _ensure(self) -> subprocess.Popen:
         if self._proc is None or self._proc.poll() is not None:  # finds flows/ as we do; dies with us
-            self._proc = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, env=child_env())
+            self._proc = subprocess.Popen(
+                [sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=child_env()
+            )
         return self._proc
 
-    def validate(self, frame, suite_path: Path, result_format: dict, suite_parameters: dict,
-                 index: tuple[str, ...]) -> tuple[tuple, dict]:
+    def validate(
+        self, frame, suite_path: Path, result_format: dict, suite_parameters: dict, index: tuple[str, ...]
+    ) -> tuple[tuple, dict]:
         """(records, GX result as JSON) for one suite over one check frame."""
         with self._lock:
             proc = self._ensure()
@@ -72,8 +74,10 @@ class GxProcess:
                 status, *payload = _receive(proc.stdout)
             except (BrokenPipeError, EOFError):
                 code = proc.wait()
-                raise GxProcessError(f"the Great Expectations process exited ({code}) while validating "
-                                     f"{suite_path.stem}; see the messages above") from None
+                raise GxProcessError(
+                    f"the Great Expectations process exited ({code}) while validating "
+                    f"{suite_path.stem}; see the messages above"
+                ) from None
         if status == "ok":
             return payload[0], payload[1]
         kind, message = payload
@@ -122,10 +126,13 @@ def serve() -> None:
             path = Path(path)
             suite = load_suite(path.parent, path.stem)
             batch = gx_ready().get_batch(batch_parameters={"dataframe": frame})
-            outcome = batch.validate(suite, result_format=result_format, expectation_parameters=suite_parameters)
-            _send(out, ("ok", tuple(record_from_gx(r, index) for r in outcome.results), outcome.to_json_dict()))
+            outcome = batch.validate(
+                suite, result_format=result_format, expectation_parameters=suite_parameters
+            )
+            _send(
+                out, ("ok", tuple(record_from_gx(r, index) for r in outcome.results), outcome.to_json_dict())
+            )
         except SuiteError as exc:
             _send(out, ("error", "SuiteError", str(exc)))
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the run with it
             _send(out, ("error", type(exc).__name__, f"{path.stem}: {type(exc).__name__}: {exc}"))
-

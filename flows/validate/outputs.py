@@ -16,15 +16,25 @@ def release_cells(tables: list[TidyTable]) -> pl.DataFrame:
     frames = []
     for t in tables:
         view = published_view(t)
-        cell = pl.concat_str([pl.col(d).cast(pl.Utf8) for d in t.dimension_names], separator=" | ").alias("cell")
+        cell = pl.concat_str([pl.col(d).cast(pl.Utf8) for d in t.dimension_names], separator=" | ").alias(
+            "cell"
+        )
         for m in t.measures:
-            frames.append(view.select(
-                pl.lit(t.name).alias("table_name"), cell, pl.lit(m.name).alias("measure"),
-                pl.lit("public count" if t.public_source and m.role == "count" else str(m.role)).alias("role"),
-                pl.col(m.flag).alias("flag"),
-                pl.col(m.name).cast(pl.Float64).alias("value"),
-                pl.any_horizontal([pl.col(m.flag).str.contains(x, literal=True) for x in HIDING_FLAGS]).alias("hidden"),
-            ))
+            frames.append(
+                view.select(
+                    pl.lit(t.name).alias("table_name"),
+                    cell,
+                    pl.lit(m.name).alias("measure"),
+                    pl.lit("public count" if t.public_source and m.role == "count" else str(m.role)).alias(
+                        "role"
+                    ),
+                    pl.col(m.flag).alias("flag"),
+                    pl.col(m.name).cast(pl.Float64).alias("value"),
+                    pl.any_horizontal(
+                        [pl.col(m.flag).str.contains(x, literal=True) for x in HIDING_FLAGS]
+                    ).alias("hidden"),
+                )
+            )
     return pl.concat(frames)
 
 
@@ -32,7 +42,13 @@ def validate_release_tables(tables: list[TidyTable], settings: Settings, run_id:
     con = duckdb.connect()
     try:
         con.register("release_cells", release_cells(tables))
-        return run_suite(con, "release.cells", params={"k": settings.threshold},
-                         expectations_dir=settings.expectations_dir, sql_dir=settings.sql_dir, run_id=run_id)
+        return run_suite(
+            con,
+            "release.cells",
+            params={"k": settings.threshold},
+            expectations_dir=settings.expectations_dir,
+            sql_dir=settings.sql_dir,
+            run_id=run_id,
+        )
     finally:
         con.close()

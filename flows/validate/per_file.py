@@ -12,6 +12,7 @@ that failed keeps failing. Rows of a file the ledger does not know are never reu
 The ``checks`` schema is derived state: ``disclose rebuild`` neither carries it over nor fingerprints it, so a
 rebuilt warehouse recomputes every file. On a read-only connection stored rows are reused and new ones not kept.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,7 +31,9 @@ if TYPE_CHECKING:
 PARAM = "checked_file_ids"
 SCHEMA = "checks"
 KEY, LEDGER_ENTRY, CHECKED_AT, HAS_ROW = "_check_key", "_ledger_entry", "_checked_at", "_has_row"
-_TABLE = re.compile(r"\b(raw|staging|quarantine|ref|core|marts|validation|disclosure|checks)\.([A-Za-z_]\w*)", re.I)
+_TABLE = re.compile(
+    r"\b(raw|staging|quarantine|ref|core|marts|validation|disclosure|checks)\.([A-Za-z_]\w*)", re.I
+)
 _COMMENT = re.compile(r"--[^\n]*")
 _STRING = re.compile(r"'(?:[^']|'')*'")
 
@@ -44,8 +47,9 @@ def takes_file_ids(used_params: set[str]) -> bool:
     return PARAM in used_params
 
 
-def per_file_rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], *, query: str,
-                  suite: str) -> pd.DataFrame:
+def per_file_rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], *, query: str, suite: str
+) -> pd.DataFrame:
     """Every file's row (stored rows reused, the rest computed now), ordered by ``file_id`` like the query's own
     result. ``params`` are the query's other parameters."""
     reads = tables_read(sql, query, suite)
@@ -79,16 +83,21 @@ def per_file_rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, An
 def _reusable(con: duckdb.DuckDBPyConnection, table: str | None, key: str) -> list[int]:
     """Files whose stored row (or stored "no row") still holds: same key, same ledger entry. Rows of a file
     the ledger does not know are never reused."""
-    con.execute("create or replace temp table checks_ledger as "
-                "select file_id, hash(entry) as entry from raw.extract_files as entry"
-                if _exists(con, "raw", "extract_files") else
-                "create or replace temp table checks_ledger (file_id bigint, entry ubigint)")
+    con.execute(
+        "create or replace temp table checks_ledger as "
+        "select file_id, hash(entry) as entry from raw.extract_files as entry"
+        if _exists(con, "raw", "extract_files")
+        else "create or replace temp table checks_ledger (file_id bigint, entry ubigint)"
+    )
     if table is None:
         return []
-    con.execute(f"""create or replace temp table checks_reused as
+    con.execute(
+        f"""create or replace temp table checks_reused as
         select stored.* from {table} as stored
         inner join checks_ledger as ledger on stored.file_id = ledger.file_id and stored.{LEDGER_ENTRY} = ledger.entry
-        where stored.{KEY} = ?""", [key])  # noqa: S608 - our own table name
+        where stored.{KEY} = ?""",  # noqa: S608 - our own table name
+        [key],
+    )
     return [r[0] for r in con.execute("select file_id from checks_reused").fetchall()]
 
 
@@ -96,15 +105,21 @@ def _merge(con: duckdb.DuckDBPyConnection, listed: str, key: str, checked: list[
     """checks_rows: the new rows, a "no row" marker for every other ledger file just checked (so the next
     run leaves it out too, and the scan skips whole ranges of files), and the reused rows."""
     meta = f"?::varchar as {KEY}, ledger.entry as {LEDGER_ENTRY}, now()::timestamp as {CHECKED_AT}"
-    con.execute(f"""create or replace temp table checks_rows as
+    con.execute(
+        f"""create or replace temp table checks_rows as
         select {listed}, {meta}, true as {HAS_ROW}
-        from checks_new left join checks_ledger as ledger using (file_id)""", [key])  # noqa: S608
-    con.execute(f"""insert into checks_rows (file_id, {KEY}, {LEDGER_ENTRY}, {CHECKED_AT}, {HAS_ROW})
+        from checks_new left join checks_ledger as ledger using (file_id)""",  # noqa: S608
+        [key],
+    )
+    con.execute(
+        f"""insert into checks_rows (file_id, {KEY}, {LEDGER_ENTRY}, {CHECKED_AT}, {HAS_ROW})
         select ledger.file_id, {meta}, false
         from checks_ledger as ledger
         where not list_contains(?::bigint[], ledger.file_id)
             and ledger.file_id not in (select checks_new.file_id from checks_new where checks_new.file_id is not null)
-        """, [key, checked])  # noqa: S608
+        """,  # noqa: S608
+        [key, checked],
+    )
     if checked:
         reused = f"select {listed}, {KEY}, {LEDGER_ENTRY}, {CHECKED_AT}, {HAS_ROW} from checks_reused"  # noqa: S608
         con.execute(f"insert into checks_rows {reused}")
@@ -115,36 +130,61 @@ def tables_read(sql: str, query: str, suite: str) -> list[tuple[str, str]]:
     (staging, quarantine, the ledger) or whose content goes into the key (ref) may be read."""
     code = sql_code(sql)
     reads = sorted({(s.lower(), t.lower()) for s, t in _TABLE.findall(code)})
-    bad = [f"{s}.{t}" for s, t in reads
-           if not (s in ("staging", "quarantine", "ref") or (s, t) == ("raw", "extract_files"))]
+    bad = [
+        f"{s}.{t}"
+        for s, t in reads
+        if not (s in ("staging", "quarantine", "ref") or (s, t) == ("raw", "extract_files"))
+    ]
     if bad:
-        raise SuiteError(f"suite {suite!r}: {query} takes ${PARAM} but reads {bad}, which are not kept per file: "
-                         "a per-file check may read staging.*, quarantine.*, raw.extract_files and ref.* only")
+        raise SuiteError(
+            f"suite {suite!r}: {query} takes ${PARAM} but reads {bad}, which are not kept per file: "
+            "a per-file check may read staging.*, quarantine.*, raw.extract_files and ref.* only"
+        )
     return reads
 
 
-def check_key(con: duckdb.DuckDBPyConnection, sql: str, query: str, params: dict[str, Any],
-              reads: list[tuple[str, str]]) -> str:
+def check_key(
+    con: duckdb.DuckDBPyConnection, sql: str, query: str, params: dict[str, Any], reads: list[tuple[str, str]]
+) -> str:
     """What a stored row depends on besides its file's own rows."""
     names = [f"{s}.{t}" for s, t in reads]
-    columns = con.execute("select schema_name, table_name, column_name, data_type from duckdb_columns() "
-                          "where list_contains(?::varchar[], schema_name || '.' || table_name) "
-                          "and database_name = current_database() order by all", [names]).fetchall()
-    content = 'select count(*), coalesce(sum(hash(r)::hugeint), 0) from ref."{}" as r'  # names matched \w+ above
-    refs = [(t, con.execute(content.format(t)).fetchall()) for s, t in reads if s == "ref" and _exists(con, "ref", t)]
+    columns = con.execute(
+        "select schema_name, table_name, column_name, data_type from duckdb_columns() "
+        "where list_contains(?::varchar[], schema_name || '.' || table_name) "
+        "and database_name = current_database() order by all",
+        [names],
+    ).fetchall()
+    content = (
+        'select count(*), coalesce(sum(hash(r)::hugeint), 0) from ref."{}" as r'  # names matched \w+ above
+    )
+    refs = [
+        (t, con.execute(content.format(t)).fetchall())
+        for s, t in reads
+        if s == "ref" and _exists(con, "ref", t)
+    ]
     state = [query, sql, sorted((k, repr(v)) for k, v in params.items()), duckdb.__version__, columns, refs]
     return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()
 
 
 def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
-                            "and database_name = current_database()", [schema, table]).fetchall()[0][0])
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
+            "and database_name = current_database()",
+            [schema, table],
+        ).fetchall()[0][0]
+    )
 
 
 def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
-    return {r[0] for r in con.execute("select column_name from duckdb_columns() where schema_name = ? "
-                                      "and table_name = ? and database_name = current_database()",
-                                      [schema, table]).fetchall()}
+    return {
+        r[0]
+        for r in con.execute(
+            "select column_name from duckdb_columns() where schema_name = ? "
+            "and table_name = ? and database_name = current_database()",
+            [schema, table],
+        ).fetchall()
+    }
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -152,5 +192,8 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 
 def _read_only(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("select readonly from duckdb_databases() where database_name = current_database()")
-                .fetchall()[0][0])
+    return bool(
+        con.execute(
+            "select readonly from duckdb_databases() where database_name = current_database()"
+        ).fetchall()[0][0]
+    )

@@ -32,8 +32,9 @@ def merged_params(spec: SuiteSpec, params: dict | None) -> dict[str, Any]:
     return {**spec.params, **(params or {})}
 
 
-def run_query(con: duckdb.DuckDBPyConnection, sql_dir: Path, relative: str, params: dict[str, Any],
-              suite: str) -> pd.DataFrame:
+def run_query(
+    con: duckdb.DuckDBPyConnection, sql_dir: Path, relative: str, params: dict[str, Any], suite: str
+) -> pd.DataFrame:
     path = sql_dir / relative
     try:
         sql = path.read_text(encoding="utf-8")
@@ -44,7 +45,9 @@ def run_query(con: duckdb.DuckDBPyConnection, sql_dir: Path, relative: str, para
     used.discard(PER_FILE_PARAM)  # supplied by per_file_rows, never by the suite
     missing = sorted(used - set(params))
     if missing:
-        raise SuiteError(f"suite {suite!r}: {path.name} needs parameter(s) {missing}; declare them in meta.disclose.params")
+        raise SuiteError(
+            f"suite {suite!r}: {path.name} needs parameter(s) {missing}; declare them in meta.disclose.params"
+        )
     if per_file:
         return gx_friendly(per_file_rows(con, sql, {k: params[k] for k in used}, query=relative, suite=suite))
     try:
@@ -63,12 +66,16 @@ def parameter_value(frame: pd.DataFrame, name: str, returns: str, suite: str) ->
     import pandas as pd
 
     if frame.shape[1] != 1:
-        raise SuiteError(f"suite {suite!r}: parameter query {name!r} must return one column, not {frame.shape[1]}")
+        raise SuiteError(
+            f"suite {suite!r}: parameter query {name!r} must return one column, not {frame.shape[1]}"
+        )
     values = [_plain(v) for v in frame.iloc[:, 0].tolist() if not pd.isna(v)]
     if returns == "list":
         return values
     if len(values) != 1:
-        raise SuiteError(f"suite {suite!r}: parameter query {name!r} must return one value, not {len(values)}")
+        raise SuiteError(
+            f"suite {suite!r}: parameter query {name!r} must return one value, not {len(values)}"
+        )
     return values[0]
 
 
@@ -79,7 +86,9 @@ def gx_friendly(frame: pd.DataFrame) -> pd.DataFrame:
 
     out = {}
     for name, col in frame.items():
-        if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and pd.api.types.is_numeric_dtype(col.dtype):
+        if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and pd.api.types.is_numeric_dtype(
+            col.dtype
+        ):
             out[name] = col.astype("float64") if col.isna().any() else col.astype(col.dtype.numpy_dtype)
     return frame.assign(**out) if out else frame
 

@@ -70,7 +70,9 @@ def record_from_gx(result: Any, index_columns: tuple[str, ...]) -> ExpectationRe
         columns=_columns(config.kwargs),
         severity="critical" if error else severity,
         success=bool(result.success) and not error,
-        observed=f"could not run: {error}" if error else _observed(result.result or {}, config.kwargs, index_columns),
+        observed=f"could not run: {error}"
+        if error
+        else _observed(result.result or {}, config.kwargs, index_columns),
         description=config.description or "",
     )
 
@@ -86,14 +88,19 @@ def _columns(kwargs: dict) -> tuple[str, ...]:
 def _observed(res: dict, kwargs: dict, index_columns: tuple[str, ...]) -> str:
     if "observed_value" in res:
         expected = kwargs.get("value")
-        tail = f" (expected {_fmt(expected)})" if expected is not None and not isinstance(expected, dict) else ""
+        tail = (
+            f" (expected {_fmt(expected)})" if expected is not None and not isinstance(expected, dict) else ""
+        )
         return f"observed {_fmt(res['observed_value'])}{tail}"
     if "unexpected_count" not in res:
         return "no details"
     bad, total = res["unexpected_count"], res.get("element_count")
     text = f"{bad} of {total} rows fail"
-    examples = [_example(row, index_columns) for row in (res.get("partial_unexpected_index_list") or [])
-                if isinstance(row, dict)]  # without index columns GX lists bare positions: use the values
+    examples = [
+        _example(row, index_columns)
+        for row in (res.get("partial_unexpected_index_list") or [])
+        if isinstance(row, dict)
+    ]  # without index columns GX lists bare positions: use the values
     if not examples:
         examples = [_fmt(v) for v in res.get("partial_unexpected_list") or []]
     examples = list(dict.fromkeys(examples))  # distinct, in order
@@ -114,7 +121,12 @@ def _fmt(v: Any) -> str:
     if isinstance(v, dict):
         return "(" + ", ".join(f"{k}={_fmt(x)}" for k, x in v.items()) + ")"
     if isinstance(v, list | tuple):
-        return "[" + ", ".join(_fmt(x) for x in v[:MAX_EXAMPLES]) + (", ..." if len(v) > MAX_EXAMPLES else "") + "]"
+        return (
+            "["
+            + ", ".join(_fmt(x) for x in v[:MAX_EXAMPLES])
+            + (", ..." if len(v) > MAX_EXAMPLES else "")
+            + "]"
+        )
     s = v if isinstance(v, str) else str(v)
     s = s if len(s) <= MAX_VALUE_CHARS else s[: MAX_VALUE_CHARS - 1] + "…"
     return repr(s) if isinstance(v, str) else s

@@ -15,8 +15,16 @@ DDL = (
         columns varchar, severity varchar not null, success boolean not null, observed varchar,
         validated_at timestamp not null)""",
 )
-SCHEMA = {"run_id": pl.String, "suite": pl.String, "expectation_type": pl.String, "columns": pl.String,
-          "severity": pl.String, "success": pl.Boolean, "observed": pl.String, "validated_at": pl.Datetime("us")}
+SCHEMA = {
+    "run_id": pl.String,
+    "suite": pl.String,
+    "expectation_type": pl.String,
+    "columns": pl.String,
+    "severity": pl.String,
+    "success": pl.Boolean,
+    "observed": pl.String,
+    "validated_at": pl.Datetime("us"),
+}
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
@@ -28,8 +36,16 @@ def store_report(con: duckdb.DuckDBPyConnection, report: ValidationReport) -> No
     """Append one row per expectation; ``columns`` is a comma-separated list (empty for table checks)."""
     ensure_table(con)
     rows = [
-        (report.run_id, report.suite, r.expectation_type, ", ".join(r.columns), r.severity, r.success,
-         r.observed, report.validated_at)
+        (
+            report.run_id,
+            report.suite,
+            r.expectation_type,
+            ", ".join(r.columns),
+            r.severity,
+            r.success,
+            r.observed,
+            report.validated_at,
+        )
         for r in report.results
     ]
     if rows:

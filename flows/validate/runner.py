@@ -19,18 +19,30 @@ from flows.validate.report import ValidationReport
 from flows.validate.suites import SuiteParameter, load_spec
 
 
-def run_suite(con: duckdb.DuckDBPyConnection, suite: str, *, params: dict | None = None,
-              expectations_dir: Path, sql_dir: Path, run_id: str) -> ValidationReport:
+def run_suite(
+    con: duckdb.DuckDBPyConnection,
+    suite: str,
+    *,
+    params: dict | None = None,
+    expectations_dir: Path,
+    sql_dir: Path,
+    run_id: str,
+) -> ValidationReport:
     """Validate without storing (e.g. on a read-only warehouse snapshot); see ``validate_suite``."""
     started = time.perf_counter()
     spec = load_spec(expectations_dir, suite)
     values = merged_params(spec, params)
-    suite_parameters = {name: _suite_parameter(con, sql_dir, src, name, values, suite)
-                        for name, src in spec.suite_parameters.items()}
+    suite_parameters = {
+        name: _suite_parameter(con, sql_dir, src, name, values, suite)
+        for name, src in spec.suite_parameters.items()
+    }
     frame = run_query(con, sql_dir, spec.query, values, suite)
     index = tuple(c for c in spec.index_columns if c in frame.columns)
-    result_format = {"result_format": "SUMMARY", "partial_unexpected_count": 3,
-                     "unexpected_index_column_names": list(index)}
+    result_format = {
+        "result_format": "SUMMARY",
+        "partial_unexpected_count": 3,
+        "unexpected_index_column_names": list(index),
+    }
     records, outcome = PROCESS.validate(frame, spec.path, result_format, suite_parameters, index)
     validated_at = datetime.now(UTC).replace(tzinfo=None)
     return ValidationReport(suite, run_id, validated_at, records, time.perf_counter() - started, outcome)

@@ -85,7 +85,9 @@ def _raw(path: Path, _mtime_ns: int) -> dict:
         raise SuiteError(f"{path}: suite name {raw.get('name')!r} must match the file name {path.stem!r}")
     for i, exp in enumerate(raw.get("expectations") or []):
         if exp.get("severity") not in SEVERITIES:
-            raise SuiteError(f"{path}: expectation {i} ({exp.get('type')}) needs severity one of {SEVERITIES}")
+            raise SuiteError(
+                f"{path}: expectation {i} ({exp.get('type')}) needs severity one of {SEVERITIES}"
+            )
     return raw
 
 
@@ -114,11 +116,16 @@ def _spec(path: Path, meta: dict) -> SuiteSpec:
     params = dict(d.get("params") or {})
     sources = {}
     for name, src in (d.get("suite_parameters") or {}).items():
-        ok = isinstance(src, dict) and src.get("returns", "list") in RETURNS and (
-            isinstance(src.get("query"), str) != (src.get("param") in params))
+        ok = (
+            isinstance(src, dict)
+            and src.get("returns", "list") in RETURNS
+            and (isinstance(src.get("query"), str) != (src.get("param") in params))
+        )
         if not ok:
-            raise SuiteError(f"{path}: meta.disclose.suite_parameters.{name} needs a query or one of params "
-                             f"{sorted(params)}, and returns in {RETURNS}")
+            raise SuiteError(
+                f"{path}: meta.disclose.suite_parameters.{name} needs a query or one of params "
+                f"{sorted(params)}, and returns in {RETURNS}"
+            )
         sources[name] = SuiteParameter(src.get("query"), src.get("param"), src.get("returns", "list"))
     return SuiteSpec(
         name=path.stem,

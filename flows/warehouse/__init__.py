@@ -19,8 +19,17 @@ from flows.config import Settings
 from flows.warehouse.transform import LAYERS, LayerBuild, build_layers, update_layers
 from flows.warehouse_lock import WarehouseBusy, reading, writing
 
-__all__ = ["LAYERS", "SCHEMAS", "LayerBuild", "build_layers", "connect", "read_sql", "run_sql_file", "scalar",
-           "update_layers"]
+__all__ = [
+    "LAYERS",
+    "SCHEMAS",
+    "LayerBuild",
+    "build_layers",
+    "connect",
+    "read_sql",
+    "run_sql_file",
+    "scalar",
+    "update_layers",
+]
 
 SCHEMAS = ("raw", "staging", "quarantine", "ref", "core", "marts", "validation", "disclosure")
 
@@ -46,11 +55,15 @@ def connect(settings: Settings, *, read_only: bool = False) -> Iterator[duckdb.D
 
 def _open(path: Path, settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(path), read_only=read_only, config={
-            "memory_limit": settings.duckdb_memory_limit,
-            "threads": settings.duckdb_threads,
-            "temp_directory": str(path.parent / "spill"),
-        })
+        return duckdb.connect(
+            str(path),
+            read_only=read_only,
+            config={
+                "memory_limit": settings.duckdb_memory_limit,
+                "threads": settings.duckdb_threads,
+                "temp_directory": str(path.parent / "spill"),
+            },
+        )
     except duckdb.IOException as exc:
         if "lock" not in str(exc).lower():
             raise
@@ -58,8 +71,9 @@ def _open(path: Path, settings: Settings, read_only: bool) -> duckdb.DuckDBPyCon
         # names it ("Conflicting lock is held in <program> (PID n)")
         found = re.search(r"Conflicting lock is held in (.+?) \(PID (\d+)\)", str(exc))
         held = f"{found[1]} (PID {found[2]})" if found else "another process"
-        raise WarehouseBusy(f"the warehouse {path} is open in {held}, outside disclose: close it and try "
-                            "again") from None
+        raise WarehouseBusy(
+            f"the warehouse {path} is open in {held}, outside disclose: close it and try again"
+        ) from None
 
 
 def read_sql(path: Path) -> str:

@@ -57,7 +57,11 @@ def update_layers(
 
 
 def _build(
-    con: duckdb.DuckDBPyConnection, sql_dir: Path, layers: tuple[str, ...], *, full: bool,
+    con: duckdb.DuckDBPyConnection,
+    sql_dir: Path,
+    layers: tuple[str, ...],
+    *,
+    full: bool,
     fault: str | None = None,
 ) -> LayerBuild:
     for statement in STATE_DDL:
@@ -79,7 +83,9 @@ def _build(
         for layer in layers:
             for path in (m for m in models if m.parent.name == layer):
                 con.execute(path.read_text(encoding="utf-8"))
-            fault_at(fault, f"transform:after_{layer}")  # testing: a crash inside the transaction rolls it back
+            fault_at(
+                fault, f"transform:after_{layer}"
+            )  # testing: a crash inside the transaction rolls it back
         con.execute("insert into core.build_files select file_id from temp.transform_files")
         con.execute("delete from core.build_state")
         con.execute("insert into core.build_state values (?, current_timestamp)", [key])

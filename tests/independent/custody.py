@@ -18,8 +18,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d",
-                    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+)
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y", "%d/%m/%Y %H:%M")
 
 
@@ -62,8 +69,11 @@ def load_reference(folder: Path) -> Reference:
     selections: dict[str, list[str]] = defaultdict(list)
     for row in read_csv(folder / "offence_selections.csv"):
         selections[row["selection"]].append(row["cjs_code"])
-    return Reference({r["cjs_code"]: r for r in read_csv(folder / "offences.csv")},
-                     {r["disposal"]: r for r in read_csv(folder / "custody_disposals.csv")}, dict(selections))
+    return Reference(
+        {r["cjs_code"]: r for r in read_csv(folder / "offences.csv")},
+        {r["disposal"]: r for r in read_csv(folder / "custody_disposals.csv")},
+        dict(selections),
+    )
 
 
 @dataclass(frozen=True)
@@ -98,15 +108,29 @@ def _good_rows(rows: list[dict[str, str]], ref: Reference) -> list[dict]:
         except ValueError:
             continue
         ok = (
-            r["custody_ref"].strip() and r["person_ref"].strip() and arrested is not None and arrested <= extracted
-            and seq >= 1 and keys[(r["custody_ref"].strip(), r["offence_seq"].strip())] == 1
-            and known_or_well_formed(r["offence_code"], ref) and r["disposal"].strip() in ref.disposals
+            r["custody_ref"].strip()
+            and r["person_ref"].strip()
+            and arrested is not None
+            and arrested <= extracted
+            and seq >= 1
+            and keys[(r["custody_ref"].strip(), r["offence_seq"].strip())] == 1
+            and known_or_well_formed(r["offence_code"], ref)
+            and r["disposal"].strip() in ref.disposals
             and (not r["disposal_date"].strip() or (disposal_date is not None and disposal_date <= extracted))
-            and 10 <= age <= 110 and stamp == extracted
+            and 10 <= age <= 110
+            and stamp == extracted
         )
         if ok:
-            good.append({**r, "seq": seq, "age": age, "arrested": arrested, "extracted": extracted,
-                         "disposal_on": disposal_date.date() if disposal_date else None})
+            good.append(
+                {
+                    **r,
+                    "seq": seq,
+                    "age": age,
+                    "arrested": arrested,
+                    "extracted": extracted,
+                    "disposal_on": disposal_date.date() if disposal_date else None,
+                }
+            )
     principal_ok = {g["custody_ref"].strip() for g in good if g["seq"] == 1}
     return [g for g in good if g["custody_ref"].strip() in principal_ok]
 
@@ -139,12 +163,21 @@ def load_arrests(raw_custody: Path, ref: Reference, as_at: datetime | None = Non
     for key, (_, _, rows) in latest.items():
         rows = sorted(rows, key=lambda g: g["seq"])
         p = rows[0]
-        arrests.append(Arrest(
-            key, p["person_ref"].strip(), p["arrested"], tuple(g["offence_code"].strip().upper() for g in rows),
-            p["disposal"].strip(), p["disposal_on"], p["age"], p["gender"].strip() or "Not recorded",
-            p["self_defined_ethnicity"].strip(), p["station"].strip() or "Not recorded",
-            (p.get("arresting_agency") or "").strip() or "Not recorded",
-        ))
+        arrests.append(
+            Arrest(
+                key,
+                p["person_ref"].strip(),
+                p["arrested"],
+                tuple(g["offence_code"].strip().upper() for g in rows),
+                p["disposal"].strip(),
+                p["disposal_on"],
+                p["age"],
+                p["gender"].strip() or "Not recorded",
+                p["self_defined_ethnicity"].strip(),
+                p["station"].strip() or "Not recorded",
+                (p.get("arresting_agency") or "").strip() or "Not recorded",
+            )
+        )
     return arrests
 
 
@@ -178,5 +211,10 @@ def count(arrests: Iterable[Arrest], dims: list[Dim], unit: Callable[[Arrest], s
 
 
 def ethnicity_group(code: str) -> str:
-    return {"A": "Asian or Asian British", "B": "Black, Black British, Caribbean or African", "M": "Mixed or multiple",
-            "W": "White", "O": "Other ethnic group"}.get(code[:1].upper(), "Not stated")
+    return {
+        "A": "Asian or Asian British",
+        "B": "Black, Black British, Caribbean or African",
+        "M": "Mixed or multiple",
+        "W": "White",
+        "O": "Other ethnic group",
+    }.get(code[:1].upper(), "Not stated")
