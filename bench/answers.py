@@ -19,6 +19,7 @@ REQUESTS = ROOT / "data" / "requests"
 
 def run() -> list[dict]:
     from flows.config import load_settings
+    from flows.db import connect
     from flows.generate import generate
     from flows.pipeline import stage_ingest, stage_transform
     from flows.release.protection import protect_release
@@ -26,7 +27,6 @@ def run() -> list[dict]:
     from flows.requests.answer import answer_part_planned
     from flows.requests.errors import SpecError
     from flows.requests.populations import populations_for
-    from flows.warehouse import connect
 
     out = []
     with tempfile.TemporaryDirectory(prefix="bench-answers-") as tmp:

@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from flows.config import Settings
+from flows.db import LayerBuild, connect, update_layers
 from flows.errors import PipelineFailed
 from flows.ingest import IngestReport, ingest_landing
 from flows.reference.load import load_reference
-from flows.warehouse import LayerBuild, connect, update_layers
 from flows.warehouse_lock import writing
 
 Step = Callable[..., Any]
@@ -73,7 +73,7 @@ def stage_ingest(settings: Settings) -> IngestReport:
 
 def stage_transform(settings: Settings) -> LayerBuild:
     """Bring core and marts up to date with the SQL in sql/: only what the new files touch, everything when the
-    SQL or the reference data changed (flows/warehouse/transform.py)."""
+    SQL or the reference data changed (flows/db/transform.py)."""
     with connect(settings) as con:
         return update_layers(con, settings.sql_dir, fault=settings.fault)
 

@@ -4,7 +4,7 @@ columns loads as before with the markers null (not recorded), and the Athena pro
 
 from __future__ import annotations
 
-from flows.warehouse import build_layers, connect
+from flows.db import build_layers, connect
 from tests.corpus.cases import CRIME_HEADER, MARKED_CRIME_HEADER, crime, marked_crime
 from tests.test_ingest_history import query
 from tests.test_ingest_profiles import ingest

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import duckdb
 
+from flows.db import build_layers, connect
 from flows.generate import generate
 from flows.generate.scales import SAMPLE
 from flows.ingest import ingest_landing, prepare_warehouse
 from flows.reference.load import load_reference
-from flows.warehouse import build_layers, connect
 from tests.corpus.cases import CUSTODY_HEADER, custody, text
 from tests.test_ingest_history import deliver, query
 

@@ -1,4 +1,4 @@
-"""A nightly run builds in only what its new files touch (flows/warehouse/transform.py), and must end exactly where
+"""A nightly run builds in only what its new files touch (flows/db/transform.py), and must end exactly where
 a full rebuild from every staged file ends: the same rows in every core table and mart (fingerprints), and the
 same current state as the "as known at" rule applied to all of history.
 
@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flows.config import load_settings
+from flows.db import build_layers, update_layers
 from flows.ingest import ingest_landing
 from flows.ingest.fingerprint import compare, fingerprints
 from flows.reference.load import load_reference
-from flows.warehouse import build_layers, update_layers
 from tests.corpus.cases import CRIME_HEADER, CUSTODY_HEADER, crime, custody, text
 
 CI = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)

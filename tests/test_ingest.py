@@ -5,9 +5,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from flows.db import connect
 from flows.ingest import ingest_landing
 from flows.reference.load import load_reference
-from flows.warehouse import connect
 from tests.conftest import CUSTODY_HEADER, custody_row, write_extract
 
 

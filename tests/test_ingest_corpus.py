@@ -14,10 +14,10 @@ import sys
 
 import pytest
 
+from flows.db import connect
 from flows.ingest import ingest_landing, prepare_warehouse
 from flows.ingest.fingerprint import fingerprints
 from flows.reference.load import load_reference
-from flows.warehouse import connect
 from tests.corpus.cases import CASES, Case
 
 CONTENT = ("staging", "quarantine", "core", "marts")

@@ -22,10 +22,10 @@ import pytest
 from conftest import CRIME_HEADER, CUSTODY_HEADER, custody_row, write_extract
 
 from flows.config import PROJECT_ROOT, load_settings
+from flows.db import connect
 from flows.ingest.fingerprint import fingerprints
 from flows.pipeline import stage_ingest, stage_transform
 from flows.release.faults import INGEST_POINTS
-from flows.warehouse import connect
 
 RUN = "from flows.config import load_settings; from flows.pipeline import stage_ingest, stage_transform; " \
       "s = load_settings(); stage_ingest(s); stage_transform(s)"  # fmt: skip

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from flows.db import build_layers, connect
 from flows.ingest import ingest_landing
 from flows.ingest.fingerprint import fingerprints
 from flows.ingest.purge import purge
 from flows.ingest.rebuild import RebuildRefused, rebuild
 from flows.reference.load import load_reference
-from flows.warehouse import build_layers, connect
 from tests.corpus.cases import CRIME_HEADER, CUSTODY_HEADER, crime, custody, text
 
 CONTENT = ("staging", "quarantine", "core", "marts")

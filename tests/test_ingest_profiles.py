@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from flows.config import PROJECT_ROOT
+from flows.db import connect
 from flows.ingest import ingest_landing
 from flows.ingest.profiles import ProfileError, choose_profile, load_profile, load_profiles
 from flows.reference.load import load_reference
-from flows.warehouse import connect
 
 PROFILES = PROJECT_ROOT / "data" / "profiles"
 ATHENA_HEADER = (

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from flows.config import PROJECT_ROOT
+from flows.db import connect
 from flows.ingest import ingest_landing
 from flows.ingest.rownumbers import gap_table, number_of
 from flows.reference.load import load_reference
-from flows.warehouse import connect
 from tests.corpus.cases import CUSTODY_HEADER, custody
 
 

@@ -80,7 +80,7 @@ def test_an_athena_crime_export_loads_with_its_dates_and_spellings(settings):
 
 
 def test_cancelled_athena_crimes_are_kept_but_withdrawn(settings):
-    from flows.warehouse import build_layers, connect
+    from flows.db import build_layers, connect
 
     ingest(
         settings,

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from flows.config import PROJECT_ROOT
+from flows.db import build_layers, connect
 from flows.ingest import ingest_landing
 from flows.reference.load import load_reference
-from flows.warehouse import build_layers, connect
 
 REALDATA = PROJECT_ROOT.parent / "shared" / "realdata"
 FILES = sorted(REALDATA.glob("police_uk_*/**/*.csv")) if REALDATA.is_dir() else []

@@ -22,6 +22,7 @@ import duckdb
 import pytest
 
 from flows.config import PROJECT_ROOT, load_settings
+from flows.db import build_layers, connect
 from flows.ingest import ingest_landing
 from flows.reference.load import load_reference
 from flows.requests.answer import answer_request_planned
@@ -29,7 +30,6 @@ from flows.requests.models import DataPart
 from flows.requests.populations import axes_for
 from flows.requests.spec import load_spec
 from flows.sdc.history import published_cells
-from flows.warehouse import build_layers, connect
 
 REALDATA = PROJECT_ROOT.parent / "shared" / "realdata"
 FILES = sorted(REALDATA.glob("police_uk_*/**/*-stop-and-search.csv")) if REALDATA.is_dir() else []

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.config import PROJECT_ROOT
+from flows.db import connect
 from flows.reference.load import load_reference
-from flows.warehouse import connect
 
 SEED = PROJECT_ROOT / "data" / "requests" / "mps-01-foi-22-025326.yaml"
 

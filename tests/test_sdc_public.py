@@ -62,10 +62,10 @@ def home(tmp_path_factory):
 
 
 def _answered(settings, spec):
+    from flows.db import connect
     from flows.release.source import request_source
     from flows.requests.answer import answer_part_planned
     from flows.requests.populations import populations_for
-    from flows.warehouse import connect
 
     source = request_source(settings, str(spec))
     with connect(settings, read_only=True) as con:

@@ -7,9 +7,9 @@ import polars as pl
 import pytest
 
 from flows.contracts.tidy import Dimension, Measure, Role, TidyTable, check_tidy, with_empty_flags
+from flows.db import build_layers, connect
 from flows.ingest import ingest_landing
 from flows.reference.load import load_reference
-from flows.warehouse import build_layers, connect
 from tests.conftest import CUSTODY_HEADER, custody_row, write_extract
 
 

@@ -18,6 +18,7 @@ import pytest
 from test_publish_helpers import sign_off
 
 from flows.config import PROJECT_ROOT, load_settings
+from flows.db import connect
 from flows.pipeline import (
     NIGHTLY_SUITES,
     RunResult,
@@ -28,7 +29,6 @@ from flows.pipeline import (
 )
 from flows.release.make import release as draft_release
 from flows.release.standing import due_sources
-from flows.warehouse import connect
 from tests.corpus.cases import CUSTODY_HEADER
 
 ANNUAL = PROJECT_ROOT / "data" / "requests" / "standing" / "arrests-by-offence-group-year-outcome.yaml"

@@ -10,13 +10,13 @@ import shutil
 import pandas as pd
 import pytest
 
+from flows.db import build_layers, connect
 from flows.ingest import ingest_landing
 from flows.ingest.rebuild import rebuild
 from flows.reference.load import load_reference
 from flows.validate import SuiteError, run_suite, validate_suite, warm_up
 from flows.validate.queries import gx_friendly, merged_params, referenced_params, run_query
 from flows.validate.suites import load_spec
-from flows.warehouse import build_layers, connect
 from tests.corpus.cases import CRIME_HEADER, CUSTODY_HEADER, crime, custody, text
 
 SUITES = ("ingest_reconciliation", "staging.custody_offences", "staging.crimes")

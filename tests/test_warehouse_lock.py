@@ -19,8 +19,8 @@ import pytest
 from conftest import CUSTODY_HEADER, custody_row, write_extract
 
 from flows.config import PROJECT_ROOT, load_settings
+from flows.db import connect
 from flows.pipeline import stage_ingest, stage_transform
-from flows.warehouse import connect
 from flows.warehouse_lock import WarehouseBusy, holder, reading, writing
 
 HOLD = """

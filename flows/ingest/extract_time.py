@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from flows.warehouse import scalar
+from flows.db import scalar
 
 
 def file_extracted_at_text(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import duckdb
 
-from flows.warehouse import scalar
+from flows.db import scalar
 
 DDL = (
     """create table if not exists raw.extract_files (

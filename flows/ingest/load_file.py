@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from flows.contracts.offence_codes import code_pattern_params
+from flows.db import scalar
 from flows.ingest import ledger
 from flows.ingest.archive import append_line, archive_path, log_line, relative_to_raw
 from flows.ingest.claims import place
@@ -30,7 +31,6 @@ from flows.ingest.read import BatchRead, FileUnreadable, RejectedRow, read_batch
 from flows.ingest.sources import HATE_CRIME_STRANDS
 from flows.ingest.xlsx import XlsxLimits
 from flows.release.faults import fault_at
-from flows.warehouse import scalar
 
 DEFAULT_MAX_SHARE = 0.01
 SWAPPED = "date reads only with day and month swapped"

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flows.config import Settings
+from flows.db import connect
 from flows.ingest.archive import append_log
 from flows.ingest.fingerprint import tables
-from flows.warehouse import connect
 
 
 @dataclass

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Settings
+from flows.db import build_layers, connect
 from flows.ingest import CHECK_AHEAD, claims, ledger, prepare_warehouse, reference_label, tables
 from flows.ingest.archive import read_log, read_log_lines
 from flows.ingest.fingerprint import compare, fingerprints
@@ -29,7 +30,6 @@ from flows.ingest.prefetch import sniffed_ahead
 from flows.ingest.profile_drift import profile_warnings
 from flows.ingest.profiles import load_profiles
 from flows.reference.load import load_reference
-from flows.warehouse import build_layers, connect
 from flows.warehouse_lock import writing
 
 CARRIED_SCHEMAS = ("disclosure", "validation")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from flows.config import Settings
-from flows.warehouse import connect
+from flows.db import connect
 
 
 def quarantine_summary(settings: Settings, limit: int = 50) -> Table | str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flows.config import Settings
 from flows.contracts.tidy import TidyTable
+from flows.db import connect
 from flows.errors import PipelineFailed
 from flows.release.context import build_context
 from flows.release.draft import write_draft
@@ -21,7 +22,6 @@ from flows.requests.answer import answer_part_planned
 from flows.requests.errors import SpecError
 from flows.requests.held import NotHeld
 from flows.requests.populations import populations_for
-from flows.warehouse import connect
 
 AUTOMATIC = "policy: standing datasets publish automatically"
 

@@ -79,10 +79,10 @@ def _numeric_or_flag(value: str) -> bool:
 def due_sources(settings: Settings, today: date | None = None) -> tuple[list[ReleaseSource], list[NotDue]]:
     """A source for every standing dataset whose calendar has a period due today and not yet released, and a
     "not due: data covers up to D" for each whose due period the data do not reach yet (the run carries on)."""
+    from flows.db import connect
     from flows.requests.calendar import due_for_data, due_release, next_release
     from flows.requests.spec import load_standing
     from flows.requests.standing import data_covers_until, standing_parts
-    from flows.warehouse import connect
 
     today = today or date.today()
     events = read_events(settings)

@@ -80,9 +80,9 @@ def _warehouse(settings: Settings) -> tuple[duckdb.DuckDBPyConnection | None, st
 
 
 def _in_memory(settings: Settings, why: str) -> tuple[duckdb.DuckDBPyConnection, str]:
+    from flows.db import SCHEMAS
     from flows.ingest import prepare_warehouse
     from flows.reference.load import load_reference
-    from flows.warehouse import SCHEMAS
 
     con = duckdb.connect()
     for schema in SCHEMAS:

@@ -4,7 +4,7 @@
 -- deleted or cancelled has no rows here; an earlier-extracted delivery arriving later cannot bring it back.
 -- Earlier deliveries stay in staging: that is the history "as known at time T" is rebuilt from.
 --
--- Incremental (flows/warehouse/transform.py): temp.transform_files holds the files not yet built in (every file
+-- Incremental (flows/db/transform.py): temp.transform_files holds the files not yet built in (every file
 -- in a full build, run on empty tables). core.custody_records keeps each record's latest delivery, removals
 -- included, so a record is looked at again only when one of those files carries it, and it changes only
 -- when that delivery is later than the one it has. temp.custody_changed (the records whose latest delivery

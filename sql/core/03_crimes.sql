@@ -2,7 +2,7 @@
 -- applied to everything delivered, kept up to date file by file. Cancelled (or otherwise withdrawn) crimes are
 -- kept with a flag so counts can exclude them and history can still explain them.
 --
--- Incremental (flows/warehouse/transform.py): only crimes carried by temp.transform_files are looked at, and a
+-- Incremental (flows/db/transform.py): only crimes carried by temp.transform_files are looked at, and a
 -- crime's row is replaced only when that delivery is later than the one it has (every delivered crime has a
 -- row here, so its current delivery is known without reading staging again).
 create table if not exists core.crimes (

@@ -3,7 +3,7 @@
 -- the same force-month replaces the earlier one whole (rows have no stable key: blank and repeated Crime IDs
 -- are normal). Later = later extracted_at (for police.uk files, the time the file was received), then file id.
 --
--- Incremental (flows/warehouse/transform.py): only the force-months carried by temp.transform_files are looked
+-- Incremental (flows/db/transform.py): only the force-months carried by temp.transform_files are looked
 -- at; one is replaced when its latest delivery among them is later than the one it has.
 -- temp.street_slices_changed lists them for the mart.
 create table if not exists core.police_uk_street_crimes (

@@ -2,7 +2,7 @@
 -- (zeros included) plus margins labelled 'All offence groups', 'All years' and 'All outcomes'; the years run
 -- from the first to the last year with an arrest.
 --
--- Incremental (flows/warehouse/transform.py): the records whose arrest changed (temp.custody_changed) are taken
+-- Incremental (flows/db/transform.py): the records whose arrest changed (temp.custody_changed) are taken
 -- out of their cells as they were (temp.arrests_before) and put in as they are now; every cell and margin they
 -- fall in moves by the difference, and no other cell is read. A full build runs the same on an empty table.
 create table if not exists marts.arrests_by_offence_group_year_outcome (

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Settings
-from flows.warehouse.transform import LAYERS, LayerBuild, build_layers, update_layers
+from flows.db.transform import LAYERS, LayerBuild, build_layers, update_layers
 from flows.warehouse_lock import WarehouseBusy, reading, writing
 
 __all__ = [
