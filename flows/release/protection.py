@@ -10,7 +10,7 @@ to each other is the publication record's job (cumulative disclosure), not this 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -54,21 +54,12 @@ class Protected:
         return datetime.fromisoformat(found.pop()) if len(found) == 1 and None not in found else None
 
     def cells(self, release_id: str) -> list[PublishedCell]:
-        """The released cells with their populations, for the publication record (empty without populations).
-        A withheld cell off the total of its table's group dimension may be a zero the group rule hid: the
-        cumulative audit must allow 0 for it, as the release audit does."""
+        """The released cells with their populations, for the publication record (empty without populations);
+        a withheld cell the group rule may have hidden as a zero says so (:func:`flows.sdc.history.published_cells`)."""
         if not self.populations:
             return []
         axes = {t.name: self.populations[t.name].keeping(t.dimension_names) for t in self.tables}
-        totals = {t.name: {d.name: d.total for d in t.dimensions} for t in self.tables}
-        out = []
-        for c in cells_of(self.tables, axes, release_id, ""):
-            group = self.group_dimensions.get(c.table)
-            labels = dict(c.labels)
-            if group in labels and labels[group] != totals[c.table][group] and "[c]" in str(c.shown):
-                c = replace(c, may_be_zero=True)
-            out.append(c)
-        return out
+        return cells_of(self.tables, axes, release_id, "", self.group_dimensions)
 
 
 def release_policy(settings: Settings) -> SdcPolicy:
@@ -110,7 +101,13 @@ def protect_release(
         )
         if axes:  # later tables of this release are checked against this one too
             kept = {t.name: axes[t.name].keeping(t.dimension_names) for t in result.tables}
-            history += cells_of(result.tables, kept, f"{reference} (being prepared)", "")
+            history += cells_of(
+                result.tables,
+                kept,
+                f"{reference} (being prepared)",
+                "",
+                dict.fromkeys(kept, groups.get(table.name)),
+            )
         out.append(join(table, result.tables))
         notes += result.explanation
         exemptions += result.exemptions

@@ -38,6 +38,7 @@ class Cumulative:
         )
         self.public = {_key(c) for c in self.history if isinstance(c.shown, int)}
         self.public_facts = frozenset(policy.public_facts)  # nothing to protect in these
+        self.group = policy.group_dimension if policy.group_rule == "hide_zeros" else None
 
     def _cells(self, tables: list[TidyTable]) -> list[PublishedCell]:
         """A dimension collapsed away counts everything its labels did (its total)."""
@@ -46,7 +47,7 @@ class Cumulative:
             for t in tables
             if t.name in self.populations
         }
-        return cells_of(tables, axes, self.release_id, self.as_at)
+        return cells_of(tables, axes, self.release_id, self.as_at, dict.fromkeys(axes, self.group))
 
     def published_before(self, tables: list[TidyTable]) -> list[CellKey]:
         """New cells whose exact figure (same population, same as-at) was published before as a number."""

@@ -156,11 +156,15 @@ def days(first: date, last: date) -> frozenset[date]:
     return frozenset(first + timedelta(n) for n in range((last - first).days + 1))
 
 
-def published_cells(table: TidyTable, axes: Axes, release_id: str, as_at: str) -> list[PublishedCell]:
+def published_cells(
+    table: TidyTable, axes: Axes, release_id: str, as_at: str, group: str | None = None
+) -> list[PublishedCell]:
     """The released count cells of one flagged table, as readers see them, with their populations.
 
     A dimension's values replace the table's fixed ones on its axis; two dimensions on one axis (outcome group
-    and further action) intersect."""
+    and further action) intersect. ``group`` is the dimension the group rule hid zeros along (None: the rule
+    is off): a withheld cell off its total may be a zero, and every audit must allow 0 for it."""
+    totals = {d.name: d.total for d in table.dimensions}
     missing = [d for d in table.dimension_names if d not in axes.dimensions]
     if missing:
         raise SdcInputError(f"table {table.name!r}: no population given for dimension {missing[0]!r}")
@@ -182,6 +186,7 @@ def published_cells(table: TidyTable, axes: Axes, release_id: str, as_at: str) -
                 population[axis] = population[axis] & values[label] if axis in set_here else values[label]
                 set_here.add(axis)
             shown = rec[m.name] if rec[m.name] is not None else (rec[m.flag] or "[x]")
+            group_zero = group in totals and rec[group] != totals[group] and "[c]" in str(shown)
             out.append(
                 PublishedCell(
                     release_id,
@@ -193,6 +198,7 @@ def published_cells(table: TidyTable, axes: Axes, release_id: str, as_at: str) -
                     population,
                     counts=extra.counts or "",
                     additive=axes.additive,
+                    may_be_zero=group_zero,
                 )
             )
     return out
@@ -290,9 +296,17 @@ def _ranges(values: Iterable[date]) -> list[list[str]]:
 
 
 def cells_of(
-    tables: Sequence[TidyTable], axes: Mapping[str, Axes], release_id: str, as_at: str
+    tables: Sequence[TidyTable],
+    axes: Mapping[str, Axes],
+    release_id: str,
+    as_at: str,
+    groups: Mapping[str, str] | None = None,
 ) -> list[PublishedCell]:
+    """Every table's cells (:func:`published_cells`); ``groups``: table -> its group rule's dimension."""
     missing = [t.name for t in tables if t.name not in axes]
     if missing:
         raise SdcInputError(f"populations are needed for every table to check history; missing {missing}")
-    return [c for t in tables for c in published_cells(t, axes[t.name], release_id, as_at)]
+    groups = groups or {}
+    return [
+        c for t in tables for c in published_cells(t, axes[t.name], release_id, as_at, groups.get(t.name))
+    ]
