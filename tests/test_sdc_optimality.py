@@ -99,6 +99,20 @@ def test_the_exact_solver_proves_its_pattern_within_the_policy_gap():
     assert out.optimality.gap <= PLAIN.mip_gap + 1e-9
 
 
+def test_the_exact_loop_stops_once_a_protecting_pattern_is_within_the_gap_target():
+    """Each failing master pattern is repaired into a protecting one; the loop stops when the cheapest is
+    proven within ``gap_target`` of the least loss, and runs on to the optimum when the target is 0."""
+    from flows.sdc.bench import seeded_table
+
+    table = seeded_table("small", seed=2)  # the first master patterns fail the check
+    exact = protect([table], SdcPolicy(strategy="suppress", group_rule="off", gap_target=0.0))
+    early = protect([table], SdcPolicy(strategy="suppress", group_rule="off", gap_target=0.05))
+    assert "(optimal)" in exact.method and exact.audit.passed and early.audit.passed
+    assert "within the gap target" in early.method
+    assert exact.optimality.cost <= early.optimality.cost
+    assert early.optimality.gap <= 0.05 and early.optimality.bound <= exact.optimality.cost + 1e-6
+
+
 def test_nothing_to_withhold_costs_nothing():
     table = with_margins("t", [("offence", ["A", "B"], "All offences")], {("A",): 7, ("B",): 9})
     found = protect([table], PLAIN).optimality

@@ -13,6 +13,7 @@ neighbourhood has no way to move; every pattern is then checked by the independe
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 
 import highspy
 import numpy as np
@@ -36,14 +37,17 @@ def protect_sequentially(
     cost: np.ndarray,
     start: np.ndarray | None = None,
     system: object | None = None,
+    only: Sequence[int] | None = None,
 ) -> np.ndarray:
-    """Withheld cells (bool per variable), starting from the sensitive ones (and ``start`` if given)."""
+    """Withheld cells (bool per variable), starting from the sensitive ones (and ``start`` if given). With
+    ``only``, just those cells (and any this withholds) are protected: the rest are known protected already.
+    Without ``system`` every LP is over the whole system."""
     n = model.matrix.shape[1]
     hidden = (req.state == HIDDEN) | (start if start is not None else np.zeros(n, dtype=bool))
     movable = req.state != FIXED
     columns = model.matrix.tocsc()
     near = Neighbourhoods(system) if system is not None else None
-    order = sorted(np.flatnonzero(hidden), key=lambda i: -req.upl[i])
+    order = sorted(np.flatnonzero(hidden) if only is None else only, key=lambda i: -req.upl[i])
     queue, queued = deque(order), set(order)
     while queue:
         s = queue.popleft()
@@ -65,6 +69,16 @@ def protect_sequentially(
                 queue.append(int(j))
                 queued.add(int(j))
     return hidden
+
+
+def repair(
+    model: DeviationModel, req: Requirements, cost: np.ndarray, pattern: np.ndarray, failing: Sequence[int]
+) -> np.ndarray:
+    """Complete a pattern the check found failing at ``failing``: each such cell's cheapest way to move, over
+    the whole system, so the cells already withheld anywhere count as free room. Withholding more never
+    unprotects a cell, so the cells the check proved stay protected. Far cheaper than protecting every cell
+    again locally (on the tiny standing table, 1,254 cells: within 2% of the bound, against 25%)."""
+    return protect_sequentially(model, req, cost, start=pattern, only=failing)
 
 
 def _movement(

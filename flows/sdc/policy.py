@@ -87,6 +87,13 @@ class SdcPolicy(_Frozen):
     mip_gap: float = Field(
         default=0.001, ge=0, le=1, description="the master MIP stops within this relative gap"
     )
+    gap_target: float = Field(
+        default=0.01,
+        ge=0,
+        le=1,
+        description="the exact loop stops once a protecting pattern is proven within this relative gap of the "
+        "least loss (0: run to the optimum or the time limit)",
+    )
     exact_max_cells: int = Field(
         default=100_000,
         ge=0,

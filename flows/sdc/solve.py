@@ -5,10 +5,12 @@ The exact method is the cell-suppression model of Fischetti and Salazar-Gonzalez
 master MIP (:mod:`flows.sdc.master`, started with relation capacity cuts that already hold the optimum on most
 tables) picks a pattern; the check (:mod:`flows.sdc.check`) proves each withheld cell protected or returns a
 capacity cut it violates; the cuts go into the master and it is solved again. Every master problem is a
-relaxation, so its MIP dual bound is a lower bound on the cost of any protecting pattern. When the time limit
-ends the loop, the last pattern is completed by the sequential heuristic (:mod:`flows.sdc.heuristic`), whose
-every step is protective, and the bound still holds. Tables above ``exact_max_cells`` go straight to the
-heuristic, bounded by the master's LP relaxation. Either way the independent audit checks the result.
+relaxation, so its MIP dual bound is a lower bound on the cost of any protecting pattern. Each failing pattern
+is also repaired into a protecting one (:func:`flows.sdc.heuristic.repair`: only the failing cells, each
+moved through the whole system), and the loop stops at the optimum, once the cheapest repaired pattern is
+within ``gap_target`` of the bound, or at the time limit, with the bound still holding. Tables above
+``exact_max_cells`` go straight to the heuristic, bounded by the master's LP relaxation. Either way the
+independent audit checks the result.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from flows.sdc.check import failures
-from flows.sdc.heuristic import protect_sequentially
+from flows.sdc.heuristic import protect_sequentially, repair
 from flows.sdc.lp import DeviationModel
 from flows.sdc.master import Master
 from flows.sdc.policy import ScoreWeights, SdcPolicy
@@ -90,7 +92,7 @@ def solve(system: System, req: Requirements, policy: SdcPolicy, start: Pattern |
         return Pattern(req.state == HIDDEN, "none needed", 0.0, objective=policy.cost)
     found, method, bound, proof = None, "heuristic", 0.0, "LP relaxation of the master problem"
     if model.matrix.shape[1] <= policy.exact_max_cells:
-        found, method, bound = _exact(model, req, cost, system, began + policy.time_limit_s, policy.mip_gap)
+        found, method, bound = _exact(model, req, cost, began + policy.time_limit_s, policy)
         proof = "MIP dual bound of the master problem (HiGHS)"
     else:
         bound = Master(model, req, cost, integer=False).solve(policy.time_limit_s, 0.0)[1]
@@ -111,19 +113,27 @@ def solve(system: System, req: Requirements, policy: SdcPolicy, start: Pattern |
 
 
 def _exact(
-    model: DeviationModel, req: Requirements, cost: np.ndarray, system: System, deadline: float, gap: float
+    model: DeviationModel, req: Requirements, cost: np.ndarray, deadline: float, policy: SdcPolicy
 ) -> tuple[np.ndarray | None, str, float]:
-    """(pattern or None, how it was found, the best proven bound)."""
+    """(pattern or None, how it was found, the best proven bound). Every failing master pattern is repaired
+    into a protecting one (:func:`~flows.sdc.heuristic.repair`); the cheapest so far is kept, and the loop
+    stops once it is within ``policy.gap_target`` of the bound, or at the time limit."""
     master, bound = Master(model, req, cost), 0.0
+    best, best_cost = None, np.inf
     while True:
-        pattern, found, optimal = master.solve(deadline - time.monotonic(), gap)
+        pattern, found, optimal = master.solve(deadline - time.monotonic(), policy.mip_gap)
         bound = max(bound, found)
         if pattern is None:  # infeasible (a cell only fixed cells could protect) or nothing found in time
-            return None, "heuristic", bound
+            return best, "exact (time limit), best repaired" if best is not None else "heuristic", bound
         cuts = failures(model, req, pattern)
-        if not cuts:
+        if not cuts and float(cost[pattern].sum()) <= best_cost:
             return pattern, "optimal" if optimal else "exact (time limit: best found)", bound
-        if not optimal or time.monotonic() >= deadline:
-            hidden = protect_sequentially(model, req, cost, start=pattern, system=system)
-            return hidden, "exact (time limit), completed by the heuristic", bound
+        if cuts:
+            repaired = repair(model, req, cost, pattern, [c.target for c in cuts])
+            if float(cost[repaired].sum()) < best_cost:
+                best, best_cost = repaired, float(cost[repaired].sum())
+        if best_cost - bound <= policy.gap_target * best_cost:
+            return best, "exact, within the gap target", bound
+        if not cuts or not optimal or time.monotonic() >= deadline:
+            return best, "exact (time limit), best repaired", bound
         master.add(cuts)
