@@ -135,6 +135,15 @@ def _assert_margins_published_and_audited(folder: Path) -> None:
     assert suppressed <= set(stated) and all(
         0 <= o["gap_at_most_percent"] <= 100 and o["bound"] for o in stated.values()
     )
+    answered = {a["table"]: a for a in manifest["disclosure"]["answered"]}  # how much of the question
+    assert suppressed <= set(answered)
+    for a in answered.values():
+        assert 0 <= a["figures_published_exactly"] <= a["figures_requested"]
+        assert 0 <= a["totals_published_exactly"] <= a["totals_requested"]
+        assert (
+            a["share_published_percent"]
+            == int(1000 * a["figures_published_exactly"] / a["figures_requested"]) / 10
+        )
     for entry in manifest["tables"]:
         body = (folder / f"{entry['name'].replace('_', '-')}.csv").read_text(encoding="utf-8")
         assert (

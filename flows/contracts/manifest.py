@@ -87,6 +87,18 @@ class Optimality(_Strict):
     bound: str  # how the lower bound was proven
 
 
+class Answered(_Strict):
+    """How much of what was asked one published table answers exactly (flows/sdc/score.py): every cell of the
+    requested shape, margins included, is a requested figure; a total is a margin or a group."""
+
+    table: str
+    figures_requested: int
+    figures_published_exactly: int
+    share_published_percent: float  # of the requested figures, rounded down to a tenth
+    totals_requested: int
+    totals_published_exactly: int
+
+
 class DisclosurePolicy(_Strict):
     threshold: int  # k: counts 1..k-1 are sensitive
     method: str  # e.g. "threshold k=5 with secondary suppression; margins published; audited"
@@ -96,6 +108,9 @@ class DisclosurePolicy(_Strict):
     optimality: list[Optimality] = Field(
         default_factory=list
     )  # one per table whose withheld cells were optimised
+    answered: list[Answered] = Field(
+        default_factory=list
+    )  # one per table disclosure control chose a shape for
 
 
 class ExtractRef(_Strict):

@@ -8,6 +8,7 @@ the spec's non-data parts cite. The letter and the log render them; neither deci
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import duckdb
 
 from flows.config import Settings
-from flows.contracts.manifest import DisclosurePolicy
+from flows.contracts.manifest import Answered, DisclosurePolicy
 from flows.contracts.tidy import TidyTable
 from flows.publish.context import Exemption, FoiRequest, ReleaseContext
 from flows.reference.load import reference_version
@@ -67,6 +68,17 @@ def build_context(
             margins_published=protected.margins_published,
             audit=protected.audit_rules,
             optimality=protected.optimality,
+            answered=[
+                Answered(
+                    table=name,
+                    figures_requested=found.requested,
+                    figures_published_exactly=found.exact,
+                    share_published_percent=math.floor(found.share * 1000) / 10,
+                    totals_requested=found.requested_totals,
+                    totals_published_exactly=found.totals,
+                )
+                for name, found in protected.answered.items()
+            ],
         ),
     )
 
