@@ -274,3 +274,32 @@ def test_zeros_the_group_rule_hid_keep_the_cumulative_audit_consistent(tmp_path)
         earlier, {"by_group_outcome": axes}, "B (being prepared)", "", release_policy(settings)
     )
     assert later.more_to_hide(protected.tables)  # cells to withhold, not "nothing can help"
+
+
+def test_a_first_release_is_never_rounded_because_it_enters_the_record(tmp_path):
+    """With nothing published yet, rounding scored best for this small table (1, 3, 1 of 5), but a rounded
+    figure recorded as a count contradicts the true ones: the draft's own check then refused it. A release
+    with populations is checked as the record will see it, so it is answered some other way."""
+    from sdc_tables import with_margins
+
+    from flows.release.record import audit_record
+    from flows.sdc.history import Axes
+
+    bands = ["18 to 20", "21 to 24", "25 to 29", "30 to 39", "40 to 49", "60 and over"]
+    table = with_margins(
+        "by_age",
+        [("age_band", bands, "All ages")],
+        {
+            ("18 to 20",): 0,
+            ("21 to 24",): 0,
+            ("25 to 29",): 1,
+            ("30 to 39",): 3,
+            ("40 to 49",): 0,
+            ("60 and over",): 1,
+        },
+    )
+    axes = Axes({"age_band": ("age", {b: frozenset({b}) for b in bands} | {"All ages": frozenset(bands)})})
+    settings = load_settings(home=tmp_path)
+    protected = protect_release([table], settings, populations={"by_age": axes}, reference="A")
+    assert "round" not in protected.policy
+    assert audit_record(settings, extra=protected.cells("A/v1")).passed

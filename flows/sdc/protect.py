@@ -85,7 +85,12 @@ def protect(
             f"public on {public_source}; recorded for cumulative checks",
             AuditResult((), 0, "none needed: already public"),
         )
-    cumulative = Cumulative(history, populations or {}, release_id, as_at, policy) if history else None
+    # a release with populations enters the publication record, so it is checked as one (even the first) and is
+    # never rounded: a rounded figure recorded as a count would contradict the true ones
+    recorded = bool(history) or populations is not None
+    cumulative = (
+        Cumulative(list(history or []), populations or {}, release_id, as_at, policy) if recorded else None
+    )
     tables = [with_empty_flags(t) for t in tables]
     for t in tables:
         if not any(policy.is_non_additive(t.name, d.name) for d in t.dimensions):
