@@ -219,3 +219,19 @@ def test_the_example_spec_end_to_end(home):
     assert shown > 10 and any(1 <= n <= home.threshold - 1 for n in withheld)
     letter = (folder / "letter.md").read_text(encoding="utf-8")
     assert "Only stop and searches where the object of search was Controlled drugs are counted." in letter
+
+
+def test_the_real_request_for_searches_by_outcome(home):
+    """data/requests/real/r20: every search in January to March 2016 once, by month and outcome as published."""
+    spec, _ = load_spec(PROJECT_ROOT / "data" / "requests" / "real" / "r20-stop-search-by-outcome.yaml")
+    expected: Counter = Counter()
+    for r in searches():
+        d = day(r)
+        if d.year == 2016 and d.month <= 3:
+            for period in (f"{d:%B %Y}", "All periods"):
+                for outcome in (r["Outcome"] or "Not recorded", "All outcomes"):
+                    expected[(period, outcome)] += 1
+    with duckdb.connect(str(home.warehouse_path), read_only=True) as con:
+        ((_, table),) = answer_request_planned(con, spec, home.sql_dir, margins=True)
+    got = {(r["period"], r["outcome"]): r["stop_searches"] for r in table.frame.iter_rows(named=True)}
+    assert {k: v for k, v in got.items() if v} == dict(expected) and expected
