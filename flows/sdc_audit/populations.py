@@ -1,8 +1,9 @@
 """Cumulative audit: every cell ever published, as the exact population it counts, checked as one system.
 
 A population is a product of value sets, one per axis (days, offence codes, outcomes, filters such as the
-force). Each axis is cut into atoms: the largest blocks of values that every published set either contains
-whole or misses entirely. A cell is then the sum of its atoms, so releases of different shapes (2018-2021
+force). Each axis is cut into blocks: the largest sets of values that every published set either contains
+whole or misses entirely; an atom is a product of blocks, and atoms inside exactly the same published cells are
+one unknown (their sum: nothing published tells them apart). A cell is then the sum of its atoms, so releases of different shapes (2018-2021
 then 2018-2022; calendar then financial years; a group after its members; a Wednesday-to-Wednesday week
 after a month) become one system of linear equations over the same unknowns. Figures known at different
 times are different facts (separate unknowns per as-at), but the change between two as-at figures of one
@@ -71,10 +72,6 @@ def audit_populations(
             (Problem("history", {}, "", f"populations use different axes {sorted(axes)}"),), 0, "none"
         )
     blocks = atoms(c.population for c in cells)
-    members: dict[str, dict[int, set]] = {a: {} for a in blocks}
-    for a, ids in blocks.items():
-        for value, b in ids.items():
-            members[a].setdefault(b, set()).add(value)
     know, unknown, checks, counts = Knowledge(), {}, {}, {}
     names = sorted(next(iter(axes))) if axes else []
     block_lists: dict[tuple[str, frozenset], list[int]] = {}  # the same value set recurs in many cells
@@ -85,20 +82,33 @@ def audit_populations(
             found = block_lists[(axis, values)] = sorted({blocks[axis][v] for v in values})
         return found
 
-    def atom_vars(c: PopulationCell) -> list[int]:
+    sums: dict[int, list[frozenset[int]]] = {}  # cell -> the classes of atoms it is the sum of
+    by_measure: dict[str, list[int]] = {}
+    for j, c in enumerate(cells):
+        by_measure.setdefault(c.measure, []).append(j)
+    for group in by_measure.values():
+        for signature in _classes(cells, group, names, blocks_of):
+            for j in signature:
+                sums.setdefault(j, []).append(signature)
+
+    def atom_vars(j: int, as_at: str) -> list[int]:
         out = []
-        for combo in _product([blocks_of(a, frozenset(c.population[a])) for a in names]):
-            key = (c.as_at, c.measure, combo)
+        for signature in sums[j]:
+            key = (as_at, cells[j].measure, signature)
             if key not in unknown:  # described only if it is ever reported (most never are)
-                unknown[key] = _new(know, ("atoms", {"as at": c.as_at}, c.measure), 0.0, np.inf, False, k)
-                checks[unknown[key]], counts[unknown[key]] = "sliver", combo
+                unknown[key] = _new(
+                    know, ("atoms", {"as at": as_at}, cells[j].measure), 0.0, np.inf, False, k
+                )
+                checks[unknown[key]], counts[unknown[key]] = "sliver", signature
             out.append(unknown[key])
         return out
 
     def population(i: int) -> Mapping[str, frozenset]:
+        """A cell's population; for a class of atoms, the box every cell containing it shares."""
         if checks[i] != "sliver":
             return counts[i]
-        return {a: frozenset(members[a][b]) for a, b in zip(names, counts[i], strict=True)}
+        inside = [cells[j].population for j in counts[i]]
+        return {a: frozenset.intersection(*(frozenset(p[a]) for p in inside)) for a in names}
 
     def where(i: int) -> tuple:
         table, cell, measure = know.where[i]
@@ -106,8 +116,8 @@ def audit_populations(
             cell = {**cell, **{a: _short(v) for a, v in population(i).items()}}
         return table, cell, measure
 
-    for c in cells:
-        parts = atom_vars(c)
+    for j, c in enumerate(cells):
+        parts = atom_vars(j, c.as_at)
         text = str(c.shown).strip()
         if text.lstrip("-").isdigit():
             know.equations.append((parts, [1.0] * len(parts), float(text), float(text)))
@@ -119,10 +129,10 @@ def audit_populations(
     as_ats: dict[str, set[str]] = {}
     for c in cells:
         as_ats.setdefault(c.measure, set()).add(c.as_at)
-    for c in cells:  # revisions: the same population known at two times
+    for j, c in enumerate(cells):  # revisions: the same population known at two times
         for t in sorted(as_ats[c.measure]):
             if t > c.as_at:
-                later = atom_vars(PopulationCell(c.release, c.table, c.cell, c.measure, c.population, 0, t))
+                later = atom_vars(j, t)
                 v = _new(
                     know,
                     (f"{c.release}/{c.table}", {**c.cell, "revised as at": t}, c.measure),
@@ -131,7 +141,7 @@ def audit_populations(
                     True,
                     k,
                 )
-                parts = atom_vars(c)
+                parts = atom_vars(j, c.as_at)
                 know.equations.append(
                     ([v, *later, *parts], [1.0] + [-1.0] * len(later) + [1.0] * len(parts), 0.0, 0.0)
                 )
@@ -184,8 +194,22 @@ def _short(values: frozenset) -> str:
     return ordered[0] if len(ordered) == 1 else f"{ordered[0]} .. {ordered[-1]} ({len(ordered)} values)"
 
 
-def _product(lists: list[list[int]]) -> list[tuple[int, ...]]:
-    out: list[tuple[int, ...]] = [()]
-    for values in lists:
-        out = [o + (v,) for o in out for v in values]
-    return out
+def _classes(
+    cells: Sequence[PopulationCell], group: list[int], names: list[str], blocks_of
+) -> set[frozenset[int]]:
+    """The atoms of one measure's cells, merged by the cells that contain them: atoms inside exactly the same
+    published cells appear in exactly the same equations, so their sum is one unknown (an atom inside none is
+    in no equation and is left out). Built axis by axis, never enumerating the product of the axes' blocks,
+    which multiplies with every axis a request cuts (days, offences, age, station, agency...)."""
+    classes = {frozenset(group)}
+    for axis in names:
+        own = {j: blocks_of(axis, frozenset(cells[j].population[axis])) for j in group}
+        split: set[frozenset[int]] = set()
+        for signature in classes:
+            by_block: dict[int, list[int]] = {}  # block -> the cells of this class containing it on this axis
+            for j in signature:
+                for b in own[j]:
+                    by_block.setdefault(b, []).append(j)
+            split.update(frozenset(js) for js in by_block.values())
+        classes = split
+    return classes
