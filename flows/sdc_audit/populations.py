@@ -72,6 +72,10 @@ def audit_populations(
             (Problem("history", {}, "", f"populations use different axes {sorted(axes)}"),), 0, "none"
         )
     blocks = atoms(c.population for c in cells)
+    members: dict[str, dict[int, set]] = {a: {} for a in blocks}
+    for a, ids in blocks.items():
+        for value, b in ids.items():
+            members[a].setdefault(b, set()).add(value)
     know, unknown, checks, counts = Knowledge(), {}, {}, {}
     names = sorted(next(iter(axes))) if axes else []
     block_lists: dict[tuple[str, frozenset], list[int]] = {}  # the same value set recurs in many cells
@@ -83,11 +87,13 @@ def audit_populations(
         return found
 
     sums: dict[int, list[frozenset[int]]] = {}  # cell -> the classes of atoms it is the sum of
+    lying: dict[tuple[str, frozenset[int]], dict[str, frozenset[int]]] = {}  # a class's blocks, per axis
     by_measure: dict[str, list[int]] = {}
     for j, c in enumerate(cells):
         by_measure.setdefault(c.measure, []).append(j)
     for group in by_measure.values():
-        for signature in _classes(cells, group, names, blocks_of):
+        for signature, lies_in in _classes(cells, group, names, blocks_of).items():
+            lying[(cells[group[0]].measure, signature)] = lies_in
             for j in signature:
                 sums.setdefault(j, []).append(signature)
 
@@ -99,16 +105,15 @@ def audit_populations(
                 unknown[key] = _new(
                     know, ("atoms", {"as at": as_at}, cells[j].measure), 0.0, np.inf, False, k
                 )
-                checks[unknown[key]], counts[unknown[key]] = "sliver", signature
+                checks[unknown[key]], counts[unknown[key]] = "sliver", (cells[j].measure, signature)
             out.append(unknown[key])
         return out
 
     def population(i: int) -> Mapping[str, frozenset]:
-        """A cell's population; for a class of atoms, the box every cell containing it shares."""
+        """A cell's population; for a class of atoms, the blocks of each axis its atoms lie in."""
         if checks[i] != "sliver":
             return counts[i]
-        inside = [cells[j].population for j in counts[i]]
-        return {a: frozenset.intersection(*(frozenset(p[a]) for p in inside)) for a in names}
+        return {a: frozenset().union(*(members[a][b] for b in bs)) for a, bs in lying[counts[i]].items()}
 
     def where(i: int) -> tuple:
         table, cell, measure = know.where[i]
@@ -196,20 +201,32 @@ def _short(values: frozenset) -> str:
 
 def _classes(
     cells: Sequence[PopulationCell], group: list[int], names: list[str], blocks_of
-) -> set[frozenset[int]]:
-    """The atoms of one measure's cells, merged by the cells that contain them: atoms inside exactly the same
-    published cells appear in exactly the same equations, so their sum is one unknown (an atom inside none is
-    in no equation and is left out). Built axis by axis, never enumerating the product of the axes' blocks,
-    which multiplies with every axis a request cuts (days, offences, age, station, agency...)."""
-    classes = {frozenset(group)}
+) -> dict[frozenset[int], dict[str, frozenset[int]]]:
+    """The atoms of one measure's cells, merged by the cells that contain them (signature -> the blocks of each
+    axis its atoms lie in): atoms inside exactly the same published cells appear in exactly the same
+    equations, so their sum is one unknown (an atom inside none is in no equation and is left out). Built axis
+    by axis, never enumerating the product of the axes' blocks, which multiplies with every axis a request
+    cuts (days, offences, age, station, agency...)."""
+    bit = {j: 1 << n for n, j in enumerate(group)}  # a set of cells as the bits of an int: fast to intersect
+    classes: dict[int, dict[str, frozenset[int]]] = {(1 << len(group)) - 1: {}}
     for axis in names:
-        own = {j: blocks_of(axis, frozenset(cells[j].population[axis])) for j in group}
-        split: set[frozenset[int]] = set()
-        for signature in classes:
-            by_block: dict[int, list[int]] = {}  # block -> the cells of this class containing it on this axis
-            for j in signature:
-                for b in own[j]:
-                    by_block.setdefault(b, []).append(j)
-            split.update(frozenset(js) for js in by_block.values())
-        classes = split
-    return classes
+        holding: dict[int, int] = {}  # block -> the cells containing it on this axis
+        for j in group:
+            for b in blocks_of(axis, frozenset(cells[j].population[axis])):
+                holding[b] = holding.get(b, 0) | bit[j]
+        split: dict[int, dict] = {}
+        for signature, lies_in in classes.items():
+            for b, inside in holding.items():
+                key = signature & inside
+                if not key:
+                    continue
+                into = split.get(key)
+                if into is None:  # the usual case: share the earlier axes' blocks, nothing copied
+                    split[key] = {**lies_in, axis: {b}}
+                    continue
+                for a, bs in lies_in.items():
+                    if into[a] is not bs:
+                        into[a] = into[a] | bs
+                into[axis].add(b)
+        classes = {key: {**lies_in, axis: frozenset(lies_in[axis])} for key, lies_in in split.items()}
+    return {frozenset(j for j in group if key & bit[j]): lies_in for key, lies_in in classes.items()}
