@@ -5,7 +5,8 @@ compared commands run in rotating order over several repetitions and the table r
 (cold) run and ratios. Sections: pipeline (ingest vs bare CTAS; nightly vs the floor vs a pandas analyst;
 nightly again with nothing new), ingest (ingest vs bare CTAS only), pandas (the floor and pandas only), request (one FOI request through the
 CLI, stage by stage, and through the Prefect deployment on a real server and worker), suppression (our engine beside tau-Argus and acro, bench/suppression.py),
-answers (the share of requested figures each seed and example request publishes, bench/answers.py).
+answers (the share of requested figures each seed and example request publishes, bench/answers.py), site (the
+transparency site over 1,000 releases: a full build and two rebuilds, bench/site.py).
 Results go to bench/results/<scale>-<timestamp>.json. Not part of the test suite.
 """
 
@@ -24,7 +25,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bench import answers, suppression
+from bench import answers, site, suppression
 from bench.deployment import request_via_deployment
 from bench.measure import measure as _measure
 
@@ -38,7 +39,8 @@ REPS = {
     "force": 1,
     "national": 1,
 }  # force: one rep fits the 10-minute budget; --reps 3 for medians
-SECTIONS = ("pipeline", "request", "suppression", "answers")
+SECTIONS = ("pipeline", "request", "suppression", "answers", "site")
+NEEDS_DATA = frozenset({"pipeline", "ingest", "pandas", "request"})  # the generated extracts of the scale
 
 
 def ensure_data(scale: str, seed: int = 1) -> Path:
@@ -99,7 +101,7 @@ def run(
     sizes: tuple[str, ...] | None = None,
     peers_large: bool = False,
 ) -> dict:
-    landing = ensure_data(scale)
+    landing = ensure_data(scale) if NEEDS_DATA & set(sections) else DATA / scale / "landing"
     samples: dict[str, list[dict]] = {}
     stages: list[dict] = []
 
@@ -157,6 +159,8 @@ def run(
         )
     if "answers" in sections:
         result["answers"] = answers.run()
+    if "site" in sections:
+        result["site"] = site.run()
     shutil.rmtree(scratch, ignore_errors=True)
     return result
 
@@ -257,6 +261,8 @@ def print_table(result: dict) -> None:
         suppression.print_table(result["suppression"])
     if "answers" in result:
         answers.print_table(result["answers"])
+    if "site" in result:
+        site.print_table(result["site"])
 
 
 def main() -> None:

@@ -291,11 +291,7 @@ def site(config: ConfigOpt = None, home: HomeOpt = None) -> None:
         result = rebuild(_settings(config, home))
     except DiscloseError as exc:
         _fail(str(exc))
-    console.print(
-        f"site: {result.index} ({result.releases} releases; {result.written} files written, "
-        f"{result.linked} unchanged or linked)",
-        markup=False,
-    )
+    console.print(f"site: {result.report}", markup=False)
 
 
 def _lifecycle(step, config: Path | None, home: Path | None) -> None:

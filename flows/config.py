@@ -45,11 +45,17 @@ class ReleasePolicy(BaseModel):
         description="where published/ is served, e.g. "
         "'https://www.example.police.uk/foi/'; the disclosure log links from it",
     )
+    site_base_url: str | None = Field(
+        default=None,
+        description="where the transparency site (<home>/site/) is served, e.g. "
+        "'https://www.example.police.uk/transparency/'; the Atom feed and the DCAT-AP catalogue link from it "
+        "(unset: their links are relative, which a harvester cannot follow)",
+    )
     lock_timeout_seconds: float = Field(
         default=120, ge=0, description="how long a release step waits for another to finish"
     )
 
-    @field_validator("site_url")
+    @field_validator("site_url", "site_base_url")
     @classmethod
     def _url(cls, v: str | None) -> str | None:
         if v is not None and not re.fullmatch(r"https?://[^\s]+", v):

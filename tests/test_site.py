@@ -15,6 +15,7 @@ from site_helpers import DATASETS, build_home, copy_home, foi_plan, publish_foi
 from typer.testing import CliRunner
 
 from flows.cli import app
+from flows.config import ConfigError, load_settings
 from flows.publish.guard_site import audit_site
 from flows.release.withdraw import withdraw
 from flows.site.build import SiteRefused, build_site, site_path
@@ -221,40 +222,13 @@ def test_a_build_the_guard_refuses_leaves_the_live_site_as_it_was(home, tmp_path
     assert sorted((settings.home / ".site-builds").iterdir()) == builds_before  # the staged build is gone
 
 
-def _inodes(site: Path) -> dict[str, int]:
-    """Every page and data file of the site (not the downloads) by its inode."""
-    return {
-        str(p.relative_to(site)): p.stat().st_ino
-        for p in site.rglob("*")
-        if p.is_file() and not p.parent.name.startswith("v")
-    }
-
-
-def test_a_rebuild_rewrites_only_the_pages_that_changed(home, tmp_path) -> None:
-    settings = copy_home(home[0], tmp_path)
-    site = site_path(settings)
-    again = build_site(settings)
-    assert again.written == 0 and again.linked > 0  # nothing changed: every file hard-linked
-    before = _inodes(site)
-    new = foi_plan(9)[8]
-    publish_foi(settings, new)  # publishing rebuilds the site
-    after = _inodes(site)
-    changed = {p for p, inode in after.items() if before.get(p) != inode}
-    assert changed == {
-        "index.html",
-        f"releases/{new.reference}/index.html",
-        "feed.atom",
-        "catalogue.jsonld",
-        "search-index.json",
-    }
-
-
 def test_disclose_site_builds_an_empty_home_and_prints_its_index(tmp_path) -> None:
     result = CliRunner().invoke(app, ["site", "--home", str(tmp_path / "home")])
     assert result.exit_code == 0, result.output
     index = tmp_path / "home" / "site" / "index.html"
     assert index.is_file() and str(index) in result.output.replace("\n", "")
     assert "0 releases" in result.output
+    assert "links are relative: set [disclose.release] site_base_url" in result.output.replace("\n", " ")
 
 
 def test_withdrawing_rebuilds_the_site_directly(home, tmp_path) -> None:
@@ -263,3 +237,61 @@ def test_withdrawing_rebuilds_the_site_directly(home, tmp_path) -> None:
     assert reference in (site_path(settings) / "index.html").read_text()
     withdraw(settings, reference, reason="wrong", by="Second Officer")
     assert reference not in (site_path(settings) / "index.html").read_text()
+
+
+def _links(site: Path) -> tuple[list[str], list[str]]:
+    """Every link the feed holds, and every IRI the catalogue's datasets and distributions point at."""
+    feed = ET.fromstring((site / "feed.atom").read_bytes())
+    catalogue = json.loads((site / "catalogue.jsonld").read_text())
+    iris = [catalogue["@id"]]
+    for d in catalogue["dcat:dataset"]:
+        iris += [d["@id"], d["dcat:landingPage"]]
+        for f in d["dcat:distribution"]:
+            iris += [f["@id"], f["dcat:accessURL"], f["dcat:downloadURL"]]
+    return [link.get("href") for link in feed.iter(f"{ATOM}link")], iris
+
+
+def test_with_a_site_base_url_the_feed_and_catalogue_link_absolutely_to_files_the_site_serves(
+    home, tmp_path
+) -> None:
+    import rdflib
+
+    copy = copy_home(home[0], tmp_path)
+    config = tmp_path / "disclose.toml"
+    config.write_text('[disclose.release]\nsite_base_url = "https://www.example.police.uk/transparency"\n')
+    settings = load_settings(
+        config, home=copy.home, requests_dir=copy.requests_dir, operator="a", organisation=copy.organisation
+    )
+    base = "https://www.example.police.uk/transparency/"  # the setting gains its closing slash
+    result = build_site(settings)
+    assert result.base_url == base and base in result.report
+    site = site_path(settings)
+    hrefs, iris = _links(site)
+    for link in hrefs + iris:
+        assert link.startswith(base), link
+        assert (site / link[len(base) :].split("#")[0]).is_file(), link  # a harvester finds what it names
+    graph = rdflib.Graph().parse(data=(site / "catalogue.jsonld").read_text(), format="json-ld")  # no base
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    downloads = {str(o) for o in graph.objects(None, dcat.downloadURL)}
+    assert downloads and all(d.startswith(base) for d in downloads)
+    assert {str(s) for s in graph.subjects(rdflib.RDF.type, dcat.Dataset)} == {
+        f"{base}releases/{r['reference']}/index.html#dataset"
+        for r in json.loads((site / "search-index.json").read_text())
+    }
+    assert audit_site(site, settings.threshold) == []
+
+
+def test_without_a_base_url_the_links_are_relative_to_the_feed_and_catalogue_and_resolve(home) -> None:
+    settings, _ = home
+    site = site_path(settings)
+    hrefs, iris = _links(site)
+    for link in hrefs + iris:
+        assert not link.startswith(("http:", "https:", "/")), link
+        assert (site / link.split("#")[0]).is_file() or link.startswith("#"), link
+
+
+def test_a_site_base_url_that_is_not_an_http_url_is_refused_naming_the_key(tmp_path) -> None:
+    config = tmp_path / "disclose.toml"
+    config.write_text('[disclose.release]\nsite_base_url = "www.example.police.uk/transparency/"\n')
+    with pytest.raises(ConfigError, match=r"release\.site_base_url: .*http\(s\) URL"):
+        load_settings(config)

@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -42,10 +43,14 @@ LOADING = {"script": "src", "img": "src", "link": "href", "source": "src", "audi
 EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 
 
-def audit_site(root: Path, k: int, organisation: str | None = None) -> list[Finding]:
-    """Findings for a built site folder (pages, style sheets, feed, catalogue, search index)."""
+def audit_site(
+    root: Path, k: int, organisation: str | None = None, only: Iterable[str] | None = None
+) -> list[Finding]:
+    """Findings for a built site folder (pages, style sheets, feed, catalogue, search index). ``only``: the
+    paths (relative to ``root``) to read, when the caller knows the rest passed this guard unchanged."""
     findings: list[Finding] = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    paths = root.rglob("*") if only is None else (root / name for name in only)
+    for path in sorted(p for p in paths if p.is_file()):
         name = str(path.relative_to(root))
         if path.suffix == ".html" and path.parent.name.startswith("v") and path.parent.name[1:].isdigit():
             continue  # a release's own letter (a download): the publish guard passed it at publication

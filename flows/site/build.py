@@ -4,13 +4,18 @@ swapped in whole by one rename.
 ``<home>/site`` is a symbolic link to the live build under ``<home>/.site-builds/``. A build renders every
 file in memory, then writes into a fresh folder only the files whose bytes changed; an unchanged page or a
 download is hard-linked (from the live build, or from ``published/``), so a rebuild costs the pages that
-changed. If the guard finds anything the staged build is removed and the live site stays as it was;
-otherwise a new link is made and renamed over ``site`` (atomic on POSIX), and older builds are removed.
-Callers hold the release lock (publish and withdraw already do; ``disclose site`` takes it).
+changed. The site guard re-reads the files written; an unchanged page it passed in the live build is not read
+again when that build was guarded with the same threshold by the same guard code (a stamp beside each build
+records both; pages name only files under ``published/``, which never change once there). If the guard finds
+anything the staged build is removed and the live site stays as it was; otherwise a new link is made and
+renamed over ``site`` (atomic on POSIX), and older builds are removed. Callers hold the release lock (publish
+and withdraw already do; ``disclose site`` takes it).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import uuid
@@ -36,12 +41,29 @@ class SiteResult:
     path: Path  # <home>/site
     build: Path  # the build it now points at
     releases: int
-    written: int  # files whose bytes changed
-    linked: int  # files hard-linked unchanged (pages from the live build, downloads from published/)
+    written: int  # pages and data files whose bytes changed (or every one, in a first build)
+    linked: int  # pages and data files unchanged: hard-linked from the live build
+    downloads: int  # release files, hard-linked from published/
+    checked: int  # files the site guard read (the written ones, or all when the live build's stamp differs)
+    base_url: str | None  # the site's address the feed and catalogue link from; None: relative links
 
     @property
     def index(self) -> Path:
         return self.path / "index.html"
+
+    @property
+    def report(self) -> str:
+        """One line for ``disclose site`` and the publish and withdraw messages."""
+        links = (
+            f"feed and catalogue link from {self.base_url}"
+            if self.base_url
+            else "feed and catalogue links are relative: set [disclose.release] site_base_url so a "
+            "harvester can follow them"
+        )
+        return (
+            f"{self.index} ({self.releases} releases; {self.written} files written, {self.linked} unchanged, "
+            f"{self.downloads} downloads linked; the guard read {self.checked}; {links})"
+        )
 
 
 def site_path(settings: Settings) -> Path:
@@ -52,33 +74,68 @@ def build_site(settings: Settings, today: date | None = None) -> SiteResult:
     """Render the site from the record, stage it, guard it, swap it in. Raises :class:`SiteRefused`."""
     from flows.publish.guard_site import audit_site
 
+    base_url = settings.release.site_base_url
     site = load_site(settings, today)
-    files = render_site(site)
+    files = render_site(site, base_url or "")
     live = site_path(settings).absolute()
     old = live.resolve() if live.is_symlink() else None
     builds = settings.home / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
     stage = builds / uuid.uuid4().hex
     stage.mkdir()
+    stamp = _stamp(settings.threshold)
     try:
-        written, linked = _write(stage, files, old)
-        linked += _link_downloads(stage, site)
-        findings = audit_site(stage, settings.threshold, settings.organisation)
+        written = _write(stage, files, old)
+        downloads = _link_downloads(stage, site)
+        same_guard = old is not None and _stamp_path(old).is_file() and _stamp_path(old).read_text() == stamp
+        checked = written if same_guard else None  # None: every file
+        findings = audit_site(stage, settings.threshold, settings.organisation, only=checked)
         if findings:
             lines = "\n".join(f"  - {f}" for f in findings[:50])
             raise SiteRefused(f"site not rebuilt: the guard found {len(findings)} problem(s):\n{lines}")
+        _stamp_path(stage).write_text(stamp, encoding="utf-8")
         _swap(live, stage)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
+        _stamp_path(stage).unlink(missing_ok=True)
         raise
-    for other in builds.iterdir():
-        if other not in (stage, old):  # the previous build stays until the next swap: readers may be in it
-            shutil.rmtree(other, ignore_errors=True)
-    return SiteResult(live, stage, len(site.current), written, linked)
+    keep = {stage.name, old.name if old is not None else ""}
+    for other in builds.iterdir():  # the previous build stays until the next swap: readers may be in it
+        if other.name.split(".")[0] not in keep:
+            if other.is_dir():
+                shutil.rmtree(other, ignore_errors=True)
+            else:
+                other.unlink(missing_ok=True)
+    return SiteResult(
+        live,
+        stage,
+        len(site.current),
+        len(written),
+        len(files) - len(written),
+        downloads,
+        len(written) if checked is not None else len(files) + downloads,
+        base_url,
+    )
 
 
-def _write(stage: Path, files: dict[str, bytes], old: Path | None) -> tuple[int, int]:
-    written = linked = 0
+def _stamp(k: int) -> str:
+    """What guarded a build: the threshold and the guard's own code. A page linked unchanged from a build with
+    the same stamp was read by this very guard under this threshold, so it need not be read again."""
+    from flows.publish import guard_rules, guard_site
+
+    digest = hashlib.sha256()
+    for module in (guard_site, guard_rules):
+        digest.update(Path(module.__file__).read_bytes())
+    return json.dumps({"threshold": k, "guard_sha256": digest.hexdigest()}, sort_keys=True) + "\n"
+
+
+def _stamp_path(build: Path) -> Path:
+    return build.with_name(f"{build.name}.guarded.json")  # beside the build, never served
+
+
+def _write(stage: Path, files: dict[str, bytes], old: Path | None) -> set[str]:
+    """Write the files whose bytes differ from the live build's, hard-link the rest; the written paths."""
+    written = set()
     for rel, data in files.items():
         target = stage / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -90,12 +147,11 @@ def _write(stage: Path, files: dict[str, bytes], old: Path | None) -> tuple[int,
             and previous.read_bytes() == data
             and _link(previous, target)
         ):
-            linked += 1
             continue
         target.write_bytes(data)
         target.chmod(0o644)
-        written += 1
-    return written, linked
+        written.add(rel)
+    return written
 
 
 def _link_downloads(stage: Path, site: SiteData) -> int:
