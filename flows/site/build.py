@@ -53,7 +53,7 @@ class SiteResult:
 
     @property
     def report(self) -> str:
-        """One line for ``disclose site`` and the publish and withdraw messages."""
+        """What ``disclose site`` prints: the index, what the build cost, and where the links point."""
         links = (
             f"feed and catalogue link from {self.base_url}"
             if self.base_url
@@ -87,8 +87,7 @@ def build_site(settings: Settings, today: date | None = None) -> SiteResult:
     try:
         written = _write(stage, files, old)
         downloads = _link_downloads(stage, site)
-        same_guard = old is not None and _stamp_path(old).is_file() and _stamp_path(old).read_text() == stamp
-        checked = written if same_guard else None  # None: every file
+        checked = written if _guarded_by(old, stamp) else None  # None: every file
         findings = audit_site(stage, settings.threshold, settings.organisation, only=checked)
         if findings:
             lines = "\n".join(f"  - {f}" for f in findings[:50])
@@ -99,13 +98,7 @@ def build_site(settings: Settings, today: date | None = None) -> SiteResult:
         shutil.rmtree(stage, ignore_errors=True)
         _stamp_path(stage).unlink(missing_ok=True)
         raise
-    keep = {stage.name, old.name if old is not None else ""}
-    for other in builds.iterdir():  # the previous build stays until the next swap: readers may be in it
-        if other.name.split(".")[0] not in keep:
-            if other.is_dir():
-                shutil.rmtree(other, ignore_errors=True)
-            else:
-                other.unlink(missing_ok=True)
+    _remove_older(builds, keep={stage.name, old.name if old is not None else ""})
     return SiteResult(
         live,
         stage,
@@ -131,6 +124,21 @@ def _stamp(k: int) -> str:
 
 def _stamp_path(build: Path) -> Path:
     return build.with_name(f"{build.name}.guarded.json")  # beside the build, never served
+
+
+def _guarded_by(build: Path | None, stamp: str) -> bool:
+    return build is not None and _stamp_path(build).is_file() and _stamp_path(build).read_text() == stamp
+
+
+def _remove_older(builds: Path, keep: set[str]) -> None:
+    """Every build and stamp but the new one's and the previous one's (readers may still be in it)."""
+    for other in builds.iterdir():
+        if other.name.split(".")[0] in keep:
+            continue
+        if other.is_dir():
+            shutil.rmtree(other, ignore_errors=True)
+        else:
+            other.unlink(missing_ok=True)
 
 
 def _write(stage: Path, files: dict[str, bytes], old: Path | None) -> set[str]:
