@@ -1,0 +1,99 @@
+"""The home's run log (crash-safe appends), the one-line reason a run failed, and the webhook a failed run
+notifies: each read back the way a person or a machine would read it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.config import load_settings
+from flows.errors import PipelineFailed
+from flows.runs.counts import RunCounts
+from flows.runs.reason import one_line
+from flows.runs.record import RunRecord, append_record, read_records
+from tests.webhook import receiving
+
+PERSON = "P-SECRET-77"  # in a rejected file: must never reach a run's record, its reason or the webhook
+
+
+def _record(run_id: str) -> RunRecord:
+    return RunRecord(
+        run_id,
+        "nightly",
+        "completed",
+        "2026-12-05T02:30:00+00:00",
+        "2026-12-05T02:31:00+00:00",
+        60.0,
+        counts=RunCounts(files=3, rows_staged=10),
+    )
+
+
+def test_a_record_torn_by_a_crash_is_skipped_and_never_swallows_the_next(tmp_path):
+    log = tmp_path / "runs" / "runs.jsonl"
+    append_record(log, _record("first"))
+    whole = log.read_bytes()
+    log.write_bytes(whole + whole[: len(whole) // 2])  # a crash half way through the second append
+    append_record(log, _record("third"))
+    records, damaged = read_records(log)
+    assert [r.run_id for r in records] == ["first", "third"]
+    assert damaged == 1
+    assert records[1].counts == RunCounts(files=3, rows_staged=10)
+
+
+def test_the_reason_keeps_an_expected_errors_words_but_not_a_librarys():
+    assert (
+        one_line(PipelineFailed("1 file(s) rejected:\n  - a.csv: bad")) == "1 file(s) rejected:; a.csv: bad"
+    )
+    leaky = ValueError("Could not convert string 'Jane Smith' to INT64")  # what DuckDB says about a cell
+    assert "Jane" not in one_line(leaky) and "ValueError" in one_line(leaky)
+
+
+def _rejected_home(tmp_path):
+    landing = tmp_path / "home" / "landing"
+    landing.mkdir(parents=True)
+    (landing / "custody.csv").write_text(f"custody_ref,person_ref\nCU/1,{PERSON}\n")
+    return tmp_path / "home"
+
+
+def test_a_failed_nightly_exits_non_zero_in_one_line_records_why_and_notifies(tmp_path, monkeypatch):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    home = _rejected_home(tmp_path)
+    with receiving() as (url, received):
+        result = CliRunner().invoke(
+            app, ["nightly", "--plain", "--home", str(home)], env={"DISCLOSE_NOTIFY_WEBHOOK_URL": url}
+        )
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0 and "custody.csv: rejected" in result.output
+    [sent] = received
+    assert sent["content_type"] == "application/json"
+    assert sent["kind"] == "nightly" and sent["status"] == "failed" and sent["run"].startswith("nightly-")
+    assert "custody.csv: rejected" in sent["reason"]
+    [record], damaged = read_records(load_settings(home=home).runs_log)
+    assert damaged == 0 and record.status == "failed" and record.run_id == sent["run"]
+    assert record.counts.files_rejected == 1 and record.reason == sent["reason"]
+    assert record.notified == "sent to the webhook (HTTP 204)"
+    assert PERSON not in json.dumps(sent) + load_settings(home=home).runs_log.read_text()
+
+
+def test_no_webhook_by_default_and_an_unreachable_one_never_changes_the_outcome(tmp_path, monkeypatch):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    home = _rejected_home(tmp_path)
+    assert load_settings(home=home).notify_webhook_url is None
+    with receiving() as (url, received):
+        pass  # the server is gone: nothing listens at url any more
+    result = CliRunner().invoke(
+        app, ["nightly", "--plain", "--home", str(home)], env={"DISCLOSE_NOTIFY_WEBHOOK_URL": url}
+    )
+    assert result.exit_code == 1 and "custody.csv: rejected" in result.output
+    [record], _ = read_records(load_settings(home=home).runs_log)
+    assert record.notified.startswith("the webhook could not be notified")
+
+
+def test_the_webhook_must_be_an_http_url(tmp_path):
+    from flows.config import ConfigError
+
+    with pytest.raises(ConfigError, match="notify_webhook_url"):
+        load_settings(home=tmp_path, notify_webhook_url="file:///etc/passwd")
