@@ -4,6 +4,10 @@ notifies: each read back the way a person or a machine would read it."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -16,6 +20,7 @@ from flows.runs.reason import one_line
 from flows.runs.record import RunRecord, append_record, read_records
 from tests.webhook import receiving
 
+DISCLOSE = str(Path(sys.executable).with_name("disclose"))
 PERSON = "P-SECRET-77"  # in a rejected file: must never reach a run's record, its reason or the webhook
 
 
@@ -97,3 +102,25 @@ def test_the_webhook_must_be_an_http_url(tmp_path):
 
     with pytest.raises(ConfigError, match="notify_webhook_url"):
         load_settings(home=tmp_path, notify_webhook_url="file:///etc/passwd")
+
+
+def test_through_prefect_too_a_failed_nightly_says_why_in_one_line_and_notifies(tmp_path):
+    """The default mode (Prefect's embedded server), in its own process as a person or cron would run it; its
+    output is piped, not a terminal, so no progress line either."""
+    home = _rejected_home(tmp_path)
+    with receiving() as (url, received):
+        env = {
+            **os.environ,
+            "DISCLOSE_NOTIFY_WEBHOOK_URL": url,
+            "NO_PROXY": "127.0.0.1",
+            "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        }
+        env.pop("PREFECT_API_URL", None)
+        done = subprocess.run(
+            [DISCLOSE, "nightly", "--home", str(home)], env=env, capture_output=True, text=True, timeout=300
+        )
+    assert done.returncode == 1
+    assert done.stdout == "" and done.stderr.count("\n") == 1, done.stdout + done.stderr
+    assert done.stderr.startswith("1 file(s) rejected, nothing published: custody.csv: rejected")
+    [sent] = received
+    assert sent["status"] == "failed" and sent["reason"] == done.stderr.strip()
