@@ -159,7 +159,7 @@ def stage_standing(settings: Settings) -> list[Any]:
 
 def run_nightly(settings: Settings, step: Step = direct, report: Reporter | None = None) -> RunResult:
     """The nightly stages; the run is recorded in the home's run log (and handed to ``report``) however it
-    ends, and the webhook is told if it failed (flows/runs/record.py)."""
+    ends, and the webhook is told if it failed (flows/runs/recorder.py)."""
     from flows.validate.gx_process import warm_up_in_background
 
     warm_up_in_background()  # GX imports in its own process while landed files are ingested

@@ -50,7 +50,7 @@ def test_deployments_run_on_a_server_with_a_worker(tmp_path):
                 "--watch-timeout",
                 "300",
             )
-            listed = prefect(env, "artifact", "ls")  # each run's summary and counts, on the server
+            listed = prefect({**env, "COLUMNS": "250"}, "artifact", "ls")  # each run's summary and counts
             assert "nightly-run" in listed and "request-run-counts" in listed
             drafts = home / "drafts"
             assert list(drafts.glob("arrests-by-offence-group-year-outcome.*/v1/files/manifest.json"))

@@ -124,3 +124,40 @@ def test_through_prefect_too_a_failed_nightly_says_why_in_one_line_and_notifies(
     assert done.stderr.startswith("1 file(s) rejected, nothing published: custody.csv: rejected")
     [sent] = received
     assert sent["status"] == "failed" and sent["reason"] == done.stderr.strip()
+
+
+def test_a_completed_run_notifies_only_when_asked(tmp_path, monkeypatch):
+    from flows.runs.notify import notify
+
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    with receiving() as (url, received):
+        quiet = load_settings(home=tmp_path, notify_webhook_url=url)
+        assert notify(quiet, _record("done")) is None and received == []
+        told = load_settings(home=tmp_path, notify_webhook_url=url, notify_on_success=True)
+        assert notify(told, _record("done")) == "sent to the webhook (HTTP 204)"
+    assert [(r["run"], r["status"], r["counts"]["files"]) for r in received] == [("done", "completed", 3)]
+
+
+def test_status_names_the_writer_holding_the_warehouse_instead_of_waiting(tmp_path):
+    from flows.db import connect
+    from flows.runs.status import gather
+    from flows.warehouse_lock import writing
+
+    settings = load_settings(home=tmp_path)
+    with connect(settings):
+        pass  # an empty warehouse
+    with writing(settings, "nightly run N1"):
+        found = gather(settings)
+    assert "being written now by" in found.warehouse and "nightly run N1" in found.warehouse
+    assert found.sources == [] and found.runs == []
+
+
+def test_a_standing_dataset_not_due_is_logged_with_why_and_no_count():
+    from flows.requests.calendar import NotDue
+    from flows.runs.counts import stage_line
+
+    why = "data covers up to 31 May 2025 (2025-06 due on its calendar)"
+    assert stage_line("standing releases", [NotDue("arrests-by-month", why)]) == (
+        f"standing releases: 1 release step(s): not due arrests-by-month: {why}"
+    )
+    assert stage_line("standing releases", []) == "standing releases: none"

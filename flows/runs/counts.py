@@ -31,12 +31,14 @@ def withheld_cells(path: Path) -> int | None:
 
 
 def release_entries(releases: list) -> list[dict[str, Any]]:
+    """Each release step's id, status, path and cells withheld; a standing dataset not due yet (its ``path``
+    says why, flows/requests/calendar.py NotDue) has no folder and no count."""
     return [
         {
             "release_id": r.release_id,
             "status": r.status,
             "path": str(r.path),
-            "cells_withheld": withheld_cells(r.path),
+            "cells_withheld": withheld_cells(r.path) if isinstance(r.path, Path) else None,
         }
         for r in releases
     ]
@@ -61,6 +63,7 @@ def stage_line(stage: str, result: Any) -> str:
     from flows.db.transform import LayerBuild
     from flows.ingest import IngestReport
     from flows.release.result import ReleaseResult
+    from flows.requests.calendar import NotDue
     from flows.validate.report import ValidationReport
 
     if isinstance(result, IngestReport):
@@ -71,6 +74,8 @@ def stage_line(stage: str, result: Any) -> str:
             f"{c.files_duplicate} duplicate, {waiting} left waiting; {c.rows_staged:,} rows staged, "
             f"{c.rows_quarantined:,} quarantined"
         )
+    if result == []:
+        return f"{stage}: none"
     if isinstance(result, LayerBuild):
         return f"{stage}: {result.mode} from {result.files} new file(s), {len(result.ran)} model(s) built"
     if isinstance(result, list) and all(isinstance(r, ValidationReport) for r in result):
@@ -81,9 +86,11 @@ def stage_line(stage: str, result: Any) -> str:
             f"{stage}: {len(result)} suite(s), {len(checks)} check(s), {len(failed)} failed "
             f"({critical} critical, {len(failed) - critical} warning(s))"
         )
-    if isinstance(result, list) and all(isinstance(r, ReleaseResult) for r in result):
+    if isinstance(result, list) and all(isinstance(r, ReleaseResult | NotDue) for r in result):
         parts = [
-            f"{e['status']} {e['release_id']} ({_withheld(e['cells_withheld'])}) at {e['path']}"
+            f"{e['status']} {e['release_id']}: {e['path']}"
+            if e["status"] == "not due"
+            else f"{e['status']} {e['release_id']} ({_withheld(e['cells_withheld'])}) at {e['path']}"
             for e in release_entries(result)
         ]
         return f"{stage}: {len(parts)} release step(s)" + (": " + "; ".join(parts) if parts else "")
