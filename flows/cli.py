@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -37,12 +38,10 @@ class _OneLineErrors(TyperGroup):
 
 
 def _one_line(exc: BaseException) -> str:
-    from flows.errors import DiscloseError
-    from flows.ingest.profiles import ProfileError
-    from flows.requests.errors import SpecError
+    from flows.runs.reason import expected
 
     text = escape(str(exc).strip() or type(exc).__name__)  # rich markup: shown as written
-    if isinstance(exc, DiscloseError | SpecError | ProfileError | ConfigError | FileNotFoundError):
+    if expected(exc):
         return text
     return f"unexpected error ({type(exc).__name__}): {text} (run `disclose --debug ...` for the traceback)"
 
@@ -323,6 +322,27 @@ def quarantine(
 
 
 @app.command()
+def status(
+    config: ConfigOpt = None,
+    home: HomeOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="the same, as JSON, for machines")] = False,
+    runs: Annotated[int, typer.Option(help="recent runs to show")] = 8,
+) -> None:
+    """Recent runs, how fresh the warehouse is, drafts awaiting approval and what is quarantined."""
+    import json
+
+    from flows.runs.status import gather
+
+    found = gather(_settings(config, home), runs)
+    if as_json:
+        print(json.dumps(found.to_json(), indent=2, default=str))
+        return
+    from flows.runs.status_view import render
+
+    console.print(render(found))
+
+
+@app.command()
 def unrecognised_codes(
     config: ConfigOpt = None,
     home: HomeOpt = None,
@@ -442,6 +462,11 @@ def _str(path: Path | None) -> str | None:
 def _run(kind: str, plain: bool, **params: object):
     """Run the nightly or request pipeline, through Prefect (embedded server unless PREFECT_API_URL) or plainly.
     An error ends in one line (see _OneLineErrors), whichever way it ran."""
+    with _progress(kind):
+        return _run_now(kind, plain, **params)
+
+
+def _run_now(kind: str, plain: bool, **params: object):
     from flows.sdc.protect import ProtectionRefused
 
     try:
@@ -464,6 +489,21 @@ def _run(kind: str, plain: bool, **params: object):
         return flow(**params)
     except ProtectionRefused as exc:
         _fail(str(exc))
+
+
+@contextmanager
+def _progress(kind: str):
+    """On a terminal, one status line naming the stage the run is in (runs take seconds to minutes)."""
+    if not console.is_terminal:
+        yield
+        return
+    from flows.runs import progress
+
+    with (
+        console.status(f"{kind}: starting", spinner="line") as line,
+        progress.listening(lambda stage: line.update(f"{kind}: {stage}")),
+    ):
+        yield
 
 
 def _print_run(result: object) -> None:

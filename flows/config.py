@@ -93,6 +93,12 @@ class Settings(BaseModel):
         description="how long a writer (nightly, rebuild, purge) waits for another writer or "
         "for readers to finish before failing (flows/warehouse_lock.py)",
     )
+    notify_webhook_url: str | None = Field(
+        default=None,
+        description="POST a small JSON (run, kind, status, reason; never a personal value) here when a nightly "
+        "or request run fails (flows/runs/notify.py); off when unset",
+    )
+    notify_on_success: bool = Field(default=False, description="also notify when a run completes")
     reference_dir: Path = PROJECT_ROOT / "data" / "reference"
     sql_dir: Path = PROJECT_ROOT / "sql"
     expectations_dir: Path = PROJECT_ROOT / "expectations"
@@ -132,6 +138,13 @@ class Settings(BaseModel):
             ) from None
         return self
 
+    @field_validator("notify_webhook_url")
+    @classmethod
+    def _webhook(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"https?://[^\s]+", v):
+            raise ValueError("must be an http(s) URL")
+        return v
+
     @field_validator("duckdb_memory_limit")
     @classmethod
     def _memory(cls, v: str) -> str:
@@ -170,6 +183,11 @@ class Settings(BaseModel):
         return self.home / "record"
 
     @property
+    def runs_log(self) -> Path:
+        """The home's own record of nightly and request runs, one JSON line each (flows/runs/record.py)."""
+        return self.home / "runs" / "runs.jsonl"
+
+    @property
     def quarantine_limits(self) -> dict[str, float]:
         return {**self.quarantine_max_share_by_source, "default": self.quarantine_max_share}
 
@@ -188,6 +206,8 @@ _ENV_KEYS = {
     "operator",
     "fault",
     "writer_lock_timeout_seconds",
+    "notify_webhook_url",
+    "notify_on_success",
 }
 
 

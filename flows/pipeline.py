@@ -17,6 +17,9 @@ from flows.db import LayerBuild, connect, update_layers
 from flows.errors import PipelineFailed
 from flows.ingest import IngestReport, ingest_landing
 from flows.reference.load import load_reference
+from flows.runs import progress
+from flows.runs.counts import stage_line
+from flows.runs.recorder import Reporter, recorded
 from flows.warehouse_lock import writing
 
 Step = Callable[..., Any]
@@ -32,6 +35,7 @@ class RunResult:
     ingest: IngestReport | None = None
     validations: list = field(default_factory=list)
     releases: list = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)  # each finished stage's counts in one line
 
     def summary_lines(self) -> list[str]:
         lines = []
@@ -52,6 +56,18 @@ class RunResult:
 
 def new_run_id(kind: str) -> str:
     return f"{kind}-{datetime.now():%Y%m%dT%H%M%S%f}"
+
+
+def staged(step: Step, result: RunResult) -> Step:
+    """``step``, with each stage announced as it starts (the CLI's progress line) and its counts kept."""
+
+    def run(name: str, fn: Callable[..., Any], *args: Any) -> Any:
+        progress.stage(name)
+        out = step(name, fn, *args)
+        result.stages.append(stage_line(name, out))
+        return out
+
+    return run
 
 
 def stage_ingest(settings: Settings) -> IngestReport:
@@ -141,12 +157,18 @@ def stage_standing(settings: Settings) -> list[Any]:
     return [*not_due, *(result for source in sources for result in release(settings, source))]
 
 
-def run_nightly(settings: Settings, step: Step = direct) -> RunResult:
+def run_nightly(settings: Settings, step: Step = direct, report: Reporter | None = None) -> RunResult:
+    """The nightly stages; the run is recorded in the home's run log (and handed to ``report``) however it
+    ends, and the webhook is told if it failed (flows/runs/recorder.py)."""
     from flows.validate.gx_process import warm_up_in_background
 
     warm_up_in_background()  # GX imports in its own process while landed files are ingested
     result = RunResult(new_run_id("nightly"))
-    with writing(settings, f"nightly run {result.run_id}"):  # one writer at a time, named for whoever waits
+    step = staged(step, result)
+    with (
+        recorded(settings, "nightly", result, report),
+        writing(settings, f"nightly run {result.run_id}"),  # one writer at a time, named for whoever waits
+    ):
         result.ingest = step("ingest", stage_ingest, settings)
         check_ingest(result.ingest)
         step("transform", stage_transform, settings)
@@ -163,7 +185,10 @@ def stage_request(settings: Settings, spec_file: str) -> list[Any]:
     return release(settings, request_source(settings, spec_file))
 
 
-def run_request(settings: Settings, spec_file: str, step: Step = direct) -> RunResult:
+def run_request(
+    settings: Settings, spec_file: str, step: Step = direct, report: Reporter | None = None
+) -> RunResult:
     result = RunResult(new_run_id("request"))
-    result.releases += step("answer", stage_request, settings, str(spec_file))
+    with recorded(settings, "request", result, report):
+        result.releases += staged(step, result)("answer", stage_request, settings, str(spec_file))
     return result

@@ -7,10 +7,11 @@ from prefect import flow
 
 from flows.demo import settings_for
 from flows.pipeline import RunResult, run_request
+from flows.runs.artifacts import publish_run
 from flows.tasks import as_task, run_name
 
 
 @flow(name="request", log_prints=False, flow_run_name=run_name("request"))
 def request(spec: str, config: str | None = None, home: str | None = None, demo: bool = False) -> RunResult:
     """Validate the spec, count, protect, and draft the response under <home>/drafts/."""
-    return run_request(settings_for(config, home, demo), spec, step=as_task)
+    return run_request(settings_for(config, home, demo), spec, step=as_task, report=publish_run)

@@ -6,16 +6,33 @@ these. No caching: stages read and write the warehouse and the release record, n
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 
 def as_task(name: str, fn: Callable[..., Any], *args: Any) -> Any:
-    return task(fn, name=name, cache_policy=NO_CACHE, persist_result=False)(*args)
+    """Run ``fn`` as the task ``name``; its counts (or why it failed) go to the run's log in one line."""
+
+    @functools.wraps(fn)
+    def logged(*a: Any) -> Any:
+        from flows.runs.counts import stage_line
+        from flows.runs.reason import one_line
+
+        logger = get_run_logger()
+        try:
+            out = fn(*a)
+        except Exception as exc:
+            logger.error(f"{name}: failed: {one_line(exc)}")
+            raise
+        logger.info(stage_line(name, out))
+        return out
+
+    return task(logged, name=name, cache_policy=NO_CACHE, persist_result=False)(*args)
 
 
 def run_name(kind: str) -> Callable[[], str]:

@@ -7,6 +7,8 @@ deployment builds the transparency site with its page. Slow (a few minutes): .ci
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from flows.local_server import ServerError, prefect, server, worker
@@ -48,6 +50,8 @@ def test_deployments_run_on_a_server_with_a_worker(tmp_path):
                 "--watch-timeout",
                 "300",
             )
+            listed = prefect({**env, "COLUMNS": "250"}, "artifact", "ls")  # each run's summary and counts
+            assert "nightly-run" in listed and "request-run-counts" in listed
             drafts = home / "drafts"
             assert list(drafts.glob("arrests-by-offence-group-year-outcome.*/v1/files/manifest.json"))
             assert (drafts / "3056_15" / "v1" / "files" / "letter.md").is_file()
@@ -70,3 +74,5 @@ def test_deployments_run_on_a_server_with_a_worker(tmp_path):
     except ServerError as exc:
         pytest.fail(str(exc))
     assert (home / "site" / "releases" / "3056_15" / "index.html").is_file()
+    runs = [json.loads(line) for line in (home / "runs" / "runs.jsonl").read_text().splitlines()]
+    assert [(r["kind"], r["status"]) for r in runs] == [("nightly", "completed"), ("request", "completed")]

@@ -22,6 +22,7 @@ from flows.requests.answer import answer_part_planned
 from flows.requests.errors import SpecError
 from flows.requests.held import NotHeld
 from flows.requests.populations import populations_for
+from flows.runs import progress
 
 AUTOMATIC = "policy: standing datasets publish automatically"
 
@@ -33,7 +34,9 @@ def release(settings: Settings, source: ReleaseSource) -> list[ReleaseResult]:
 
     warm_up_in_background()  # the output suite needs GX: its process imports it while the parts are counted
     with connect(settings, read_only=True) as con:
+        progress.stage(f"{source.reference}: counting")
         answered, source = answer_parts(settings, con, source)
+        progress.stage(f"{source.reference}: disclosure control")
         protected = protect_release(
             [table for _, table in answered],
             settings,
@@ -41,10 +44,12 @@ def release(settings: Settings, source: ReleaseSource) -> list[ReleaseResult]:
             reference=source.reference,
         )
         tables = revised(settings, source, protected.tables)
+        progress.stage(f"{source.reference}: output validation")
         validate_outputs(settings, tables, source.reference)
         context = build_context(
             settings, con, tables, source, protected, plans=[plan for plan, _ in answered]
         )
+    progress.stage(f"{source.reference}: drafting (guard and audit)")
     drafted = write_draft(settings, tables, context, protected, source.kind)
     return [drafted, *publish_by_policy(settings, drafted, source.kind)]
 
