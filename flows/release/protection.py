@@ -81,10 +81,30 @@ def protect_release(
     With ``populations`` (what each table's cells count), every cell in the publication record is taken into
     account, and so are the tables protected before in this release: a figure that, with anything published
     before, would let a withheld one be worked out is withheld too, or the release is refused."""
-    from flows.sdc import protect
+    from flows.release.protection_cache import cached
 
     policy = policy or release_policy(settings)
     history = _history(settings, reference) if populations else []
+    inputs = {
+        "tables": list(tables),
+        "policy": policy,
+        "populations": populations,
+        "reference": reference,
+        "history": history,
+    }
+    return cached(settings, inputs, lambda: _protect(tables, policy, populations, reference, history))
+
+
+def _protect(
+    tables: Sequence[TidyTable],
+    policy: SdcPolicy,
+    populations: Mapping[str, Axes] | None,
+    reference: str,
+    history: list[PublishedCell],
+) -> Protected:
+    from flows.sdc import protect
+
+    history = list(history)
     out, notes, exemptions, methods, strategies, groups, optimality, answered = [], [], [], [], [], {}, [], {}
     for table in tables:
         group = next((d for d in GROUP_DIMENSIONS if d in table.dimension_names), policy.group_dimension)

@@ -1,0 +1,108 @@
+"""Protection done once per input: the same true tables, populations, policy, publication record and code
+give the same protected tables, so a re-run (the nightly run re-drafting a standing period that awaits
+approval, a request asked again) reuses the earlier result instead of solving again.
+
+Exact suppression of a large table can take minutes; a nightly run with nothing new must not pay it again.
+The key is a digest of everything :func:`flows.release.protection.protect_release` reads, in a canonical
+form (sets sorted, frames as their bytes) plus the source of the ``flows`` package, so a fix to the code or
+anything new in the record (a publication, another draft) is a miss, never a stale answer. What is reused
+still goes through validation, the draft's cumulative check, the guard and the independent audit.
+
+Entries are pickles under ``<home>/cache/protection/`` (internal, like the warehouse; written whole by a
+rename); a damaged entry is a miss. The newest :data:`KEEP` entries are kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import enum
+import hashlib
+import io
+import json
+import pickle
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+from pydantic import BaseModel
+
+from flows.config import PROJECT_ROOT, Settings
+from flows.publish.atomic import replace_file
+
+KEEP = 200
+
+
+def cached(settings: Settings, inputs: object, compute: Callable[[], object]) -> object:
+    """``compute()``, or its earlier result for the same ``inputs`` (and the same code)."""
+    folder = settings.home / "cache" / "protection"
+    path = folder / f"{digest(inputs)}.pickle"
+    try:
+        with path.open("rb") as fh:
+            found = pickle.load(fh)  # noqa: S301 - written by this code, inside the home
+        with contextlib.suppress(OSError):
+            path.touch()  # recently used: kept by the pruning
+        return found
+    except FileNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss
+        path.unlink(missing_ok=True)
+    result = compute()
+    folder.mkdir(parents=True, exist_ok=True)
+    replace_file(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    _prune(folder)
+    return result
+
+
+def digest(inputs: object) -> str:
+    body = json.dumps([_code_digest(), canonical(inputs)], separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def canonical(obj: object) -> object:
+    """A JSON-able form that is the same in every process (a frozenset's order is not)."""
+    if obj is None or isinstance(obj, bool | int | float | str):
+        return obj
+    if isinstance(obj, enum.Enum):
+        return canonical(obj.value)
+    if isinstance(obj, pl.DataFrame):
+        buffer = io.BytesIO()
+        obj.write_ipc(buffer, compression="uncompressed")
+        return {"frame": hashlib.sha256(buffer.getvalue()).hexdigest()}
+    if isinstance(obj, BaseModel):
+        return {type(obj).__name__: obj.model_dump(mode="json")}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {
+            type(obj).__name__: {f.name: canonical(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        }
+    if isinstance(obj, Mapping):
+        return sorted(([canonical(k), canonical(v)] for k, v in obj.items()), key=_order)
+    if isinstance(obj, set | frozenset):
+        return {"set": sorted((canonical(v) for v in obj), key=_order)}
+    if isinstance(obj, list | tuple):
+        return [canonical(v) for v in obj]
+    if isinstance(obj, Path | date | datetime):
+        return str(obj)
+    raise TypeError(f"no canonical form for {type(obj).__name__}")
+
+
+def _order(value: object) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+@cache
+def _code_digest() -> str:
+    h = hashlib.sha256()
+    package = PROJECT_ROOT / "flows"
+    for path in sorted(package.rglob("*.py")):
+        h.update(str(path.relative_to(package)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        old.unlink(missing_ok=True)
