@@ -172,6 +172,16 @@ def test_r06_domestic_abuse_by_outcome(generated):
     _same(table, "recorded_crimes", expected)
 
 
+def test_r21_hate_crime_by_strand(generated):
+    """A crime in two strands is in both rows and once in the total; only flagged crimes are counted."""
+    con, sql_dir, _, _, crimes = generated
+    (table,) = _tables(con, sql_dir, "r21-hate-crime-by-strand.yaml")
+    dims = [Dim(lambda c: sorted(c.strands), "All crimes"), _recorded(_years(2022, 2023, 2024))]
+    hate = [c for c in crimes if c.strands]
+    assert any(len(c.strands) > 1 for c in hate if 2022 <= c.recorded.year <= 2024), "nothing overlaps"
+    _same(table, "recorded_crimes", count(hate, dims, lambda c: c.crime_ref))
+
+
 def test_r07_arrests_by_gender_by_year(generated):
     con, sql_dir, _, arrests, _ = generated
     (table,) = _tables(con, sql_dir, "r07-arrests-by-gender-by-year.yaml")

@@ -87,6 +87,14 @@ def test_a_week_window_after_a_year_exposes_the_sliver_between_them():
     ).passed
 
 
+def test_a_cell_nobody_can_be_in_counts_zero():
+    """A population with no unit in it (a category a filter excluded) is 0: shown so, it fits; shown as
+    anything else, the figures do not fit together."""
+    whole = [cell("r1", "2021", year("2021"), 50)]
+    assert audit_populations([*whole, cell("r2", "none", frozenset(), 0)], k=5).passed
+    assert not audit_populations([*whole, cell("r2", "none", frozenset(), 7)], k=5).passed
+
+
 def test_revisions_are_different_facts_but_a_small_change_is_exposed():
     old = [cell("r1", "2021", year("2021"), 12, as_at="2022-01-05")]
     small_change = [cell("r2", "2021", year("2021"), 14, as_at="2023-01-05")]

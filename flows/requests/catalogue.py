@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flows.ingest.sources import HATE_CRIME_STRANDS
+
 VARIANTS = ("attempt", "aiding", "conspiracy", "inciting")
 #: CJS offence-code suffix letter of each variant (A attempt, B aid/abet/counsel/procure, C conspire, I incite).
 VARIANT_SUFFIX = {"attempt": "A", "aiding": "B", "conspiracy": "C", "inciting": "I"}
@@ -51,6 +53,7 @@ class Breakdown:
     missing: str | None = NOT_RECORDED
     optional: OptionalColumn | None = None
     filter_only: bool = False  # a filter, never a breakdown (crime status)
+    set_valued: bool = False  # a unit has a list of categories (hate crime strands): counted under each
 
     @property
     def axis_name(self) -> str:
@@ -72,6 +75,22 @@ ETHNICITY_GROUPS = ("Asian or Asian British", "Black, Black British, Caribbean o
 YES_NO = ("Yes", "No")
 CRIME_STATUSES = ("active", "cancelled", "transferred", "deleted")
 _MARKER = "case {c} when true then 'Yes' when false then 'No' else 'Not recorded' end"
+#: the canonical crime format's hate crime strands and their published labels
+STRAND_LABELS = dict(
+    zip(
+        HATE_CRIME_STRANDS,
+        ("Race", "Religion", "Sexual orientation", "Disability", "Transgender identity"),
+        strict=True,
+    )
+)
+NOT_HATE_CRIME = "Not a hate crime"
+#: a crime's strands as a list of labels (every crime has at least one: 'Not a hate crime' for none)
+_STRANDS = (
+    f"case when {{c}} is null then ['{NOT_RECORDED}'] when len({{c}}) = 0 then ['{NOT_HATE_CRIME}'] "
+    "else list_transform(list_distinct({c}), lambda s: case s "
+    + " ".join(f"when '{code}' then '{label}'" for code, label in STRAND_LABELS.items())
+    + " end) end"
+)
 
 BREAKDOWNS: dict[str, Breakdown] = {
     b.name: b
@@ -160,8 +179,15 @@ BREAKDOWNS: dict[str, Breakdown] = {
             "where the knife or sharp instrument flag is {}",
             optional=OptionalColumn("crime", "is_knife_or_sharp_instrument", _MARKER),
         ),
-        # hate_crime_strands (VARCHAR[]) is set-valued: a crime in several strands needs atoms per combination
-        # of strands in the populations and a non-additive table; not offered yet.
+        Breakdown(
+            "hate_crime_strand",
+            "Hate crime strand",
+            "All crimes",
+            (*STRAND_LABELS.values(), NOT_HATE_CRIME),
+            "flagged with the hate crime strand {}",
+            optional=OptionalColumn("crime", "hate_crime_strands", _STRANDS),
+            set_valued=True,
+        ),
     )
 }
 BREAKDOWN_NAMES = tuple(b.name for b in BREAKDOWNS.values() if not b.filter_only)
@@ -205,7 +231,7 @@ _CUSTODY_BREAKDOWNS = ("offence", "offence_group", "period", "outcome", "further
                        "age_band", "ethnicity_group", "station", "arresting_agency")  # fmt: skip
 _CUSTODY_ITEMS = ("selection", "code", "group", "legislation", "local_code")
 _CRIME_BREAKDOWNS = ("offence", "offence_group", "period", "outcome", "outcome_type", "district", "domestic_abuse",
-                     "knife_or_sharp_instrument")  # fmt: skip
+                     "knife_or_sharp_instrument", "hate_crime_strand")  # fmt: skip
 _NO_DEMOGRAPHICS = "crime records hold no details of the people involved (gender, age or ethnicity)"
 _CRIME_REFUSALS = tuple((b, _NO_DEMOGRAPHICS) for b in ("gender", "age_band", "ethnicity_group")) + (
     ("station", "crimes are recorded by district, not custody station"),

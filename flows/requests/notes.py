@@ -6,6 +6,7 @@ that wording for request tables, so the notes sheet and the letter never disagre
 
 from __future__ import annotations
 
+from flows.requests.catalogue import BREAKDOWNS
 from flows.requests.code_shares import DEFAULT_K, CodeShares, share_notes
 from flows.requests.periods import WEEKDAY_ALIGNED
 from flows.requests.plan import PartPlan
@@ -158,4 +159,10 @@ def table_notes(plan: PartPlan, shares: CodeShares | None = None, k: int = DEFAU
         notes.append(
             "Totals in this table count each unit once, so they can be smaller than the sum of the rows."
         )
+    for d in plan.dims:
+        if d.sql.column in BREAKDOWNS and BREAKDOWNS[d.sql.column].set_valued:
+            notes.append(
+                f"A {plan.info.unit} recorded with more than one {d.dimension.title.lower()} is counted under "
+                "each of them, and once in the total."
+            )
     return tuple(notes)

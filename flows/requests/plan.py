@@ -201,6 +201,7 @@ def _dims(
         for f in filters:  # a breakdown by a filtered dimension shows the categories counted only
             labels = f.kept(labels) if f.name == name else labels
         additive = not persons and not (name == "period" and overlapping(periods))
+        additive = additive and not BREAKDOWNS[name].set_valued  # a crime in two strands is in both rows
         out.append(_flat_dim(name, labels, totals, additive))
     return out, offences
 

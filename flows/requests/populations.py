@@ -25,6 +25,7 @@ from dataclasses import replace
 import duckdb
 
 from flows.contracts.tidy import TidyTable
+from flows.requests import set_valued
 from flows.requests.catalogue import BREAKDOWNS, COMPARISON_SUFFIX, MEASURES
 from flows.requests.categories import categories
 from flows.requests.periods import Span
@@ -35,7 +36,7 @@ from flows.sdc.history import Axes, MeasureAxes, PublishedCell, as_at_text, days
 #: the later ones are added to cells recorded before them by :func:`complete`
 AXES = ("source", "unit", "rule", "date_basis", "day", "offence", "outcome", "gender", "age_band", "ethnicity_group",
         "station", "district", "arresting_agency", "age_range", "officer_defined_ethnicity", "legislation",
-        "object_of_search", "domestic_abuse", "knife_or_sharp_instrument")  # fmt: skip
+        "object_of_search", "domestic_abuse", "knife_or_sharp_instrument", "hate_crime_strand")  # fmt: skip
 NOT_APPLICABLE = frozenset({"n/a"})  # an axis the source does not have (a crime has no gender)
 #: the fact one counted unit is: custody records and people are different facts, crimes are crimes whichever
 #: measure name counted them (recorded_crimes and crime_outcomes differ only by their default date basis)
@@ -50,7 +51,7 @@ LABEL_AXES = {
     else None
     for b in BREAKDOWNS.values()
     if b.axis_name == b.name and not b.filter_only and b.name not in ("offence", "outcome")
-}
+} | {b.name: tuple(sorted(set_valued.values(b.name))) for b in BREAKDOWNS.values() if b.set_valued}
 #: sources whose outcome labels are the values (police.uk's own words); the others map to reference codes
 LABEL_OUTCOMES = frozenset({"police_uk", "stop_search"})
 SOURCE_AXES = {
@@ -122,7 +123,8 @@ def axes_for(con: duckdb.DuckDBPyConnection, plan: PartPlan, table: TidyTable | 
         elif axis == "outcome" and source not in LABEL_OUTCOMES:
             labels = _outcome_labels(con, source, name, d.labels, d.dimension.total, universe["outcome"])
         else:
-            labels = {x: frozenset({x}) for x in [*d.labels, *extras.get(name, ())] if x != d.dimension.total}
+            shown = [x for x in [*d.labels, *extras.get(name, ())] if x != d.dimension.total]
+            labels = {x: _label_values(name, x) for x in shown}
             fixed[axis] = universe[axis] = universe[axis] | _union(labels.values())  # every label is in "all"
             if d.dimension.total:
                 labels[d.dimension.total] = universe[axis]
@@ -160,7 +162,7 @@ def _filtered(
                 mapping.setdefault(label, set()).add(value)
             named = frozenset().union(*(mapping.get(v, set()) for v in f.values))
         else:
-            named = frozenset(f.values)
+            named = _union(_label_values(f.name, v) for v in f.values)
         kept = named if f.mode == "keep" else universe[axis] - named
         out[axis] = out.get(axis, universe[axis]) & kept
     return out
@@ -272,6 +274,11 @@ def _extras(plan: PartPlan, table: TidyTable | None) -> dict[str, frozenset]:
             if found:
                 out[name] = found
     return out
+
+
+def _label_values(name: str, label: str) -> frozenset:
+    """The values a label of a label axis counts: itself, or for a set-valued one the combinations holding it."""
+    return set_valued.containing(name, label) if BREAKDOWNS[name].set_valued else frozenset({label})
 
 
 def _values(con: duckdb.DuckDBPyConnection, query: str) -> frozenset:

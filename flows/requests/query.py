@@ -108,7 +108,7 @@ def compose(
             label = (
                 b.optional.label_sql.format(c=f"{slot}.{_ident(b.optional.column)}")
                 if known
-                else f"'{NOT_RECORDED}'"
+                else (f"['{NOT_RECORDED}']" if b.set_valued else f"'{NOT_RECORDED}'")
             )
             labels += f",\n        {label} as {_ident(b.name)}"
     units = units.replace("{optional_labels}", labels)
@@ -128,11 +128,16 @@ def compose(
     conditions = []
     for i, f in enumerate(x for x in filters if x.in_sql):
         col = _ident(f.name)
-        conditions.append(f"{'' if f.mode == 'keep' else 'not '}list_contains($filter_{i}, {col})")
+        test = "list_has_any" if BREAKDOWNS[f.name].set_valued else "list_contains"  # a unit's list, whole
+        conditions.append(f"{'' if f.mode == 'keep' else 'not '}{test}($filter_{i}, {col})")
     flags = code_shares.COLUMNS if source in ("custody", "crime") else ()
+    selected = [  # a unit with several categories of a set-valued column is a row under each
+        f"unnest({c}) as {c}" if BREAKDOWNS.get(c) and BREAKDOWNS[c].set_valued else c
+        for c in dict.fromkeys(columns)
+    ]
     units += (
         "\nselect "
-        + ", ".join([*dict.fromkeys(columns), "unit_key", "person_key", "is_current", *flags])
+        + ", ".join([*selected, "unit_key", "person_key", "is_current", *flags])
         + "\nfrom units"
         + ("\nwhere " + "\n    and ".join(conditions) if conditions else "")
     )

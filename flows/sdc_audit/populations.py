@@ -99,7 +99,7 @@ def audit_populations(
 
     def atom_vars(j: int, as_at: str) -> list[int]:
         out = []
-        for signature in sums[j]:
+        for signature in sums.get(j, ()):  # no atoms: a population nobody is in counts 0
             key = (as_at, cells[j].measure, signature)
             if key not in unknown:  # described only if it is ever reported (most never are)
                 unknown[key] = _new(

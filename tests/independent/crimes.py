@@ -3,7 +3,7 @@
 As :mod:`tests.independent.custody` does for arrests: the row checks from the README's words (a crime
 reference, a recorded date not after the extract, a Home Office code shaped like one, a known outcome type,
 dates that parse, one ``extracted_at`` per file, a status of active, cancelled, transferred or deleted, markers
-Y, N or blank), each crime from its latest delivery, and cancelled, transferred or deleted crimes not counted.
+Y, N or blank, hate crime strands blank or ``;``-separated known strands), each crime from its latest delivery, and cancelled, transferred or deleted crimes not counted.
 Cells are counted with :func:`tests.independent.custody.count`.
 """
 
@@ -21,6 +21,9 @@ from tests.independent.custody import DATE_FORMATS, DATETIME_FORMATS, _parse, re
 HO_LIKE = re.compile(r"[0-9]{1,3}[A-Z]?(?:\.[0-9]{1,2})?")
 STATUSES = {"", "active", "cancelled", "transferred", "deleted"}
 UNDER_INVESTIGATION = "Under investigation"
+#: the README's strands and the words a table uses for them
+STRANDS = {"race": "Race", "religion": "Religion", "sexual_orientation": "Sexual orientation",
+           "disability": "Disability", "transgender": "Transgender identity"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Crime:
     district: str
     domestic_abuse: str  # Yes, No or Not recorded
     knife: str  # Yes, No or Not recorded
+    strands: frozenset[str] | None = None  # the hate crime strands' labels; None: not recorded
 
 
 def _ho_code(text: str) -> str:
@@ -56,6 +60,14 @@ def _ho_code(text: str) -> str:
 def _marker(text: str) -> str | None:
     value = text.strip().upper()
     return {"Y": "Yes", "N": "No", "": "Not recorded"}.get(value)
+
+
+def _strands(row: dict[str, str]) -> frozenset[str] | None | bool:
+    """None where the file has no such column; False for a value the README does not allow."""
+    if "hate_crime_strands" not in row:
+        return None
+    names = [s.strip().lower() for s in row["hate_crime_strands"].split(";") if s.strip()]
+    return frozenset(STRANDS[n] for n in names) if all(n in STRANDS for n in names) else False
 
 
 def _good_rows(rows: list[dict[str, str]], ref: CrimeReference) -> list[dict]:
@@ -76,6 +88,7 @@ def _good_rows(rows: list[dict[str, str]], ref: CrimeReference) -> list[dict]:
         outcome = r["outcome_code"].strip()
         status = r.get("crime_status", "").strip().lower()
         markers = [_marker(r.get(c, "")) for c in ("domestic_abuse", "knife_or_sharp_instrument")]
+        strands = _strands(r)
         ok = (
             r["crime_ref"].strip()
             and refs[r["crime_ref"].strip()] == 1
@@ -88,6 +101,7 @@ def _good_rows(rows: list[dict[str, str]], ref: CrimeReference) -> list[dict]:
             and stamp == extracted
             and status in STATUSES
             and None not in markers
+            and strands is not False
         )
         if ok:
             good.append(
@@ -99,6 +113,7 @@ def _good_rows(rows: list[dict[str, str]], ref: CrimeReference) -> list[dict]:
                     "district": r["district"].strip() or "Not recorded",
                     "status": status,
                     "markers": markers,
+                    "strands": strands,
                     "extracted": extracted,
                 }
             )
@@ -116,7 +131,15 @@ def load_crimes(raw_crime: Path, ref: CrimeReference, as_at: datetime | None = N
             if key not in latest or (g["extracted"], path.name) > latest[key][:2]:
                 latest[key] = (g["extracted"], path.name, g)
     return [
-        Crime(g["crime_ref"], g["recorded"], g["ho_code"], g["outcome"], g["district"], *g["markers"])
+        Crime(
+            g["crime_ref"],
+            g["recorded"],
+            g["ho_code"],
+            g["outcome"],
+            g["district"],
+            *g["markers"],
+            g["strands"],
+        )
         for _, _, g in latest.values()
         if g["status"] in {"", "active"}
     ]
