@@ -115,14 +115,53 @@ def request(
     home: HomeOpt = None,
     plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False,
 ) -> None:
-    """Answer an FOI request spec with a draft response (approve and publish it next)."""
+    """Answer an FOI request spec with a draft response (approve and publish it next): through the home's
+    warm service if `disclose serve` runs, else in this process."""
+    settings = _settings(config, home)
+    if not _debug:  # --debug: here, where the traceback is
+        from flows.warm.client import NoService, ask
+
+        with _progress("request"):
+            found = ask(
+                settings,
+                str(spec),
+                plain=plain,
+                config=_str(config),
+                home=_str(home),
+                on_accepted=lambda pid: console.print(f"request: answered by the warm service (pid {pid})"),
+                on_stage=_stage,
+            )
+        if not isinstance(found, NoService):
+            return _print_run(found)
+        console.print(f"request: answered in this process ({found.reason})", markup=False)
     from flows.release.source import request_path
     from flows.requests.spec import regular_file
     from flows.validate.gx_process import warm_up_in_background
 
-    regular_file(request_path(_settings(config, home), spec))  # before Prefect starts: a FIFO would hang
+    regular_file(request_path(settings, spec))  # before Prefect starts: a FIFO would hang
     warm_up_in_background()  # GX's seconds of importing start now, in their own process
     _print_run(_run("request", plain, spec=str(spec), config=_str(config), home=_str(home)))
+
+
+def _stage(name: str) -> None:
+    from flows.runs import progress
+
+    progress.stage(name)  # the warm service's stage, on this terminal's progress line
+
+
+@app.command()
+def serve(
+    config: ConfigOpt = None,
+    home: HomeOpt = None,
+    plain: Annotated[
+        bool, typer.Option(help="load no Prefect at start (for requests run with --plain)")
+    ] = False,
+) -> None:
+    """Answer `disclose request` for this home from one resident process: imports, GX and Prefect are loaded
+    once, so a request costs its own work (runs until Ctrl-C or SIGTERM)."""
+    from flows.warm.service import serve as run
+
+    run(_settings(config, home), prefect=not plain, log=lambda line: console.print(line, markup=False))
 
 
 @app.command()

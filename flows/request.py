@@ -3,8 +3,9 @@ publishes it (`disclose approve`, `disclose publish`)."""
 
 from __future__ import annotations
 
-from prefect import flow
+from prefect import Flow, flow
 
+from flows.config import Settings
 from flows.demo import settings_for
 from flows.pipeline import RunResult, run_request
 from flows.runs.artifacts import publish_run
@@ -15,3 +16,17 @@ from flows.tasks import as_task, run_name
 def request(spec: str, config: str | None = None, home: str | None = None, demo: bool = False) -> RunResult:
     """Validate the spec, count, protect, and draft the response under <home>/drafts/."""
     return run_request(settings_for(config, home, demo), spec, step=as_task, report=publish_run)
+
+
+def request_for(settings: Settings) -> Flow:
+    """The same flow, with the same parameters, for a process that already holds the caller's settings (the
+    warm service, flows/warm/service.py: the CLI's settings, whatever its environment said)."""
+
+    @flow(name="request", log_prints=False, flow_run_name=run_name("request"))
+    def request(
+        spec: str, config: str | None = None, home: str | None = None, demo: bool = False
+    ) -> RunResult:
+        """Validate the spec, count, protect, and draft the response under <home>/drafts/."""
+        return run_request(settings, spec, step=as_task, report=publish_run)
+
+    return request
