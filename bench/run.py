@@ -4,7 +4,8 @@ Each command runs in its own process (wall time and peak RSS, children included,
 compared commands run in rotating order over several repetitions and the table reports medians, the first
 (cold) run and ratios. Sections: pipeline (ingest vs bare CTAS; nightly vs the floor vs a pandas analyst;
 nightly again with nothing new), ingest (ingest vs bare CTAS only), pandas (the floor and pandas only), request (one FOI request through the
-CLI, stage by stage, and through the Prefect deployment on a real server and worker), suppression (our engine beside tau-Argus and acro, bench/suppression.py),
+CLI, cold and warm through `disclose serve`, plainly and as a Prefect flow, stage by stage, and through the
+Prefect deployment on a real server and worker, bench/warm.py), suppression (our engine beside tau-Argus and acro, bench/suppression.py),
 answers (the share of requested figures each seed and example request publishes, bench/answers.py), site (the
 transparency site over 1,000 releases: a full build and two rebuilds, bench/site.py).
 Results go to bench/results/<scale>-<timestamp>.json. Not part of the test suite.
@@ -25,7 +26,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bench import answers, site, suppression
+from bench import answers, site, suppression, warm
 from bench.deployment import request_via_deployment
 from bench.measure import measure as _measure
 
@@ -139,6 +140,8 @@ def run(
         if "request" in sections:
             stages.append(_request(scale, landing, rep, add, scratch))
         print(f"repetition {rep + 1}/{reps} done", flush=True)
+    if "request" in sections:  # with its own service: Prefect's embedded server up before any timing
+        _request_prefect(scale, reps, add, scratch)
     result = summarise(scale, reps, samples)
     stages = [s for s in stages if s]
     if stages:
@@ -172,13 +175,41 @@ def _request(scale: str, landing: Path, rep: int, add, scratch: Path) -> dict:
     if not (home / "warehouse" / "disclose.duckdb").exists():  # the warehouse is built before any release
         measure(["nightly", str(fresh_home(scale, landing, "nightly"))])
     out = scratch / "stages.json"
-    pair = [
-        ("request CLI (--plain)", ["flows.cli", "request", str(REQUEST), "--plain", "--home", str(home)]),
+    cli = ["flows.cli", "request", str(REQUEST), "--plain", "--home", str(home)]
+    group = [
+        ("request CLI cold (--plain)", [*cli, "--in-process"]),
+        ("request CLI warm (--plain)", cli),  # answered by `disclose serve --plain`
         ("request (stages timed)", ["bench.tasks", "request_stages", str(home), str(REQUEST), str(out)]),
     ]
-    for name, args in _rotated(pair, rep):
-        add(name, _measure(args, check=False))
+    with warm.service(home, scratch / "serve.log", plain=True) as service:
+        add("request CLI warm (--plain), first after start", _measure(cli, check=False))
+        for name, args in _rotated(group, rep):
+            add(name, _measure(args, check=False))
+    add("disclose serve --plain (start to ready)", _service_sample(service))
     return json.loads(out.read_text())["stages"] if out.exists() else {}
+
+
+def _request_prefect(scale: str, reps: int, add, scratch: Path) -> None:
+    """The request as `disclose request` runs it by default (a Prefect flow on the embedded server): cold, in
+    its own process, against warm, through `disclose serve` (whose embedded server is already up)."""
+    home = DATA / scale / "runs" / "nightly"
+    cli = ["flows.cli", "request", str(REQUEST), "--home", str(home)]
+    group = [("request CLI cold (Prefect)", [*cli, "--in-process"]), ("request CLI warm (Prefect)", cli)]
+    with warm.service(home, scratch / "serve-prefect.log", plain=False) as service:
+        add("request CLI warm (Prefect), first after start", _measure(cli, check=False))
+        for rep in range(reps):
+            for name, args in _rotated(group, rep):
+                add(name, _measure(args, check=False))
+    add("disclose serve (start to ready)", _service_sample(service))
+
+
+def _service_sample(service: dict) -> dict:
+    """The service's start, as a sample of the table: wall time to ready, its own peak memory."""
+    return {
+        "seconds": service["ready_seconds"],
+        "peak_rss_mib": service.get("peak_rss_mib") or 0.0,
+        "exit_code": 0,
+    }
 
 
 def _fresh_db(scale: str) -> Path:
@@ -193,6 +224,8 @@ RATIOS = {
     "nightly / floor": ("nightly (full)", "floor (bare GROUP BY)"),
     "pandas / floor": ("pandas (analyst)", "floor (bare GROUP BY)"),
     "pandas / nightly (target >= 10)": ("pandas (analyst)", "nightly (full)"),
+    "request cold / warm (--plain)": ("request CLI cold (--plain)", "request CLI warm (--plain)"),
+    "request cold / warm (Prefect)": ("request CLI cold (Prefect)", "request CLI warm (Prefect)"),
 }
 
 

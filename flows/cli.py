@@ -114,11 +114,14 @@ def request(
     config: ConfigOpt = None,
     home: HomeOpt = None,
     plain: Annotated[bool, typer.Option(help="run the stages without Prefect")] = False,
+    in_process: Annotated[
+        bool, typer.Option("--in-process", help="answer here even if `disclose serve` runs for the home")
+    ] = False,
 ) -> None:
     """Answer an FOI request spec with a draft response (approve and publish it next): through the home's
     warm service if `disclose serve` runs, else in this process."""
     settings = _settings(config, home)
-    if not _debug:  # --debug: here, where the traceback is
+    if not (_debug or in_process):  # --debug: here, where the traceback is
         from flows.warm.client import NoService, ask
 
         with _progress("request"):
