@@ -84,6 +84,12 @@ class Settings(BaseModel):
         description="a file with a larger share of rows whose (well-formed) offence code "
         "the reference data lacks gets a validation warning; it still loads and publishes",
     )
+    landing_settle_seconds: float = Field(
+        default=60,
+        ge=0,
+        description="a landed file is taken once unchanged this long, or at once with a <name>.done marker "
+        "(flows/ingest/landing.py); files written under a temporary name (.part, .tmp, dot-files) are ignored",
+    )
     raw_retention_days: int | None = Field(default=None, ge=1, description="archive retention for purge")
     duckdb_memory_limit: str = "3GB"  # DuckDB spills beyond it; the process stays under 4 GiB
     duckdb_threads: int = Field(default=2, ge=1, le=256)
@@ -203,6 +209,7 @@ _ENV_KEYS = {
     "duckdb_memory_limit",
     "duckdb_threads",
     "raw_retention_days",
+    "landing_settle_seconds",
     "operator",
     "fault",
     "writer_lock_timeout_seconds",

@@ -83,6 +83,7 @@ def stage_ingest(settings: Settings) -> IngestReport:
             profiles_dir=settings.profiles_dir,
             reference_dir=settings.reference_dir,
             fault=settings.fault,
+            settle_seconds=settings.landing_settle_seconds,
         )
     return report
 

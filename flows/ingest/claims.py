@@ -29,6 +29,7 @@ import duckdb
 
 from flows.ingest.archive import LOG_NAME, append_line, read_log_lines
 from flows.ingest.encoding import Sniffed, sniff
+from flows.ingest.landing import done_marker
 
 INCOMING = ".incoming"
 _STAMP = "%Y%m%dT%H%M%S"
@@ -55,7 +56,10 @@ def take(path: Path, raw_dir: Path, received_at: datetime, number: int, *, remov
     target = incoming_dir(raw_dir) / f"{received_at:{_STAMP}}--{number}--{path.name}"
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:  # replaced by a link (ELOOP) or removed since landing.py looked
+        raise NotComplete(f"{path.name} could not be opened as a regular file: {exc.strerror}") from None
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
@@ -74,6 +78,7 @@ def take(path: Path, raw_dir: Path, received_at: datetime, number: int, *, remov
     _sync_dir(target.parent)
     if remove:
         path.unlink()
+        done_marker(path).unlink(missing_ok=True)
     return Claim(target, path.name, sniffed)
 
 

@@ -43,7 +43,7 @@ GOOD = "coalesce(len(problems), 0) = 0"  # the check SQL leaves problems null (o
 @dataclass(frozen=True)
 class FileOutcome:
     name: str
-    status: str  # loaded | partly quarantined | rejected | duplicate | waiting (left in landing)
+    status: str  # loaded | partly quarantined | rejected | duplicate | waiting | refused (left in landing: landing.py)
     file_id: int | None
     source: str | None
     rows_read: int = 0
