@@ -11,7 +11,7 @@ import pytest
 
 from flows.config import load_settings
 from flows.pipeline import stage_ingest
-from flows.warehouse import connect
+from flows.db import connect
 from tests.corpus.landing import LANDING_CASES, NAME, LandingCase
 
 
