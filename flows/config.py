@@ -90,6 +90,12 @@ class Settings(BaseModel):
         description="a landed file is taken once unchanged this long, or at once with a <name>.done marker "
         "(flows/ingest/landing.py); files written under a temporary name (.part, .tmp, dot-files) are ignored",
     )
+    extracted_at_tolerance_hours: float = Field(
+        default=24,
+        ge=0,
+        description="a file whose extracted_at is later than its receipt plus this is rejected: a future "
+        "extraction time would keep every real extract from replacing its records (flows/ingest/extract_time.py)",
+    )
     raw_retention_days: int | None = Field(default=None, ge=1, description="archive retention for purge")
     duckdb_memory_limit: str = "3GB"  # DuckDB spills beyond it; the process stays under 4 GiB
     duckdb_threads: int = Field(default=2, ge=1, le=256)
@@ -210,6 +216,7 @@ _ENV_KEYS = {
     "duckdb_threads",
     "raw_retention_days",
     "landing_settle_seconds",
+    "extracted_at_tolerance_hours",
     "operator",
     "fault",
     "writer_lock_timeout_seconds",

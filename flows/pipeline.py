@@ -84,6 +84,7 @@ def stage_ingest(settings: Settings) -> IngestReport:
             reference_dir=settings.reference_dir,
             fault=settings.fault,
             settle_seconds=settings.landing_settle_seconds,
+            extracted_at_tolerance_hours=settings.extracted_at_tolerance_hours,
         )
     return report
 

@@ -10,8 +10,8 @@ import stat
 import pytest
 
 from flows.config import load_settings
-from flows.pipeline import stage_ingest
 from flows.db import connect
+from flows.pipeline import stage_ingest
 from tests.corpus.landing import LANDING_CASES, NAME, LandingCase
 
 

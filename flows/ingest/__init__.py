@@ -82,13 +82,15 @@ def ingest_landing(
     reference_dir: Path | None = None,
     fault: str | None = None,
     settle_seconds: float = 0,
+    extracted_at_tolerance_hours: float = 24,
 ) -> IngestReport:
     """Load every landed file. Each is first copied into the archive's incoming folder and then removed from
     landing (claims.py), so a crash at any point loses nothing and the next run finishes or redoes it.
 
     ``max_share`` is the largest share of a file's rows that may be quarantined before the file is
     rejected: one number for every source, or a mapping from source name (custody, crime,
-    police_uk_street, ...) with an optional 'default'."""
+    police_uk_street, ...) with an optional 'default'. A file stamped ``extracted_at`` later than its receipt
+    plus ``extracted_at_tolerance_hours`` is rejected (extract_time.py)."""
     prepare_warehouse(con, reference_dir or DEFAULT_REFERENCE_DIR)
     shares = dict(max_share) if isinstance(max_share, Mapping) else {"default": float(max_share)}
     ctx = LoadContext(
@@ -99,6 +101,7 @@ def ingest_landing(
         profiles=load_profiles(profiles_dir or DEFAULT_PROFILES_DIR),
         reference=reference_label(con),
         fault=fault,
+        extracted_at_tolerance_hours=extracted_at_tolerance_hours,
     )
     pending = claims.recover(con, raw_dir, landing, ctx.received_at)  # what a crashed run left
     taken, deferred = sort_landing(landing, settle_seconds)

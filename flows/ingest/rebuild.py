@@ -85,6 +85,7 @@ class _Archived:
     max_share: float | None
     profile: str | None = None  # the profile the file was read through, and the sha256 of its file, as logged
     profile_sha256: str | None = None
+    extracted_at_tolerance_hours: float | None = None  # as logged; None: loaded before it was checked
 
 
 def archive_entries(raw_dir: Path) -> tuple[list[_Archived], list[dict], dict[str, dict]]:
@@ -109,6 +110,7 @@ def archive_entries(raw_dir: Path) -> tuple[list[_Archived], list[dict], dict[st
                 entry.get("max_share"),
                 entry.get("profile"),
                 entry.get("profile_sha256"),
+                entry.get("extracted_at_tolerance_hours"),
             )
     _add_unlogged(raw_dir, firsts, purged, duplicates)
     return (
@@ -205,7 +207,14 @@ def _rebuild(
             item, sniffed = pair
             if sniffed is None:  # purged or missing: recorded as not replayed, in order
                 return None
-            replay = Replay(item.file_id, item.delivery_id, item.name, item.received_at, item.max_share)
+            replay = Replay(
+                item.file_id,
+                item.delivery_id,
+                item.name,
+                item.received_at,
+                item.max_share,
+                item.extracted_at_tolerance_hours,
+            )
             return check_file(cursor, item.path, ctx, replay, sniffed=sniffed)
 
         def commit(checked: Checked | None, cursor: duckdb.DuckDBPyConnection) -> FileOutcome | None:
