@@ -11,7 +11,7 @@ import pytest
 
 from flows.config import load_settings
 from flows.db import connect
-from flows.pipeline import stage_ingest
+from flows.pipeline import stage_ingest, stage_transform
 from tests.corpus.landing import LANDING_CASES, NAME, LandingCase
 
 
@@ -63,3 +63,15 @@ def test_a_waiting_file_is_taken_by_a_later_run_once_it_has_settled(tmp_path):
     assert [o.status for o in stage_ingest(load_settings(home=home, landing_settle_seconds=60)).outcomes] == [
         "loaded"
     ]
+
+
+def test_a_first_run_whose_every_file_is_still_settling_builds_empty_tables(tmp_path):
+    home = tmp_path / "home"
+    (home / "landing").mkdir(parents=True)
+    next(c for c in LANDING_CASES if c.name == "recent_file_waits").setup(home / "landing", tmp_path)
+    settings = load_settings(home=home, landing_settle_seconds=60)
+    assert [o.status for o in stage_ingest(settings).outcomes] == ["waiting"]
+    build = stage_transform(settings)
+    assert (build.mode, build.files) == ("full", 0)
+    with connect(settings, read_only=True) as con:
+        assert con.sql("select count(*) from core.arrests").fetchall() == [(0,)]

@@ -158,7 +158,7 @@ def test_every_stage_logs_its_counts_to_the_prefect_run_log(followed):
     assert quarantined > 0  # the generator's dirty rows
     assert by_stage["ingest"] == (
         f"ingest: {len(extracts)} file(s) in landing: {len(extracts)} loaded, 0 rejected, 0 duplicate, "
-        f"0 left waiting; {staged:,} rows staged, {quarantined:,} quarantined"
+        f"0 left waiting, 0 refused; {staged:,} rows staged, {quarantined:,} quarantined"
     )
     assert re.fullmatch(
         r"transform: full from \d+ new file\(s\), \d+ model\(s\) built", by_stage["transform"]

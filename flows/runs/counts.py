@@ -69,9 +69,10 @@ def stage_line(stage: str, result: Any) -> str:
     if isinstance(result, IngestReport):
         c = run_counts(result, [], [])
         waiting = sum(o.status == "waiting" for o in result.outcomes)
+        refused = sum(o.status == "refused" for o in result.outcomes)  # links, pipes: never taken
         return (
             f"{stage}: {len(result.outcomes)} file(s) in landing: {c.files} loaded, {c.files_rejected} rejected, "
-            f"{c.files_duplicate} duplicate, {waiting} left waiting; {c.rows_staged:,} rows staged, "
+            f"{c.files_duplicate} duplicate, {waiting} left waiting, {refused} refused; {c.rows_staged:,} rows staged, "
             f"{c.rows_quarantined:,} quarantined"
         )
     if result == []:
