@@ -9,10 +9,14 @@ was received is refused whole (``future_extracted_at``).
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from flows.db import scalar
+
+if TYPE_CHECKING:
+    from flows.ingest.prepare import Plan
 
 
 def file_extracted_at_text(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -35,9 +39,9 @@ def file_extracted_at(con: duckdb.DuckDBPyConnection) -> object:
 
 def future_extracted_at(
     con: duckdb.DuckDBPyConnection,
+    plan: Plan,
     extracted_at: object,
     as_written: str | None,
-    column: str,
     received_at: datetime,
     tolerance_hours: float,
 ) -> str | None:
@@ -53,7 +57,14 @@ def future_extracted_at(
         return None
     row = scalar(con, "select min(row_number) from checked where extracted_at = ?", [extracted_at])
     return (
-        f"extracted_at '{as_written}' (row {row}, column {column}) reads as {extracted_at:%Y-%m-%d %H:%M}, "
+        f"extracted_at '{as_written}' (row {row}, column {_as_named(plan, 'extracted_at')}) reads as {extracted_at:%Y-%m-%d %H:%M}, "
         f"later than the file was received ({received_at:%Y-%m-%d %H:%M}) plus {tolerance_hours:g} hours: "
         "an extract cannot be taken in the future (check the export's clock and date format)"
     )
+
+
+def _as_named(plan: Plan, name: str) -> str:
+    """A canonical column as the file names it: ``extracted_at``, or ``extracted_at ('Report Run Date')``."""
+    column = next(c for c in plan.columns if c.name == name)
+    header = column.header or (plan.prepared.header[column.position] if column.position is not None else name)
+    return name if header == name else f"{name} ('{header}')"

@@ -93,9 +93,8 @@ class Replay:
     original_name: str
     received_at: datetime
     max_share: float | None = None  # the limit the original load applied, so the same decision is made
-    extracted_at_tolerance_hours: float | None = (
-        None  # likewise; None: loaded before extracted_at was checked
-    )
+    # likewise the extracted_at tolerance; None: the file was loaded before extracted_at was checked
+    extracted_at_tolerance_hours: float | None = None
 
 
 @dataclass
@@ -246,12 +245,7 @@ def _check(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, batc
     extracted_at = file_extracted_at(con) if source.has_extracted_at else entry.received_at
     if source.has_extracted_at and entry.tolerance_hours is not None:
         if why := future_extracted_at(
-            con,
-            extracted_at,
-            params["file_extracted_at"],
-            _column_label(plan, "extracted_at"),
-            entry.received_at,
-            entry.tolerance_hours,
+            con, plan, extracted_at, params["file_extracted_at"], entry.received_at, entry.tolerance_hours
         ):
             raise Rejected(why, source, plan.file_format)
     bad, unrecognised, codes = _count_checked(con, source.code_column)
@@ -288,13 +282,6 @@ def _check(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, batc
             plan.file_format,
         )
     return Checked(entry, bad=bad, rejected_rows=batch.rejected, extracted_at=extracted_at)
-
-
-def _column_label(plan: Plan, name: str) -> str:
-    """A canonical column as the file names it: ``extracted_at``, or ``extracted_at ('Report Run Date')``."""
-    column = next(c for c in plan.columns if c.name == name)
-    header = column.header or (plan.prepared.header[column.position] if column.position is not None else name)
-    return name if header == name else f"{name} ('{header}')"
 
 
 def _count_checked(con: duckdb.DuckDBPyConnection, code_column: str | None) -> tuple[int, int, int]:
