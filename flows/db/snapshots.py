@@ -36,6 +36,7 @@ import duckdb
 from flows.config import Settings
 from flows.db.transform import LAYERS, definition_key, update_layers
 from flows.durable import sync_dir
+from flows.release.faults import fault_at
 
 STATE_DDL = (
     "create schema if not exists snapshot",
@@ -58,7 +59,7 @@ class SnapshotError(RuntimeError):
 class State:
     generation: int
     lineage: str
-    status: str  # building | published
+    status: str  # catching up | building | published
     snapshot_id: str | None = None
 
 
@@ -170,6 +171,7 @@ def publish(settings: Settings) -> str:
         con.execute("checkpoint")
     finally:
         con.close()
+    fault_at(settings.fault, "snapshot:after_mark")
     _swap(settings)
     return snapshot_id
 
@@ -216,6 +218,9 @@ def _start_build(settings: Settings) -> duckdb.DuckDBPyConnection | None:
             con.close()  # marked published, not yet renamed: finish that first
             _swap(settings)
             return None
+        if state is not None and state.generation == expected and state.status == "catching up":
+            _finish_catching_up(con, settings)
+            return con
         if state is not None and state.generation == expected and state.status == "building":
             return con  # a build under way (an earlier stage of this run, or a run that stopped)
         if state is not None and published and state.status == "published" and _one_behind(state, published):
@@ -291,15 +296,24 @@ def _catch_up(con: duckdb.DuckDBPyConnection, settings: Settings, published: Sta
                 if schema in LAYERS:
                     con.execute(f'drop table "{schema}"."{table}"')  # names from the catalog, quoted
         _sync_views(con)
-        _set_state(con, State(published.generation + 1, published.lineage, "building"))
+        status = "catching up" if rebuild_layers else "building"
+        _set_state(con, State(published.generation + 1, published.lineage, status))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     finally:
         con.execute("detach published")
-    if rebuild_layers:  # the published core and marts hold every file: built in here from the new ones
-        update_layers(con, settings.sql_dir)
+    fault_at(settings.fault, "snapshot:after_catch_up")
+    if rebuild_layers:
+        _finish_catching_up(con, settings)
+
+
+def _finish_catching_up(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The published core and marts hold every file: built in here from the new ones (its own transaction;
+    a crash before the state says 'building' is resumed from here)."""
+    update_layers(con, settings.sql_dir)
+    con.execute("update snapshot.state set status = 'building'")
 
 
 def _built_here(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
@@ -365,6 +379,7 @@ def _swap(settings: Settings) -> None:
         link.unlink(missing_ok=True)
         os.link(live, link)
         os.replace(link, prev)
+    fault_at(settings.fault, "snapshot:after_link")
     os.replace(built, live)
     sync_dir(live.parent)
 
