@@ -62,11 +62,7 @@ def _open(path: Path, settings: Settings, read_only: bool) -> duckdb.DuckDBPyCon
         return duckdb.connect(
             str(path),
             read_only=read_only,
-            config={
-                "memory_limit": settings.duckdb_memory_limit,
-                "threads": settings.duckdb_threads,
-                "temp_directory": str(path.parent / "spill"),
-            },
+            config=snapshots.config(settings),
         )
     except duckdb.IOException as exc:
         if "lock" not in str(exc).lower():

@@ -162,12 +162,7 @@ def publish(settings: Settings) -> str:
         state = read_state(con)
         if state is None or state.status != "building":
             raise SnapshotError(f"{target}: holds no build in progress ({state}); nothing to publish")
-        now = datetime.now().replace(microsecond=0)
-        snapshot_id = f"{state.generation}-{now:%Y%m%dT%H%M%S}"
-        con.execute(
-            "update snapshot.state set status = 'published', snapshot_id = ?, published_at = ?",
-            [snapshot_id, now],
-        )
+        snapshot_id = _mark_published(con, state.generation)
         con.execute("checkpoint")
     finally:
         con.close()
@@ -185,11 +180,7 @@ def install(settings: Settings, built: Path) -> Path | None:
             con.execute(statement)
         generation = (old.generation if old else 0) + 1
         _set_state(con, State(generation, uuid.uuid4().hex, "building"))
-        now = datetime.now().replace(microsecond=0)
-        con.execute(
-            "update snapshot.state set status = 'published', snapshot_id = ?, published_at = ?",
-            [f"{generation}-{now:%Y%m%dT%H%M%S}", now],
-        )
+        _mark_published(con, generation)
     for stale in (next_path(settings), prev_path(settings)):  # another lineage: never caught up from
         _remove(settings, stale)
     live = settings.warehouse_path
@@ -382,6 +373,17 @@ def _swap(settings: Settings) -> None:
     fault_at(settings.fault, "snapshot:after_link")
     os.replace(built, live)
     sync_dir(live.parent)
+
+
+def _mark_published(con: duckdb.DuckDBPyConnection, generation: int) -> str:
+    """The build's state says published, with its id (generation and time); the id."""
+    now = datetime.now().replace(microsecond=0)
+    snapshot_id = f"{generation}-{now:%Y%m%dT%H%M%S}"
+    con.execute(
+        "update snapshot.state set status = 'published', snapshot_id = ?, published_at = ?",
+        [snapshot_id, now],
+    )
+    return snapshot_id
 
 
 def _set_state(con: duckdb.DuckDBPyConnection, state: State) -> None:
