@@ -102,8 +102,14 @@ class Settings(BaseModel):
     writer_lock_timeout_seconds: float = Field(
         default=900,
         ge=0,
-        description="how long a writer (nightly, rebuild, purge) waits for another writer or "
-        "for readers to finish before failing (flows/warehouse_lock.py)",
+        description="how long a writer (nightly, rebuild, purge) waits for another writer before "
+        "failing (flows/warehouse_lock.py)",
+    )
+    snapshot_wait_seconds: float = Field(
+        default=900,
+        ge=0,
+        description="how long a writer waits for readers still in the snapshot before the published one "
+        "(it builds the next snapshot in that file; flows/db/snapshots.py)",
     )
     notify_webhook_url: str | None = Field(
         default=None,
@@ -220,6 +226,7 @@ _ENV_KEYS = {
     "operator",
     "fault",
     "writer_lock_timeout_seconds",
+    "snapshot_wait_seconds",
     "notify_webhook_url",
     "notify_on_success",
 }

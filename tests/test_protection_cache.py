@@ -98,3 +98,16 @@ def test_the_key_is_the_same_in_every_process():
     }
     assert len(keys) == 1
     assert digest({"labels": frozenset("abcdefgh")}) != digest({"labels": frozenset("abcdefg")})
+
+
+def test_sets_with_the_same_text_are_different_keys():
+    """Sets are hashed whole (fast, for the record's ten-year day sets); what they hold still tells keys apart."""
+    from datetime import date
+
+    assert digest({"s": frozenset({"a,b", "c"})}) != digest({"s": frozenset({"a", "b,c"})})
+    assert digest({"s": frozenset({'a", "b'})}) != digest({"s": frozenset({"a", "b"})})
+    assert digest({"s": frozenset({date(2021, 1, 1)})}) != digest({"s": frozenset({"2021-01-01"})})
+    assert digest({"s": frozenset({1, 2})}) != digest({"s": frozenset({"1", "2"})})
+    assert digest({"s": {date(2021, 1, 1), date(2021, 1, 2)}}) == digest(
+        {"s": frozenset({date(2021, 1, 2), date(2021, 1, 1)})}
+    )

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.durable import sync_dir
 from flows.ingest.archive import LOG_NAME, append_line, read_log_lines
 from flows.ingest.encoding import Sniffed, sniff
 from flows.ingest.landing import done_marker
@@ -75,7 +76,7 @@ def take(path: Path, raw_dir: Path, received_at: datetime, number: int, *, remov
         partial.unlink()
         raise NotComplete(f"{path.name} changed while it was being copied: still being written")
     os.replace(partial, target)
-    _sync_dir(target.parent)
+    sync_dir(target.parent)
     if remove:
         path.unlink()
         done_marker(path).unlink(missing_ok=True)
@@ -96,15 +97,7 @@ def place(claim: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     os.chmod(claim, 0o444)
     os.replace(claim, target)
-    _sync_dir(target.parent)
-
-
-def _sync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    sync_dir(target.parent)
 
 
 def recover(
@@ -123,7 +116,7 @@ def recover(
         os.replace(claim, renamed)
         pending.append(Claim(renamed, name, sniff(renamed)))
     if pending:
-        _sync_dir(incoming_dir(raw_dir))
+        sync_dir(incoming_dir(raw_dir))
     return pending
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Settings
-from flows.db import build_layers, connect
+from flows.db import build_layers, connect, snapshots
 from flows.ingest import CHECK_AHEAD, claims, ledger, prepare_warehouse, reference_label, tables
 from flows.ingest.archive import read_log, read_log_lines
 from flows.ingest.fingerprint import compare, fingerprints
@@ -260,7 +260,7 @@ def _rebuild(
     shutil.rmtree(work.home, ignore_errors=True)
     report.tables = compare(before, report.after)
     if not check_only:
-        report.previous = _swap(settings.warehouse_path, target)
+        report.previous = snapshots.install(settings, target)
     return report
 
 
@@ -343,16 +343,3 @@ def _carry_over(con: duckdb.DuckDBPyConnection, old: Path) -> None:
             con.execute(f"insert into {name} select * from previous.{name}")  # noqa: S608
     finally:
         con.execute("detach previous")
-
-
-def _swap(live: Path, rebuilt: Path) -> Path | None:
-    """Put the rebuilt warehouse in place; keep the old one next to it, never delete it."""
-    kept = None
-    if live.exists():
-        kept = live.with_name(f"disclose.before-rebuild-{datetime.now():%Y%m%dT%H%M%S}.duckdb")
-        shutil.move(live, kept)
-        wal = live.with_name(live.name + ".wal")
-        if wal.exists():
-            shutil.move(wal, kept.with_name(kept.name + ".wal"))
-    shutil.move(rebuilt, live)
-    return kept

@@ -23,7 +23,7 @@ import json
 import pickle
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -79,8 +79,10 @@ def canonical(obj: object) -> object:
         }
     if isinstance(obj, Mapping):
         return sorted(([canonical(k), canonical(v)] for k, v in obj.items()), key=_order)
-    if isinstance(obj, set | frozenset):
-        return {"set": sorted((canonical(v) for v in obj), key=_order)}
+    if isinstance(obj, frozenset):
+        return _frozen_set(obj)
+    if isinstance(obj, set):
+        return _a_set(obj)
     if isinstance(obj, list | tuple):
         return [canonical(v) for v in obj]
     if isinstance(obj, Path | date | datetime):
@@ -90,6 +92,26 @@ def canonical(obj: object) -> object:
 
 def _order(value: object) -> str:
     return json.dumps(value, sort_keys=True)
+
+
+#: element types a set is sorted by directly (their own order and ``str`` are the same in every process)
+_PLAIN = (str, int, date)
+
+
+@lru_cache(maxsize=4096)
+def _frozen_set(values: frozenset) -> dict:
+    """Cached: the record's cells share their population sets (flows/sdc/history.py builds each once), and a
+    request's history repeats ten years of days in every cell of a standing table; canonicalised one by one,
+    the same sets took seconds of every request."""
+    return _a_set(values)
+
+
+def _a_set(values: set | frozenset) -> dict:
+    kinds = {type(v) for v in values}
+    if len(kinds) == 1 and issubclass(kind := kinds.pop(), _PLAIN) and kind is not bool:
+        text = json.dumps(list(map(str, sorted(values))))  # sorted natively, one JSON for the whole set
+        return {"set": kind.__name__, "sha256": hashlib.sha256(text.encode()).hexdigest()}
+    return {"set": sorted((canonical(v) for v in values), key=_order)}
 
 
 @cache

@@ -77,6 +77,8 @@ def stage_line(stage: str, result: Any) -> str:
         )
     if result == []:
         return f"{stage}: none"
+    if isinstance(result, str):
+        return f"{stage}: {result}"
     if isinstance(result, LayerBuild):
         return f"{stage}: {result.mode} from {result.files} new file(s), {len(result.ran)} model(s) built"
     if isinstance(result, list) and all(isinstance(r, ValidationReport) for r in result):
