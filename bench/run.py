@@ -3,7 +3,8 @@
 Each command runs in its own process (wall time and peak RSS, children included, via wait4: bench/measure.py);
 compared commands run in rotating order over several repetitions and the table reports medians, the first
 (cold) run and ratios. Sections: pipeline (ingest vs bare CTAS; nightly vs the floor vs a pandas analyst;
-nightly again with nothing new), ingest (ingest vs bare CTAS only), pandas (the floor and pandas only), request (one FOI request through the
+nightly again with nothing new), oneday (a night with one day's deliveries on a built warehouse, beside those
+files ingested alone and a night with nothing new), ingest (ingest vs bare CTAS only), pandas (the floor and pandas only), request (one FOI request through the
 CLI, cold and warm through `disclose serve`, plainly and as a Prefect flow, stage by stage, and through the
 Prefect deployment on a real server and worker, bench/warm.py), suppression (our engine beside tau-Argus and acro, bench/suppression.py),
 answers (the share of requested figures each seed and example request publishes, bench/answers.py), site (the
@@ -40,8 +41,10 @@ REPS = {
     "force": 1,
     "national": 1,
 }  # force: one rep fits the 10-minute budget; --reps 3 for medians
-SECTIONS = ("pipeline", "request", "suppression", "answers", "site")
-NEEDS_DATA = frozenset({"pipeline", "ingest", "pandas", "request"})  # the generated extracts of the scale
+SECTIONS = ("pipeline", "oneday", "request", "suppression", "answers", "site")
+NEEDS_DATA = frozenset(
+    {"pipeline", "ingest", "pandas", "request", "oneday"}
+)  # the scale's generated extracts
 
 
 def ensure_data(scale: str, seed: int = 1) -> Path:
@@ -137,6 +140,8 @@ def run(
                 add(name, measure(make_args()))
         if "pipeline" in sections:  # the nightly home now holds a warehouse: a second run has no new extracts
             add("nightly (no new extracts)", measure(["nightly", str(DATA / scale / "runs" / "nightly")]))
+        if "oneday" in sections:
+            _one_day(scale, landing, add)
         if "request" in sections:
             stages.append(_request(scale, landing, rep, add, scratch))
         print(f"repetition {rep + 1}/{reps} done", flush=True)
@@ -212,6 +217,37 @@ def _service_sample(service: dict) -> dict:
     }
 
 
+def _one_day(scale: str, landing: Path, add) -> None:
+    """A force's real night: a warehouse built from every delivery but the last day's (and already through
+    its second night, when the snapshot before the published one first exists), then that day's files. Beside
+    it: those files ingested alone into an empty home, and a night with nothing new."""
+    day = max(_delivered(f) for f in landing.iterdir() if _delivered(f))
+    home = fresh_home(scale, landing, "oneday")
+    last = [f for f in (home / "landing").iterdir() if _delivered(f) == day]
+    held = home / "held"
+    held.mkdir()
+    for f in last:
+        f.rename(held / f.name)
+    print(f"one day: {len(last)} file(s) of {day}, {sum(f.stat().st_size for f in held.iterdir()):,} bytes")
+    add("nightly (all but the last day)", measure(["nightly", str(home)]))
+    add("nightly (second night, nothing new)", measure(["nightly", str(home)]))
+    alone = DATA / scale / "runs" / "oneday-alone"
+    shutil.rmtree(alone, ignore_errors=True)
+    (alone / "landing").mkdir(parents=True)
+    for f in held.iterdir():
+        os.link(f, alone / "landing" / f.name)
+        f.rename(home / "landing" / f.name)
+    add("ingest (the day's files alone)", measure(["ingest", str(alone)]))
+    add("nightly (one day's deliveries)", measure(["nightly", str(home)]))
+    add("nightly (nothing new, after a day)", measure(["nightly", str(home)]))
+
+
+def _delivered(path: Path) -> str | None:
+    """The delivery time in an extract's name (custody_20261121T0200_partial.csv -> 20261121)."""
+    parts = path.stem.split("_")
+    return parts[1][:8] if len(parts) > 1 and parts[0] in ("custody", "crime") else None
+
+
 def _fresh_db(scale: str) -> Path:
     db = DATA / scale / "runs" / "bare.duckdb"
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -220,6 +256,10 @@ def _fresh_db(scale: str) -> Path:
 
 
 RATIOS = {
+    "one day: nightly / ingest alone (target < 3)": (
+        "nightly (one day's deliveries)",
+        "ingest (the day's files alone)",
+    ),
     "ingest / bare CTAS": ("disclose ingest", "bare CTAS read_csv"),
     "nightly / floor": ("nightly (full)", "floor (bare GROUP BY)"),
     "pandas / floor": ("pandas (analyst)", "floor (bare GROUP BY)"),

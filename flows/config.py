@@ -84,14 +84,32 @@ class Settings(BaseModel):
         description="a file with a larger share of rows whose (well-formed) offence code "
         "the reference data lacks gets a validation warning; it still loads and publishes",
     )
+    landing_settle_seconds: float = Field(
+        default=60,
+        ge=0,
+        description="a landed file is taken once unchanged this long, or at once with a <name>.done marker "
+        "(flows/ingest/landing.py); files written under a temporary name (.part, .tmp, dot-files) are ignored",
+    )
+    extracted_at_tolerance_hours: float = Field(
+        default=24,
+        ge=0,
+        description="a file whose extracted_at is later than its receipt plus this is rejected: a future "
+        "extraction time would keep every real extract from replacing its records (flows/ingest/extract_time.py)",
+    )
     raw_retention_days: int | None = Field(default=None, ge=1, description="archive retention for purge")
     duckdb_memory_limit: str = "3GB"  # DuckDB spills beyond it; the process stays under 4 GiB
     duckdb_threads: int = Field(default=2, ge=1, le=256)
     writer_lock_timeout_seconds: float = Field(
         default=900,
         ge=0,
-        description="how long a writer (nightly, rebuild, purge) waits for another writer or "
-        "for readers to finish before failing (flows/warehouse_lock.py)",
+        description="how long a writer (nightly, rebuild, purge) waits for another writer before "
+        "failing (flows/warehouse_lock.py)",
+    )
+    snapshot_wait_seconds: float = Field(
+        default=900,
+        ge=0,
+        description="how long a writer waits for readers still in the snapshot before the published one "
+        "(it builds the next snapshot in that file; flows/db/snapshots.py)",
     )
     notify_webhook_url: str | None = Field(
         default=None,
@@ -207,9 +225,12 @@ _ENV_KEYS = {
     "duckdb_memory_limit",
     "duckdb_threads",
     "raw_retention_days",
+    "landing_settle_seconds",
+    "extracted_at_tolerance_hours",
     "operator",
     "fault",
     "writer_lock_timeout_seconds",
+    "snapshot_wait_seconds",
     "notify_webhook_url",
     "notify_on_success",
 }

@@ -12,7 +12,9 @@ DEMO_REQUESTS = ("wmp-3056-15.yaml", "mps-01-foi-22-025326.yaml")
 
 def demo_settings() -> Settings:
     mark_synthetic(DEMO_HOME)  # the home says it is synthetic, so `--home data/demo` keeps the marking
-    return load_settings(home=DEMO_HOME, synthetic=True, organisation=SYNTHETIC_ORGANISATION)
+    return load_settings(  # the demo generates its extracts whole before it ingests them: none to wait for
+        home=DEMO_HOME, synthetic=True, organisation=SYNTHETIC_ORGANISATION, landing_settle_seconds=0
+    )
 
 
 def settings_for(config: str | None = None, home: str | None = None, demo: bool = False) -> Settings:

@@ -7,13 +7,14 @@ Stages open the warehouse themselves, so nothing unpicklable passes between them
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from flows.config import Settings
-from flows.db import LayerBuild, connect, update_layers
+from flows.db import LayerBuild, connect, snapshots, update_layers
 from flows.errors import PipelineFailed
 from flows.ingest import IngestReport, ingest_landing
 from flows.reference.load import load_reference
@@ -34,6 +35,7 @@ class RunResult:
     run_id: str
     ingest: IngestReport | None = None
     validations: list = field(default_factory=list)
+    snapshot: str | None = None  # what the nightly run published for readers
     releases: list = field(default_factory=list)
     stages: list[str] = field(default_factory=list)  # each finished stage's counts in one line
 
@@ -41,6 +43,8 @@ class RunResult:
         lines = []
         if self.ingest is not None:
             lines += [o.line() for o in self.ingest.outcomes] or ["no new extracts in the landing folder"]
+        if self.snapshot:
+            lines.append(self.snapshot)
         for v in self.validations:
             lines.append(f"validated {v.suite}: {'passed' if v.success else 'warnings'}")
             lines += [f"  warning: {w}" for w in v.warnings]
@@ -63,8 +67,9 @@ def staged(step: Step, result: RunResult) -> Step:
 
     def run(name: str, fn: Callable[..., Any], *args: Any) -> Any:
         progress.stage(name)
+        started = time.perf_counter()
         out = step(name, fn, *args)
-        result.stages.append(stage_line(name, out))
+        result.stages.append(f"{stage_line(name, out)} ({time.perf_counter() - started:.1f} s)")
         return out
 
     return run
@@ -83,6 +88,8 @@ def stage_ingest(settings: Settings) -> IngestReport:
             profiles_dir=settings.profiles_dir,
             reference_dir=settings.reference_dir,
             fault=settings.fault,
+            settle_seconds=settings.landing_settle_seconds,
+            extracted_at_tolerance_hours=settings.extracted_at_tolerance_hours,
         )
     return report
 
@@ -169,12 +176,19 @@ def run_nightly(settings: Settings, step: Step = direct, report: Reporter | None
         recorded(settings, "nightly", result, report),
         writing(settings, f"nightly run {result.run_id}"),  # one writer at a time, named for whoever waits
     ):
-        result.ingest = step("ingest", stage_ingest, settings)
-        check_ingest(result.ingest)
-        step("transform", stage_transform, settings)
-        result.validations = step("validate", stage_validate, settings, NIGHTLY_SUITES, result.run_id)
+        with snapshots.deferred(settings):  # readers keep the last snapshot until this one has validated
+            result.ingest = step("ingest", stage_ingest, settings)
+            check_ingest(result.ingest)
+            step("transform", stage_transform, settings)
+            result.validations = step("validate", stage_validate, settings, NIGHTLY_SUITES, result.run_id)
+        result.snapshot = step("publish snapshot", stage_publish, settings)
         result.releases += step("standing releases", stage_standing, settings)
     return result
+
+
+def stage_publish(settings: Settings) -> str:
+    """Switch readers to the snapshot just built and validated (flows/db/snapshots.py)."""
+    return f"snapshot {snapshots.publish(settings)} published"
 
 
 def stage_request(settings: Settings, spec_file: str) -> list[Any]:

@@ -7,6 +7,7 @@ these. No caching: stages read and write the warehouse and the release record, n
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,12 +25,13 @@ def as_task(name: str, fn: Callable[..., Any], *args: Any) -> Any:
         from flows.runs.reason import one_line
 
         logger = get_run_logger()
+        started = time.perf_counter()
         try:
             out = fn(*a)
         except Exception as exc:
             logger.error(f"{name}: failed: {one_line(exc)}")
             raise
-        logger.info(stage_line(name, out))
+        logger.info(f"{stage_line(name, out)} ({time.perf_counter() - started:.1f} s)")
         return out
 
     return task(logged, name=name, cache_policy=NO_CACHE, persist_result=False)(*args)

@@ -1,15 +1,12 @@
-"""Who may open the warehouse: one writer at a time, named; readers only while no writer holds it.
+"""Who may write the warehouse: one writer at a time, named.
 
-DuckDB lets one process hold a database file read-write, and while it does no other process can open it at
-all, not even read-only. Left to DuckDB, a second nightly run or a request started during the nightly fails
-with an 84-line traceback ending in "Could not set lock on file". Here every writer (nightly, rebuild, purge)
-takes ``writer.lock`` next to the warehouse exclusively and writes its name into it (pid, host, command,
-since when); a second writer waits for it with one message (up to ``writer_lock_timeout_seconds``), then
-fails with one line. A reader (request, status, quarantine, manifest) takes it shared: while a writer holds
-it the reader fails at once with one line naming the writer, and a writer waits for readers to finish.
+Every writer (nightly, rebuild, purge) takes ``writer.lock`` next to the warehouse exclusively and writes its
+name into it (pid, host, command, since when); a second writer waits for it with one message (up to
+``writer_lock_timeout_seconds``), then fails with one line. Readers take no lock: they read the published
+snapshot, which no writer opens (flows/db/snapshots.py); `disclose status` names the writer at work.
 
 ``flock`` is released by the kernel when its holder dies (even by SIGKILL), so a crash never leaves the
-warehouse locked. Locks are per process and re-entrant: a stage that opens the warehouse inside a nightly
+warehouse locked. The lock is per process and re-entrant: a stage that opens the warehouse inside a nightly
 run that already holds the writer lock goes straight in. Same pattern as flows/release/lock.py.
 """
 
@@ -41,7 +38,6 @@ class WarehouseBusy(DiscloseError):
 @dataclass
 class _Held:
     fd: int
-    exclusive: bool
     depth: int = 1
 
 
@@ -63,15 +59,8 @@ def current_command() -> str:
 
 @contextmanager
 def writing(settings: Settings, command: str | None = None) -> Iterator[None]:
-    """Hold the warehouse for writing for the block, waiting (with one message) for another writer or readers."""
-    with _lock(settings, exclusive=True, command=command or current_command()):
-        yield
-
-
-@contextmanager
-def reading(settings: Settings) -> Iterator[None]:
-    """Hold the warehouse for reading for the block; fail at once, in one line, while a writer holds it."""
-    with _lock(settings, exclusive=False, command=None):
+    """Hold the warehouse for writing for the block, waiting (with one message) for another writer."""
+    with _lock(settings, command or current_command()):
         yield
 
 
@@ -93,15 +82,13 @@ def holder(settings: Settings) -> str | None:
 
 
 @contextmanager
-def _lock(settings: Settings, *, exclusive: bool, command: str | None) -> Iterator[None]:
+def _lock(settings: Settings, command: str) -> Iterator[None]:
     path = Path(os.path.abspath(lock_path(settings)))
     with _guard:
         held = _held.get(path)
         if held is not None:
-            if exclusive and not held.exclusive:
-                raise RuntimeError(f"{path}: a reader cannot become a writer (take the writer lock first)")
             held.depth += 1
-    if held is not None:  # this process already holds it (a writer reads and writes as it likes)
+    if held is not None:  # this process already holds it
         try:
             yield
         finally:
@@ -110,26 +97,23 @@ def _lock(settings: Settings, *, exclusive: bool, command: str | None) -> Iterat
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        if exclusive:
-            timeout = settings.writer_lock_timeout_seconds
-            wait_exclusive(
-                fd,
-                timeout,
-                lambda: f"waiting for the warehouse, held by {describe(path)}",
-                lambda: WarehouseBusy(
-                    f"the warehouse is held by {describe(path)}; waited {timeout:.0f} s: try "
-                    "again when that has finished"
-                ),
-            )
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, (json.dumps(_me(command)) + "\n").encode(), 0)
-        else:
-            _try_shared(fd, path)
+        timeout = settings.writer_lock_timeout_seconds
+        wait_exclusive(
+            fd,
+            timeout,
+            lambda: f"waiting for the warehouse, held by {describe(path)}",
+            lambda: WarehouseBusy(
+                f"the warehouse is held by {describe(path)}; waited {timeout:.0f} s: try again when that "
+                "has finished"
+            ),
+        )
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, (json.dumps(_me(command)) + "\n").encode(), 0)
     except BaseException:
         os.close(fd)
         raise
     with _guard:
-        _held[path] = _Held(fd, exclusive)
+        _held[path] = _Held(fd)
     try:
         yield
     finally:
@@ -143,8 +127,7 @@ def _release(path: Path) -> None:
         if held.depth:
             return
         del _held[path]
-    if held.exclusive:
-        os.ftruncate(held.fd, 0)
+    os.ftruncate(held.fd, 0)
     fcntl.flock(held.fd, fcntl.LOCK_UN)
     os.close(held.fd)
 
@@ -158,19 +141,9 @@ def _me(command: str | None) -> dict:
     }
 
 
-def _try_shared(fd: int, path: Path) -> None:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        raise WarehouseBusy(
-            f"the warehouse is being written by {describe(path, 'a writer that is starting')}: "
-            "try again when that has finished"
-        ) from None
-
-
-def describe(path: Path, unnamed: str = "one or more readers (a request, status or report)") -> str:
-    """The holder named in the lock file, or ``unnamed`` (readers write no name; a writer names itself just
-    after it takes the lock)."""
+def describe(path: Path, unnamed: str = "a writer that is starting") -> str:
+    """The holder named in the lock file, or ``unnamed`` (a writer names itself just after it takes the
+    lock)."""
     try:
         info = json.loads(path.read_text(encoding="utf-8") or "{}")
     except (OSError, ValueError):

@@ -9,6 +9,8 @@ import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# tests write extracts whole and ingest them at once (tests/test_landing_rules.py sets the wait itself)
+os.environ.setdefault("DISCLOSE_LANDING_SETTLE_SECONDS", "0")
 
 from flows.config import Settings, load_settings  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""The bad-input corpus (tests/corpus/cases.py): every case ends in exactly its stated outcome.
+"""The bad-input corpus (tests/corpus/cases.py, trust_cases.py): every case ends in exactly its stated outcome.
 
 For each case: the status; for a rejection, the reason, an unchanged warehouse (fingerprints of staging,
 quarantine, core and marts) and the file archived and in the manifest; otherwise the exact quarantined rows
@@ -19,6 +19,7 @@ from flows.ingest import ingest_landing, prepare_warehouse
 from flows.ingest.fingerprint import fingerprints
 from flows.reference.load import load_reference
 from tests.corpus.cases import CASES, Case
+from tests.corpus.trust_cases import TRUST_CASES
 
 CONTENT = ("staging", "quarantine", "core", "marts")
 
@@ -84,7 +85,7 @@ def _ingest(settings, case: Case):
     return data, report, before, after, quarantined, staged_rows, manifest
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", CASES + TRUST_CASES, ids=lambda c: c.name)
 def test_corpus_case_has_its_exact_outcome(settings, case):
     data, report, before, after, quarantined, staged_rows, manifest = _ingest(settings, case)
     (outcome,) = report.outcomes
@@ -117,6 +118,7 @@ def test_corpus_case_has_its_exact_outcome(settings, case):
 
 
 def test_the_corpus_is_large_and_distinct():
-    assert len(CASES) >= 25
-    assert len({c.name for c in CASES}) == len(CASES)
-    assert len({(c.file_name, c.build()) for c in CASES}) == len(CASES)
+    cases = CASES + TRUST_CASES
+    assert len(cases) >= 25
+    assert len({c.name for c in cases}) == len(cases)
+    assert len({(c.file_name, c.build()) for c in cases}) == len(cases)

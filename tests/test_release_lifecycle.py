@@ -355,3 +355,31 @@ def test_standing_datasets_publish_at_once_only_where_the_policy_says_so(tmp_pat
     assert find_draft(automatic, "arrests-by-district").approval.approved_by == AUTOMATIC
     assert release_states(read_events(automatic)) == {"arrests-by-district/v1": "current"}
     assert [r.status for r in publish_by_policy(automatic, drafted, "standing")] == ["unchanged"]
+
+
+def test_a_draft_made_before_an_axis_existed_still_protects_later_drafts(settings):
+    """A draft awaiting approval across an upgrade that added an axis (hate crime strand) is completed as the
+    record is: the next draft is protected with it instead of being refused for 'different axes'."""
+    import json
+
+    yearly = protect_release(
+        [year_table("2021", 20)], settings, populations={"y": year_axes(["2021"])}, reference="yearly"
+    )
+    write_draft(settings, yearly.tables, make_context(reference="yearly", request=None), yearly, "standing")
+    path = find_draft(settings, "yearly").folder / "draft.json"
+    record = json.loads(path.read_text())
+    for row in record["cells"]:
+        population = json.loads(row[7])
+        assert population.pop("hate_crime_strand")
+        row[7] = json.dumps(population, sort_keys=True)
+    path.write_text(json.dumps(record))
+    assert all("hate_crime_strand" in c.population for c in find_draft(settings, "yearly").cells())
+    halves = with_margins("h", [("period", ["H1", "H2"], None)], {("H1",): 17, ("H2",): 3})
+    protected = protect_release(
+        [halves], settings, populations={"h": year_axes(["H1", "H2"])}, reference="halves"
+    )
+    write_draft(
+        settings, protected.tables, make_context(reference="halves", request=None), protected, "standing"
+    )
+    rows = find_draft(settings, "halves").record.grids[0]["rows"]
+    assert "[c]" in str(rows[0][1]) and "[c]" in str(rows[1][1])  # the old draft's 20 is still seen

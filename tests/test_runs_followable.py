@@ -158,13 +158,15 @@ def test_every_stage_logs_its_counts_to_the_prefect_run_log(followed):
     assert quarantined > 0  # the generator's dirty rows
     assert by_stage["ingest"] == (
         f"ingest: {len(extracts)} file(s) in landing: {len(extracts)} loaded, 0 rejected, 0 duplicate, "
-        f"0 left waiting; {staged:,} rows staged, {quarantined:,} quarantined"
+        f"0 left waiting, 0 refused; {staged:,} rows staged, {quarantined:,} quarantined "
+        f"({by_stage['ingest'].rsplit('(', 1)[1]}"
+    )
+    assert re.search(r"\(\d+\.\d s\)$", by_stage["ingest"]), "each stage says how long it took"
+    assert re.fullmatch(
+        r"transform: full from \d+ new file\(s\), \d+ model\(s\) built \(\d+\.\d s\)", by_stage["transform"]
     )
     assert re.fullmatch(
-        r"transform: full from \d+ new file\(s\), \d+ model\(s\) built", by_stage["transform"]
-    )
-    assert re.fullmatch(
-        r"validate: 9 suite\(s\), \d+ check\(s\), \d+ failed \(0 critical, \d+ warning\(s\)\)",
+        r"validate: 9 suite\(s\), \d+ check\(s\), \d+ failed \(0 critical, \d+ warning\(s\)\) \(\d+\.\d s\)",
         by_stage["validate"],
     )
     drafts = sorted(p.parent for p in (home / "drafts").glob("arrests-*/v1/files"))

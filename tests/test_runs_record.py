@@ -138,7 +138,7 @@ def test_a_completed_run_notifies_only_when_asked(tmp_path, monkeypatch):
     assert [(r["run"], r["status"], r["counts"]["files"]) for r in received] == [("done", "completed", 3)]
 
 
-def test_status_names_the_writer_holding_the_warehouse_instead_of_waiting(tmp_path):
+def test_status_reads_the_published_snapshot_and_names_the_writer_building_the_next(tmp_path):
     from flows.db import connect
     from flows.runs.status import gather
     from flows.warehouse_lock import writing
@@ -148,7 +148,8 @@ def test_status_names_the_writer_holding_the_warehouse_instead_of_waiting(tmp_pa
         pass  # an empty warehouse
     with writing(settings, "nightly run N1"):
         found = gather(settings)
-    assert "being written now by" in found.warehouse and "nightly run N1" in found.warehouse
+    assert "the next is being built by pid" in found.warehouse and "nightly run N1" in found.warehouse
+    assert "nothing loaded yet" in found.warehouse and "snapshot 1-" in found.warehouse
     assert found.sources == [] and found.runs == []
 
 

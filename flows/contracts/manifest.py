@@ -124,6 +124,7 @@ class WarehouseState(_Strict):
     as_at: datetime | None  # the latest extracted_at included: what the figures are "as known at"
     extracts: list[ExtractRef]
     extract_set_sha256: str  # hash of the sorted extract sha256s: one string that names the input set
+    snapshot: str | None = None  # the published warehouse snapshot counted from (flows/db/snapshots.py)
 
 
 class CodeVersion(_Strict):

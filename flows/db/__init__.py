@@ -1,9 +1,10 @@
-"""The DuckDB warehouse: one file, opened here and nowhere else, with models run from ``sql/`` in layer order.
+"""The DuckDB warehouse, opened here and nowhere else, with models run from ``sql/`` in layer order.
 
-Only one process may hold the file read-write, and meanwhile no other may open it at all (DuckDB's rule), so
-every command opens it, does its work and closes it, under flows/warehouse_lock.py: writers one at a time,
-readers only while no writer holds it, each told in one line who holds it. Schemas follow DESIGN.md: raw,
-staging, quarantine, ref, core, marts, validation, disclosure.
+Readers open the published snapshot (``warehouse/disclose.duckdb``) read-only and never wait: a writer builds
+the next snapshot beside it and publishes it by a rename (flows/db/snapshots.py). Writers take the writer lock
+one at a time (flows/warehouse_lock.py), each told in one line who holds it. A writer's work is published when
+its block ends, unless it runs inside :func:`snapshots.deferred` (the nightly run publishes once validation
+has passed). Schemas follow DESIGN.md: raw, staging, quarantine, ref, core, marts, validation, disclosure.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Settings
+from flows.db import snapshots
 from flows.db.transform import LAYERS, LayerBuild, build_layers, update_layers
-from flows.warehouse_lock import WarehouseBusy, reading, writing
+from flows.warehouse_lock import WarehouseBusy, writing
 
 __all__ = [
     "LAYERS",
@@ -36,21 +38,23 @@ SCHEMAS = ("raw", "staging", "quarantine", "ref", "core", "marts", "validation",
 
 @contextmanager
 def connect(settings: Settings, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse with the configured memory limit (DuckDB spills beyond it) and thread count, holding
-    the warehouse lock for reading or writing while it is open."""
+    """The published snapshot (``read_only``), or the next one being built, holding the writer lock, with the
+    configured memory limit (DuckDB spills beyond it) and thread count."""
     path = settings.warehouse_path
-    if read_only and not path.exists():
-        raise FileNotFoundError(f"no warehouse at {path}: run `disclose nightly` first")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with reading(settings) if read_only else writing(settings):
-        con = _open(path, settings, read_only)
+    if read_only:
+        if not path.exists():
+            raise FileNotFoundError(f"no warehouse at {path}: run `disclose nightly` first")
+        con = _open(path, settings, read_only=True)
         try:
-            if not read_only:
-                for schema in SCHEMAS:
-                    con.execute(f"create schema if not exists {schema}")
             yield con
         finally:
             con.close()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with writing(settings), snapshots.writer(settings), snapshots.open_build(settings) as con:
+        for schema in SCHEMAS:
+            con.execute(f"create schema if not exists {schema}")
+        yield con
 
 
 def _open(path: Path, settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -58,11 +62,7 @@ def _open(path: Path, settings: Settings, read_only: bool) -> duckdb.DuckDBPyCon
         return duckdb.connect(
             str(path),
             read_only=read_only,
-            config={
-                "memory_limit": settings.duckdb_memory_limit,
-                "threads": settings.duckdb_threads,
-                "temp_directory": str(path.parent / "spill"),
-            },
+            config=snapshots.config(settings),
         )
     except duckdb.IOException as exc:
         if "lock" not in str(exc).lower():

@@ -79,7 +79,8 @@ def _build(
             _drop_models(con, layers)
             con.execute("delete from core.build_files")
         con.execute("create or replace temp table transform_files (file_id bigint not null)")
-        con.executemany("insert into temp.transform_files values (?)", [[f] for f in files])
+        if files:  # a first nightly may find every landed file still settling: the models are built empty
+            con.executemany("insert into temp.transform_files values (?)", [[f] for f in files])
         for layer in layers:
             for path in (m for m in models if m.parent.name == layer):
                 con.execute(path.read_text(encoding="utf-8"))

@@ -17,12 +17,12 @@ from flows.config import PROJECT_ROOT
 from flows.ingest import claims, ledger, tables
 from flows.ingest.claims import Claim
 from flows.ingest.in_order import in_order
+from flows.ingest.landing import sort_landing
 from flows.ingest.load_file import FileOutcome, LoadContext, check_file, commit_file
 from flows.ingest.prefetch import ahead
 from flows.ingest.profiles import load_profiles
 from flows.release.faults import fault_at
 
-IGNORED_SUFFIXES = {".json", ".md", ".txt", ".partial"}
 DEFAULT_PROFILES_DIR = PROJECT_ROOT / "data" / "profiles"
 DEFAULT_REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
 CHECK_AHEAD = 2  # files read and checked at once (in_order.py): one checks while the one before it commits
@@ -47,15 +47,9 @@ class IngestReport:
         return sum(o.status in {"loaded", "partly quarantined"} for o in self.outcomes)
 
 
-def landed_files(landing: Path) -> list[Path]:
-    """Files waiting in the landing folder, oldest name first; hidden and sidecar files are ignored."""
-    if not landing.is_dir():
-        return []
-    return sorted(
-        p
-        for p in landing.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in IGNORED_SUFFIXES
-    )
+def landed_files(landing: Path, settle_seconds: float = 0) -> list[Path]:
+    """Files in the landing folder to take now, by name (the rules: landing.py)."""
+    return sort_landing(landing, settle_seconds)[0]
 
 
 def prepare_warehouse(con: duckdb.DuckDBPyConnection, reference_dir: Path = DEFAULT_REFERENCE_DIR) -> None:
@@ -87,13 +81,16 @@ def ingest_landing(
     profiles_dir: Path | None = None,
     reference_dir: Path | None = None,
     fault: str | None = None,
+    settle_seconds: float = 0,
+    extracted_at_tolerance_hours: float = 24,
 ) -> IngestReport:
     """Load every landed file. Each is first copied into the archive's incoming folder and then removed from
     landing (claims.py), so a crash at any point loses nothing and the next run finishes or redoes it.
 
     ``max_share`` is the largest share of a file's rows that may be quarantined before the file is
     rejected: one number for every source, or a mapping from source name (custody, crime,
-    police_uk_street, ...) with an optional 'default'."""
+    police_uk_street, ...) with an optional 'default'. A file stamped ``extracted_at`` later than its receipt
+    plus ``extracted_at_tolerance_hours`` is rejected (extract_time.py)."""
     prepare_warehouse(con, reference_dir or DEFAULT_REFERENCE_DIR)
     shares = dict(max_share) if isinstance(max_share, Mapping) else {"default": float(max_share)}
     ctx = LoadContext(
@@ -104,9 +101,11 @@ def ingest_landing(
         profiles=load_profiles(profiles_dir or DEFAULT_PROFILES_DIR),
         reference=reference_label(con),
         fault=fault,
+        extracted_at_tolerance_hours=extracted_at_tolerance_hours,
     )
     pending = claims.recover(con, raw_dir, landing, ctx.received_at)  # what a crashed run left
-    items: list[tuple[int, Claim | Path]] = list(enumerate([*pending, *landed_files(landing)], start=1))
+    taken, deferred = sort_landing(landing, settle_seconds)
+    items: list[tuple[int, Claim | Path]] = list(enumerate([*pending, *taken], start=1))
 
     def claimed(item: tuple[int, Claim | Path]) -> Claim | str:
         number, what = item
@@ -136,4 +135,5 @@ def ingest_landing(
             if isinstance(outcome, str):  # not taken this time: left in landing
                 outcome = FileOutcome(Path(str(what)).name, "waiting", None, None, reason=outcome)
             report.outcomes.append(outcome)
+    report.outcomes += [FileOutcome(d.name, d.status, None, None, reason=d.reason) for d in deferred]
     return report

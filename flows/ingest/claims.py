@@ -27,8 +27,10 @@ from pathlib import Path
 
 import duckdb
 
+from flows.durable import sync_dir
 from flows.ingest.archive import LOG_NAME, append_line, read_log_lines
 from flows.ingest.encoding import Sniffed, sniff
+from flows.ingest.landing import done_marker
 
 INCOMING = ".incoming"
 _STAMP = "%Y%m%dT%H%M%S"
@@ -55,7 +57,10 @@ def take(path: Path, raw_dir: Path, received_at: datetime, number: int, *, remov
     target = incoming_dir(raw_dir) / f"{received_at:{_STAMP}}--{number}--{path.name}"
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:  # replaced by a link (ELOOP) or removed since landing.py looked
+        raise NotComplete(f"{path.name} could not be opened as a regular file: {exc.strerror}") from None
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
@@ -71,9 +76,10 @@ def take(path: Path, raw_dir: Path, received_at: datetime, number: int, *, remov
         partial.unlink()
         raise NotComplete(f"{path.name} changed while it was being copied: still being written")
     os.replace(partial, target)
-    _sync_dir(target.parent)
+    sync_dir(target.parent)
     if remove:
         path.unlink()
+        done_marker(path).unlink(missing_ok=True)
     return Claim(target, path.name, sniffed)
 
 
@@ -91,15 +97,7 @@ def place(claim: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     os.chmod(claim, 0o444)
     os.replace(claim, target)
-    _sync_dir(target.parent)
-
-
-def _sync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    sync_dir(target.parent)
 
 
 def recover(
@@ -118,7 +116,7 @@ def recover(
         os.replace(claim, renamed)
         pending.append(Claim(renamed, name, sniff(renamed)))
     if pending:
-        _sync_dir(incoming_dir(raw_dir))
+        sync_dir(incoming_dir(raw_dir))
     return pending
 
 

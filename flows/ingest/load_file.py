@@ -24,7 +24,7 @@ from flows.ingest.archive import append_line, archive_path, log_line, relative_t
 from flows.ingest.claims import place
 from flows.ingest.dates import ordered_formats
 from flows.ingest.encoding import Sniffed, sniff
-from flows.ingest.extract_time import file_extracted_at, file_extracted_at_text
+from flows.ingest.extract_time import file_extracted_at, file_extracted_at_text, future_extracted_at
 from flows.ingest.prepare import Plan, Rejected, as_windows_1252, plan_file
 from flows.ingest.profiles import Profile
 from flows.ingest.read import BatchRead, FileUnreadable, RejectedRow, read_batch
@@ -43,7 +43,7 @@ GOOD = "coalesce(len(problems), 0) = 0"  # the check SQL leaves problems null (o
 @dataclass(frozen=True)
 class FileOutcome:
     name: str
-    status: str  # loaded | partly quarantined | rejected | duplicate | waiting (left in landing)
+    status: str  # loaded | partly quarantined | rejected | duplicate | waiting | refused (left in landing: landing.py)
     file_id: int | None
     source: str | None
     rows_read: int = 0
@@ -78,6 +78,7 @@ class LoadContext:
     log: bool = True  # append to the archive's delivery log (a rebuild replays without writing it)
     reference: str | None = None  # reference-data version the checks used, recorded in the log
     fault: str | None = None  # testing only: a fault point to stop at (flows/release/faults.py)
+    extracted_at_tolerance_hours: float = 24.0  # a later extracted_at than receipt plus this rejects the file
 
     def share_limit(self, source: str) -> float:
         return float(self.max_share.get(source, self.max_share.get("default", DEFAULT_MAX_SHARE)))
@@ -92,6 +93,8 @@ class Replay:
     original_name: str
     received_at: datetime
     max_share: float | None = None  # the limit the original load applied, so the same decision is made
+    # likewise the extracted_at tolerance; None: the file was loaded before extracted_at was checked
+    extracted_at_tolerance_hours: float | None = None
 
 
 @dataclass
@@ -128,6 +131,7 @@ def check_file(
         path,
         replay,
         max_share=replay.max_share if replay else None,
+        tolerance_hours=replay.extracted_at_tolerance_hours if replay else ctx.extracted_at_tolerance_hours,
     )
     if replay is None and (previous := ledger.seen(con, sniffed.sha256)):
         return Checked(entry, previous=previous)  # a re-delivery is not read at all
@@ -163,7 +167,13 @@ def commit_file(con: duckdb.DuckDBPyConnection, checked: Checked, ctx: LoadConte
 
 
 def _drop_batch(con: duckdb.DuckDBPyConnection, keep_checked: bool = False) -> None:
-    temp_tables = ("batch_raw", "batch_gaps", "batch_values", *(() if keep_checked else ("checked",)))
+    temp_tables = (
+        "batch_raw",
+        "batch_gaps",
+        "batch_values",
+        "batch_withheld",
+        *(() if keep_checked else ("checked",)),
+    )
     # one round trip for all of them: a file's fixed costs add up over hundreds of files
     con.execute("; ".join(["drop view if exists batch", *(f"drop table if exists {t}" for t in temp_tables)]))
 
@@ -176,6 +186,7 @@ class _Entry:
     path: Path
     replay: Replay | None = None
     max_share: float | None = None
+    tolerance_hours: float | None = None  # for extracted_at (extract_time.py); None: not checked
     plan: Plan | None = None
     counts: dict = field(default_factory=dict)
     file_id: int = 0  # given by commit_file, in delivery order
@@ -231,6 +242,12 @@ def _check(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, batc
     sql = (ctx.sql_dir / "staging" / source.checks_sql).read_text(encoding="utf-8")
     con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
     _drop_batch(con, keep_checked=True)  # the text copy is no longer needed: free its memory before staging
+    extracted_at = file_extracted_at(con) if source.has_extracted_at else entry.received_at
+    if source.has_extracted_at and entry.tolerance_hours is not None:
+        if why := future_extracted_at(
+            con, plan, extracted_at, params["file_extracted_at"], entry.received_at, entry.tolerance_hours
+        ):
+            raise Rejected(why, source, plan.file_format)
     bad, unrecognised, codes = _count_checked(con, source.code_column)
     quarantined = bad + len(batch.rejected)
     entry.counts = dict(
@@ -264,7 +281,6 @@ def _check(con: duckdb.DuckDBPyConnection, ctx: LoadContext, entry: _Entry, batc
             source,
             plan.file_format,
         )
-    extracted_at = file_extracted_at(con) if source.has_extracted_at else entry.received_at
     return Checked(entry, bad=bad, rejected_rows=batch.rejected, extracted_at=extracted_at)
 
 
@@ -458,6 +474,7 @@ def _line(
             "reason": reason,
             "reference": ctx.reference,
             "max_share": entry.max_share,
+            "extracted_at_tolerance_hours": entry.tolerance_hours,
             "profile": entry.plan.profile.name if entry.plan and entry.plan.profile else None,
             "profile_sha256": entry.plan.profile.sha256 if entry.plan and entry.plan.profile else None,
         }

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.ingest.encoding import Sniffed, as_utf8, read_header
+from flows.ingest.encoding import Sniffed, as_utf8, mixed_encodings, read_header
 from flows.ingest.profiles import DEFAULT_DATE_FORMATS, DEFAULT_DATETIME_FORMATS, Profile, choose_profile
 from flows.ingest.read import Column, Prepared
 from flows.ingest.sources import BY_NAME, Source, classify, normalise_header
@@ -91,8 +91,7 @@ def _text(path: Path, sniffed: Sniffed, scratch: Path) -> Prepared:
             raise UnicodeDecodeError("utf-8", b"", 0, 1, "a later byte is not UTF-8")
     except UnicodeDecodeError:
         encoding = "cp1252"
-        if why := sniffed.not_utf8():
-            raise Rejected(why) from None
+        _windows_1252(path, sniffed)
         header = read_header(path, encoding)
     if header and len(header) == 1 and (";" in header[0] or "\t" in header[0] or "|" in header[0]):
         raise Rejected(
@@ -113,11 +112,16 @@ def as_windows_1252(original: Path, prepared: Prepared, sniffed: Sniffed, scratc
     """DuckDB found bytes that are not UTF-8: read the file as Windows-1252 instead, if it can be that."""
     if prepared.encoding == "cp1252" or prepared.format != "csv" or prepared.note:
         raise Rejected("not valid UTF-8 text")
-    if why := sniffed.not_utf8():
-        raise Rejected(why)
+    _windows_1252(original, sniffed)
     prepared.path = as_utf8(original, "cp1252", scratch)
     prepared.encoding = "cp1252"
     return prepared
+
+
+def _windows_1252(path: Path, sniffed: Sniffed) -> None:
+    """Refuse a file that is not UTF-8 and cannot be Windows-1252 either (an undefined byte, mixed encodings)."""
+    if why := sniffed.not_utf8() or mixed_encodings(path):
+        raise Rejected(why)
 
 
 def _xlsx(
@@ -141,7 +145,14 @@ def _xlsx(
     note = f"sheet '{sheet.sheet}'" + (
         f"; other sheets ignored: {', '.join(sheet.other_sheets)}" if sheet.other_sheets else ""
     )
-    return Prepared(sheet.csv_path, "csv", sheet.header, blank_records=sheet.blank_records, note=note)
+    return Prepared(
+        sheet.csv_path,
+        "csv",
+        sheet.header,
+        blank_records=sheet.blank_records,
+        note=note,
+        formulas=sheet.formulas,
+    )
 
 
 def _parquet(path: Path, sniffed: Sniffed) -> Prepared:

@@ -4,7 +4,8 @@ row numbers, and the rows DuckDB could not split into fields listed with their r
 The file's columns are read by position (``c0001``...), so header text never reaches SQL, and only the
 columns a source or profile maps are selected: unmapped columns (names, addresses) are never materialised.
 Structural problems (wrong column count, broken quoting, over-long rows) come from DuckDB's rejects table,
-whose error text is never shown because it quotes the row.
+whose error text is never shown because it quotes the row. A workbook row with a formula in a column read
+is quarantined too, and left out of ``batch`` (xlsx.py writes formula cells blank).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Prepared:
     ends_with_newline: bool = True
     note: str | None = None
     encoding: str | None = None  # of the delivered text: utf-8 | utf-8-sig | cp1252
+    formulas: list[tuple[int, int, str]] = field(default_factory=list)  # workbook formula cells (xlsx.py)
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,34 @@ def _read_csv(con: duckdb.DuckDBPyConnection, prepared: Prepared, columns: list[
     ]
     blanks = blank_records(prepared.path) if prepared.scan_for_blanks else prepared.blank_records
     _refine_last_row(errors, rejected, prepared, accepted + len(rejected) + len(blanks), blanks)
-    _create_view(con, columns, names, [r.row_number for r in rejected] + list(blanks), "rowid + 1")
-    return BatchRead(accepted, rejected)
+    formula_rows = _formula_rows(prepared.formulas, prepared.header, columns)
+    skipped = [r.row_number for r in rejected] + list(blanks)
+    _create_view(con, columns, names, skipped, "rowid + 1", [r.row_number for r in formula_rows])
+    return BatchRead(
+        accepted - len(formula_rows), sorted(rejected + formula_rows, key=lambda r: r.row_number)
+    )
+
+
+def _formula_rows(
+    formulas: list[tuple[int, int, str]], header: list[str], columns: list[Column]
+) -> list[RejectedRow]:
+    """Rows with a formula in a column that is read, with their cells named: quarantined and left out of
+    ``batch`` (their formula cells were written blank, and a value must never be staged as a blank)."""
+    read = {c.position for c in columns if c.position is not None}
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for row, position, cell in formulas:
+        if position in read:
+            by_row.setdefault(row, []).append((position, cell))
+    return [
+        RejectedRow(
+            row,
+            _column_name(cells[0][0], header, columns),
+            "formula in "
+            + ", ".join(f"{cell} (column {_column_name(p, header, columns)})" for p, cell in cells)
+            + ": an extract must hold values, not formulas (paste the cells as values and deliver it again)",
+        )
+        for row, cells in by_row.items()
+    ]
 
 
 def _reject_errors(con: duckdb.DuckDBPyConnection) -> list[tuple]:
@@ -166,9 +194,15 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, prepared: Prepared, columns: l
 
 
 def _create_view(
-    con: duckdb.DuckDBPyConnection, columns: list[Column], names: list[str], skipped: list[int], ordinal: str
+    con: duckdb.DuckDBPyConnection,
+    columns: list[Column],
+    names: list[str],
+    skipped: list[int],
+    ordinal: str,
+    withheld: list[int] = (),
 ) -> None:
-    """``batch``: row_number plus canonical columns; profile spellings mapped through ``batch_values``."""
+    """``batch``: row_number plus canonical columns; profile spellings mapped through ``batch_values``.
+    ``skipped``: records not in ``batch_raw``; ``withheld``: records in it that ``batch`` leaves out."""
     select, joins = [], []
     for i, c in enumerate(columns):
         if c.position is None:
@@ -192,6 +226,10 @@ def _create_view(
         numbered = f"b.{ordinal}"
     # canonical column names and generated aliases only; no file text reaches this statement
     view = f"select {numbered} as row_number, {', '.join(select)} from batch_raw as b {' '.join(joins)}"  # noqa: S608
+    if withheld:
+        con.execute("create or replace temp table batch_withheld (row_number bigint primary key)")
+        con.executemany("insert into batch_withheld values (?)", [[r] for r in withheld])
+        view = f"select * from ({view}) where row_number not in (select row_number from batch_withheld)"  # noqa: S608
     con.execute(f"create or replace temp view batch as {view}")
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Settings
-from flows.db import build_layers, connect
+from flows.db import build_layers, connect, snapshots
 from flows.ingest import CHECK_AHEAD, claims, ledger, prepare_warehouse, reference_label, tables
 from flows.ingest.archive import read_log, read_log_lines
 from flows.ingest.fingerprint import compare, fingerprints
@@ -85,6 +85,7 @@ class _Archived:
     max_share: float | None
     profile: str | None = None  # the profile the file was read through, and the sha256 of its file, as logged
     profile_sha256: str | None = None
+    extracted_at_tolerance_hours: float | None = None  # as logged; None: loaded before it was checked
 
 
 def archive_entries(raw_dir: Path) -> tuple[list[_Archived], list[dict], dict[str, dict]]:
@@ -109,6 +110,7 @@ def archive_entries(raw_dir: Path) -> tuple[list[_Archived], list[dict], dict[st
                 entry.get("max_share"),
                 entry.get("profile"),
                 entry.get("profile_sha256"),
+                entry.get("extracted_at_tolerance_hours"),
             )
     _add_unlogged(raw_dir, firsts, purged, duplicates)
     return (
@@ -205,7 +207,14 @@ def _rebuild(
             item, sniffed = pair
             if sniffed is None:  # purged or missing: recorded as not replayed, in order
                 return None
-            replay = Replay(item.file_id, item.delivery_id, item.name, item.received_at, item.max_share)
+            replay = Replay(
+                item.file_id,
+                item.delivery_id,
+                item.name,
+                item.received_at,
+                item.max_share,
+                item.extracted_at_tolerance_hours,
+            )
             return check_file(cursor, item.path, ctx, replay, sniffed=sniffed)
 
         def commit(checked: Checked | None, cursor: duckdb.DuckDBPyConnection) -> FileOutcome | None:
@@ -251,7 +260,7 @@ def _rebuild(
     shutil.rmtree(work.home, ignore_errors=True)
     report.tables = compare(before, report.after)
     if not check_only:
-        report.previous = _swap(settings.warehouse_path, target)
+        report.previous = snapshots.install(settings, target)
     return report
 
 
@@ -334,16 +343,3 @@ def _carry_over(con: duckdb.DuckDBPyConnection, old: Path) -> None:
             con.execute(f"insert into {name} select * from previous.{name}")  # noqa: S608
     finally:
         con.execute("detach previous")
-
-
-def _swap(live: Path, rebuilt: Path) -> Path | None:
-    """Put the rebuilt warehouse in place; keep the old one next to it, never delete it."""
-    kept = None
-    if live.exists():
-        kept = live.with_name(f"disclose.before-rebuild-{datetime.now():%Y%m%dT%H%M%S}.duckdb")
-        shutil.move(live, kept)
-        wal = live.with_name(live.name + ".wal")
-        if wal.exists():
-            shutil.move(wal, kept.with_name(kept.name + ".wal"))
-    shutil.move(rebuilt, live)
-    return kept

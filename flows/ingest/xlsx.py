@@ -4,7 +4,9 @@ A workbook is a zip of XML, so it is inspected before anything parses it: a zip 
 far beyond its compressed size, or a total over the limit), encrypted entries, macros (``vbaProject.bin``)
 and non-workbook zips are refused. openpyxl then reads it in read-only streaming mode with defusedxml
 guarding the XML (no entity expansion, no external entities). Exactly one sheet must carry an extract
-header; other sheets (notes, pivots) are ignored and named in the ledger.
+header; other sheets (notes, pivots) are ignored and named in the ledger. A formula's text is never
+written, nor its cached result (which may be stale or missing): each formula cell is listed, and a row with
+one in a column ingest reads is quarantined (read.py).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class ConvertedSheet:
     header: list[str]
     blank_records: list[int]  # data rows (1-based after the header) that are empty
     other_sheets: list[str]
+    formulas: list[tuple[int, int, str]]  # (data row, column position, "sheet 'S' cell G3"), written blank
 
 
 def inspect_zip(path: Path, limits: XlsxLimits | None = None) -> None:
@@ -84,7 +87,7 @@ def convert(
         raise WorkbookRejected("defusedxml is not installed: refusing to parse workbook XML unguarded")
     inspect_zip(path, limits)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)  # formula cells show as such
     except Exception:  # noqa: BLE001 - openpyxl raises many types for damaged parts; none may echo content
         raise WorkbookRejected("not a readable XLSX workbook (openpyxl could not open it)") from None
     try:
@@ -103,14 +106,14 @@ def convert(
             )
         ws, header_row, header = found[0]
         out = scratch / (path.stem + ".xlsx.csv")
-        blanks = _write_rows(ws.iter_rows(min_row=header_row + 1, values_only=True), header, out)
+        blanks, formulas = _write_rows(ws.iter_rows(min_row=header_row + 1), header, out, ws.title)
     except WorkbookRejected:
         raise
     except Exception:  # noqa: BLE001
         raise WorkbookRejected("not a readable XLSX workbook (a sheet could not be read)") from None
     finally:
         wb.close()
-    return ConvertedSheet(out, ws.title, header, blanks, [n for n in names if n != ws.title])
+    return ConvertedSheet(out, ws.title, header, blanks, [n for n in names if n != ws.title], formulas)
 
 
 def _header_row(
@@ -123,10 +126,14 @@ def _header_row(
     return None
 
 
-def _write_rows(rows: Iterable[tuple], header: list[str], out: Path) -> list[int]:
-    """Write data rows; empty rows become blank records, trailing empty rows are dropped."""
+def _write_rows(
+    rows: Iterable[tuple], header: list[str], out: Path, sheet: str
+) -> tuple[list[int], list[tuple[int, int, str]]]:
+    """Write data rows; empty rows become blank records, trailing empty rows are dropped, formula cells are
+    written blank and listed."""
     width = len(header)
     blanks: list[int] = []
+    formulas: list[tuple[int, int, str]] = []
     pending_blank = 0
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
@@ -134,8 +141,14 @@ def _write_rows(rows: Iterable[tuple], header: list[str], out: Path) -> list[int
         number = 0
         for row in rows:
             number += 1
-            cells = _trim([cell_text(v) for v in row])
-            if not cells:
+            found = [
+                (number, i, f"sheet '{sheet}' cell {c.coordinate}")
+                for i, c in enumerate(row)
+                if c.data_type == "f"
+            ]
+            formulas += found
+            cells = _trim([cell_text(None if c.data_type == "f" else c.value) for c in row])
+            if not cells and not found:  # a row of formulas alone is still a row
                 pending_blank += 1
                 continue
             for k in range(pending_blank):
@@ -143,7 +156,7 @@ def _write_rows(rows: Iterable[tuple], header: list[str], out: Path) -> list[int
                 blanks.append(number - pending_blank + k)
             pending_blank = 0
             writer.writerow(cells + [""] * (width - len(cells)))
-    return blanks
+    return blanks, formulas
 
 
 def _trim(cells: list[str]) -> list[str]:

@@ -3,7 +3,7 @@
 Every boundary of draft, approve, publish and withdraw calls :func:`fault_point` with its name, e.g.
 ``publish:after_files``; so does every step of ingest (a landed file claimed, its transaction committed, the
 claim archived, its log line written) and of the transform (after each layer, before its build is marked
-done), through :func:`fault_at`. When the setting ``fault`` (environment ``DISCLOSE_FAULT``) names that point the
+done), and of a warehouse snapshot's catching up and publication, through :func:`fault_at`. When the setting ``fault`` (environment ``DISCLOSE_FAULT``) names that point the
 process kills itself with SIGKILL there, as a power cut would: no ``finally`` runs, nothing is flushed.
 ``<point>@wait:<path>`` instead creates ``<path>.reached`` and waits (up to a minute) until ``<path>``
 exists, so a test can hold a process at a point while it starts another.
@@ -27,6 +27,7 @@ POINTS = (
 INGEST_POINTS = (
     "ingest:after_claim", "ingest:before_commit", "ingest:after_commit", "ingest:after_archive", "ingest:after_log",
     "transform:after_core", "transform:after_marts",
+    "snapshot:after_catch_up", "snapshot:after_mark", "snapshot:after_link",
 )  # fmt: skip
 
 

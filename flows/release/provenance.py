@@ -1,4 +1,5 @@
-"""What a release was made from: the code (git SHA, lock hash) and the warehouse's extract set and as-at time."""
+"""What a release was made from: the code (git SHA, lock hash), and the warehouse snapshot with its extract set
+and as-at time."""
 
 from __future__ import annotations
 
@@ -48,4 +49,12 @@ def warehouse_state(con: duckdb.DuckDBPyConnection) -> WarehouseState:
     extracts = [ExtractRef(file_id=r[0], sha256=r[1], source=r[2], extracted_at=r[3]) for r in rows]
     as_at = max((e.extracted_at for e in extracts if e.extracted_at), default=None)
     digest = hashlib.sha256("\n".join(sorted(e.sha256 for e in extracts)).encode()).hexdigest()
-    return WarehouseState(as_at=as_at, extracts=extracts, extract_set_sha256=digest)
+    from flows.db.snapshots import read_state
+
+    state = read_state(con)
+    return WarehouseState(
+        as_at=as_at,
+        extracts=extracts,
+        extract_set_sha256=digest,
+        snapshot=state.snapshot_id if state else None,
+    )

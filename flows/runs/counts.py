@@ -69,13 +69,16 @@ def stage_line(stage: str, result: Any) -> str:
     if isinstance(result, IngestReport):
         c = run_counts(result, [], [])
         waiting = sum(o.status == "waiting" for o in result.outcomes)
+        refused = sum(o.status == "refused" for o in result.outcomes)  # links, pipes: never taken
         return (
             f"{stage}: {len(result.outcomes)} file(s) in landing: {c.files} loaded, {c.files_rejected} rejected, "
-            f"{c.files_duplicate} duplicate, {waiting} left waiting; {c.rows_staged:,} rows staged, "
+            f"{c.files_duplicate} duplicate, {waiting} left waiting, {refused} refused; {c.rows_staged:,} rows staged, "
             f"{c.rows_quarantined:,} quarantined"
         )
     if result == []:
         return f"{stage}: none"
+    if isinstance(result, str):
+        return f"{stage}: {result}"
     if isinstance(result, LayerBuild):
         return f"{stage}: {result.mode} from {result.files} new file(s), {len(result.ran)} model(s) built"
     if isinstance(result, list) and all(isinstance(r, ValidationReport) for r in result):

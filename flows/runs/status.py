@@ -1,6 +1,7 @@
 """``disclose status``: on one screen, the recent runs (the home's run log), how fresh the warehouse is (last
 delivery loaded and latest extract time, per source), the drafts awaiting approval and what ingest held back
-(counts by file). A reader: it never writes, and a writer holding the warehouse is named, not waited for.
+(counts by file). A reader of the published snapshot: it never writes, and a writer building the next one is
+named, not waited for.
 Counts, names and times only, never a value from an extract."""
 
 from __future__ import annotations
@@ -44,16 +45,25 @@ def gather(settings: Settings, runs: int = 8) -> Status:
 
 def _warehouse(settings: Settings, status: Status) -> str:
     """Fill in the sources and quarantined files; say what state the warehouse is in."""
-    from flows.db import connect
+    from flows.db import connect, snapshots
     from flows.warehouse_lock import WarehouseBusy, holder
 
     if not settings.warehouse_path.exists():
         return f"no warehouse yet at {settings.warehouse_path}: run `disclose nightly`"
     writer = holder(settings)
-    if writer:
-        return f"being written now by {writer}: figures below are left out until it finishes"
+    building = f"; the next is being built by {writer}" if writer else ""
     try:
         with connect(settings, read_only=True) as con:
+            state = snapshots.read_state(con)
+            published = con.sql(
+                "select max(published_at) from snapshot.state" if state else "select null"
+            ).fetchall()[0][0]
+            what = f"snapshot {state.snapshot_id}, published {_iso(published)}" if state else "a single file"
+            ledger = con.sql(
+                "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'extract_files'"
+            ).fetchall()[0][0]
+            if not ledger:
+                return f"{settings.warehouse_path} ({what}, nothing loaded yet){building}"
             sources = con.sql(
                 "select source, count(*), max(received_at), arg_max(original_name, received_at), "
                 "max(extracted_at) from raw.extract_files "
@@ -80,7 +90,7 @@ def _warehouse(settings: Settings, status: Status) -> str:
         {"file": name, "status": st, "rows_read": read, "rows_quarantined": q, "reason": reason}
         for name, st, read, q, reason in held
     ]
-    return f"{settings.warehouse_path}"
+    return f"{settings.warehouse_path} ({what}){building}"
 
 
 def _iso(value: Any) -> str | None:

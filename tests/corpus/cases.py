@@ -232,11 +232,11 @@ NICHE_HEADER = (
 )
 
 
-def _niche() -> bytes:
+def _niche(run_date: str = "01/01/2016 02:00:00") -> bytes:
     def row(ref: str, outcome: str, seq: int = 1, age: str = "30") -> str:
         return (
             f'{ref},P-{ref},SECRETSURNAME,SECRETFORENAME,01/02/1980,"1 SECRET Street, Town",05/08/2015 13:04,'
-            f"{seq},TH68010,Theft from a shop,{outcome},06/08/2015,{age},M,W1,Lloyd House,01/01/2016 02:00:00,"
+            f"{seq},TH68010,Theft from a shop,{outcome},06/08/2015,{age},M,W1,Lloyd House,{run_date},"
             "Example Constabulary"
         )
 
@@ -680,8 +680,10 @@ CASES: tuple[Case, ...] = (
 
 
 def write_all(folder: Path) -> None:
+    from tests.corpus.trust_cases import TRUST_CASES
+
     folder.mkdir(parents=True, exist_ok=True)
-    for case in CASES:
+    for case in CASES + TRUST_CASES:
         (folder / f"{case.name}{Path(case.file_name).suffix}").write_bytes(case.build())
 
 
