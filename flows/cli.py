@@ -136,12 +136,13 @@ def request(
             )
         if not isinstance(found, NoService):
             return _print_run(found)
-        console.print(f"request: answered in this process ({found.reason})", markup=False)
     from flows.release.source import request_path
     from flows.requests.spec import regular_file
     from flows.validate.gx_process import warm_up_in_background
 
     regular_file(request_path(settings, spec))  # before Prefect starts: a FIFO would hang
+    if not (_debug or in_process):
+        console.print(f"request: answered in this process ({found.reason})", markup=False)
     warm_up_in_background()  # GX's seconds of importing start now, in their own process
     _print_run(_run("request", plain, spec=str(spec), config=_str(config), home=_str(home)))
 
