@@ -166,7 +166,7 @@ def test_a_force_can_fix_its_strategy_and_topic_thresholds_in_its_config(tmp_pat
 
     config = tmp_path / "disclose.toml"
     config.write_text(
-        '[disclose]\nthreshold = 5\n[disclose.disclosure]\nstrategy = "round"\n'
+        f'[disclose]\nhome = "{tmp_path / "home"}"\nthreshold = 5\n[disclose.disclosure]\nstrategy = "round"\n'
         'overrides = [{k = 10, dimension = "outcome", labels = ["Charged"]}]\n'
     )
     policy = release_policy(load_settings(config))
