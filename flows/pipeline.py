@@ -188,7 +188,7 @@ def run_nightly(settings: Settings, step: Step = direct, report: Reporter | None
 
 def stage_publish(settings: Settings) -> str:
     """Switch readers to the snapshot just built and validated (flows/db/snapshots.py)."""
-    return f"snapshot {snapshots.publish(settings)} published"
+    return f"snapshot {snapshots.publish(settings, validated=True)} published"
 
 
 def stage_request(settings: Settings, spec_file: str) -> list[Any]:

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -187,3 +188,33 @@ def test_a_process_outside_disclose_is_named(home):
         proc.communicate("", timeout=30)
     with connect(settings, read_only=True) as con:
         assert isinstance(con, duckdb.DuckDBPyConnection)
+
+
+def test_a_nightly_runs_unvalidated_build_is_published_only_by_a_nightly_run(home):
+    """A nightly run killed after ingest leaves its build unvalidated; a purge (another writer) that resumes it
+    must not publish those files: the next nightly run validates and publishes them."""
+    from flows.db import snapshots
+    from flows.ingest.purge import purge
+    from flows.pipeline import run_nightly
+
+    settings = load_settings(home=home)
+    write_extract(
+        home / "landing", "custody2.csv", CUSTODY_HEADER, [custody_row(f"D{i}") for i in range(1, 4)]
+    )
+
+    def files_published() -> int:
+        with connect(settings, read_only=True) as con:
+            return con.execute("select count(*) from raw.extract_files").fetchall()[0][0]
+
+    with snapshots.deferred(settings):  # as the nightly run ingests, then is killed before validating
+        assert not stage_ingest(settings).rejected
+    before = snapshots.published_state(settings).snapshot_id
+    assert files_published() == 1
+    purge(settings, older_than=datetime(2000, 1, 1), dry_run=False)  # a writer: resumes the build, ends
+    assert snapshots.published_state(settings).snapshot_id == before and files_published() == 1
+    run_nightly(settings)
+    assert files_published() == 2
+    with connect(settings, read_only=True) as con:
+        assert not con.execute(
+            "select count(*) from duckdb_tables() where table_name = 'unvalidated'"
+        ).fetchall()[0][0]

@@ -15,11 +15,14 @@ rebuild``). Disk: two snapshots, sharing nothing.
 Each file's ``snapshot.state`` (generation, lineage, status) is written in the same transactions as its data,
 so a crash leaves a build either unstarted, in progress (the next writer goes on with it: a nightly run whose
 validation failed is never published) or marked published and not yet renamed (the next writer finishes the
-rename). The rename itself is atomic.
+rename). The rename itself is atomic. A build a nightly run started holds ``snapshot.unvalidated`` until that
+run (or the next) validated it: any other writer that resumes it (a purge after the run was killed) leaves it
+unpublished rather than publish files nobody validated.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
@@ -49,6 +52,7 @@ _RETRY_SECONDS = 0.2
 _deferred: set[Path] = set()
 _depth: dict[Path, int] = {}
 _guard = threading.Lock()
+_log = logging.getLogger(__name__)
 
 
 class SnapshotError(RuntimeError):
@@ -146,13 +150,16 @@ def open_build(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         if con is not None:
             break
     try:
+        if settings.warehouse_path.resolve() in _deferred:  # a nightly run's: published only once validated
+            con.execute("create table if not exists snapshot.unvalidated (since timestamp default now())")
         yield con
     finally:
         con.close()
 
 
-def publish(settings: Settings) -> str:
-    """Make the build the published snapshot; its id. Nothing built: the published one stays, and its id."""
+def publish(settings: Settings, *, validated: bool = False) -> str | None:
+    """Make the build the published snapshot; its id. Nothing built: the published one stays, and its id.
+    A build holding a nightly run's unvalidated work is published only ``validated`` (else None)."""
     target = next_path(settings)
     if not target.exists():
         state = published_state(settings)
@@ -162,7 +169,15 @@ def publish(settings: Settings) -> str:
         state = read_state(con)
         if state is None or state.status != "building":
             raise SnapshotError(f"{target}: holds no build in progress ({state}); nothing to publish")
+        held = ("snapshot", "unvalidated") in _tables(con, _catalog(con))
+        if held and not validated:
+            _log.warning("%s holds a nightly run's unvalidated work: left for the next nightly run", target)
+            return None
+        con.execute("begin")
+        if held:
+            con.execute("drop table snapshot.unvalidated")
         snapshot_id = _mark_published(con, state.generation)
+        con.execute("commit")
         con.execute("checkpoint")
     finally:
         con.close()
