@@ -239,7 +239,24 @@ def _one_day(scale: str, landing: Path, add) -> None:
         f.rename(home / "landing" / f.name)
     add("ingest (the day's files alone)", measure(["ingest", str(alone)]))
     add("nightly (one day's deliveries)", measure(["nightly", str(home)]))
+    _print_stages(home, "one day's deliveries")
     add("nightly (nothing new, after a day)", measure(["nightly", str(home)]))
+    _print_stages(home, "nothing new")
+
+
+def _print_stages(home: Path, what: str) -> None:
+    """Where the last nightly run's time went: its stage lines from the run log (each ends with its seconds)."""
+    log = home / "runs" / "runs.jsonl"
+    if log.is_file():
+        last = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
+        print(f"stages of the nightly run with {what}:")
+        for line in last.get("stages", []):
+            head, _, rest = line.partition(": ")
+            print(
+                f"  {head}: {rest.rsplit('(', 1)[-1].rstrip(')')}"
+                if rest.endswith(" s)")
+                else f"  {line[:100]}"
+            )
 
 
 def _delivered(path: Path) -> str | None:
