@@ -65,11 +65,11 @@ def _disclose(home: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def _serve(home: Path, log: Path) -> subprocess.Popen:
+def _serve(home: Path, log: Path, *, plain: bool = True) -> subprocess.Popen:
     """`disclose serve --plain` for ``home``, once it says it is ready; from another folder and as another
     operator than the CLI's, so a request that ran with the service's own folder or settings would show."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "serve", "--plain"],
+        [sys.executable, "-m", "flows.cli", "serve", *(["--plain"] if plain else [])],
         cwd=log.parent,
         env=_env(home, operator="service-account"),
         stdout=log.open("w"),
@@ -208,3 +208,28 @@ def test_a_second_service_for_the_same_home_is_refused(template, tmp_path):
         assert service.poll() is None and socket_path(home).exists()
     finally:
         _stop(service)
+
+
+def test_as_a_prefect_flow_the_service_answers_once_drafted_and_the_run_still_completes(template, tmp_path):
+    """Without --plain the request runs as the Prefect `request` flow in the service; the person is answered as
+    soon as the draft is made, and Prefect's teardown (the run's final state) finishes after, before the
+    service takes the next request."""
+    home = _copy(template, tmp_path / "home")
+    log = tmp_path / "serve.log"
+    service = _serve(home, log, plain=False)
+    try:
+        first = _disclose(home, "request", SPEC)
+        second = _disclose(home, "request", SPEC)  # the same request again: nothing changed
+        deadline = time.monotonic() + 60  # logged once each run's teardown has ended
+        while log.read_text().count(f"request {SPEC}: ") < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        _stop(service)
+    for done in (first, second):
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines()[0] == f"request: answered by the warm service (pid {service.pid})"
+    assert f"drafted {REF}/v1" in first.stdout and f"unchanged {REF}/v1" in second.stdout
+    text = log.read_text()
+    assert text.count(f"request {SPEC}: ") == 2 and "Traceback" not in text
+    runs = [json.loads(line) for line in (home / "runs" / "runs.jsonl").read_text().splitlines()]
+    assert [(r["kind"], r["status"]) for r in runs] == [("request", "completed")] * 2

@@ -7,10 +7,11 @@ process: the same settings (the CLI's, sent whole), the same folder (relative sp
 same), the same stages, checks, draft and run log, as the Prefect `request` flow (on the embedded server, or
 PREFECT_API_URL's) or plainly with --plain.
 
-Nothing is held between requests: each opens the warehouse read-only and closes it (a nightly run can take
-it while the service waits; a request that meets the nightly fails in one line, as in the CLI). Requests are
-answered one at a time, like the `request` deployment (concurrency 1). If the code under flows/ changes on
-disk, the service declines the next request (the CLI answers it in-process) and exits: restart it.
+Nothing is held between requests: each opens the published snapshot read-only and closes it, so a request
+during a nightly run reads the snapshot published before it. Requests are answered one at a time, like the
+`request` deployment (concurrency 1); as a Prefect flow, the person is answered once the draft is made and
+recorded, and Prefect's teardown (the run's final state, up to a second) follows. If the code under flows/
+changes on disk, the service declines the next request (the CLI answers it in-process) and exits: restart it.
 """
 
 from __future__ import annotations
@@ -129,18 +130,30 @@ def _answer(conn: socket.socket, stamp: str, log: Callable[[str], None]) -> bool
         return False
     _tell(stream, {"accepted": os.getpid()})
     started = time.perf_counter()
+    told: list[dict[str, Any]] = []
+
+    def answer(result: Any) -> None:
+        """Told as soon as the draft is made: the person need not wait for Prefect's teardown."""
+        told.append({"lines": result.summary_lines()})
+        _tell(stream, told[0])
+
     try:
-        result = _run(ask, lambda stage: _tell(stream, {"stage": stage}))
-        reply: dict[str, Any] = {"lines": result.summary_lines()}
-    except Exception as exc:  # the CLI prints it as it would its own
-        reply = _failure(exc)
-    _tell(stream, reply)
+        result = _run(ask, lambda stage: _tell(stream, {"stage": stage}), answer)
+        if not told:  # --plain: no teardown to overtake
+            answer(result)
+    except Exception as exc:  # the CLI prints it as it would its own; a draft already told stands
+        if told:
+            traceback.print_exc()
+        else:
+            told.append(_failure(exc))
+            _tell(stream, told[0])
+    reply = told[0]
     outcome = reply.get("error") or "; ".join(line for line in reply["lines"] if not line.startswith(" "))
     log(f"request {ask.get('spec')}: {outcome} ({time.perf_counter() - started:.2f} s)")
     return True
 
 
-def _run(ask: dict[str, Any], on_stage: Callable[[str], None]) -> Any:
+def _run(ask: dict[str, Any], on_stage: Callable[[str], None], drafted: Callable[[Any], None]) -> Any:
     from flows.release.source import request_path
     from flows.requests.spec import regular_file
     from flows.runs import progress
@@ -154,7 +167,7 @@ def _run(ask: dict[str, Any], on_stage: Callable[[str], None]) -> Any:
             return run_request(settings, ask["spec"])
         from flows.request import request_for
 
-        return request_for(settings)(spec=ask["spec"], config=ask["config"], home=ask["home"])
+        return request_for(settings, drafted)(spec=ask["spec"], config=ask["config"], home=ask["home"])
 
 
 @contextlib.contextmanager
