@@ -14,6 +14,7 @@ from flows.contracts.tidy import TidyTable
 from flows.db import connect
 from flows.errors import PipelineFailed
 from flows.release.context import build_context
+from flows.release.count_cache import counted
 from flows.release.draft import write_draft
 from flows.release.protection import protect_release
 from flows.release.result import ReleaseResult
@@ -59,16 +60,16 @@ def answer_parts(settings: Settings, con, source: ReleaseSource) -> tuple[list, 
     periods) becomes a "not held in this form" part of the request instead (flows/requests/held.py)."""
     answered, not_held = [], {}
     for part, where in source.parts:
+        options = {"where": where, "k": settings.threshold, "organisation": settings.organisation}
         try:
             answered.append(
-                answer_part_planned(
+                counted(
+                    settings,
                     con,
-                    part,
-                    settings.sql_dir,
-                    where=where,
-                    margins=True,
-                    k=settings.threshold,
-                    organisation=settings.organisation,
+                    {"part": part, **options},
+                    lambda part=part, options=options: answer_part_planned(
+                        con, part, settings.sql_dir, margins=True, **options
+                    ),
                 )
             )
         except NotHeld as exc:

@@ -35,9 +35,12 @@ from flows.publish.atomic import replace_file
 KEEP = 200
 
 
-def cached(settings: Settings, inputs: object, compute: Callable[[], object]) -> object:
-    """``compute()``, or its earlier result for the same ``inputs`` (and the same code)."""
-    folder = settings.home / "cache" / "protection"
+def cached(
+    settings: Settings, inputs: object, compute: Callable[[], object], kind: str = "protection"
+) -> object:
+    """``compute()``, or its earlier result for the same ``inputs`` (and the same code); entries of each
+    ``kind`` are kept apart (and pruned apart)."""
+    folder = settings.home / "cache" / kind
     path = folder / f"{digest(inputs)}.pickle"
     try:
         with path.open("rb") as fh:
