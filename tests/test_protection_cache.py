@@ -70,6 +70,26 @@ def test_a_new_draft_in_the_record_is_solved_again_and_changes_the_answer(settin
     assert ("H1", 17, "[c]") in shown(with_yearly)  # 2021 = 20 is awaiting publication: 20 - 17 = H2
 
 
+def test_a_pending_draft_whose_file_changed_is_read_and_solved_again(settings, solves):
+    """Pending drafts are keyed by their file's hash and their cells kept per process while the file is
+    unchanged: a different draft.json at the same path (a re-made draft) is read again and solved again."""
+    import json
+
+    from flows.release.store import find_draft
+
+    yearly = protect_release(
+        [year_table("2021", 20)], settings, populations={"y": year_axes(["2021"])}, reference="yearly"
+    )
+    write_draft(settings, yearly.tables, make_context(reference="yearly", request=None), yearly, "standing")
+    assert ("H1", 17, "[c]") in shown(protect_halves(settings))
+    path = find_draft(settings, "yearly").folder / "draft.json"
+    record = json.loads(path.read_text())
+    record["cells"] = []  # as if the pending draft held nothing: H1 alone no longer discloses H2
+    path.write_text(json.dumps(record))
+    solves.clear()
+    assert ("H1", 17, "") in shown(protect_halves(settings)) and len(solves) == 1
+
+
 def test_a_damaged_entry_is_solved_again(settings, solves):
     protect_halves(settings)
     for entry in (settings.home / "cache" / "protection").glob("*.pickle"):

@@ -141,20 +141,39 @@ def find_draft(settings: Settings, name: str, *, approved: bool = False) -> Draf
     return drafts[-1]
 
 
-def pending_cells(settings: Settings, states: dict[str, str], but: str) -> list[PublishedCell]:
-    """The cells of every draft that may still be published: the latest draft of each reference other than
-    ``but`` that the record has neither published nor withdrawn. A new draft is protected with them as if they
-    were published, so drafts made one after another (a nightly run's standing datasets, a request drafted
-    while another awaits approval) stay safe together whatever order they are published in. Drafts made at the
-    same moment cannot see each other: the publish-time check catches those."""
+def pending_drafts(settings: Settings, states: dict[str, str], but: str) -> list[Path]:
+    """The ``draft.json`` of every draft that may still be published: the latest draft of each reference other
+    than ``but`` that the record has neither published nor withdrawn. A new draft is protected with their cells
+    as if they were published, so drafts made one after another (a nightly run's standing datasets, a request
+    drafted while another awaits approval) stay safe together whatever order they are published in. Drafts
+    made at the same moment cannot see each other: the publish-time check catches those."""
     if not settings.drafts_dir.is_dir():
         return []
-    cells = []
+    paths = []
     for ref in sorted(p.name for p in settings.drafts_dir.iterdir() if p.is_dir() and p.name[0] != "."):
         versions = existing_versions(settings.drafts_dir, ref) if ref != but else []
         if versions and str(versions[-1]) not in states:
-            cells += read_draft(settings, versions[-1]).cells()
-    return cells
+            paths.append(draft_folder(settings, versions[-1]) / DRAFT_FILE)
+    return paths
+
+
+_CELLS: dict[tuple, tuple[PublishedCell, ...]] = {}
+
+
+def draft_cells(path: Path) -> tuple[PublishedCell, ...]:
+    """A draft's cells, completed as :meth:`Draft.cells` does; kept in this process while the file is
+    unchanged (a draft is written once, by a rename), so a warm service reads ten years of a standing
+    table's cells once, not per request."""
+    from flows.requests.populations import complete_cell
+
+    stat = path.stat()
+    key = (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    if key not in _CELLS:
+        record = DraftRecord.model_validate_json(path.read_text(encoding="utf-8"))
+        if len(_CELLS) >= 64:
+            _CELLS.clear()
+        _CELLS[key] = tuple(complete_cell(from_row(row)) for row in record.cells)
+    return _CELLS[key]
 
 
 def next_version(settings: Settings, reference: str, recorded: set[str]) -> ReleaseId:
