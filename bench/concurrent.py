@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -38,11 +39,34 @@ def _start(home: Path, *args: str) -> tuple[subprocess.Popen, float]:
 
 
 def _finish(proc: subprocess.Popen, started: float) -> dict:
-    err = proc.communicate(timeout=3600)[1]
-    sample = {"seconds": time.perf_counter() - started, "exit": proc.returncode}
-    if proc.returncode:
-        sample["error"] = err[-1000:]
-    return sample
+    return _wait_all([(proc, started)])[0]
+
+
+def _wait_all(procs: list[tuple[subprocess.Popen, float]]) -> list[dict]:
+    """Each process's wall time, taken when it exits (polled every 50 ms, so a process that ends while another
+    is waited for is not charged the other's time); stderr drained by a thread each so none blocks on a pipe."""
+    errors: list[list[str]] = [[] for _ in procs]
+    readers = [
+        threading.Thread(target=lambda p=p, e=e: e.append(p.stderr.read()))
+        for (p, _), e in zip(procs, errors, strict=True)
+    ]
+    for reader in readers:
+        reader.start()
+    ended: dict[int, float] = {}
+    while len(ended) < len(procs):
+        for i, (proc, _) in enumerate(procs):
+            if i not in ended and proc.poll() is not None:
+                ended[i] = time.perf_counter()
+        time.sleep(0.05)
+    for reader in readers:
+        reader.join()
+    out = []
+    for i, (proc, started) in enumerate(procs):
+        sample = {"seconds": ended[i] - started, "exit": proc.returncode}
+        if proc.returncode:
+            sample["error"] = "".join(errors[i])[-1000:]
+        out.append(sample)
+    return out
 
 
 def _request(home: Path, name: str) -> tuple[subprocess.Popen, float]:
@@ -66,8 +90,8 @@ def run(data: Path, scale: str, landing: Path, new: Path) -> dict:
         os.link(f, home / "landing" / f"new_{f.name}")
     nightly = _start(home, "nightly", "--plain")
     together = [(name, _request(home, name)) for name in REQUESTS]
-    with_nightly = {name: _finish(*started) for name, started in together}
-    night = _finish(*nightly)
+    night, *times = _wait_all([nightly, *(started for _, started in together)])
+    with_nightly = {name: sample for (name, _), sample in zip(together, times, strict=True)}
     return {
         "how": "CLI processes (--plain); request times are process start to exit (trigger to draft)",
         "nightly_with_new_files": night,
