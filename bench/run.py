@@ -6,7 +6,8 @@ compared commands run in rotating order over several repetitions and the table r
 nightly again with nothing new), oneday (a night with one day's deliveries on a built warehouse, beside those
 files ingested alone and a night with nothing new), ingest (ingest vs bare CTAS only), pandas (the floor and pandas only), request (one FOI request through the
 CLI, cold and warm through `disclose serve`, plainly and as a Prefect flow, stage by stage, and through the
-Prefect deployment on a real server and worker, bench/warm.py), suppression (our engine beside tau-Argus and acro, bench/suppression.py),
+Prefect deployment on a real server and worker, bench/warm.py), concurrent (a nightly run with new files and five
+requests started together, each request's time beside it alone, bench/concurrent.py), suppression (our engine beside tau-Argus and acro, bench/suppression.py),
 answers (the share of requested figures each seed and example request publishes, bench/answers.py), site (the
 transparency site over 1,000 releases: a full build and two rebuilds, bench/site.py).
 Results go to bench/results/<scale>-<timestamp>.json. Not part of the test suite.
@@ -27,7 +28,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bench import answers, site, suppression, warm
+from bench import answers, concurrent, site, suppression, warm
 from bench.deployment import request_via_deployment
 from bench.measure import measure as _measure
 
@@ -41,14 +42,14 @@ REPS = {
     "force": 1,
     "national": 1,
 }  # force: one rep fits the 10-minute budget; --reps 3 for medians
-SECTIONS = ("pipeline", "oneday", "request", "suppression", "answers", "site")
+SECTIONS = ("pipeline", "oneday", "request", "concurrent", "suppression", "answers", "site")
 NEEDS_DATA = frozenset(
-    {"pipeline", "ingest", "pandas", "request", "oneday"}
+    {"pipeline", "ingest", "pandas", "request", "oneday", "concurrent"}
 )  # the scale's generated extracts
 
 
-def ensure_data(scale: str, seed: int = 1) -> Path:
-    landing = DATA / scale / "landing"
+def ensure_data(scale: str, seed: int = 1, name: str = "landing") -> Path:
+    landing = DATA / scale / name
     if not (landing / "generator-summary.json").is_file():
         shutil.rmtree(landing, ignore_errors=True)
         fmt = "parquet" if scale == "national" else "csv"
@@ -161,6 +162,8 @@ def run(
         result["request_deployment"] = request_via_deployment(
             DATA / scale / "runs" / "nightly", REQUEST, scratch / "prefect"
         )
+    if "concurrent" in sections:  # once, not per repetition: it takes minutes at force scale
+        result["concurrent"] = concurrent.run(DATA, scale, landing, ensure_data(scale, 2, "landing-new"))
     if "suppression" in sections:
         result["suppression"] = suppression.run(
             scale, reps, budget_s, cost=cost, sizes=sizes, peers_large=peers_large
@@ -371,6 +374,8 @@ def print_table(result: dict) -> None:
             f"(queue + worker process start {run['queue_and_process_start_seconds']:.2f} s, "
             f"flow run {run['flow_run_seconds']:.2f} s; worker polls every 2 s)"
         )
+    if "concurrent" in result:
+        concurrent.print_table(result["concurrent"])
     if "suppression" in result:
         suppression.print_table(result["suppression"])
     if "answers" in result:

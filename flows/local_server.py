@@ -7,6 +7,7 @@ sessions and stopped by process group, since an idle worker ignores the first SI
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -109,3 +110,41 @@ def worker(env: dict, tmp: Path, pool: str = "disclose") -> Iterator[subprocess.
         yield proc
     finally:
         _stop(proc)
+
+
+def _api(env: dict, method: str, path: str, body: dict | None = None) -> dict:
+    request = urllib.request.Request(
+        env["PREFECT_API_URL"] + path,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method=method,
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def start_run(env: dict, deployment: str, parameters: dict, job_variables: dict | None = None) -> str:
+    """Start a run of ``flow/deployment`` without waiting, as the scheduler or a person's trigger would; its id."""
+    found = _api(env, "GET", f"/deployments/name/{deployment}")
+    body = {"parameters": parameters, "job_variables": job_variables or {}}
+    return _api(env, "POST", f"/deployments/{found['id']}/create_flow_run", body)["id"]
+
+
+def flow_run(env: dict, run_id: str) -> dict:
+    """The server's view of one flow run: ``state_type``, ``start_time``, ``end_time``, ..."""
+    return _api(env, "GET", f"/flow_runs/{run_id}")
+
+
+def wait_for(env: dict, run_ids: list[str], timeout: float) -> list[dict]:
+    """Every run once it is final (COMPLETED, FAILED, CRASHED, CANCELLED), or ServerError naming those still open."""
+    deadline = time.monotonic() + timeout
+    while True:
+        runs = [flow_run(env, run_id) for run_id in run_ids]
+        open_ = [r for r in runs if r["state_type"] not in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")]
+        if not open_:
+            return runs
+        if time.monotonic() > deadline:
+            raise ServerError(
+                f"runs not final after {timeout} s: {[(r['name'], r['state_type']) for r in open_]}"
+            )
+        time.sleep(1)

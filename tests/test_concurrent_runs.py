@@ -31,6 +31,10 @@ ORGANISATION = "Example Constabulary"
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
+    return make_home(tmp_path)
+
+
+def make_home(tmp_path: Path) -> Path:
     """A generated force's warehouse with two approved drafts, and another force's extracts (seed 6: new files
     for the ledger) waiting in landing for the nightly run."""
     home = tmp_path / "home"
@@ -45,7 +49,7 @@ def home(tmp_path: Path) -> Path:
     return home
 
 
-def _start(home: Path, *args: str) -> subprocess.Popen:
+def start_cli(home: Path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "DISCLOSE_HOME": str(home), "DISCLOSE_ORGANISATION": ORGANISATION}
     return subprocess.Popen(
         [sys.executable, "-m", "flows.cli", *args],
@@ -60,13 +64,13 @@ def _start(home: Path, *args: str) -> subprocess.Popen:
 def test_a_nightly_run_five_requests_and_two_publishes_at_once(home):
     settings = load_settings(home=home, organisation=ORGANISATION)
     before = snapshots.published_state(settings).snapshot_id
-    nightly = _start(home, "nightly", "--plain")
+    nightly = start_cli(home, "nightly", "--plain")
     others = []
     for name in REQUESTS:
-        others.append(_start(home, "request", str(REAL / f"{name}.yaml"), "--plain"))
+        others.append(start_cli(home, "request", str(REAL / f"{name}.yaml"), "--plain"))
         assert nightly.poll() is None, "the nightly run ended before every request had started"
     for name in PUBLISHED:
-        others.append(_start(home, "publish", load_spec(REAL / f"{name}.yaml")[0].reference))
+        others.append(start_cli(home, "publish", load_spec(REAL / f"{name}.yaml")[0].reference))
     assert nightly.poll() is None, "nothing overlapped: the nightly run had already finished"
     deadline = time.monotonic() + 600
     results = []
@@ -75,7 +79,12 @@ def test_a_nightly_run_five_requests_and_two_publishes_at_once(home):
         results.append((proc.args[3:5], proc.returncode, out[-2000:], err[-2000:]))
     failed = [r for r in results if r[1] != 0]
     assert not failed, failed
-    after = snapshots.published_state(settings).snapshot_id
+    assert_safe_outcome(home, before)
+
+
+def assert_safe_outcome(home: Path, before: str) -> None:
+    """A new snapshot, a request that read the one before it, both publishes done and the audit passing."""
+    after = snapshots.published_state(load_settings(home=home, organisation=ORGANISATION)).snapshot_id
     assert after != before, "the nightly run published no new snapshot"
     read = {
         json.loads((folder / "files" / "manifest.json").read_text())["warehouse"]["snapshot"]
@@ -85,6 +94,6 @@ def test_a_nightly_run_five_requests_and_two_publishes_at_once(home):
     assert before in read, f"no request read the snapshot published before the nightly run: {read}"
     published = sorted(str(p) for p in (home / "published").glob("REAL-*/v*"))
     assert len(published) == len(PUBLISHED)
-    audit = _start(home, "audit", "--cumulative", *published)
+    audit = start_cli(home, "audit", "--cumulative", *published)
     out, err = audit.communicate(timeout=300)
     assert audit.returncode == 0, out + err

@@ -137,6 +137,12 @@ def test_a_crash_at_any_step_is_recovered_by_the_next_run(template, clean, tmp_p
     assert again.returncode == 0, again.stderr[-3000:]
     assert _state(home) == clean, f"after a crash at {fault} the re-run differs from a clean run"
     assert not list((home / "raw" / ".incoming").iterdir())
+    assert_rebuild_identical(home)
+    assert _state(home) == clean, "a rebuild reads the archive and the log; it changes neither"
+
+
+def assert_rebuild_identical(home: Path) -> None:
+    """`disclose rebuild --check-only`: a warehouse rebuilt from the archive and the log equals this one."""
     check = subprocess.run(
         [sys.executable, "-m", "flows.cli", "rebuild", "--check-only"],
         cwd=PROJECT_ROOT,
@@ -146,7 +152,6 @@ def test_a_crash_at_any_step_is_recovered_by_the_next_run(template, clean, tmp_p
         timeout=300,
     )
     assert check.returncode == 0 and "identical to the warehouse it replaces" in check.stdout, check.stdout
-    assert _state(home) == clean, "a rebuild reads the archive and the log; it changes neither"
 
 
 def test_a_crash_between_commit_and_log_records_no_false_duplicate(template, tmp_path):
