@@ -111,6 +111,13 @@ class Settings(BaseModel):
         description="how long a writer waits for readers still in the snapshot before the published one "
         "(it builds the next snapshot in that file; flows/db/snapshots.py)",
     )
+    full_validation_every_days: int = Field(
+        default=7,
+        ge=0,
+        description="the nightly validation checks only what changed since its last pass, and everything "
+        "every this many days (0: every night) or when a suite, the transform SQL, the reference data or the "
+        "code changed (flows/validate/scope.py)",
+    )
     notify_webhook_url: str | None = Field(
         default=None,
         description="POST a small JSON (run, kind, status, reason; never a personal value) here when a nightly "
@@ -231,6 +238,7 @@ _ENV_KEYS = {
     "fault",
     "writer_lock_timeout_seconds",
     "snapshot_wait_seconds",
+    "full_validation_every_days",
     "notify_webhook_url",
     "notify_on_success",
 }

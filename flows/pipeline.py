@@ -35,6 +35,7 @@ class RunResult:
     run_id: str
     ingest: IngestReport | None = None
     validations: list = field(default_factory=list)
+    validation: str | None = None  # which kind of validation ran ("validation: incremental over N records")
     snapshot: str | None = None  # what the nightly run published for readers
     releases: list = field(default_factory=list)
     stages: list[str] = field(default_factory=list)  # each finished stage's counts in one line
@@ -43,6 +44,8 @@ class RunResult:
         lines = []
         if self.ingest is not None:
             lines += [o.line() for o in self.ingest.outcomes] or ["no new extracts in the landing folder"]
+        if self.validation:
+            lines.append(self.validation)
         if self.snapshot:
             lines.append(self.snapshot)
         for v in self.validations:
@@ -101,13 +104,34 @@ def stage_transform(settings: Settings) -> LayerBuild:
         return update_layers(con, settings.sql_dir, fault=settings.fault)
 
 
-def stage_validate(settings: Settings, suites: tuple[str, ...], run_id: str) -> list:
-    """Run each GX suite once; a failed critical expectation stops the run before publication."""
+@dataclass
+class ValidationRun:
+    """One nightly validation: what it covered (flows/validate/scope.py) and each suite's report."""
+
+    scope: Any
+    reports: list
+
+    def line(self) -> str:
+        return self.scope.line()
+
+
+def stage_validate(
+    settings: Settings,
+    suites: tuple[str, ...],
+    run_id: str,
+    now: datetime | None = None,
+    full: str | None = None,
+) -> ValidationRun:
+    """Run each GX suite once, over what changed since the last pass or over everything (flows/validate/scope.py;
+    ``now`` is the clock, ``full`` a reason to validate everything); a failed critical expectation stops the run
+    before publication, and only a pass without one is recorded."""
+    from flows.validate import scope as scopes
     from flows.validate import validate_suite
     from flows.validate.gx_process import warm_up_in_background
 
     warm_up_in_background()  # GX's import overlaps the first suite's DuckDB query
     with connect(settings) as con:
+        scope = scopes.decide(con, settings, now, full)
         reports = [
             validate_suite(
                 con,
@@ -116,13 +140,19 @@ def stage_validate(settings: Settings, suites: tuple[str, ...], run_id: str) -> 
                 expectations_dir=settings.expectations_dir,
                 sql_dir=settings.sql_dir,
                 run_id=run_id,
+                full=scope.full,
             )
             for suite in suites
         ]
-    failures = [f"{r.suite}: {msg}" for r in reports if r.blocks_publication for msg in r.critical_failures]
+        failures = [f"{r.suite}: {m}" for r in reports if r.blocks_publication for m in r.critical_failures]
+        if not failures:
+            scopes.record_pass(con, scope, run_id, now)
     if failures:
-        raise PipelineFailed("validation failed, nothing published: " + "; ".join(failures))
-    return reports
+        raise PipelineFailed(
+            f"validation failed ({scope.line().removeprefix('validation: ')}), nothing published: "
+            + "; ".join(failures)
+        )
+    return ValidationRun(scope, reports)
 
 
 def suite_settings(settings: Settings, suite: str) -> dict | None:
@@ -164,9 +194,12 @@ def stage_standing(settings: Settings) -> list[Any]:
     return [*not_due, *(result for source in sources for result in release(settings, source))]
 
 
-def run_nightly(settings: Settings, step: Step = direct, report: Reporter | None = None) -> RunResult:
+def run_nightly(
+    settings: Settings, step: Step = direct, report: Reporter | None = None, now: datetime | None = None
+) -> RunResult:
     """The nightly stages; the run is recorded in the home's run log (and handed to ``report``) however it
-    ends, and the webhook is told if it failed (flows/runs/recorder.py)."""
+    ends, and the webhook is told if it failed (flows/runs/recorder.py). ``now``: the clock validation reads
+    (tests)."""
     from flows.validate.gx_process import warm_up_in_background
 
     warm_up_in_background()  # GX imports in its own process while landed files are ingested
@@ -180,7 +213,8 @@ def run_nightly(settings: Settings, step: Step = direct, report: Reporter | None
             result.ingest = step("ingest", stage_ingest, settings)
             check_ingest(result.ingest)
             step("transform", stage_transform, settings)
-            result.validations = step("validate", stage_validate, settings, NIGHTLY_SUITES, result.run_id)
+            validated = step("validate", stage_validate, settings, NIGHTLY_SUITES, result.run_id, now)
+            result.validations, result.validation = validated.reports, validated.line()
         result.snapshot = step("publish snapshot", stage_publish, settings)
         result.releases += step("standing releases", stage_standing, settings)
     return result

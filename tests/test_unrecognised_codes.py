@@ -78,7 +78,9 @@ def loaded(tmp_path_factory):
     report = stage_ingest(settings)
     check_ingest(report)
     stage_transform(settings)
-    validations = stage_validate(settings, NIGHTLY_SUITES, "unrecognised-test")  # raises if anything blocks
+    validations = stage_validate(
+        settings, NIGHTLY_SUITES, "unrecognised-test"
+    ).reports  # raises if anything blocks
     drafts = [
         r
         for source in due_sources(settings, today=date(2026, 3, 2))[0]

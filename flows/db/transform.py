@@ -7,7 +7,11 @@ looked at again only when one of those files carries it, replaced only when that
 it has, and the mart cells it falls in move by the difference. A full build is the same SQL run on empty tables
 with every file listed, so there is one statement of each rule; it runs when the SQL or the reference data
 changed since the last build (``core.build_state``), and always for ``disclose rebuild``. Everything happens in
-one transaction, so a failed build leaves the previous one whole and is redone next time. Model tables are
+one transaction, so a failed build leaves the previous one whole and is redone next time. An incremental build
+also keeps the records it changed, with the file that changed them, in ``core.build_changes`` (from the models'
+own ``temp.custody_changed`` and ``temp.crimes_changed``): validation checks those records and no others until
+its next full pass (flows/validate/scope.py). A full build empties it: every record is new, and the
+validation after it is full anyway (the SQL or the reference data changed, or there was none before). Model tables are
 declared with explicit columns: DuckDB 2.0.0 loses the rows inserted, in the same transaction, into a large table
 made by ``create table ... as select ... with no data`` (it then reads as empty).
 """
@@ -23,14 +27,26 @@ import duckdb
 from flows.release.faults import fault_at
 
 LAYERS = ("core", "marts")  # built from staging, in this order
-BOOKKEEPING = ("build_state", "build_files")  # core tables that say what was built, not what the data say
+BOOKKEEPING = ("build_state", "build_files", "build_changes")  # what was built, not what the data say
 
 STATE_DDL = (
     "create schema if not exists core",
     "create schema if not exists marts",
     "create table if not exists core.build_state (inputs_sha256 varchar not null, built_at timestamp)",
     "create table if not exists core.build_files (file_id bigint not null)",
+    "create table if not exists core.build_changes (file_id bigint not null, subject varchar not null, "
+    "record_ref varchar not null)",
 )
+#: the records an incremental build changed: subject -> (the model's temp table, its records as (ref, the file
+#: whose delivery is now the record's latest)); removed custody records included
+CHANGED = {
+    "custody": ("custody_changed", "select custody_ref, file_id from temp.custody_changed"),
+    "crime": (
+        "crimes_changed",
+        "select changed.crime_ref, crimes.file_id from temp.crimes_changed as changed "
+        "inner join staging.crimes as crimes on crimes.rowid = changed.row_id",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -87,6 +103,7 @@ def _build(
             fault_at(
                 fault, f"transform:after_{layer}"
             )  # testing: a crash inside the transaction rolls it back
+        _keep_changes(con, full)
         con.execute("insert into core.build_files select file_id from temp.transform_files")
         con.execute("delete from core.build_state")
         con.execute("insert into core.build_state values (?, current_timestamp)", [key])
@@ -99,6 +116,20 @@ def _build(
         len(files),
         tuple(f"{path.parent.name}/{path.name}" for path in models),
     )
+
+
+def _keep_changes(con: duckdb.DuckDBPyConnection, full: bool) -> None:
+    if full:
+        con.execute("delete from core.build_changes")
+        return
+    temps = {r[0] for r in con.execute("select table_name from duckdb_tables() where temporary").fetchall()}
+    for subject, (temp, query) in CHANGED.items():
+        if temp in temps:  # a build of only some layers may lack one
+            con.execute(
+                f"insert into core.build_changes select changed.file_id, ?, changed.ref "  # noqa: S608 - CHANGED
+                f"from ({query}) as changed (ref, file_id)",
+                [subject],
+            )
 
 
 def definition_key(con: duckdb.DuckDBPyConnection, sql_dir: Path, layers: tuple[str, ...] = LAYERS) -> str:

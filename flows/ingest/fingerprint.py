@@ -23,7 +23,7 @@ def tables(
     rows = con.execute(
         "select schema_name || '.' || table_name from duckdb_tables() "
         "where list_contains(?, schema_name) and not temporary and (? is null or database_name = ?) "
-        "and not (schema_name = 'core' and table_name in ('build_state', 'build_files')) "  # what was built, not what
+        "and not (schema_name = 'core' and table_name in ('build_state', 'build_files', 'build_changes')) "  # what was built, not what
         "and (schema_name, table_name) <> ('raw', 'delivery_log') "  # the log's own lines: rebuilt from it
         "order by 1",
         [list(schemas), catalog, catalog],

@@ -81,12 +81,15 @@ def stage_line(stage: str, result: Any) -> str:
         return f"{stage}: {result}"
     if isinstance(result, LayerBuild):
         return f"{stage}: {result.mode} from {result.files} new file(s), {len(result.ran)} model(s) built"
+    scope = ""
+    if hasattr(result, "scope") and hasattr(result, "reports"):  # flows.pipeline.ValidationRun
+        scope, result = f" ({result.line().removeprefix('validation: ')})", result.reports
     if isinstance(result, list) and all(isinstance(r, ValidationReport) for r in result):
         checks = [r for v in result for r in v.results]
         failed = [r for r in checks if not r.success]
         critical = sum(r.severity == "critical" for r in failed)
         return (
-            f"{stage}: {len(result)} suite(s), {len(checks)} check(s), {len(failed)} failed "
+            f"{stage}{scope}: {len(result)} suite(s), {len(checks)} check(s), {len(failed)} failed "
             f"({critical} critical, {len(failed) - critical} warning(s))"
         )
     if isinstance(result, list) and all(isinstance(r, ReleaseResult | NotDue) for r in result):

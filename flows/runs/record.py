@@ -33,6 +33,9 @@ class RunRecord:
     stages: list[str] = field(default_factory=list)  # each stage's one line, in order
     releases: list[dict[str, Any]] = field(default_factory=list)
     notified: str | None = None  # the webhook's outcome, when one is configured
+    validation: str | None = (
+        None  # which kind ran: "validation: incremental over N records", "... full (weekly)"
+    )
 
     def line(self) -> str:
         c = self.counts
@@ -43,6 +46,7 @@ class RunRecord:
             f"{head} ({c.files} file(s) loaded, {c.files_rejected} rejected, {c.rows_staged:,} rows staged, "
             f"{c.rows_quarantined:,} quarantined, {c.checks_failed} check(s) failed, {c.cells_withheld} cell(s) "
             f"withheld in {len({r['release_id'] for r in self.releases})} release(s))"
+            + (f"; {self.validation}" if self.validation else "")
         )
 
     @classmethod

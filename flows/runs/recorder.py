@@ -50,6 +50,7 @@ def _record(kind: str, result: Any, started: datetime, status: str, reason: str 
         counts=run_counts(result.ingest, result.validations, releases),
         stages=list(result.stages),
         releases=releases,
+        validation=getattr(result, "validation", None),
     )
 
 

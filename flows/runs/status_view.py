@@ -42,6 +42,7 @@ def _runs(status: Status) -> RenderableType:
         counts = (
             f"{c.files} files, {c.rows_staged:,} rows staged, {c.rows_quarantined:,} quarantined, "
             f"{c.checks_failed} checks failed, {c.cells_withheld} cells withheld"
+            + (f"; {r.validation}" if r.validation else "")
         )
         table.add_row(
             r.finished_at[:16].replace("T", " "),

@@ -42,16 +42,24 @@ def validate_suite(
     expectations_dir: Path,
     sql_dir: Path,
     run_id: str,
+    full: bool = False,
 ) -> ValidationReport:
     """Run ``suite`` and append its results to ``validation.results``.
 
     ``sql_dir`` is the ``sql/`` root (``Settings.sql_dir``); suites name their queries relative to it.
     Raises ``SuiteError`` when the suite, its query or a parameter is unusable (a missing table included):
     that is a broken check, not a data failure. Data failures are in the report; ``blocks_publication``
-    is true when any critical expectation failed or could not run.
+    is true when any critical expectation failed or could not run. ``full``: a full pass (flows/validate/scope.py)
+    recomputes every file's per-file counts instead of reusing the stored ones.
     """
     report = run_suite(
-        con, suite, params=params, expectations_dir=expectations_dir, sql_dir=sql_dir, run_id=run_id
+        con,
+        suite,
+        params=params,
+        expectations_dir=expectations_dir,
+        sql_dir=sql_dir,
+        run_id=run_id,
+        full=full,
     )
     store_report(con, report)
     return report

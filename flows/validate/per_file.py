@@ -48,17 +48,24 @@ def takes_file_ids(used_params: set[str]) -> bool:
 
 
 def per_file_rows(
-    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], *, query: str, suite: str
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: dict[str, Any],
+    *,
+    query: str,
+    suite: str,
+    reuse: bool = True,
 ) -> pd.DataFrame:
-    """Every file's row (stored rows reused, the rest computed now), ordered by ``file_id`` like the query's own
-    result. ``params`` are the query's other parameters."""
+    """Every file's row (stored rows reused, the rest computed now; with ``reuse`` false, as a full validation
+    pass asks, every file's computed now), ordered by ``file_id`` like the query's own result. ``params`` are
+    the query's other parameters."""
     reads = tables_read(sql, query, suite)
     name = PurePosixPath(query).stem  # checks/staging.crimes.sql -> checks."staging.crimes"
     table = f'{SCHEMA}."{name.replace(chr(34), chr(34) * 2)}"'
     try:
         key = check_key(con, sql, query, params, reads)
         stored = {KEY, LEDGER_ENTRY, CHECKED_AT, HAS_ROW} <= _columns(con, SCHEMA, name)  # else made anew
-        checked = _reusable(con, table if stored else None, key)
+        checked = _reusable(con, table if stored and reuse else None, key)
         body = sql.strip().rstrip(";")
         con.execute(f"create or replace temp table checks_new as {body}", {**params, PARAM: checked})  # noqa: S608
         result = con.execute("select * from checks_new limit 0")

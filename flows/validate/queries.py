@@ -33,8 +33,15 @@ def merged_params(spec: SuiteSpec, params: dict | None) -> dict[str, Any]:
 
 
 def run_query(
-    con: duckdb.DuckDBPyConnection, sql_dir: Path, relative: str, params: dict[str, Any], suite: str
+    con: duckdb.DuckDBPyConnection,
+    sql_dir: Path,
+    relative: str,
+    params: dict[str, Any],
+    suite: str,
+    *,
+    full: bool = False,
 ) -> pd.DataFrame:
+    """The check query's result; ``full`` (a full validation pass) recomputes every file's per-file row."""
     path = sql_dir / relative
     try:
         sql = path.read_text(encoding="utf-8")
@@ -49,7 +56,9 @@ def run_query(
             f"suite {suite!r}: {path.name} needs parameter(s) {missing}; declare them in meta.disclose.params"
         )
     if per_file:
-        return gx_friendly(per_file_rows(con, sql, {k: params[k] for k in used}, query=relative, suite=suite))
+        return gx_friendly(
+            per_file_rows(con, sql, {k: params[k] for k in used}, query=relative, suite=suite, reuse=not full)
+        )
     try:
         frame = con.sql(sql, params={k: params[k] for k in used}).df()
     except duckdb.Error as exc:

@@ -27,6 +27,7 @@ def run_suite(
     expectations_dir: Path,
     sql_dir: Path,
     run_id: str,
+    full: bool = False,
 ) -> ValidationReport:
     """Validate without storing (e.g. on a read-only warehouse snapshot); see ``validate_suite``."""
     started = time.perf_counter()
@@ -36,7 +37,7 @@ def run_suite(
         name: _suite_parameter(con, sql_dir, src, name, values, suite)
         for name, src in spec.suite_parameters.items()
     }
-    frame = run_query(con, sql_dir, spec.query, values, suite)
+    frame = run_query(con, sql_dir, spec.query, values, suite, full=full)
     index = tuple(c for c in spec.index_columns if c in frame.columns)
     result_format = {
         "result_format": "SUMMARY",
