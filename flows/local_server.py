@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,15 +113,26 @@ def worker(env: dict, tmp: Path, pool: str = "disclose") -> Iterator[subprocess.
         _stop(proc)
 
 
-def _api(env: dict, method: str, path: str, body: dict | None = None) -> dict:
+#: what Prefect's own client retries: a SQLite-backed server answers 503 while its database is locked
+_RETRY_STATUS = frozenset({429, 502, 503})
+
+
+def _api(env: dict, method: str, path: str, body: dict | None = None, attempts: int = 6) -> dict:
     request = urllib.request.Request(
         env["PREFECT_API_URL"] + path,
         data=None if body is None else json.dumps(body).encode(),
         headers={"Content-Type": "application/json"},
         method=method,
     )
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return json.loads(answer.read())
+    for attempt in range(attempts):
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return json.loads(answer.read())
+        except urllib.error.HTTPError as exc:
+            if exc.code not in _RETRY_STATUS or attempt == attempts - 1:
+                raise
+            time.sleep(0.5 * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 def start_run(env: dict, deployment: str, parameters: dict, job_variables: dict | None = None) -> str:
