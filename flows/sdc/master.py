@@ -27,7 +27,7 @@ class Master:
     def __init__(
         self, model: DeviationModel, req: Requirements, cost: np.ndarray, integer: bool = True
     ) -> None:
-        self.n = model.matrix.shape[1]
+        self.n, self.integer = model.matrix.shape[1], integer
         matrix, lower, upper, rooms = _relation_cuts(model, req)
         self.h = new_highs()
         pass_lp(
@@ -54,12 +54,17 @@ class Master:
             return None, np.inf, False
         found = info.primal_solution_status == highspy.kSolutionStatusFeasible
         pattern = np.asarray(self.h.getSolution().col_value)[: self.n] > 0.5 if found else None
-        bound = float(getattr(info, "mip_dual_bound", np.nan))
-        if not np.isfinite(bound):  # an LP (the relaxation): its optimum is the bound
-            bound = (
-                float(info.objective_function_value) if status == highspy.HighsModelStatus.kOptimal else 0.0
-            )
+        if self.integer:
+            bound = float(info.mip_dual_bound)
+        else:  # the relaxation: its optimum is the bound (HiGHS reports a MIP dual bound of 0 for an LP)
+            optimal = status == highspy.HighsModelStatus.kOptimal
+            bound = float(info.objective_function_value) if optimal else 0.0
         return pattern, bound, status == highspy.HighsModelStatus.kOptimal
+
+    def start_from(self, pattern: np.ndarray) -> None:
+        """A protecting pattern as the MIP's incumbent (every cut holds for it), so it prunes from the start;
+        HiGHS completes the room variables."""
+        self.h.setSolution(self.n, np.arange(self.n, dtype=np.int32), pattern.astype(np.float64))
 
     def add(self, cuts: list[Cut]) -> None:
         for cut in cuts:
