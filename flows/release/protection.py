@@ -21,6 +21,7 @@ from flows.release.comparison_link import join, split, split_axes
 from flows.release.record import load_history
 from flows.sdc.history import Axes, PublishedCell, cells_of
 from flows.sdc.policy import SdcPolicy
+from flows.sdc.reuse import Withheld
 from flows.sdc.score import Score
 
 #: the dimension the group rule looks along, in order of preference: the first one a table has
@@ -85,14 +86,27 @@ def protect_release(
 
     policy = policy or release_policy(settings)
     history, history_key = _history(settings, reference) if populations else ([], None)
+    previous = previous_withheld(settings, reference) if policy.reuse_previous_pattern else ()
     inputs = {
         "tables": list(tables),
         "policy": policy,
         "populations": populations,
         "reference": reference,
         "history": history_key,
-    }
-    return cached(settings, inputs, lambda: _protect(tables, policy, populations, reference, history))
+    }  # not the previous pattern: a hint where to start, so a re-run keeps the pattern it found, not a new one
+    return cached(
+        settings, inputs, lambda: _protect(tables, policy, populations, reference, history, previous)
+    )
+
+
+def previous_withheld(settings: Settings, reference: str) -> tuple[Withheld, ...]:
+    """The cells the latest earlier version of ``reference`` withheld, where the solver starts from
+    (flows/sdc/reuse.py): its draft's cells, as published or awaiting approval."""
+    from flows.release.store import draft_cells, latest_draft_file
+
+    path = latest_draft_file(settings, reference)
+    cells = draft_cells(path) if path is not None else ()
+    return tuple(dict.fromkeys((c.table, c.labels, c.measure) for c in cells if "[c]" in str(c.shown)))
 
 
 def _protect(
@@ -101,6 +115,7 @@ def _protect(
     populations: Mapping[str, Axes] | None,
     reference: str,
     history: list[PublishedCell],
+    previous: tuple[Withheld, ...] = (),
 ) -> Protected:
     from flows.sdc import protect
 
@@ -118,6 +133,7 @@ def _protect(
             populations=axes,
             release_id=f"{reference} (being prepared)",
             public_source=public_source(populations[table.name], policy) if populations else None,
+            previous=[w for w in previous if w[0] == table.name],
         )
         if axes:  # later tables of this release are checked against this one too
             kept = {t.name: axes[t.name].keeping(t.dimension_names) for t in result.tables}

@@ -157,6 +157,13 @@ def pending_drafts(settings: Settings, states: dict[str, str], but: str) -> list
     return paths
 
 
+def latest_draft_file(settings: Settings, reference: str) -> Path | None:
+    """The ``draft.json`` of ``reference``'s latest draft (every version, published or not, was one)."""
+    versions = existing_versions(settings.drafts_dir, reference) if settings.drafts_dir.is_dir() else []
+    path = draft_folder(settings, versions[-1]) / DRAFT_FILE if versions else None
+    return path if path is not None and path.is_file() else None
+
+
 _CELLS: dict[tuple, tuple[PublishedCell, ...]] = {}
 
 

@@ -12,6 +12,7 @@ little withheld is answered without trying the rest.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -21,6 +22,7 @@ from flows.sdc.cumulative import Cumulative
 from flows.sdc.gate import audit_protected
 from flows.sdc.heuristic import CannotProtect
 from flows.sdc.policy import SdcPolicy
+from flows.sdc.reuse import Withheld
 from flows.sdc.score import Score, score
 from flows.sdc.shapes import Alternative, alternatives
 from flows.sdc.suppress import Suppressed, suppress_tables
@@ -48,7 +50,12 @@ class NothingSafe(RuntimeError):
     """No alternative passed the audit; the message says what was tried (it may name cells: internal)."""
 
 
-def choose(tables: list[TidyTable], policy: SdcPolicy, cumulative: Cumulative | None) -> Choice:
+def choose(
+    tables: list[TidyTable],
+    policy: SdcPolicy,
+    cumulative: Cumulative | None,
+    previous: Collection[Withheld] = (),
+) -> Choice:
     options = alternatives(tables, policy, rounding=cumulative is None)  # rounded figures are not recorded
     weights, suffix = policy.score_weights, policy.people_suffix
     ceilings = [
@@ -61,7 +68,7 @@ def choose(tables: list[TidyTable], policy: SdcPolicy, cumulative: Cumulative | 
         if best is not None and ceilings[n] <= best.score.value:
             break  # it cannot beat what is found, and neither can any later one
         try:
-            found = _protected(alt, policy, cumulative)
+            found = _protected(alt, policy, cumulative, previous)
         except CannotProtect as exc:
             details.append(f"{alt.name}: {exc}")
             failed.append(in_words(alt))
@@ -83,7 +90,9 @@ def choose(tables: list[TidyTable], policy: SdcPolicy, cumulative: Cumulative | 
     return best
 
 
-def _protected(alt: Alternative, policy: SdcPolicy, cumulative: Cumulative | None) -> Choice:
+def _protected(
+    alt: Alternative, policy: SdcPolicy, cumulative: Cumulative | None, previous: Collection[Withheld]
+) -> Choice:
     if alt.rounded:
         audit = audit_protected(alt.tables, policy, {}, rounded=True)
         if not audit.passed:
@@ -92,7 +101,8 @@ def _protected(alt: Alternative, policy: SdcPolicy, cumulative: Cumulative | Non
             )
         return Choice(alt, alt.tables, None, audit, Score(0, 0, 0, 0, 0))
     before = cumulative.published_before(alt.tables) if cumulative else []
-    result = suppress_tables(alt.tables, policy, cumulative.more_to_hide if cumulative else None, before)
+    more = cumulative.more_to_hide if cumulative else None
+    result = suppress_tables(alt.tables, policy, more, before, previous)
     return Choice(alt, result.tables, result, result.audit, Score(0, 0, 0, 0, 0))
 
 

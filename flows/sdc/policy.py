@@ -94,6 +94,18 @@ class SdcPolicy(_Frozen):
         description="the exact loop stops once a protecting pattern is proven within this relative gap of the "
         "least loss (0: run to the optimum or the time limit)",
     )
+    reuse_previous_pattern: bool = Field(
+        default=True,
+        description="a table protected again (a standing period re-drafted or revised) starts from the cells its "
+        "previous version withheld, re-checked exactly against the new figures: the exact loop starts from it "
+        "and keeps it once it is proven within reuse_max_gap of the least loss (flows/sdc/reuse.py)",
+    )
+    reuse_max_gap: float = Field(
+        default=0.10,
+        ge=0,
+        le=1,
+        description="the previous pattern is kept while it is proven within this relative gap of the least loss",
+    )
     exact_max_cells: int = Field(
         default=100_000,
         ge=0,

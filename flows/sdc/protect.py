@@ -10,7 +10,7 @@ view; if nothing passes, nothing is returned.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from flows.contracts.tidy import Role, TidyTable, check_tidy, with_empty_flags
@@ -19,6 +19,7 @@ from flows.sdc.cumulative import Cumulative
 from flows.sdc.explain import Facts, explain
 from flows.sdc.history import Axes, PublishedCell
 from flows.sdc.policy import SdcPolicy
+from flows.sdc.reuse import Withheld
 from flows.sdc.score import Score
 from flows.sdc.shapes import COMBINED_BECAUSE
 from flows.sdc.solve import Optimality
@@ -60,6 +61,7 @@ def protect(
     release_id: str = "this release",
     as_at: str = "",
     public_source: str | None = None,
+    previous: Collection[Withheld] = (),
 ) -> Protection:
     """Protect ``tables`` together (cells with identical labels are the same cell in every table).
 
@@ -70,6 +72,9 @@ def protect(
 
     ``public_source`` says the figures are ones anyone can compute from what the force already publishes there
     (data.police.uk): they are published in full, with nothing withheld, and the notes point there.
+
+    ``previous`` names the cells an earlier version of these tables withheld: with the policy's
+    ``reuse_previous_pattern`` the solver starts from them (:mod:`flows.sdc.reuse`).
     """
     policy = policy or SdcPolicy()
     if public_source:
@@ -96,7 +101,7 @@ def protect(
         if not any(policy.is_non_additive(t.name, d.name) for d in t.dimensions):
             check_tidy(t)  # skips the sum check itself when the table says it is not additive
     try:
-        choice = choose(tables, policy, cumulative)
+        choice = choose(tables, policy, cumulative, previous)
     except NothingSafe as exc:
         raise ProtectionRefused(str(exc)) from None
     return _protection(choice, policy)

@@ -25,6 +25,7 @@ from flows.sdc.heuristic import protect_sequentially, repair
 from flows.sdc.lp import DeviationModel
 from flows.sdc.master import Master
 from flows.sdc.policy import ScoreWeights, SdcPolicy
+from flows.sdc.reuse import start_from
 from flows.sdc.rules import HIDDEN, Requirements
 from flows.sdc.system import System
 
@@ -78,9 +79,17 @@ def cell_costs(
     return weights.exact + weights.total * margin + values / (1.0 + values.max(initial=0.0))
 
 
-def solve(system: System, req: Requirements, policy: SdcPolicy, start: Pattern | None = None) -> Pattern:
+def solve(
+    system: System,
+    req: Requirements,
+    policy: SdcPolicy,
+    start: Pattern | None = None,
+    previous: np.ndarray | None = None,
+) -> Pattern:
     """The pattern to publish, its cost and a proven bound. With ``start`` (a repair after the audit or the
-    cumulative check raised requirements), the heuristic adds to that pattern and the bound is kept."""
+    cumulative check raised requirements), the heuristic adds to that pattern and the bound is kept. With
+    ``previous`` (the cells an earlier version of these tables withheld, :mod:`flows.sdc.reuse`), that pattern
+    is kept when it still protects and is proven near the least loss, else the exact loop starts from it."""
     began = time.monotonic()
     cost = cell_costs(system.value_array(), policy.cost, np.asarray(system.margin), policy.score_weights)
     model = DeviationModel.build(system, req)
@@ -91,21 +100,39 @@ def solve(system: System, req: Requirements, policy: SdcPolicy, start: Pattern |
     if not (req.state == HIDDEN).any():
         return Pattern(req.state == HIDDEN, "none needed", 0.0, objective=policy.cost)
     found, method, bound, proof = None, "heuristic", 0.0, "LP relaxation of the master problem"
+    incumbent, reused, gap_target = None, "", policy.gap_target
+    if previous is not None and previous.any() and policy.reuse_previous_pattern:
+        incumbent, reused = start_from(model, req, cost, previous)
+        gap_target = max(gap_target, policy.reuse_max_gap)
     if model.matrix.shape[1] <= policy.exact_max_cells:
-        found, method, bound = _exact(model, req, cost, began + policy.time_limit_s, policy)
+        found, method, bound = _exact(
+            model, req, cost, began + policy.time_limit_s, policy, incumbent, gap_target
+        )
         proof = "MIP dual bound of the master problem (HiGHS)"
     else:
         bound = Master(model, req, cost, integer=False).solve(policy.time_limit_s, 0.0)[1]
-    if (
-        found is None
-    ):  # the heuristic completes the master's last pattern, or starts afresh (and says why not)
+        found, method = incumbent, "heuristic"
+    if incumbent is not None:
+        method = reused if found is incumbent else f"{method}, starting from the previous pattern"
+    if found is None:  # the heuristic starts afresh
         found = protect_sequentially(model, req, cost, system=system)
-    bound = bound if np.isfinite(bound) else 0.0
+    return _pattern(found, method, began, bound, proof, cost, policy)
+
+
+def _pattern(
+    found: np.ndarray,
+    method: str,
+    began: float,
+    bound: float,
+    proof: str,
+    cost: np.ndarray,
+    policy: SdcPolicy,
+) -> Pattern:
     return Pattern(
         found,
         method,
         time.monotonic() - began,
-        bound=bound,
+        bound=bound if np.isfinite(bound) else 0.0,
         proof=proof,
         cost=float(cost[found].sum()),
         objective=policy.cost,
@@ -113,26 +140,38 @@ def solve(system: System, req: Requirements, policy: SdcPolicy, start: Pattern |
 
 
 def _exact(
-    model: DeviationModel, req: Requirements, cost: np.ndarray, deadline: float, policy: SdcPolicy
+    model: DeviationModel,
+    req: Requirements,
+    cost: np.ndarray,
+    deadline: float,
+    policy: SdcPolicy,
+    incumbent: np.ndarray | None = None,
+    gap_target: float | None = None,
 ) -> tuple[np.ndarray | None, str, float]:
     """(pattern or None, how it was found, the best proven bound). Every failing master pattern is repaired
     into a protecting one (:func:`~flows.sdc.heuristic.repair`); the cheapest so far is kept, and the loop
-    stops once it is within ``policy.gap_target`` of the bound, or at the time limit."""
+    stops once it is within ``gap_target`` (default ``policy.gap_target``) of the bound, or at the time
+    limit. ``incumbent`` (a protecting pattern, e.g. the previous version's) starts as the cheapest, and is
+    returned itself unless a cheaper one is found."""
+    gap_target = policy.gap_target if gap_target is None else gap_target
     master, bound = Master(model, req, cost), 0.0
     best, best_cost = None, np.inf
+    if incumbent is not None:
+        master.start_from(incumbent)
+        best, best_cost = incumbent, float(cost[incumbent].sum())
     while True:
         pattern, found, optimal = master.solve(deadline - time.monotonic(), policy.mip_gap)
         bound = max(bound, found)
         if pattern is None:  # infeasible (a cell only fixed cells could protect) or nothing found in time
             return best, "exact (time limit), best repaired" if best is not None else "heuristic", bound
         cuts = failures(model, req, pattern)
-        if not cuts and float(cost[pattern].sum()) <= best_cost:
+        if not cuts and float(cost[pattern].sum()) < best_cost:
             return pattern, "optimal" if optimal else "exact (time limit: best found)", bound
         if cuts:
             repaired = repair(model, req, cost, pattern, [c.target for c in cuts])
             if float(cost[repaired].sum()) < best_cost:
                 best, best_cost = repaired, float(cost[repaired].sum())
-        if best_cost - bound <= policy.gap_target * best_cost:
+        if best_cost - bound <= gap_target * best_cost:
             return best, "exact, within the gap target", bound
         if not cuts or not optimal or time.monotonic() >= deadline:
             return best, "exact (time limit), best repaired", bound

@@ -9,7 +9,7 @@ the tables are not protectable this way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from flows.contracts.tidy import TidyTable
@@ -17,6 +17,7 @@ from flows.sdc.flag import flag
 from flows.sdc.gate import audit_protected
 from flows.sdc.heuristic import CannotProtect
 from flows.sdc.policy import SdcPolicy
+from flows.sdc.reuse import Withheld, previous_pattern
 from flows.sdc.rules import FIXED, FREE, HIDDEN, Requirements, sensitivity
 from flows.sdc.solve import Optimality, solve
 from flows.sdc.system import CellKey, build_system
@@ -50,17 +51,21 @@ def suppress_tables(
     policy: SdcPolicy,
     more_to_hide: HistoryCheck | None = None,
     published_before: Sequence[CellKey] = (),
+    previous: Collection[Withheld] = (),
 ) -> Suppressed:
     """``more_to_hide`` (the cumulative check) names published cells to withhold as well, or raises
     :class:`CannotProtect` when withholding more here cannot help. ``published_before`` names cells whose
-    figure is already public (same population, same as-at): withholding them would protect nothing."""
+    figure is already public (same population, same as-at): withholding them would protect nothing.
+    ``previous``: the cells an earlier version of these tables withheld (:mod:`flows.sdc.reuse`)."""
     system = build_system(tables, policy)
     req = sensitivity(tables, system, policy)
     for var in system.find(tables, [(name, dict(labels), m) for name, labels, m in published_before]):
         if req.state[var] == FREE:
             req.state[var] = FIXED
             req.note(var, "published before")
-    pattern = solve(system, req, policy)
+    pattern = solve(
+        system, req, policy, previous=previous_pattern(system, tables, previous) if previous else None
+    )
     for _ in range(REPAIR_ROUNDS):
         flagged = flag(tables, system, req, pattern.hidden, policy)
         audit = audit_protected(flagged.tables, policy, flagged.comparisons)
