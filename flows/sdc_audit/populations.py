@@ -45,10 +45,12 @@ def atoms(populations: Iterable[Population]) -> dict[str, dict[Hashable, int]]:
             sets.setdefault(axis, []).append(frozenset(values))
     out = {}
     for axis, family in sets.items():
-        distinct = list(dict.fromkeys(family))
-        signature = {v: tuple(v in s for s in distinct) for v in frozenset().union(*distinct)}
-        ids = {sig: n for n, sig in enumerate(dict.fromkeys(signature.values()))}
-        out[axis] = {v: ids[sig] for v, sig in signature.items()}
+        inside: dict[Hashable, list[int]] = {}  # value -> the distinct sets holding it (its signature)
+        for n, values in enumerate(dict.fromkeys(family)):
+            for v in values:
+                inside.setdefault(v, []).append(n)
+        ids: dict[tuple[int, ...], int] = {}
+        out[axis] = {v: ids.setdefault(tuple(sig), len(ids)) for v, sig in inside.items()}
     return out
 
 
@@ -229,4 +231,14 @@ def _classes(
                         into[a] = into[a] | bs
                 into[axis].add(b)
         classes = {key: {**lies_in, axis: frozenset(lies_in[axis])} for key, lies_in in split.items()}
-    return {frozenset(j for j in group if key & bit[j]): lies_in for key, lies_in in classes.items()}
+    return {_members(key, group): lies_in for key, lies_in in classes.items()}
+
+
+def _members(key: int, group: list[int]) -> frozenset[int]:
+    """The cells whose bits are set in ``key`` (as many steps as bits set, not as cells in the group)."""
+    out = []
+    while key:
+        low = key & -key
+        out.append(group[low.bit_length() - 1])
+        key ^= low
+    return frozenset(out)
