@@ -101,10 +101,10 @@ def test_a_reference_protected_again_starts_from_its_latest_draft(tmp_path):
 
     settings = load_settings(home=tmp_path / "home", organisation="Test Constabulary", operator="analyst")
 
-    def halves(h1: int, reference: str):
+    def halves(h1: int, reference: str, dataset: str | None = None):
         t = with_margins("h", [("period", ["H1", "H2"], "2021")], {("H1",): h1, ("H2",): 3})
         axes = {"h": year_axes(["H1", "H2", "2021"])}
-        return protect_release([t], settings, populations=axes, reference=reference)
+        return protect_release([t], settings, populations=axes, reference=reference, dataset=dataset)
 
     first = halves(17, "halves")
     assert "previous" not in first.method
@@ -113,3 +113,9 @@ def test_a_reference_protected_again_starts_from_its_latest_draft(tmp_path):
     assert "previous pattern, re-checked" in again.method
     assert hidden(again.tables[0], "arrests") == {("H1",), ("H2",)}
     assert "previous" not in halves(17, "other").method  # the same figures: "halves" awaits approval
+    # a standing dataset's next period starts from the latest earlier period's draft (same figures here: the
+    # populations are the same, and "halves" awaits approval)
+    period = halves(17, "ds.2021", dataset="ds")
+    assert "previous" not in period.method
+    write_draft(settings, period.tables, make_context(reference="ds.2021", request=None), period, "standing")
+    assert "previous" in halves(17, "ds.2022", dataset="ds").method

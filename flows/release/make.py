@@ -43,6 +43,7 @@ def release(settings: Settings, source: ReleaseSource) -> list[ReleaseResult]:
             settings,
             populations=populations_for(con, answered),
             reference=source.reference,
+            dataset=source.revisions_of,
         )
         tables = revised(settings, source, protected.tables)
         progress.stage(f"{source.reference}: output validation")

@@ -75,9 +75,12 @@ def protect_release(
     *,
     populations: Mapping[str, Axes] | None = None,
     reference: str = "this release",
+    dataset: str | None = None,
 ) -> Protected:
     """Protect every table (suppression, else collapsing, else rounding: least information lost first), each
     result already passed by the independent audit; the publish step audits the written files once more.
+
+    ``dataset``: a standing dataset whose earlier period's pattern a first version may start from.
 
     With ``populations`` (what each table's cells count), every cell in the publication record is taken into
     account, and so are the tables protected before in this release: a figure that, with anything published
@@ -86,7 +89,7 @@ def protect_release(
 
     policy = policy or release_policy(settings)
     history, history_key = _history(settings, reference) if populations else ([], None)
-    previous = previous_withheld(settings, reference) if policy.reuse_previous_pattern else ()
+    previous = previous_withheld(settings, reference, dataset) if policy.reuse_previous_pattern else ()
     inputs = {
         "tables": list(tables),
         "policy": policy,
@@ -99,12 +102,13 @@ def protect_release(
     )
 
 
-def previous_withheld(settings: Settings, reference: str) -> tuple[Withheld, ...]:
+def previous_withheld(settings: Settings, reference: str, dataset: str | None = None) -> tuple[Withheld, ...]:
     """The cells the latest earlier version of ``reference`` withheld, where the solver starts from
-    (flows/sdc/reuse.py): its draft's cells, as published or awaiting approval."""
+    (flows/sdc/reuse.py): its draft's cells, as published or awaiting approval. A standing period's first
+    version starts from the previous period's (``dataset``): most of its cells are the same figures."""
     from flows.release.store import draft_cells, latest_draft_file
 
-    path = latest_draft_file(settings, reference)
+    path = latest_draft_file(settings, reference, dataset)
     cells = draft_cells(path) if path is not None else ()
     return tuple(dict.fromkeys((c.table, c.labels, c.measure) for c in cells if "[c]" in str(c.shown)))
 

@@ -157,9 +157,19 @@ def pending_drafts(settings: Settings, states: dict[str, str], but: str) -> list
     return paths
 
 
-def latest_draft_file(settings: Settings, reference: str) -> Path | None:
-    """The ``draft.json`` of ``reference``'s latest draft (every version, published or not, was one)."""
-    versions = existing_versions(settings.drafts_dir, reference) if settings.drafts_dir.is_dir() else []
+def latest_draft_file(settings: Settings, reference: str, dataset: str | None = None) -> Path | None:
+    """The ``draft.json`` of ``reference``'s latest draft (every version, published or not, was one); with
+    none, and a standing ``dataset``, that of its latest earlier period (``<dataset>.<period>``)."""
+    if not settings.drafts_dir.is_dir():
+        return None
+    versions = existing_versions(settings.drafts_dir, reference)
+    if not versions and dataset is not None:
+        earlier = sorted(
+            p.name
+            for p in settings.drafts_dir.iterdir()
+            if p.is_dir() and p.name.startswith(f"{dataset}.") and p.name < reference
+        )
+        versions = existing_versions(settings.drafts_dir, earlier[-1]) if earlier else []
     path = draft_folder(settings, versions[-1]) / DRAFT_FILE if versions else None
     return path if path is not None and path.is_file() else None
 

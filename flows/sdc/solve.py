@@ -15,13 +15,14 @@ independent audit checks the result.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from flows.sdc.check import failures
-from flows.sdc.heuristic import protect_sequentially, repair
+from flows.sdc.heuristic import CannotProtect, protect_sequentially, repair
 from flows.sdc.lp import DeviationModel
 from flows.sdc.master import Master
 from flows.sdc.policy import ScoreWeights, SdcPolicy
@@ -102,8 +103,9 @@ def solve(
     found, method, bound, proof = None, "heuristic", 0.0, "LP relaxation of the master problem"
     incumbent, reused, gap_target = None, "", policy.gap_target
     if previous is not None and previous.any() and policy.reuse_previous_pattern:
-        incumbent, reused = start_from(model, req, cost, previous)
-        gap_target = max(gap_target, policy.reuse_max_gap)
+        with contextlib.suppress(CannotProtect):  # then solved as if there were no previous version
+            incumbent, reused = start_from(model, req, cost, previous)
+            gap_target = max(gap_target, policy.reuse_max_gap)
     if model.matrix.shape[1] <= policy.exact_max_cells:
         found, method, bound = _exact(
             model, req, cost, began + policy.time_limit_s, policy, incumbent, gap_target
