@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.db.catalog import table_exists
 from flows.release.faults import fault_at
 
 LAYERS = ("core", "marts")  # built from staging, in this order
@@ -138,19 +139,19 @@ def definition_key(con: duckdb.DuckDBPyConnection, sql_dir: Path, layers: tuple[
     for layer in layers:
         for path in sorted((sql_dir / layer).glob("*.sql")):
             h.update(f"{layer}/{path.name}\0".encode() + path.read_bytes())
-    if _exists(con, "ref", "version"):
+    if table_exists(con, "ref", "version"):
         h.update(repr(con.execute("select * from ref.version").fetchall()).encode())
     return h.hexdigest()
 
 
 def _ledger_files(con: duckdb.DuckDBPyConnection) -> list[int]:
-    if not _exists(con, "raw", "extract_files"):
+    if not table_exists(con, "raw", "extract_files"):
         return []
     return [r[0] for r in con.execute("select file_id from raw.extract_files order by file_id").fetchall()]
 
 
 def _new_files(con: duckdb.DuckDBPyConnection) -> list[int]:
-    if not _exists(con, "raw", "extract_files"):
+    if not table_exists(con, "raw", "extract_files"):
         return []
     return [
         r[0]
@@ -170,13 +171,3 @@ def _drop_models(con: duckdb.DuckDBPyConnection, layers: tuple[str, ...]) -> Non
     for schema, table in rows:
         if (schema, table) not in (("core", name) for name in BOOKKEEPING):
             con.execute(f'drop table "{schema}"."{table}"')  # names read from the catalog, quoted
-
-
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
-            "and database_name = current_database()",
-            [schema, table],
-        ).fetchall()[0][0]
-    )

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from flows.db.catalog import table_exists
 from flows.validate.suites import SuiteError
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def _reusable(con: duckdb.DuckDBPyConnection, table: str | None, key: str) -> li
     con.execute(
         "create or replace temp table checks_ledger as "
         "select file_id, hash(entry) as entry from raw.extract_files as entry"
-        if _exists(con, "raw", "extract_files")
+        if table_exists(con, "raw", "extract_files")
         else "create or replace temp table checks_ledger (file_id bigint, entry ubigint)"
     )
     if table is None:
@@ -167,20 +168,10 @@ def check_key(
     refs = [
         (t, con.execute(content.format(t)).fetchall())
         for s, t in reads
-        if s == "ref" and _exists(con, "ref", t)
+        if s == "ref" and table_exists(con, "ref", t)
     ]
     state = [query, sql, sorted((k, repr(v)) for k, v in params.items()), duckdb.__version__, columns, refs]
     return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()
-
-
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
-            "and database_name = current_database()",
-            [schema, table],
-        ).fetchall()[0][0]
-    )
 
 
 def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:

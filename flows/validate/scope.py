@@ -32,6 +32,7 @@ from pathlib import Path
 import duckdb
 
 from flows.config import PROJECT_ROOT, Settings
+from flows.db.catalog import table_exists
 
 SCHEMA_DDL = (
     "create schema if not exists checks",
@@ -74,7 +75,7 @@ def digest(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, str]
     ]
     reference = (
         repr(con.execute("select * from ref.version order by all").fetchall())
-        if _exists(con, "ref", "version")
+        if table_exists(con, "ref", "version")
         else ""
     )
     code = sorted((PROJECT_ROOT / "flows").rglob("*.py"))
@@ -100,7 +101,7 @@ def decide(
     if reason:
         return Scope("full", reason, files, _all_records(con), current)
     records = 0
-    if _exists(con, "core", "build_changes"):
+    if table_exists(con, "core", "build_changes"):
         (records,) = con.execute(
             "select count(*) from (select distinct subject, record_ref from core.build_changes "
             "where list_contains(?::bigint[], file_id))",
@@ -121,7 +122,7 @@ def record_pass(
             "where list_contains(?::bigint[], file_id)",
             [list(scope.files)],
         )
-        if _exists(con, "core", "build_changes"):
+        if table_exists(con, "core", "build_changes"):
             con.execute(
                 "delete from core.build_changes where file_id in (select file_id from checks.validated_files)"
             )
@@ -163,7 +164,7 @@ def _full_reason(con: duckdb.DuckDBPyConnection, settings: Settings, now: dateti
 
 
 def _unvalidated_files(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
-    if not _exists(con, "raw", "extract_files"):
+    if not table_exists(con, "raw", "extract_files"):
         return ()
     rows = con.execute(
         "select file_id from raw.extract_files anti join checks.validated_files using (file_id) order by file_id"
@@ -174,7 +175,7 @@ def _unvalidated_files(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
 def _all_records(con: duckdb.DuckDBPyConnection) -> int:
     total = 0
     for table in ("custody_records", "crimes"):
-        if _exists(con, "core", table):
+        if table_exists(con, "core", table):
             total += int(con.execute(f"select count(*) from core.{table}").fetchall()[0][0])  # noqa: S608
     return total
 
@@ -191,13 +192,3 @@ def _version(package: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "absent"
-
-
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
-            "and database_name = current_database()",
-            [schema, table],
-        ).fetchall()[0][0]
-    )
