@@ -146,10 +146,21 @@ def compose(
     for combo in itertools.product(*levels):
         grouped = {c for level in combo for c in level}
         labels = [_label(i, d, grouped) for i, d in enumerate(dims)] or ["'All' as all_units"]
+        names = [_ident(d.column) for d in dims] or ["all_units"]
         counts.append(
-            count.replace("{labels}", ",\n    ".join(labels))
+            count.replace("{labels}", ",\n        ".join(labels))
             .replace("{units_table}", UNITS_TABLE)
             .replace("{grouping_set}", ", ".join(sorted(grouped)))
+            .replace(
+                "{coalesced}",
+                ",\n    ".join(f"coalesce(current_window.{n}, previous_window.{n}) as {n}" for n in names),
+            )
+            .replace(
+                "{matched}",
+                "\n    and ".join(
+                    f"current_window.{n} is not distinct from previous_window.{n}" for n in names
+                ),
+            )
         )
     return Composed(units, tuple(counts), totals)
 

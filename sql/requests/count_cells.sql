@@ -4,14 +4,39 @@
 -- to the columns counted), so DuckDB holds one set's distinct-count tables at a time: all of them at once in
 -- one GROUPING SETS query took over 11 GiB at national scale and could fail under the 3 GB limit.
 -- Distinct units are counted, so a margin is right even where categories overlap (any-offence rule, persons).
--- Filled with allow-listed identifiers only ({labels}, {units_table}, {grouping_set}); labels of totals
--- arrive as parameters. GROUPING SETS with one set (not GROUP BY) so the grand total of no units is a 0 row.
+-- The current and the comparison (a year earlier) windows are counted apart, each over only its own rows:
+-- four FILTERed distinct counts in one aggregate took 2.6x as long at national scale (4.5 s against 1.7 s for
+-- the finest set of the annual standing table; the comparison side costs nothing when there is none).
+-- Filled with allow-listed identifiers only ({labels}, {columns}, {units_table}, {grouping_set}); labels of
+-- totals arrive as parameters. GROUPING SETS with one set (not GROUP BY) so the grand total of no units is a 0
+-- row; the join matches labels with IS NOT DISTINCT FROM, so a missing label is still one cell.
+with current_window as (
+    select
+        {labels},
+        count(distinct unit_key) as value,
+        -- distinct people behind each count: the person rule (five arrests of one person are one person)
+        count(distinct person_key) as people
+    from {units_table}
+    where is_current
+    group by grouping sets (({grouping_set}))
+),
+
+previous_window as (
+    select
+        {labels},
+        count(distinct unit_key) as previous,
+        count(distinct person_key) as previous_people
+    from {units_table}
+    where not is_current
+    group by grouping sets (({grouping_set}))
+)
+
 select
-    {labels},
-    count(distinct unit_key) filter (where is_current) as value,
-    count(distinct unit_key) filter (where not is_current) as previous,
-    -- distinct people behind each count: the person rule (five arrests of one person are one person)
-    count(distinct person_key) filter (where is_current) as people,
-    count(distinct person_key) filter (where not is_current) as previous_people
-from {units_table}
-group by grouping sets (({grouping_set}))
+    {coalesced},
+    coalesce(current_window.value, 0) as value,
+    coalesce(previous_window.previous, 0) as previous,
+    coalesce(current_window.people, 0) as people,
+    coalesce(previous_window.previous_people, 0) as previous_people
+from current_window
+full join previous_window
+    on {matched}
