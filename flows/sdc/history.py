@@ -254,12 +254,15 @@ def _text(moment: object) -> str:
 
 def population_json(population: Mapping[str, frozenset]) -> str:
     return json.dumps(
-        {
-            axis: _ranges(values) if _all_dates(values) else sorted(map(str, values))
-            for axis, values in sorted(population.items())
-        },
-        sort_keys=True,
+        {axis: _axis_json(frozenset(values)) for axis, values in sorted(population.items())}, sort_keys=True
     )
+
+
+@lru_cache(maxsize=4096)
+def _axis_json(values: frozenset) -> list:
+    """One axis's values as stored; cells share their axes' sets (ten years of days in every cell of a
+    standing table), so each set is sorted once, not once per cell (1.8 s of a national draft)."""
+    return _ranges(values) if _all_dates(values) else sorted(map(str, values))
 
 
 def population_from_json(text: str) -> dict[str, frozenset]:
