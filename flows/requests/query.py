@@ -252,7 +252,7 @@ def run_count(
     filters: Sequence[Filtering] = (),
 ) -> Counted:
     """The units are computed once into a temp table (a read-only connection may write temp tables), keeping
-    the units the filters keep, then counted one grouping set at a time."""
+    the units the filters keep, then counted one grouping set at a time (rows, when no unit has two)."""
     check_source(con, source)
     composed = compose(sql_dir, source, dims, as_at, filters, present_columns(con, source, as_at))
     bound = {
@@ -268,7 +268,12 @@ def run_count(
 
     con.execute(f"create or replace temp table {UNITS_TABLE} as {composed.units}", used(composed.units))  # noqa: S608
     try:
-        cells = pl.concat([con.sql(sql, params=used(sql)).pl() for sql in composed.counts], how="vertical")
+        one_row_each = con.sql(f"select count(*) = count(distinct unit_key) from {UNITS_TABLE}").fetchall()[
+            0
+        ][0]  # noqa: S608
+        unit_count = "count(*)" if one_row_each else "count(distinct unit_key)"
+        counts = [sql.replace("{unit_count}", unit_count) for sql in composed.counts]
+        cells = pl.concat([con.sql(sql, params=used(sql)).pl() for sql in counts], how="vertical")
         return Counted(
             cells, code_shares.measure(con, UNITS_TABLE) if source in ("custody", "crime") else None
         )

@@ -7,13 +7,16 @@
 -- The current and the comparison (a year earlier) windows are counted apart, each over only its own rows:
 -- four FILTERed distinct counts in one aggregate took 2.6x as long at national scale (4.5 s against 1.7 s for
 -- the finest set of the annual standing table; the comparison side costs nothing when there is none).
--- Filled with allow-listed identifiers only ({labels}, {columns}, {units_table}, {grouping_set}); labels of
+-- {unit_count} is count(distinct unit_key), or count(*) when no unit has two rows (no any-offence or set-valued
+-- breakdown split it): the same number, for 0.4 s of checking against about 40% of each count at national scale.
+-- Filled with allow-listed identifiers only ({labels}, {coalesced}, {matched}, {units_table}, {grouping_set},
+-- {unit_count}); labels of
 -- totals arrive as parameters. GROUPING SETS with one set (not GROUP BY) so the grand total of no units is a 0
 -- row; the join matches labels with IS NOT DISTINCT FROM, so a missing label is still one cell.
 with current_window as (
     select
         {labels},
-        count(distinct unit_key) as value,
+        {unit_count} as value,
         -- distinct people behind each count: the person rule (five arrests of one person are one person)
         count(distinct person_key) as people
     from {units_table}
@@ -24,7 +27,7 @@ with current_window as (
 previous_window as (
     select
         {labels},
-        count(distinct unit_key) as previous,
+        {unit_count} as previous,
         count(distinct person_key) as previous_people
     from {units_table}
     where not is_current
