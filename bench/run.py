@@ -212,9 +212,14 @@ def _request_prefect(scale: str, reps: int, add, scratch: Path) -> None:
 
 
 def _as_new(home: Path, args: list[str]) -> dict:
-    """The request as if never asked: the home's cached counts and protection results are removed first, so
-    each run counts and solves (a repeated request reuses both, flows/release/count_cache.py)."""
+    """The request as if never asked: the home's cached counts and protection results, and its earlier drafts,
+    are removed first, so each run counts, solves from nothing and writes a draft (a repeated request reuses
+    the counts and protection, flows/release/count_cache.py, and starts from its last draft's pattern)."""
+    import yaml
+
     shutil.rmtree(home / "cache", ignore_errors=True)
+    reference = yaml.safe_load(REQUEST.read_text(encoding="utf-8"))["reference"]
+    shutil.rmtree(home / "drafts" / reference, ignore_errors=True)
     return _measure(args, check=False)
 
 
