@@ -268,9 +268,8 @@ def run_count(
 
     con.execute(f"create or replace temp table {UNITS_TABLE} as {composed.units}", used(composed.units))  # noqa: S608
     try:
-        one_row_each = con.sql(f"select count(*) = count(distinct unit_key) from {UNITS_TABLE}").fetchall()[
-            0
-        ][0]  # noqa: S608
+        check = f"select count(*) = count(distinct unit_key) from {UNITS_TABLE}"  # noqa: S608 - a constant
+        one_row_each = con.sql(check).fetchall()[0][0]
         unit_count = "count(*)" if one_row_each else "count(distinct unit_key)"
         counts = [sql.replace("{unit_count}", unit_count) for sql in composed.counts]
         cells = pl.concat([con.sql(sql, params=used(sql)).pl() for sql in counts], how="vertical")
