@@ -258,10 +258,11 @@ def population_json(population: Mapping[str, frozenset]) -> str:
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _axis_json(values: frozenset) -> list:
     """One axis's values as stored; cells share their axes' sets (ten years of days in every cell of a
-    standing table), so each set is sorted once, not once per cell (1.8 s of a national draft)."""
+    standing table), so each set is sorted once, not once per cell (1.8 s of a national draft). A draft holds
+    well under 256 distinct sets; a larger cache would keep old day sets alive in a long-lived service."""
     return _ranges(values) if _all_dates(values) else sorted(map(str, values))
 
 

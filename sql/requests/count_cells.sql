@@ -10,9 +10,9 @@
 -- {unit_count} is count(distinct unit_key), or count(*) when no unit has two rows (no any-offence or set-valued
 -- breakdown split it): the same number, for 0.4 s of checking against about 40% of each count at national scale.
 -- Filled with allow-listed identifiers only ({labels}, {coalesced}, {matched}, {units_table}, {grouping_set},
--- {unit_count}); labels of
--- totals arrive as parameters. GROUPING SETS with one set (not GROUP BY) so the grand total of no units is a 0
--- row; the join matches labels with IS NOT DISTINCT FROM, so a missing label is still one cell.
+-- {unit_count}); labels of totals arrive as parameters. GROUPING SETS with one set (not GROUP BY) so the grand
+-- total of no units is a 0 row; the join matches labels with IS NOT DISTINCT FROM, so a missing label is still
+-- one cell.
 with current_window as (
     select
         {labels},
