@@ -214,10 +214,13 @@ def _request_prefect(scale: str, reps: int, add, scratch: Path) -> None:
 def _as_new(home: Path, args: list[str]) -> dict:
     """The request as if never asked: the home's cached counts and protection results, and its earlier drafts,
     are removed first, so each run counts, solves from nothing and writes a draft (a repeated request reuses
-    the counts and protection, flows/release/count_cache.py, and starts from its last draft's pattern)."""
+    the counts and protection, flows/release/count_cache.py, and starts from its last draft's pattern). The
+    standing drafts' decoded cells (cache/draft-cells, written when the nightly drafted them) stay: they are
+    the home's history, not this request's results."""
     import yaml
 
-    shutil.rmtree(home / "cache", ignore_errors=True)
+    for kind in ("counts", "protection"):
+        shutil.rmtree(home / "cache" / kind, ignore_errors=True)
     reference = yaml.safe_load(REQUEST.read_text(encoding="utf-8"))["reference"]
     shutil.rmtree(home / "drafts" / reference, ignore_errors=True)
     return _measure(args, check=False)

@@ -7,6 +7,7 @@ lock. A re-run whose figures, titles, notes and request equal the latest draft's
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -32,6 +33,7 @@ from flows.release.store import (
     PUBLIC_TEXT_FILE,
     STAGING_PREFIX,
     DraftRecord,
+    draft_cells,
     draft_folder,
     drafts_of,
     grid_to_json,
@@ -93,6 +95,10 @@ def write_draft(
             shutil.rmtree(staging, ignore_errors=True)
             raise
         fault_point(settings, "draft:after_rename")
+    with contextlib.suppress(
+        OSError
+    ):  # decoded for the next request now (a standing draft: ten years of cells)
+        draft_cells(target / DRAFT_FILE, settings)
     return ReleaseResult("drafted", str(release_id), target, tuple(f"{FILES}/{n}" for n in built.files))
 
 

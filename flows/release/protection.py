@@ -109,7 +109,7 @@ def previous_withheld(settings: Settings, reference: str, dataset: str | None = 
     from flows.release.store import draft_cells, latest_draft_file
 
     path = latest_draft_file(settings, reference, dataset)
-    cells = draft_cells(path) if path is not None else ()
+    cells = draft_cells(path, settings) if path is not None else ()
     return tuple(dict.fromkeys((c.table, c.labels, c.measure) for c in cells if "[c]" in str(c.shown)))
 
 
@@ -214,16 +214,15 @@ def _history(settings: Settings, reference: str) -> tuple[list[PublishedCell], d
     what identifies them for the protection cache: the published cells themselves, and each pending draft by
     its file's hash (its cells are read from it alone, so hashing the bytes is hashing the cells, in a fraction
     of the time)."""
-    from flows.contracts.manifest import sha256_file
     from flows.release.record import read_events, release_states
-    from flows.release.store import draft_cells, pending_drafts
+    from flows.release.store import draft_cells, draft_digest, pending_drafts
 
     published = load_history(settings)
     drafts = pending_drafts(settings, release_states(read_events(settings)), reference)
-    cells = published + [cell for path in drafts for cell in draft_cells(path)]
+    cells = published + [cell for path in drafts for cell in draft_cells(path, settings)]
     key = {
         "published": published,
-        "drafts": [[str(p.relative_to(settings.drafts_dir)), sha256_file(p)] for p in drafts],
+        "drafts": [[str(p.relative_to(settings.drafts_dir)), draft_digest(p)] for p in drafts],
     }
     return cells, key
 

@@ -175,22 +175,53 @@ def latest_draft_file(settings: Settings, reference: str, dataset: str | None = 
 
 
 _CELLS: dict[tuple, tuple[PublishedCell, ...]] = {}
+_DIGESTS: dict[tuple, str] = {}
+DRAFT_CELLS_CACHE = "draft-cells"  # <home>/cache/<this>: a draft's cells, decoded once for every process
 
 
-def draft_cells(path: Path) -> tuple[PublishedCell, ...]:
-    """A draft's cells, completed as :meth:`Draft.cells` does; kept in this process while the file is
-    unchanged (a draft is written once, by a rename), so a warm service reads ten years of a standing
-    table's cells once, not per request."""
-    from flows.requests.populations import complete_cell
-
-    stat = path.stat()
-    key = (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+def draft_cells(path: Path, settings: Settings | None = None) -> tuple[PublishedCell, ...]:
+    """A draft's cells, completed as :meth:`Draft.cells` does. A standing draft holds ten years of a table's
+    cells with their code lists (tens of MB of JSON, half a second to decode), and every request reads them as
+    history: they are kept in this process while the file is unchanged (a draft is written once, by a rename),
+    and, given ``settings``, decoded once for every process into the home's cache, keyed by the file's hash
+    (and the code, like every cache entry: flows/release/protection_cache.py)."""
+    key = _stat_key(path)
     if key not in _CELLS:
-        record = DraftRecord.model_validate_json(path.read_text(encoding="utf-8"))
+        if settings is None:
+            cells = _decoded(path)
+        else:
+            from flows.release.protection_cache import cached
+
+            found = cached(settings, {"draft": draft_digest(path)}, lambda: _decoded(path), DRAFT_CELLS_CACHE)
+            cells = found if isinstance(found, tuple) else _decoded(path)
         if len(_CELLS) >= 64:
             _CELLS.clear()
-        _CELLS[key] = tuple(complete_cell(from_row(row)) for row in record.cells)
+        _CELLS[key] = cells
     return _CELLS[key]
+
+
+def draft_digest(path: Path) -> str:
+    """The draft file's sha256, kept in this process while the file is unchanged."""
+    from flows.contracts.manifest import sha256_file
+
+    key = _stat_key(path)
+    if key not in _DIGESTS:
+        if len(_DIGESTS) >= 256:
+            _DIGESTS.clear()
+        _DIGESTS[key] = sha256_file(path)
+    return _DIGESTS[key]
+
+
+def _decoded(path: Path) -> tuple[PublishedCell, ...]:
+    from flows.requests.populations import complete_cell
+
+    record = DraftRecord.model_validate_json(path.read_text(encoding="utf-8"))
+    return tuple(complete_cell(from_row(row)) for row in record.cells)
+
+
+def _stat_key(path: Path) -> tuple:
+    stat = path.stat()
+    return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 def next_version(settings: Settings, reference: str, recorded: set[str]) -> ReleaseId:
