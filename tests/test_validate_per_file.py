@@ -15,7 +15,7 @@ from flows.ingest import ingest_landing
 from flows.ingest.rebuild import rebuild
 from flows.reference.load import load_reference
 from flows.validate import SuiteError, run_suite, validate_suite, warm_up
-from flows.validate.queries import gx_friendly, merged_params, referenced_params, run_query
+from flows.validate.queries import as_gx_frame, gx_friendly, merged_params, referenced_params, run_query
 from flows.validate.suites import load_spec
 from tests.corpus.cases import CRIME_HEADER, CUSTODY_HEADER, crime, custody, text
 
@@ -62,7 +62,7 @@ def frames(settings, suite: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     spec = load_spec(settings.expectations_dir, suite)
     params = merged_params(spec, None)
     with connect(settings) as con:
-        given = run_query(con, settings.sql_dir, spec.query, params, suite)
+        given = as_gx_frame(run_query(con, settings.sql_dir, spec.query, params, suite))
         sql = (settings.sql_dir / spec.query).read_text()
         scratch = con.sql(sql, params={k: params.get(k, []) for k in referenced_params(sql)}).df()
     return given, gx_friendly(scratch)
@@ -169,12 +169,14 @@ def test_a_rebuild_starts_without_stored_rows(two_files):
     with connect(two_files) as con:
         build_layers(con, two_files.sql_dir)  # so the rebuilt warehouse can be compared whole
         given = {
-            suite: run_query(
-                con,
-                two_files.sql_dir,
-                load_spec(two_files.expectations_dir, suite).query,
-                merged_params(load_spec(two_files.expectations_dir, suite), None),
-                suite,
+            suite: as_gx_frame(
+                run_query(
+                    con,
+                    two_files.sql_dir,
+                    load_spec(two_files.expectations_dir, suite).query,
+                    merged_params(load_spec(two_files.expectations_dir, suite), None),
+                    suite,
+                )
             )
             for suite in SUITES
         }
@@ -201,7 +203,7 @@ def test_a_read_only_warehouse_reuses_stored_rows_and_keeps_nothing(two_files):
             run_id="t",
         )
         given = run_query(con, two_files.sql_dir, spec.query, merged_params(spec, None), "staging.crimes")
-    assert report.success and list(given["file_id"]) == [2, 3]
+    assert report.success and given["file_id"].to_pylist() == [2, 3]
     assert set(stored(two_files, "staging.crimes")) == {1, 2}
 
 

@@ -3,7 +3,7 @@
 Importing GX is ~3 s of pure Python. On a thread it holds the GIL against the very work it was meant to overlap
 (measured on a request: 4.0 s before validation with a warm-up thread, 1.8 s without one). A child process
 imports it on the other core while the parent counts. The parent still runs every check query in DuckDB (a
-second process cannot open the warehouse) and sends the child only the small check frame; the child answers
+second process cannot open the warehouse) and sends the child only the small check result (an Arrow table); the child answers
 with the records and GX's own result as JSON (for Data Docs). One request at a time, under a lock, since
 Prefect may run tasks on threads. The child exits when the parent closes its stdin, or at once when the parent dies (flows/child_guard.py).
 """
@@ -112,6 +112,7 @@ def serve() -> None:
 
     defer("scipy")  # GX imports it for expectations our suites do not use: about 1 s of a request
     from flows.validate.gx_loader import gx_ready
+    from flows.validate.queries import as_gx_frame
     from flows.validate.report import record_from_gx
     from flows.validate.suites import load_suite
 
@@ -125,7 +126,7 @@ def serve() -> None:
         try:
             path = Path(path)
             suite = load_suite(path.parent, path.stem)
-            batch = gx_ready().get_batch(batch_parameters={"dataframe": frame})
+            batch = gx_ready().get_batch(batch_parameters={"dataframe": as_gx_frame(frame)})
             outcome = batch.validate(
                 suite, result_format=result_format, expectation_parameters=suite_parameters
             )

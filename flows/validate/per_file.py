@@ -27,7 +27,7 @@ from flows.db.catalog import table_exists
 from flows.validate.suites import SuiteError
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import pyarrow as pa
 
 PARAM = "checked_file_ids"
 SCHEMA = "checks"
@@ -56,7 +56,7 @@ def per_file_rows(
     query: str,
     suite: str,
     reuse: bool = True,
-) -> pd.DataFrame:
+) -> pa.Table:
     """Every file's row (stored rows reused, the rest computed now; with ``reuse`` false, as a full validation
     pass asks, every file's computed now), ordered by ``file_id`` like the query's own result. ``params`` are
     the query's other parameters."""
@@ -80,7 +80,9 @@ def per_file_rows(
         if not unchanged and not _read_only(con):
             con.execute(f"create schema if not exists {SCHEMA}")
             con.execute(f"create or replace table {table} as select * from checks_rows")  # noqa: S608
-        return con.sql(f"select {listed} from checks_rows where {HAS_ROW} order by file_id nulls last").df()  # noqa: S608
+        return con.sql(
+            f"select {listed} from checks_rows where {HAS_ROW} order by file_id nulls last"
+        ).to_arrow_table()  # noqa: S608
     except duckdb.Error as exc:
         raise SuiteError(f"suite {suite!r}: check query {query} failed: {exc}") from None
     finally:

@@ -2,13 +2,15 @@
 
 Queries take named DuckDB parameters (``$name``) and nothing else. DuckDB rejects a parameter the query
 does not use, so each query gets just the parameters its text names. A query that takes ``$checked_file_ids``
-is a per-file check, run only for files not checked before (flows/validate/per_file.py). pandas is imported
-lazily (about a second), like GX, so commands that only read stored results stay quick.
+is a per-file check, run only for files not checked before (flows/validate/per_file.py). Results are Arrow
+tables; pandas (GX's batch format) is made from them in the GX process (:func:`as_gx_frame`), so the parent
+never imports it (0.14 s of a cold request).
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,7 @@ from flows.validate.suites import SuiteError, SuiteSpec
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -40,7 +43,7 @@ def run_query(
     suite: str,
     *,
     full: bool = False,
-) -> pd.DataFrame:
+) -> pa.Table:
     """The check query's result; ``full`` (a full validation pass) recomputes every file's per-file row."""
     path = sql_dir / relative
     try:
@@ -56,29 +59,27 @@ def run_query(
             f"suite {suite!r}: {path.name} needs parameter(s) {missing}; declare them in meta.disclose.params"
         )
     if per_file:
-        return gx_friendly(
-            per_file_rows(con, sql, {k: params[k] for k in used}, query=relative, suite=suite, reuse=not full)
+        return per_file_rows(
+            con, sql, {k: params[k] for k in used}, query=relative, suite=suite, reuse=not full
         )
     try:
-        frame = con.sql(sql, params={k: params[k] for k in used}).df()
+        return con.sql(sql, params={k: params[k] for k in used}).to_arrow_table()
     except duckdb.Error as exc:
         raise SuiteError(f"suite {suite!r}: check query {path.name} failed: {exc}") from None
-    return gx_friendly(frame)
 
 
 def referenced_params(sql: str) -> set[str]:
     return set(_PARAM.findall(sql_code(sql)))
 
 
-def parameter_value(frame: pd.DataFrame, name: str, returns: str, suite: str) -> Any:
-    """A parameter query's result as a GX suite parameter: all values of its one column, or its one value."""
-    import pandas as pd
-
-    if frame.shape[1] != 1:
+def parameter_value(table: pa.Table, name: str, returns: str, suite: str) -> Any:
+    """A parameter query's result as a GX suite parameter: all values of its one column, or its one value
+    (decimals as floats, as pandas gave them)."""
+    if table.num_columns != 1:
         raise SuiteError(
-            f"suite {suite!r}: parameter query {name!r} must return one column, not {frame.shape[1]}"
+            f"suite {suite!r}: parameter query {name!r} must return one column, not {table.num_columns}"
         )
-    values = [_plain(v) for v in frame.iloc[:, 0].tolist() if not pd.isna(v)]
+    values = [_plain(v) for v in table.column(0).to_pylist() if v is not None and v == v]  # not NULL, not NaN
     if returns == "list":
         return values
     if len(values) != 1:
@@ -86,6 +87,12 @@ def parameter_value(frame: pd.DataFrame, name: str, returns: str, suite: str) ->
             f"suite {suite!r}: parameter query {name!r} must return one value, not {len(values)}"
         )
     return values[0]
+
+
+def as_gx_frame(table: pa.Table) -> pd.DataFrame:
+    """The frame GX validates: DuckDB's own pandas conversion of the query's result (so types are exactly
+    those of ``.df()`` on the query), made GX-safe."""
+    return gx_friendly(duckdb.from_arrow(table).df())
 
 
 def gx_friendly(frame: pd.DataFrame) -> pd.DataFrame:
@@ -103,4 +110,4 @@ def gx_friendly(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _plain(v: Any) -> Any:
-    return v.item() if hasattr(v, "item") else v
+    return float(v) if isinstance(v, Decimal) else v

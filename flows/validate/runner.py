@@ -38,7 +38,7 @@ def run_suite(
         for name, src in spec.suite_parameters.items()
     }
     frame = run_query(con, sql_dir, spec.query, values, suite, full=full)
-    index = tuple(c for c in spec.index_columns if c in frame.columns)
+    index = tuple(c for c in spec.index_columns if c in frame.column_names)
     result_format = {
         "result_format": "SUMMARY",
         "partial_unexpected_count": 3,
