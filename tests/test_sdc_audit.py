@@ -258,3 +258,25 @@ def test_release_folder_audit_takes_the_engine_policy_as_public_rules(tmp_path):
     assert result.intervals[zero][0] == 0  # the public group rule: a withheld breakdown cell may be zero
     options["group_dimension"] = None
     assert audit_release_folder(release, hierarchies_of(out.tables), **options).intervals[zero][0] == 1
+
+
+def test_integer_intervals_solve_the_integer_programme_where_the_lp_optimum_is_fractional():
+    """x = y and 0 <= x + y <= 3: the LP says x can reach 1.5, an intruder who knows counts are whole knows
+    x <= 1. The LP runs first; its fractional optimum must not be taken as the answer."""
+    from flows.sdc_audit.intervals import intervals
+    from flows.sdc_audit.knowledge import Knowledge
+
+    know = Knowledge(
+        where=[("t", {}, "m"), ("t", {}, "m")],
+        lower=[0.0, 0.0],
+        upper=[float("inf"), float("inf")],
+        withheld=[True, True],
+        k=[5, 5],
+        equations=[([0, 1], [1.0, -1.0], 0.0, 0.0), ([0, 1], [1.0, 1.0], 0.0, 3.0)],
+    )
+
+    def never(i, lo, hi):
+        return False
+
+    assert intervals(know, [0], False, never)[0] == (0.0, 1.5)
+    assert intervals(know, [0], True, never)[0] == (0.0, 1.0)

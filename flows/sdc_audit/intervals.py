@@ -5,7 +5,9 @@ those terms and moves the rest to its bounds. Every solve returns a whole table 
 published, so it also shows values every other cell can take. A cell whose sampled values already span an
 interval that passes needs no solve of its own (its true interval contains the sampled range); every other
 cell is solved for its greatest value, and for its least unless the values seen already pass. The integer
-version matters because an intruder knows counts are whole numbers: LP bounds are only a relaxation.
+version matters because an intruder knows counts are whole numbers: LP bounds are only a relaxation; each
+integer solve runs the LP first and keeps its optimum when every value is whole (it is then the integer optimum),
+as it usually is for tables of sums.
 """
 
 from __future__ import annotations
@@ -61,9 +63,6 @@ def _model(know: Knowledge, unknown: np.ndarray, integer: bool) -> highspy.Highs
         h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
         h.setOptionValue("mip_rel_gap", 0.0)
         h.setOptionValue("mip_abs_gap", 1e-6)
-    else:  # only the objective changes between solves: primal simplex restarts from the last basis
-        h.setOptionValue("presolve", "off")
-        h.setOptionValue("simplex_strategy", 4)
     return h
 
 
@@ -75,16 +74,26 @@ def intervals(
     unknown = np.asarray(sorted(set(cells) | set(np.flatnonzero(~fixed).tolist())), dtype=np.int64)
     if unknown.size == 0:
         return {}
-    h = _model(know, unknown, integer)
+    lp = _model(know, unknown, False)
+    mip = _model(know, unknown, True) if integer else None
+    lp.setOptionValue("presolve", "on")  # the first solve starts from nothing: presolve makes it 5x faster
     col = {int(v): c for c, v in enumerate(unknown)}
     seen_lo, seen_hi = np.full(unknown.size, np.inf), np.full(unknown.size, -np.inf)
+    every = np.arange(unknown.size, dtype=np.int32)
+
+    def run(h: highspy.Highs, cost: np.ndarray, sense: highspy.ObjSense) -> highspy.HighsModelStatus:
+        h.changeColsCost(unknown.size, every, cost)
+        h.changeObjectiveSense(sense)
+        h.run()
+        return h.getModelStatus()
 
     def solve(cost: np.ndarray, sense: highspy.ObjSense) -> float | None:
         nonlocal seen_lo, seen_hi
-        h.changeColsCost(unknown.size, np.arange(unknown.size, dtype=np.int32), cost)
-        h.changeObjectiveSense(sense)
-        h.run()
-        status = h.getModelStatus()
+        h, status = lp, run(lp, cost, sense)
+        lp.setOptionValue("presolve", "off")  # later solves change only the objective: primal simplex
+        lp.setOptionValue("simplex_strategy", 4)  # restarts from the last basis
+        if mip is not None and not _integral(lp, status):  # an integral LP optimum is the integer optimum
+            h, status = mip, run(mip, cost, sense)
         if (
             status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
             and sense == highspy.ObjSense.kMaximize
@@ -93,6 +102,8 @@ def intervals(
         if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kModelEmpty):
             raise Inconsistent(f"no values fit the published figures ({h.modelStatusToString(status)})")
         x = np.asarray(h.getSolution().col_value, dtype=np.float64)
+        if h is lp and mip is not None:
+            x = np.round(x)
         seen_lo, seen_hi = np.minimum(seen_lo, x), np.maximum(seen_hi, x)
         return float(h.getInfo().objective_function_value)
 
@@ -117,3 +128,12 @@ def intervals(
             else ((float(round(lo)), hi) if integer else (lo, hi))
         )
     return out
+
+
+def _integral(h: highspy.Highs, status: highspy.HighsModelStatus) -> bool:
+    """An optimal LP solution whose every value is whole: a feasible integer point, so it is also the
+    integer programme's optimum (no MIP solve, ~3 ms each even on a small table, is needed)."""
+    if status != highspy.HighsModelStatus.kOptimal:
+        return False
+    x = np.asarray(h.getSolution().col_value, dtype=np.float64)
+    return bool(np.all(np.abs(x - np.round(x)) <= 1e-9))
