@@ -127,3 +127,26 @@ def test_the_unrecognised_group_cannot_be_listed_and_says_how_it_is_counted(ref_
 def test_duplicate_labels_are_refused(ref_con):
     with pytest.raises(SpecError, match="two items are labelled"):
         _resolve(ref_con, [{"code": "IM71002", "label": "x"}, {"code": "IM71003", "label": "x"}])
+
+
+def test_the_code_list_kept_between_requests_follows_the_reference_data():
+    """A warm service keeps each source's code list; a changed title, a new code or a changed selection in
+    the warehouse's reference data must be seen by the next request, not the list built before."""
+    con = duckdb.connect()
+    load_reference(con, load_settings().reference_dir)
+    first = _resolve(con, [{"code": "IM71105"}])
+    assert first.categories[0].label.startswith("Help asylum")
+    con.execute("update ref.offences set offence_title = 'Renamed offence' where cjs_code = 'IM71105'")
+    assert _resolve(con, [{"code": "IM71105"}]).categories[0].label == "Renamed offence"
+    with pytest.raises(SpecError):
+        _resolve(con, [{"code": "ZZ99999"}])
+    con.execute(
+        "insert into ref.offences (cjs_code, offence_title, offence_group_code, offence_group, variant) "
+        "select 'ZZ99999', 'A new offence', offence_group_code, offence_group, 'substantive' "
+        "from ref.offences where cjs_code = 'IM71105'"
+    )
+    assert _resolve(con, [{"code": "ZZ99999"}]).categories[0].label == "A new offence"
+    con.execute("delete from ref.offence_selections where cjs_code = 'IM71142'")
+    s25 = _resolve(con, [{"selection": "assisting_unlawful_immigration"}]).categories[0].codes
+    assert "IM71142" not in s25 and "IM71014" in s25
+    con.close()
