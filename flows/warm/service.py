@@ -17,8 +17,10 @@ changes on disk, the service declines the next request (the CLI answers it in-pr
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
+import select
 import signal
 import socket
 import sys
@@ -38,24 +40,56 @@ class ServiceError(DiscloseError):
 
 
 def serve(settings: Settings, prefect: bool = True, log: Callable[[str], None] = print) -> None:
-    """Answer requests on the home's socket until stopped (Ctrl-C, SIGTERM) or the code on disk changes."""
+    """Answer requests on the home's socket until stopped (Ctrl-C, SIGTERM) or the code on disk changes. A
+    SIGTERM lets the request being answered finish (a second one stops at once); it only sets a flag and wakes
+    the wait, since an exit raised by a signal handler is ignored if it lands in a garbage collection's
+    callback."""
     path = socket_path(settings.home)
     listener = _bind(path)
+    wake, woken = os.pipe()
+    os.set_blocking(woken, False)
+    stopping: list[bool] = []
+
+    def stop(*_: object) -> None:
+        if stopping:
+            sys.exit(0)
+        stopping.append(True)
+
     try:
         with contextlib.suppress(ValueError):  # not the main thread: the caller stops it
-            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            signal.signal(signal.SIGTERM, stop)
+            signal.set_wakeup_fd(woken)
         _warm(prefect)
+        _settle()
         stamp = code_stamp()
         log(f"serving requests for {settings.home} on {path} (pid {os.getpid()}); ready")
-        while True:
+        while not stopping:
+            if listener not in select.select([listener, wake], [], [])[0]:
+                continue  # a signal: the loop's condition says whether to stop
             conn, _ = listener.accept()
             with conn:
                 if not _answer(conn, stamp, log):
                     log("the code under flows/ changed since the service started: stopping (start it again)")
                     return
+            _settle()
     finally:
         listener.close()
         path.unlink(missing_ok=True)
+        with contextlib.suppress(ValueError):
+            signal.set_wakeup_fd(-1)
+        os.close(wake)
+        os.close(woken)
+        gc.unfreeze()  # what was frozen is finalised at exit like everything else
+
+
+def _settle() -> None:
+    """Between requests, once the person has their answer: collect, then freeze what survives (the modules,
+    the standing drafts' cells kept as history) out of the cyclic collector's way. Traversing those objects
+    again and again was 0.13 s of every warm request; unfrozen first, so nothing frozen earlier is kept
+    past its use."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _bind(path: Path) -> socket.socket:
