@@ -80,9 +80,8 @@ def per_file_rows(
         if not unchanged and not _read_only(con):
             con.execute(f"create schema if not exists {SCHEMA}")
             con.execute(f"create or replace table {table} as select * from checks_rows")  # noqa: S608
-        return con.sql(
-            f"select {listed} from checks_rows where {HAS_ROW} order by file_id nulls last"
-        ).to_arrow_table()  # noqa: S608
+        rows = f"select {listed} from checks_rows where {HAS_ROW} order by file_id nulls last"  # noqa: S608
+        return con.sql(rows).to_arrow_table()
     except duckdb.Error as exc:
         raise SuiteError(f"suite {suite!r}: check query {query} failed: {exc}") from None
     finally:
