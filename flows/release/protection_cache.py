@@ -9,7 +9,7 @@ anything new in the record (a publication, another draft) is a miss, never a sta
 still goes through validation, the draft's cumulative check, the guard and the independent audit.
 
 Entries are pickles under ``<home>/cache/protection/`` (internal, like the warehouse; written whole by a
-rename); a damaged entry is a miss. The newest :data:`KEEP` entries are kept.
+rename); a damaged entry is a miss. The :data:`KEEP` most recently used entries are kept.
 """
 
 from __future__ import annotations
@@ -36,10 +36,14 @@ KEEP = 200
 
 
 def cached(
-    settings: Settings, inputs: object, compute: Callable[[], object], kind: str = "protection"
+    settings: Settings,
+    inputs: object,
+    compute: Callable[[], object],
+    kind: str = "protection",
+    keep: int = KEEP,
 ) -> object:
     """``compute()``, or its earlier result for the same ``inputs`` (and the same code); entries of each
-    ``kind`` are kept apart (and pruned apart)."""
+    ``kind`` are kept apart (and pruned apart, the ``keep`` most recently used)."""
     folder = settings.home / "cache" / kind
     path = folder / f"{digest(inputs)}.pickle"
     try:
@@ -55,7 +59,7 @@ def cached(
     result = compute()
     folder.mkdir(parents=True, exist_ok=True)
     replace_file(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    _prune(folder)
+    _prune(folder, keep)
     return result
 
 
@@ -127,7 +131,7 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: Path, keep: int) -> None:
     entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in entries[KEEP:]:
+    for old in entries[keep:]:
         old.unlink(missing_ok=True)
