@@ -41,10 +41,12 @@ typed as (
         lower(clean_text(batch.crime_status)) as crime_status,
         upper(clean_text(batch.domestic_abuse)) as domestic_abuse,
         upper(clean_text(batch.knife_or_sharp_instrument)) as knife_or_sharp_instrument,
+        -- blank (nearly every row) is no strands: the list functions run only on rows that name some (6x faster)
         case
             when not $has_hate_crime_strands then null
+            when clean_text(batch.hate_crime_strands) is null then []::varchar[]
             else list_sort(list_distinct(list_filter(
-                list_transform(string_split(coalesce(clean_text(batch.hate_crime_strands), ''), ';'),
+                list_transform(string_split(clean_text(batch.hate_crime_strands), ';'),
                                lambda s: replace(replace(lower(trim(s)), ' ', '_'), '-', '_')),
                 lambda s: s <> '')))
         end as hate_crime_strands,
