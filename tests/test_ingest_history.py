@@ -311,3 +311,15 @@ def test_rebuild_without_the_delivery_log_still_replays_every_archived_file(sett
 def test_rebuild_with_an_empty_archive_is_refused(settings):
     with pytest.raises(RebuildRefused, match="holds no archived extracts"):
         rebuild(settings)
+
+
+def test_a_parquet_file_read_in_place_may_have_a_quote_in_its_name_and_is_rebuilt_identically(settings):
+    """A Parquet file is read where it lies, through a view whose path is a quoted literal (read.py): a name
+    with a quote must load like any other, and a rebuild from the archive must give the same tables."""
+    from tests.corpus.cases import _parquet_crime
+
+    (outcome,) = deliver(settings, "o'brien crimes.parquet", _parquet_crime())
+    assert (outcome.status, outcome.rows_staged, outcome.rows_quarantined) == ("partly quarantined", 2, 1)
+    assert query(settings, "select count(*) from staging.crimes") == [(2,)]
+    before = content(settings)
+    assert rebuild(settings).identical and content(settings) == before

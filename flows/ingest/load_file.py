@@ -139,7 +139,13 @@ def check_file(
         try:
             plan = plan_file(path, entry.name, sniffed, Path(scratch), ctx.profiles, ctx.xlsx_limits)
             entry.plan = plan
-            return _check(con, ctx, entry, _read(con, plan, entry, Path(scratch)))
+            try:
+                return _check(con, ctx, entry, _read(con, plan, entry, Path(scratch)))
+            except duckdb.Error as exc:
+                if plan.file_format != "parquet":
+                    raise
+                first = str(exc).splitlines()[0]  # a Parquet file is read in place, by the checks (read.py)
+                raise Rejected(f"not a readable Parquet file ({first})", plan.source, "parquet") from None
         except Rejected as exc:
             return Checked(
                 entry, rejected=exc
@@ -174,8 +180,27 @@ def _drop_batch(con: duckdb.DuckDBPyConnection, keep_checked: bool = False) -> N
         "batch_withheld",
         *(() if keep_checked else ("checked",)),
     )
-    # one round trip for all of them: a file's fixed costs add up over hundreds of files
-    con.execute("; ".join(["drop view if exists batch", *(f"drop table if exists {t}" for t in temp_tables)]))
+    # one round trip for all of them: a file's fixed costs add up over hundreds of files (a Parquet file's
+    # batch_raw is a view, a CSV's a table: the one that is not there is skipped)
+    con.execute(
+        "; ".join(
+            [
+                "drop view if exists batch",
+                *(f"drop table if exists {t}" for t in temp_tables if t != "batch_raw"),
+                "drop view if exists batch_raw"
+                if _is_view(con, "batch_raw")
+                else "drop table if exists batch_raw",
+            ]
+        )
+    )
+
+
+def _is_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_views() where temporary and view_name = ?", [name]
+        ).fetchall()[0][0]
+    )
 
 
 @dataclass

@@ -211,6 +211,20 @@ def _parquet_crime() -> bytes:
     return buf.getvalue()
 
 
+def _parquet_crime_damaged_page() -> bytes:
+    """A crime Parquet file whose footer and schema read but whose first column's data page does not: found
+    only when the rows are read (the file is read in place, by the checks)."""
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(pq.read_table(io.BytesIO(_parquet_crime())), buf, compression="snappy")
+    data = bytearray(buf.getvalue())
+    column = pq.read_metadata(io.BytesIO(bytes(data))).row_group(0).column(0)
+    for i in range(column.data_page_offset + 20, column.data_page_offset + column.total_compressed_size - 2):
+        data[i] ^= 0xFF
+    return bytes(data)
+
+
 def _street() -> bytes:
     rows = [
         ",2024-01,City of London Police,City of London Police,-0.1,51.5,On or near X,E01000001,City 001A,"
@@ -650,6 +664,13 @@ CASES: tuple[Case, ...] = (
         "parquet_damaged",
         "crime.parquet",
         lambda: b"PAR1" + b"\x00garbage" * 8 + b"PAR1",
+        "rejected",
+        reason="not a readable Parquet",
+    ),
+    Case(
+        "parquet_damaged_page",
+        "crime.parquet",
+        _parquet_crime_damaged_page,
         "rejected",
         reason="not a readable Parquet",
     ),
