@@ -4,7 +4,8 @@ Each command runs in its own process (wall time and peak RSS, children included,
 compared commands run in rotating order over several repetitions and the table reports medians, the first
 (cold) run and ratios. Sections: pipeline (ingest vs bare CTAS; nightly vs the floor vs a pandas analyst;
 nightly again with nothing new), oneday (a night with one day's deliveries on a built warehouse, beside those
-files ingested alone and a night with nothing new), ingest (ingest vs bare CTAS only), pandas (the floor and pandas only), request (one FOI request through the
+files ingested alone and a night with nothing new), ingest (ingest vs bare CTAS only), pandas (the floor and pandas only),
+rebuild (`disclose rebuild --check-only` on the built nightly home, replaying its archive, beside the floor), request (one FOI request through the
 CLI, cold and warm through `disclose serve`, plainly and as a Prefect flow, stage by stage, and through the
 Prefect deployment on a real server and worker, bench/warm.py), concurrent (a nightly run with new files and five
 requests started together, each request's time beside it alone, bench/concurrent.py), suppression (our engine beside tau-Argus and acro, bench/suppression.py),
@@ -44,7 +45,7 @@ REPS = {
 }  # force: one rep fits the 10-minute budget; --reps 3 for medians
 SECTIONS = ("pipeline", "oneday", "request", "concurrent", "suppression", "answers", "site")
 NEEDS_DATA = frozenset(
-    {"pipeline", "ingest", "pandas", "request", "oneday", "concurrent"}
+    {"pipeline", "ingest", "pandas", "rebuild", "request", "oneday", "concurrent"}
 )  # the scale's generated extracts
 
 
@@ -136,6 +137,13 @@ def run(
             )  # pandas cannot hold national
         elif "pandas" in sections:
             groups.append([floor, pandas])
+        if "rebuild" in sections:  # what `disclose rebuild` does: replay the archive, rebuild, compare
+            home = DATA / scale / "runs" / "nightly"
+            if not (home / "warehouse" / "disclose.duckdb").exists():
+                measure(["nightly", str(fresh_home(scale, landing, "nightly"))])
+            groups.append(
+                [("disclose rebuild --check-only", lambda home=home: ["rebuild", str(home)]), floor]
+            )
         for group in groups:
             for name, make_args in _rotated(group, rep):
                 add(name, measure(make_args()))
@@ -314,6 +322,7 @@ RATIOS = {
     ),
     "ingest / bare CTAS": ("disclose ingest", "bare CTAS read_csv"),
     "nightly / floor": ("nightly (full)", "floor (bare GROUP BY)"),
+    "rebuild / floor (target < 3)": ("disclose rebuild --check-only", "floor (bare GROUP BY)"),
     "pandas / floor": ("pandas (analyst)", "floor (bare GROUP BY)"),
     "pandas / nightly (target >= 10)": ("pandas (analyst)", "nightly (full)"),
     "request cold / warm (--plain)": ("request CLI cold (--plain)", "request CLI warm (--plain)"),
@@ -399,8 +408,8 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default=",".join(SECTIONS),
-        help=f"comma-separated sections: {', '.join(SECTIONS)}, ingest, pandas (default: all but "
-        "ingest and pandas, which pipeline includes)",
+        help=f"comma-separated sections: {', '.join(SECTIONS)}, ingest, pandas, rebuild (default: all but "
+        "ingest and pandas, which pipeline includes, and rebuild)",
     )
     parser.add_argument(
         "--budget",

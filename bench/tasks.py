@@ -121,6 +121,17 @@ def ingest(home: Path) -> None:
     stage_ingest(load_settings(home=home))
 
 
+def rebuild(home: Path) -> None:
+    """`disclose rebuild --check-only`: the warehouse built again aside from the raw archive alone, every table
+    compared with the live one; a difference fails the measurement."""
+    from flows.config import load_settings
+    from flows.ingest.rebuild import rebuild as run
+
+    report = run(load_settings(home=home), check_only=True)
+    if not report.identical:
+        raise SystemExit("\n".join(report.lines()))
+
+
 def pandas(landing: Path, reference: Path, out: Path) -> None:
     from bench.pandas_baseline import standing_table
 
@@ -144,6 +155,7 @@ TASKS = {
     "floor": lambda a: floor(Path(a[0]), Path(a[1])),
     "nightly": lambda a: nightly(Path(a[0])),
     "ingest": lambda a: ingest(Path(a[0])),
+    "rebuild": lambda a: rebuild(Path(a[0])),
     "pandas": lambda a: pandas(Path(a[0]), Path(a[1]), Path(a[2])),
     "request_stages": lambda a: request_stages(Path(a[0]), Path(a[1]), Path(a[2])),
     "deployment_request": lambda a: deployment_request(Path(a[0]), Path(a[1])),
