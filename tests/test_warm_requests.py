@@ -194,6 +194,20 @@ def test_an_idle_service_holds_nothing_and_answers_while_a_nightly_builds_the_ne
         _stop(service)
     runs = [json.loads(line) for line in (home / "runs" / "runs.jsonl").read_text().splitlines()]
     assert [r["status"] for r in runs] == ["completed"]
+    assert (
+        "nothing preloaded" not in (tmp_path / "serve.log").read_text()
+    )  # it read the snapshot, then let go
+
+
+def test_a_service_for_a_home_without_a_warehouse_starts_and_says_it_preloaded_nothing(tmp_path):
+    home = tmp_path / "empty"
+    home.mkdir()
+    service = _serve(home, tmp_path / "serve.log")
+    try:
+        assert service.poll() is None
+    finally:
+        _stop(service)
+    assert "nothing preloaded" in (tmp_path / "serve.log").read_text()
 
 
 def test_a_second_service_for_the_same_home_is_refused(template, tmp_path):

@@ -102,7 +102,7 @@ _FINGERPRINT_SHARED = """
     (select coalesce(string_agg(version, ','), '') from ref.version)"""
 
 
-def _code_list(con: duckdb.DuckDBPyConnection, source: str) -> _CodeList:
+def code_list(con: duckdb.DuckDBPyConnection, source: str) -> _CodeList:
     """The source's code list, built once per reference data (25,000 CJS codes: 0.1 s of every request
     in a warm service otherwise)."""
     kind = "custody" if source == "custody" else "crime"
@@ -180,7 +180,7 @@ def _group_names(pairs: list[tuple[str, str]]) -> dict[str, str]:
 def resolve_offences(
     con: duckdb.DuckDBPyConnection, offences: Offences, source: str, field: str = "offences"
 ) -> ResolvedOffences:
-    codes = _code_list(con, source)
+    codes = code_list(con, source)
     if offences.all_offences:
         return ResolvedOffences((), codes.titles, codes.groups, offences.label or "All offences")
     variants = set(offences.variants or [])
