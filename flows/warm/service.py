@@ -66,7 +66,8 @@ def serve(settings: Settings, prefect: bool = True, log: Callable[[str], None] =
         log(f"serving requests for {settings.home} on {path} (pid {os.getpid()}); ready")
         while not stopping:
             if listener not in select.select([listener, wake], [], [])[0]:
-                continue  # a signal: the loop's condition says whether to stop
+                os.read(wake, 4096)  # a signal: drained (else the wait returns at once, forever)
+                continue  # the loop's condition says whether to stop
             conn, _ = listener.accept()
             with conn:
                 if not _answer(conn, stamp, log):
