@@ -132,9 +132,8 @@ def _api(env: dict, method: str, path: str, body: dict | None = None, attempts: 
             if exc.code not in _RETRY_STATUS or attempt == attempts - 1:
                 raise
             time.sleep(0.5 * 2**attempt)
-        except (
-            TimeoutError
-        ):  # a SQLite-backed server busy under concurrent runs; only a read is safe to repeat
+        except TimeoutError:
+            # a SQLite-backed server busy under concurrent runs: only a read is safe to ask again
             if method != "GET" or attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")

@@ -95,9 +95,8 @@ def write_draft(
             shutil.rmtree(staging, ignore_errors=True)
             raise
         fault_point(settings, "draft:after_rename")
-    with contextlib.suppress(
-        OSError
-    ):  # decoded for the next request now (a standing draft: ten years of cells)
+    # decoded for the next request now (a standing draft: ten years of cells); a cache it cannot write is a miss
+    with contextlib.suppress(OSError):
         draft_cells(target / DRAFT_FILE, settings)
     return ReleaseResult("drafted", str(release_id), target, tuple(f"{FILES}/{n}" for n in built.files))
 

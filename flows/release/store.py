@@ -192,10 +192,10 @@ def draft_cells(path: Path, settings: Settings | None = None) -> tuple[Published
         else:
             from flows.release.protection_cache import cached
 
-            found = cached(
+            # a few MB each; only the drafts still pending are read
+            cells = cached(
                 settings, {"draft": draft_digest(path)}, lambda: _decoded(path), DRAFT_CELLS_CACHE, keep=32
-            )  # a few MB each; only the drafts still pending are read
-            cells = found if isinstance(found, tuple) else _decoded(path)
+            )
         if len(_CELLS) >= 64:
             _CELLS.clear()
         _CELLS[key] = cells
