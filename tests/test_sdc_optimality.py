@@ -161,3 +161,26 @@ def test_the_fast_check_agrees_with_asking_the_whole_system_for_every_cell(case)
     system, req, hidden = case
     model = DeviationModel.build(system, req)
     assert (not failures(model, req, hidden)) == protects(model, req, hidden)
+
+
+def test_a_master_mip_stops_once_its_bound_is_enough_and_that_bound_still_holds():
+    """The exact loop stops once its cheapest protecting pattern is within the gap target of the bound, so a
+    master MIP is interrupted as soon as its bound gets there; the bound it reports is still a proven one."""
+    from flows.sdc.bench import seeded_table
+    from flows.sdc.heuristic import protect_sequentially
+    from flows.sdc.master import Master
+
+    table = seeded_table("small", seed=2)
+    system = build_system([table], PLAIN)
+    req = sensitivity([table], system, PLAIN)
+    model = DeviationModel.build(system, req)
+    cost = cell_costs(system.value_array(), PLAIN.cost)
+    full = Master(model, req, cost).solve(60, 0.0)
+    assert full[2]  # solved to optimality: its bound is the master's optimum
+    start = protect_sequentially(model, req, cost, system=system)
+    early = Master(model, req, cost)
+    early.start_from(start)
+    early.enough = 0.9 * full[1]
+    pattern, bound, optimal = early.solve(60, 0.0)
+    assert not optimal and pattern is not None
+    assert 0.9 * full[1] <= bound <= full[1] + 1e-6

@@ -43,9 +43,16 @@ class Master:
             self.h.changeColsIntegrality(
                 self.n, np.arange(self.n, dtype=np.int32), np.full(self.n, highspy.HighsVarType.kInteger)
             )
+        self.enough = np.inf  # a bound at which the caller stops anyway: the MIP is interrupted there
+        self.h.cbMipInterrupt.subscribe(self._interrupt)
+
+    def _interrupt(self, event) -> None:
+        if event.data_out.mip_dual_bound >= self.enough:
+            event.data_in.user_interrupt = True
 
     def solve(self, time_limit: float, gap: float) -> tuple[np.ndarray | None, float, bool]:
-        """(pattern or None if none found, proven lower bound, proven optimal within ``gap``)."""
+        """(pattern or None if none found, proven lower bound, proven optimal within ``gap``). The MIP stops
+        early once its bound reaches ``enough``: its pattern is then the best found so far."""
         self.h.setOptionValue("time_limit", max(float(time_limit), 0.01))
         self.h.setOptionValue("mip_rel_gap", float(gap))
         self.h.run()
