@@ -98,18 +98,8 @@ def protect_release(
         "history": history_key,
     }  # not the previous pattern: a hint where to start, so a re-run keeps the pattern it found, not a new one
     return cached(
-        settings,
-        inputs,
-        lambda: _protect(tables, policy, populations, reference, history, previous, cut_pool(settings)),
+        settings, inputs, lambda: _protect(tables, policy, populations, reference, history, previous)
     )
-
-
-def cut_pool(settings: Settings):
-    """The exact loop's cuts, kept in the home between runs (flows/sdc/cut_pool.py): a hint like the previous
-    pattern, so not part of what the protection cache is keyed on."""
-    from flows.sdc.cut_pool import CutPool
-
-    return CutPool(settings.home / "cache" / "cuts")
 
 
 def previous_withheld(settings: Settings, reference: str, dataset: str | None = None) -> tuple[Withheld, ...]:
@@ -130,7 +120,6 @@ def _protect(
     reference: str,
     history: list[PublishedCell],
     previous: tuple[Withheld, ...] = (),
-    cuts=None,
 ) -> Protected:
     from flows.sdc import protect
 
@@ -149,7 +138,6 @@ def _protect(
             release_id=f"{reference} (being prepared)",
             public_source=public_source(populations[table.name], policy) if populations else None,
             previous=[w for w in previous if w[0] == table.name],
-            cuts=cuts,
         )
         if axes:  # later tables of this release are checked against this one too
             kept = {t.name: axes[t.name].keeping(t.dimension_names) for t in result.tables}

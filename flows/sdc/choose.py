@@ -19,7 +19,6 @@ import polars as pl
 
 from flows.contracts.tidy import Role, TidyTable
 from flows.sdc.cumulative import Cumulative
-from flows.sdc.cut_pool import CutPool
 from flows.sdc.gate import audit_protected
 from flows.sdc.heuristic import CannotProtect
 from flows.sdc.policy import SdcPolicy
@@ -56,7 +55,6 @@ def choose(
     policy: SdcPolicy,
     cumulative: Cumulative | None,
     previous: Collection[Withheld] = (),
-    cuts: CutPool | None = None,
 ) -> Choice:
     options = alternatives(tables, policy, rounding=cumulative is None)  # rounded figures are not recorded
     weights, suffix = policy.score_weights, policy.people_suffix
@@ -70,7 +68,7 @@ def choose(
         if best is not None and ceilings[n] <= best.score.value:
             break  # it cannot beat what is found, and neither can any later one
         try:
-            found = _protected(alt, policy, cumulative, previous, cuts)
+            found = _protected(alt, policy, cumulative, previous)
         except CannotProtect as exc:
             details.append(f"{alt.name}: {exc}")
             failed.append(in_words(alt))
@@ -93,11 +91,7 @@ def choose(
 
 
 def _protected(
-    alt: Alternative,
-    policy: SdcPolicy,
-    cumulative: Cumulative | None,
-    previous: Collection[Withheld],
-    cuts: CutPool | None = None,
+    alt: Alternative, policy: SdcPolicy, cumulative: Cumulative | None, previous: Collection[Withheld]
 ) -> Choice:
     if alt.rounded:
         audit = audit_protected(alt.tables, policy, {}, rounded=True)
@@ -108,7 +102,7 @@ def _protected(
         return Choice(alt, alt.tables, None, audit, Score(0, 0, 0, 0, 0))
     before = cumulative.published_before(alt.tables) if cumulative else []
     more = cumulative.more_to_hide if cumulative else None
-    result = suppress_tables(alt.tables, policy, more, before, previous, cuts)
+    result = suppress_tables(alt.tables, policy, more, before, previous)
     return Choice(alt, result.tables, result, result.audit, Score(0, 0, 0, 0, 0))
 
 

@@ -88,30 +88,12 @@ def pass_lp(
 
 @dataclass(frozen=True)
 class Cut:
-    """sum(coef * y) - need * y[target] >= -constant: valid for every pattern y (LP duality). ``duals``: the
-    relation multipliers it came from, so it can be priced again for other values (:func:`cut_from_duals`)."""
+    """sum(coef * y) - need * y[target] >= -constant: valid for every pattern y (LP duality)."""
 
     target: int
     coef: np.ndarray
     need: float
     constant: float
-    duals: np.ndarray | None = None
-
-
-def cut_from_duals(model: DeviationModel, i: int, lam: np.ndarray, need: float) -> Cut:
-    """The capacity cut for cell ``i`` that multipliers ``lam`` (one per relation) give on ``model``. Weak
-    duality makes it valid for *any* ``lam``: the intruder's largest rise of ``i`` under a pattern is at most
-    ``constant + sum(coef * y)``. So multipliers found on yesterday's figures, priced on today's, still give a
-    true cut; they are only as strong as today's figures resemble yesterday's."""
-    lam = np.where(np.isinf(model.row_upper) & (lam > 0), 0.0, lam)
-    lam = np.where(np.isinf(model.row_lower) & (lam < 0), 0.0, lam)
-    r = -(lam @ model.matrix)
-    r[i] += 1.0
-    coef = np.maximum(r, 0.0) * model.cap + np.maximum(-r, 0.0) * model.down
-    used = lam != 0
-    ub = np.where(lam > 0, model.row_upper, model.row_lower)
-    constant = float(np.dot(lam[used], ub[used])) if lam.size else 0.0
-    return Cut(i, coef, need, constant, lam)
 
 
 class Attacker:
@@ -136,6 +118,7 @@ class Attacker:
             model.row_upper,
             maximise=True,
         )
+        self._transposed: csr_matrix | None = None
 
     def movement(self, weights: np.ndarray) -> np.ndarray:
         """The movement (deviation of every cell) that maximises ``weights . d``; +inf where unbounded."""
@@ -162,5 +145,16 @@ class Attacker:
     def cut(self, i: int, need: float) -> Cut:
         """A capacity cut for cell ``i`` from the duals of :meth:`max_rise` (call right after it). Any dual
         values give a valid cut (weak duality), so duals of this LP over withheld cells serve every cell."""
+        m = self.model
+        if self._transposed is None:
+            self._transposed = m.matrix.T.tocsr()
         lam = np.asarray(self.h.getSolution().row_dual, dtype=np.float64)
-        return cut_from_duals(self.model, i, lam, need)
+        lam = np.where(np.isinf(m.row_upper) & (lam > 0), 0.0, lam)
+        lam = np.where(np.isinf(m.row_lower) & (lam < 0), 0.0, lam)
+        c = np.zeros(m.matrix.shape[1])
+        c[i] = 1.0
+        r = c - self._transposed @ lam
+        coef = np.maximum(r, 0.0) * m.cap + np.maximum(-r, 0.0) * m.down
+        ub = np.where(lam > 0, m.row_upper, m.row_lower)
+        constant = float(np.dot(lam[lam != 0], ub[lam != 0])) if lam.size else 0.0
+        return Cut(i, coef, need, constant)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from flows.contracts.tidy import Role, TidyTable, check_tidy, with_empty_flags
 from flows.sdc.choose import Choice, NothingSafe, choose, in_words
 from flows.sdc.cumulative import Cumulative
-from flows.sdc.cut_pool import CutPool
 from flows.sdc.explain import Facts, explain
 from flows.sdc.history import Axes, PublishedCell
 from flows.sdc.policy import SdcPolicy
@@ -63,7 +62,6 @@ def protect(
     as_at: str = "",
     public_source: str | None = None,
     previous: Collection[Withheld] = (),
-    cuts: CutPool | None = None,
 ) -> Protection:
     """Protect ``tables`` together (cells with identical labels are the same cell in every table).
 
@@ -76,9 +74,7 @@ def protect(
     (data.police.uk): they are published in full, with nothing withheld, and the notes point there.
 
     ``previous`` names the cells an earlier version of these tables withheld: with the policy's
-    ``reuse_previous_pattern`` the solver starts from them (:mod:`flows.sdc.reuse`). ``cuts`` keeps the exact
-    loop's cuts between tables of the same shape (:mod:`flows.sdc.cut_pool`): a re-protected table starts
-    with them.
+    ``reuse_previous_pattern`` the solver starts from them (:mod:`flows.sdc.reuse`).
     """
     policy = policy or SdcPolicy()
     if public_source:
@@ -105,7 +101,7 @@ def protect(
         if not any(policy.is_non_additive(t.name, d.name) for d in t.dimensions):
             check_tidy(t)  # skips the sum check itself when the table says it is not additive
     try:
-        choice = choose(tables, policy, cumulative, previous, cuts)
+        choice = choose(tables, policy, cumulative, previous)
     except NothingSafe as exc:
         raise ProtectionRefused(str(exc)) from None
     return _protection(choice, policy)

@@ -22,9 +22,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from flows.sdc.check import failures
-from flows.sdc.cut_pool import CutPool
 from flows.sdc.heuristic import CannotProtect, protect_sequentially, repair
-from flows.sdc.lp import Cut, DeviationModel
+from flows.sdc.lp import DeviationModel
 from flows.sdc.master import Master
 from flows.sdc.policy import ScoreWeights, SdcPolicy
 from flows.sdc.reuse import start_from
@@ -87,14 +86,11 @@ def solve(
     policy: SdcPolicy,
     start: Pattern | None = None,
     previous: np.ndarray | None = None,
-    cuts: CutPool | None = None,
 ) -> Pattern:
     """The pattern to publish, its cost and a proven bound. With ``start`` (a repair after the audit or the
     cumulative check raised requirements), the heuristic adds to that pattern and the bound is kept. With
     ``previous`` (the cells an earlier version of these tables withheld, :mod:`flows.sdc.reuse`), that pattern
-    is kept when it still protects and is proven near the least loss, else the exact loop starts from it.
-    ``cuts`` (:mod:`flows.sdc.cut_pool`) gives the exact loop the cuts earlier loops on a table of the same
-    shape found, priced on these figures, and keeps the ones this loop finds."""
+    is kept when it still protects and is proven near the least loss, else the exact loop starts from it."""
     began = time.monotonic()
     cost = cell_costs(system.value_array(), policy.cost, np.asarray(system.margin), policy.score_weights)
     model = DeviationModel.build(system, req)
@@ -112,7 +108,7 @@ def solve(
             gap_target = max(gap_target, policy.reuse_max_gap)
     if model.matrix.shape[1] <= policy.exact_max_cells:
         found, method, bound = _exact(
-            model, req, cost, began + policy.time_limit_s, policy, incumbent, gap_target, cuts
+            model, req, cost, began + policy.time_limit_s, policy, incumbent, gap_target
         )
         proof = "MIP dual bound of the master problem (HiGHS)"
     else:
@@ -153,43 +149,33 @@ def _exact(
     policy: SdcPolicy,
     incumbent: np.ndarray | None = None,
     gap_target: float | None = None,
-    pool: CutPool | None = None,
 ) -> tuple[np.ndarray | None, str, float]:
     """(pattern or None, how it was found, the best proven bound). Every failing master pattern is repaired
     into a protecting one (:func:`~flows.sdc.heuristic.repair`); the cheapest so far is kept, and the loop
     stops once it is within ``gap_target`` (default ``policy.gap_target``) of the bound (a master MIP is
-    interrupted as soon as its bound gets there), or at the time limit. ``incumbent`` (a protecting pattern,
-    e.g. the previous version's) starts as the cheapest, and is returned itself unless a cheaper one is found.
-    ``pool``'s earlier cuts start the master; the cuts found here are added to it."""
+    interrupted as soon as its bound gets there), or at the time limit. ``incumbent`` (a protecting pattern, e.g. the previous version's) starts as the cheapest, and is
+    returned itself unless a cheaper one is found."""
     gap_target = policy.gap_target if gap_target is None else gap_target
     master, bound = Master(model, req, cost), 0.0
     best, best_cost = None, np.inf
     if incumbent is not None:
         master.start_from(incumbent)
         best, best_cost = incumbent, float(cost[incumbent].sum())
-    if pool is not None:
-        master.add(pool.earlier(model, req))
-    found_here: list[Cut] = []
-    try:
-        while True:
-            master.enough = (1.0 - gap_target) * best_cost
-            pattern, found, optimal = master.solve(deadline - time.monotonic(), policy.mip_gap)
-            bound = max(bound, found)
-            if pattern is None:  # infeasible (a cell only fixed cells could protect) or nothing found in time
-                return best, "exact (time limit), best repaired" if best is not None else "heuristic", bound
-            cuts = failures(model, req, pattern)
-            if not cuts and float(cost[pattern].sum()) < best_cost:
-                return pattern, "optimal" if optimal else "exact (time limit: best found)", bound
-            if cuts:
-                repaired = repair(model, req, cost, pattern, [c.target for c in cuts])
-                if float(cost[repaired].sum()) < best_cost:
-                    best, best_cost = repaired, float(cost[repaired].sum())
-            if best_cost - bound <= gap_target * best_cost:
-                return best, "exact, within the gap target", bound
-            if not cuts or not optimal or time.monotonic() >= deadline:
-                return best, "exact (time limit), best repaired", bound
-            master.add(cuts)
-            found_here += cuts
-    finally:
-        if pool is not None and found_here:
-            pool.remember(model, found_here)
+    while True:
+        master.enough = (1.0 - gap_target) * best_cost
+        pattern, found, optimal = master.solve(deadline - time.monotonic(), policy.mip_gap)
+        bound = max(bound, found)
+        if pattern is None:  # infeasible (a cell only fixed cells could protect) or nothing found in time
+            return best, "exact (time limit), best repaired" if best is not None else "heuristic", bound
+        cuts = failures(model, req, pattern)
+        if not cuts and float(cost[pattern].sum()) < best_cost:
+            return pattern, "optimal" if optimal else "exact (time limit: best found)", bound
+        if cuts:
+            repaired = repair(model, req, cost, pattern, [c.target for c in cuts])
+            if float(cost[repaired].sum()) < best_cost:
+                best, best_cost = repaired, float(cost[repaired].sum())
+        if best_cost - bound <= gap_target * best_cost:
+            return best, "exact, within the gap target", bound
+        if not cuts or not optimal or time.monotonic() >= deadline:
+            return best, "exact (time limit), best repaired", bound
+        master.add(cuts)

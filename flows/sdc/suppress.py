@@ -13,7 +13,6 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from flows.contracts.tidy import TidyTable
-from flows.sdc.cut_pool import CutPool
 from flows.sdc.flag import flag
 from flows.sdc.gate import audit_protected
 from flows.sdc.heuristic import CannotProtect
@@ -53,13 +52,11 @@ def suppress_tables(
     more_to_hide: HistoryCheck | None = None,
     published_before: Sequence[CellKey] = (),
     previous: Collection[Withheld] = (),
-    cuts: CutPool | None = None,
 ) -> Suppressed:
     """``more_to_hide`` (the cumulative check) names published cells to withhold as well, or raises
     :class:`CannotProtect` when withholding more here cannot help. ``published_before`` names cells whose
     figure is already public (same population, same as-at): withholding them would protect nothing.
-    ``previous``: the cells an earlier version of these tables withheld (:mod:`flows.sdc.reuse`); ``cuts``: the
-    exact loop's cuts from earlier tables of the same shape (:mod:`flows.sdc.cut_pool`)."""
+    ``previous``: the cells an earlier version of these tables withheld (:mod:`flows.sdc.reuse`)."""
     system = build_system(tables, policy)
     req = sensitivity(tables, system, policy)
     for var in system.find(tables, [(name, dict(labels), m) for name, labels, m in published_before]):
@@ -67,11 +64,7 @@ def suppress_tables(
             req.state[var] = FIXED
             req.note(var, "published before")
     pattern = solve(
-        system,
-        req,
-        policy,
-        previous=previous_pattern(system, tables, previous) if previous else None,
-        cuts=cuts,
+        system, req, policy, previous=previous_pattern(system, tables, previous) if previous else None
     )
     for _ in range(REPAIR_ROUNDS):
         flagged = flag(tables, system, req, pattern.hidden, policy)
