@@ -153,8 +153,8 @@ def _exact(
     """(pattern or None, how it was found, the best proven bound). Every failing master pattern is repaired
     into a protecting one (:func:`~flows.sdc.heuristic.repair`); the cheapest so far is kept, and the loop
     stops once it is within ``gap_target`` (default ``policy.gap_target``) of the bound (a master MIP is
-    interrupted as soon as its bound gets there), or at the time limit. ``incumbent`` (a protecting pattern, e.g. the previous version's) starts as the cheapest, and is
-    returned itself unless a cheaper one is found."""
+    interrupted as soon as its bound gets there), or at the time limit. ``incumbent`` (a protecting pattern,
+    e.g. the previous version's) starts as the cheapest, and is returned itself unless a cheaper one is found."""
     gap_target = policy.gap_target if gap_target is None else gap_target
     master, bound = Master(model, req, cost), 0.0
     best, best_cost = None, np.inf
@@ -169,12 +169,17 @@ def _exact(
             return best, "exact (time limit), best repaired" if best is not None else "heuristic", bound
         cuts = failures(model, req, pattern)
         if not cuts and float(cost[pattern].sum()) < best_cost:
-            return pattern, "optimal" if optimal else "exact (time limit: best found)", bound
+            # not optimal: the master was interrupted (its bound was enough) or ran out of time
+            stopped = (
+                "exact, within the gap target" if bound >= master.enough else "exact (time limit: best found)"
+            )
+            return pattern, "optimal" if optimal else stopped, bound
         if cuts:
             repaired = repair(model, req, cost, pattern, [c.target for c in cuts])
             if float(cost[repaired].sum()) < best_cost:
                 best, best_cost = repaired, float(cost[repaired].sum())
-        if best_cost - bound <= gap_target * best_cost:
+        # the interrupt's own test, so an interrupted master always ends the loop here
+        if bound >= (1.0 - gap_target) * best_cost:
             return best, "exact, within the gap target", bound
         if not cuts or not optimal or time.monotonic() >= deadline:
             return best, "exact (time limit), best repaired", bound
