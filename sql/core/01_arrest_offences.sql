@@ -8,7 +8,8 @@
 -- in a full build, run on empty tables). core.custody_records keeps each record's latest delivery, removals
 -- included, so a record is looked at again only when one of those files carries it, and it changes only
 -- when that delivery is later than the one it has. temp.custody_changed (the records whose latest delivery
--- changed, with it) is what 02_arrests.sql and the marts update from.
+-- changed, with it) is what 02_arrests.sql and the marts update from; the lookup keeps the row it found
+-- (known_row), so the record's old row is deleted by row id.
 create table if not exists core.custody_records (
     custody_ref varchar not null,
     file_id bigint not null,
@@ -51,7 +52,9 @@ candidates as (
 ),
 
 final as (
-    select candidates.custody_ref, candidates.file_id, candidates.extracted_at, candidates.is_removed
+    select
+        candidates.custody_ref, candidates.file_id, candidates.extracted_at, candidates.is_removed,
+        known.rowid as known_row
     from candidates
     left join core.custody_records as known on candidates.custody_ref = known.custody_ref
     where known.custody_ref is null
@@ -61,7 +64,7 @@ final as (
 select * from final;
 
 delete from core.custody_records
-where custody_ref in (select custody_ref from temp.custody_changed);
+where rowid in (select known_row from temp.custody_changed where known_row is not null);
 
 insert into core.custody_records (custody_ref, file_id, extracted_at, is_removed)
 select custody_ref, file_id, extracted_at, is_removed from temp.custody_changed;

@@ -6,7 +6,8 @@
 -- the code, the next build (a full one: the reference data changed) puts the arrest in its group.
 --
 -- Incremental: only the records in temp.custody_changed (01_arrest_offences.sql) are replaced. Their rows as
--- they were are kept in temp.arrests_before, so the marts can take them out of their counts.
+-- they were are kept in temp.arrests_before (with the row each was, so the delete goes by row id), so the
+-- marts can take them out of their counts.
 create table if not exists core.arrests (
     custody_ref varchar,
     person_ref varchar,
@@ -29,11 +30,11 @@ create table if not exists core.arrests (
 );
 
 create or replace temp table arrests_before as
-select * from core.arrests
+select *, rowid as arrest_row from core.arrests
 where custody_ref in (select custody_ref from temp.custody_changed);
 
 delete from core.arrests
-where custody_ref in (select custody_ref from temp.custody_changed);
+where rowid in (select arrest_row from temp.arrests_before);
 
 insert into core.arrests
 with

@@ -4,7 +4,8 @@
 --
 -- Incremental (flows/db/transform.py): only crimes carried by temp.transform_files are looked at, and a
 -- crime's row is replaced only when that delivery is later than the one it has (every delivered crime has a
--- row here, so its current delivery is known without reading staging again).
+-- row here, so its current delivery is known without reading staging again). The lookup keeps the row it
+-- found (known_row), so the delete goes by row id rather than reading every crime_ref a second time.
 create table if not exists core.crimes (
     crime_ref varchar,
     recorded_date date,
@@ -39,7 +40,7 @@ candidates as (
 ),
 
 final as (
-    select candidates.crime_ref, candidates.row_id
+    select candidates.crime_ref, candidates.row_id, known.rowid as known_row
     from candidates
     left join core.crimes as known on candidates.crime_ref = known.crime_ref
     where known.crime_ref is null
@@ -49,7 +50,7 @@ final as (
 select * from final;
 
 delete from core.crimes
-where crime_ref in (select crime_ref from temp.crimes_changed);
+where rowid in (select known_row from temp.crimes_changed where known_row is not null);
 
 insert into core.crimes
 select
