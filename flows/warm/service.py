@@ -8,11 +8,12 @@ same), the same stages, checks, draft and run log, as the Prefect `request` flow
 PREFECT_API_URL's) or plainly with --plain.
 
 No DuckDB file is held between requests: each opens the published snapshot read-only and closes it, so a
-request during a nightly run reads the snapshot published before it. What is kept in memory (the pending drafts'
-decoded cells, the code lists) is keyed by content, so a change on disk is always seen. Requests are answered
-one at a time, like the `request` deployment (concurrency 1); as a Prefect flow, the person is answered once
-the draft is made and recorded, and Prefect's teardown (the run's final state, up to a second) follows. If the code under flows/
-changes on disk, the service declines the next request (the CLI answers it in-process) and exits: restart it.
+request during a nightly run reads the snapshot published before it. What is kept in memory (the pending
+drafts' decoded cells, the code lists) is keyed by content, so a change on disk is always seen. Requests are
+answered one at a time, like the `request` deployment (concurrency 1); as a Prefect flow, the person is
+answered once the draft is made and recorded, and Prefect's teardown (the run's final state, up to a second)
+follows. If the code under flows/ changes on disk, the service declines the next request (the CLI answers it
+in-process) and exits: restart it.
 """
 
 from __future__ import annotations
