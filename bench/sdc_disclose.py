@@ -18,8 +18,9 @@ def main(cells_path: str, out_path: str) -> None:
     import polars as pl
 
     import flows.sdc.suppress as pipeline
-    from flows.sdc import SdcPolicy, protect
     from flows.sdc.bench import seeded_table
+    from flows.sdc.policy import SdcPolicy
+    from flows.sdc.protect import protect
 
     audit_seconds = [0.0]
     audit = pipeline.audit_protected

@@ -12,7 +12,7 @@ from sdc_tables import with_margins
 from test_publish_helpers import make_context
 from test_release_lifecycle import year_axes, year_table
 
-import flows.sdc
+import flows.sdc.protect
 from flows.config import PROJECT_ROOT, load_settings
 from flows.release.draft import write_draft
 from flows.release.protection import protect_release
@@ -30,13 +30,13 @@ def settings(tmp_path):
 def solves(monkeypatch):
     """How many times the disclosure-control engine ran."""
     calls = []
-    real = flows.sdc.protect
+    real = flows.sdc.protect.protect
 
     def counting(*args, **kwargs):
         calls.append(kwargs.get("release_id"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(flows.sdc, "protect", counting)
+    monkeypatch.setattr(flows.sdc.protect, "protect", counting)
     return calls
 
 

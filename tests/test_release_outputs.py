@@ -280,7 +280,8 @@ def test_change_and_percentage_change_are_signed_numbers_with_their_unit(hand_re
 
 
 def test_a_title_says_what_disclosure_control_combined(tmp_path: Path) -> None:
-    from flows.sdc import SdcPolicy, protect
+    from flows.sdc.policy import SdcPolicy
+    from flows.sdc.protect import protect
 
     result = protect([small_years_table()], SdcPolicy(k=K))
     assert result.strategy_used == "collapse: period"

@@ -17,7 +17,6 @@ from flows.requests.plan import PartPlan, plan_part
 from flows.requests.populations import AXES, axes_for
 from flows.requests.query import run_count
 from flows.requests.spec import load_spec
-from flows.sdc import SdcPolicy, protect
 from flows.sdc.history import (
     INSERT_CELL_SQL,
     PUBLISHED_CELLS_DDL,
@@ -28,6 +27,8 @@ from flows.sdc.history import (
     published_cells,
     to_row,
 )
+from flows.sdc.policy import SdcPolicy
+from flows.sdc.protect import protect
 from flows.sdc_audit.populations import atoms, audit_populations
 from tests.independent.custody import Arrest, ethnicity_group, load_arrests, load_reference
 from tests.test_request_examples import generated_home

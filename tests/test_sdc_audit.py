@@ -197,7 +197,8 @@ def _certified(interval: tuple[float, float], k: int) -> bool:
 def test_release_folder_is_audited_from_its_files(tmp_path):
     from test_publish_helpers import publish
 
-    from flows.sdc import SdcPolicy, protect
+    from flows.sdc.policy import SdcPolicy
+    from flows.sdc.protect import protect
 
     table = with_margins(
         "arrests_by_offence_year",
@@ -229,8 +230,9 @@ def test_release_folder_with_a_back_calculable_cell_is_refused(tmp_path):
 def test_release_folder_audit_takes_the_engine_policy_as_public_rules(tmp_path):
     from test_publish_helpers import publish
 
-    from flows.sdc import SdcPolicy, protect
     from flows.sdc.gate import audit_options, hierarchies_of
+    from flows.sdc.policy import SdcPolicy
+    from flows.sdc.protect import protect
 
     table = with_margins(
         "arrests_by_offence_outcome",

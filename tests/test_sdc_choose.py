@@ -7,9 +7,9 @@ import polars as pl
 from sdc_tables import hidden, with_margins
 
 from flows.contracts.tidy import Dimension, Measure, TidyTable, with_empty_flags
-from flows.sdc import SdcPolicy, protect
 from flows.sdc.choose import in_words
-from flows.sdc.policy import ScoreWeights
+from flows.sdc.policy import ScoreWeights, SdcPolicy
+from flows.sdc.protect import protect
 from flows.sdc.score import score
 from flows.sdc.shapes import alternatives
 from flows.sdc.suppress import suppress_tables

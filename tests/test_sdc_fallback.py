@@ -8,7 +8,8 @@ import polars as pl
 from sdc_tables import hidden, with_margins
 
 from flows.contracts.tidy import Role, check_tidy
-from flows.sdc import SdcPolicy, protect
+from flows.sdc.policy import SdcPolicy
+from flows.sdc.protect import protect
 from flows.sdc.shapes import collapse, collapsible, round_table
 
 OFFENCES = [
@@ -105,7 +106,7 @@ def test_rounding_to_base_5_marks_low_values_and_is_audited():
 def test_rounding_is_refused_when_low_values_can_be_differenced_exactly():
     import pytest
 
-    from flows.sdc import ProtectionRefused
+    from flows.sdc.protect import ProtectionRefused
 
     with pytest.raises(ProtectionRefused, match="rounding"):
         protect([mps_table()], SdcPolicy(strategy="round"))

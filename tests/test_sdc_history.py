@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from sdc_tables import hidden, with_margins
 
-from flows.sdc import ProtectionRefused, SdcPolicy, protect
 from flows.sdc.history import (
     Axes,
     PublishedCell,
@@ -16,6 +15,8 @@ from flows.sdc.history import (
     population_json,
     published_cells,
 )
+from flows.sdc.policy import SdcPolicy
+from flows.sdc.protect import ProtectionRefused, protect
 from flows.sdc_audit.populations import PopulationCell, atoms, audit_populations
 
 POLICY = SdcPolicy(group_rule="off", strategy="suppress")

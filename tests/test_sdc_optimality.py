@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sdc_tables import with_margins
 
-from flows.sdc import SdcPolicy, protect
 from flows.sdc.lp import TOL, Attacker, DeviationModel
+from flows.sdc.policy import SdcPolicy
+from flows.sdc.protect import protect
 from flows.sdc.rules import FREE, HIDDEN, sensitivity
 from flows.sdc.solve import cell_costs
 from flows.sdc.system import build_system

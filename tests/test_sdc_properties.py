@@ -19,7 +19,8 @@ from sdc_brute import brute_intervals
 from sdc_tables import with_margins
 
 from flows.contracts.tidy import Measure, Role, TidyTable, published_view
-from flows.sdc import SdcPolicy, protect
+from flows.sdc.policy import SdcPolicy
+from flows.sdc.protect import protect
 from flows.sdc_audit import AuditTable, audit_tables
 
 CI = settings(max_examples=55, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
@@ -249,8 +250,8 @@ def release_sequences(draw):
 def check_release_sequences_stay_safe(case) -> None:
     from datetime import date
 
-    from flows.sdc import ProtectionRefused
     from flows.sdc.history import Axes, days, published_cells
+    from flows.sdc.protect import ProtectionRefused
     from flows.sdc_audit.populations import audit_populations
 
     values, windows, k = case

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from sdc_tables import hidden, with_margins
 
-from flows.sdc import SdcPolicy, protect
+from flows.sdc.policy import SdcPolicy
+from flows.sdc.protect import protect
 
 PLAIN = SdcPolicy(group_rule="off", strategy="suppress")
 EXACT = PLAIN.model_copy(update={"gap_target": 0.0, "mip_gap": 0.0, "reuse_previous_pattern": False})

@@ -8,10 +8,10 @@ from pydantic import ValidationError
 from sdc_tables import with_margins
 
 from flows.contracts.tidy import Dimension, Measure, Role, TidyTable, with_empty_flags
-from flows.sdc import SdcPolicy, ThresholdOverride
 from flows.sdc.bench import SIZES, seeded_table
 from flows.sdc.derived import comparison_dimension
 from flows.sdc.explain import Facts, explain
+from flows.sdc.policy import SdcPolicy, ThresholdOverride
 from flows.sdc.rules import FIXED, FREE, HIDDEN, cell_threshold, sensitivity
 from flows.sdc.system import SdcInputError, build_system
 
@@ -133,7 +133,7 @@ def test_benchmark_tables_are_seeded_and_have_every_margin():
 def test_the_notes_say_a_zero_may_be_withheld_exactly_when_one_is():
     """Notes, README and audit agree: where a breakdown zero is shown as [c], the notes do not claim that zeros
     are shown as 0, and the audit lets a [c] in that breakdown be 0."""
-    from flows.sdc import protect
+    from flows.sdc.protect import protect
 
     policy = SdcPolicy(strategy="suppress")
     small_row = with_margins(

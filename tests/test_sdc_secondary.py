@@ -9,8 +9,9 @@ import pytest
 from sdc_tables import flags, hidden, with_margins
 
 from flows.contracts.tidy import Dimension, Measure, Role, TidyTable, with_empty_flags
-from flows.sdc import ProtectionRefused, SdcPolicy, protect
 from flows.sdc.gate import audit_protected
+from flows.sdc.policy import SdcPolicy
+from flows.sdc.protect import ProtectionRefused, protect
 from flows.sdc.system import SdcInputError
 
 PLAIN = SdcPolicy(group_rule="off", strategy="suppress")
@@ -234,7 +235,7 @@ def test_people_rule_hides_cells_counting_few_people_and_the_people_column_is_no
 
 
 def test_threshold_override_raises_k_for_a_topic_and_its_children():
-    from flows.sdc import ThresholdOverride
+    from flows.sdc.policy import ThresholdOverride
 
     parents = {"offence": {"Rape": "Sexual offences", "Other sexual": "Sexual offences", "Burglary": "Theft"}}
     table = with_margins(

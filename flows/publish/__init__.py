@@ -4,19 +4,28 @@ manifest, log entry; and the guard that re-reads them.
 Public entry points: :func:`prepare_grids` and :func:`write_release` (one release version's files, re-read by the
 guard) and :func:`flows.publish.guard.audit_paths` / :func:`flows.publish.guard.main` (the independent guard).
 Where and when a release folder appears is :mod:`flows.release`'s business.
+
+The names below are imported on first use: importing a light module of this package (the disclosure log's
+entries, which every nightly run's recovery reads) must not load the workbook writers and the guard.
 """
 
-from flows.publish.context import Exemption, FoiRequest, ReleaseContext
-from flows.publish.guard import Finding, audit_paths
-from flows.publish.release import BuiltRelease, prepare_grids, write_release
+from importlib import import_module
 
-__all__ = [
-    "BuiltRelease",
-    "Exemption",
-    "Finding",
-    "FoiRequest",
-    "ReleaseContext",
-    "audit_paths",
-    "prepare_grids",
-    "write_release",
-]
+_EXPORTS = {
+    "BuiltRelease": "flows.publish.release",
+    "Exemption": "flows.publish.context",
+    "Finding": "flows.publish.guard",
+    "FoiRequest": "flows.publish.context",
+    "ReleaseContext": "flows.publish.context",
+    "audit_paths": "flows.publish.guard",
+    "prepare_grids": "flows.publish.release",
+    "write_release": "flows.publish.release",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)

@@ -121,7 +121,7 @@ def _protect(
     history: list[PublishedCell],
     previous: tuple[Withheld, ...] = (),
 ) -> Protected:
-    from flows.sdc import protect
+    from flows.sdc.protect import protect
 
     history = list(history)
     out, notes, exemptions, methods, strategies, groups, optimality, answered = [], [], [], [], [], {}, [], {}

@@ -1,10 +1,7 @@
 """Statistical disclosure control. Usable without Prefect: tidy tables in, flagged tidy tables out.
 
-``protect(tables, policy)`` is the entry point (:mod:`flows.sdc.protect`, which says in what order to read the
-rest); releases apply it through :mod:`flows.release.protection`.
+:func:`flows.sdc.protect.protect` is the entry point (its module says in what order to read the rest), with
+:class:`flows.sdc.policy.SdcPolicy`; releases apply it through :mod:`flows.release.protection`. Nothing is
+imported here: the publication record reads :mod:`flows.sdc.history` on every run, and must not load the
+solver (SciPy, HiGHS) to do so.
 """
-
-from flows.sdc.policy import SdcPolicy, ThresholdOverride
-from flows.sdc.protect import Protection, ProtectionRefused, protect
-
-__all__ = ["Protection", "ProtectionRefused", "SdcPolicy", "ThresholdOverride", "protect"]

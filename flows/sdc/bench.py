@@ -53,7 +53,8 @@ def seeded_table(
 def run_benchmark(size: str, seed: int = 2024, policy: object | None = None) -> dict[str, object]:
     """Protect one seeded table; report what the peers report. The policy defaults to plain cell suppression
     (threshold rule only, no group rule, no fallbacks) so the comparison with the peers is like for like."""
-    from flows.sdc import SdcPolicy, protect
+    from flows.sdc.policy import SdcPolicy
+    from flows.sdc.protect import protect
 
     policy = policy or SdcPolicy(group_rule="off", strategy="suppress")
     table = seeded_table(size, seed)
