@@ -114,6 +114,21 @@ def nightly(home: Path) -> None:
     run_nightly(load_settings(home=home))
 
 
+def sign_off(home: Path) -> None:
+    """Approve and publish every draft awaiting approval, as a force's analysts do within days of a standing
+    period falling due (the bench's homes never would)."""
+    from flows.config import load_settings
+    from flows.release.approve import approve
+    from flows.release.listing import draft_lines
+    from flows.release.publish import publish
+
+    settings = load_settings(home=home)
+    for line in draft_lines(settings):
+        if line.state == "awaiting approval":
+            approve(settings, line.release_id, by="Bench Approver", note="signed off by the benchmark")
+            publish(settings, line.release_id)
+
+
 def ingest(home: Path) -> None:
     from flows.config import load_settings
     from flows.pipeline import stage_ingest
@@ -155,6 +170,7 @@ TASKS = {
     "floor": lambda a: floor(Path(a[0]), Path(a[1])),
     "nightly": lambda a: nightly(Path(a[0])),
     "ingest": lambda a: ingest(Path(a[0])),
+    "sign_off": lambda a: sign_off(Path(a[0])),
     "rebuild": lambda a: rebuild(Path(a[0])),
     "pandas": lambda a: pandas(Path(a[0]), Path(a[1]), Path(a[2])),
     "request_stages": lambda a: request_stages(Path(a[0]), Path(a[1]), Path(a[2])),
