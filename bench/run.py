@@ -4,7 +4,8 @@ Each command runs in its own process (wall time and peak RSS, children included,
 compared commands run in rotating order over several repetitions and the table reports medians, the first
 (cold) run and ratios. Sections: pipeline (ingest vs bare CTAS; nightly vs the floor vs a pandas analyst;
 nightly again with nothing new), oneday (a night with one day's deliveries on a built warehouse, beside those
-files ingested alone and a night with nothing new), ingest (ingest vs bare CTAS only), pandas (the floor and pandas only),
+files ingested alone, the same night on a copy whose standing drafts are signed off, and a night with nothing
+new), ingest (ingest vs bare CTAS only), pandas (the floor and pandas only),
 rebuild (`disclose rebuild --check-only` on the built nightly home, replaying its archive, beside the floor), request (one FOI request through the
 CLI, cold and warm through `disclose serve`, plainly and as a Prefect flow, stage by stage, and through the
 Prefect deployment on a real server and worker, bench/warm.py), concurrent (a nightly run with new files and five
