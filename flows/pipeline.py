@@ -190,7 +190,7 @@ def stage_standing(settings: Settings) -> list[Any]:
     with release_lock(settings, "nightly: standing datasets"):
         recover(settings)  # what is due depends on what the record says was published
     sources, not_due = due_sources(settings)
-    if not sources:  # most nights: nothing due, and no need to import disclosure control (about 1 s)
+    if not sources:  # most nights: nothing is due, and disclosure control need not be imported
         return not_due
     from flows.release.make import release
 
