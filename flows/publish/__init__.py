@@ -9,7 +9,7 @@ The names below are imported on first use: importing a light module of this pack
 entries, which every nightly run's recovery reads) must not load the workbook writers and the guard.
 """
 
-from importlib import import_module
+from flows.exports import on_first_use
 
 _EXPORTS = {
     "BuiltRelease": "flows.publish.release",
@@ -24,8 +24,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> object:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(_EXPORTS[name]), name)
+__getattr__ = on_first_use(__name__, _EXPORTS)

@@ -31,7 +31,7 @@ import duckdb
 from flows.config import Settings
 from flows.sdc.history import INSERT_CELL_SQL, PUBLISHED_CELLS_DDL, PublishedCell, from_row, to_row
 from flows.sdc.policy import SdcPolicy
-from flows.sdc_audit import AuditResult, audit_populations
+from flows.sdc_audit.model import AuditResult
 
 RECORD_NAME = "publication-record.duckdb"
 _BUSY_SECONDS = 30  # how long to retry while another process has the file open
@@ -191,6 +191,8 @@ def audit_record(
     cells = [c.for_audit() for c in [*load_history(settings), *extra]]
     if not cells:
         return AuditResult((), 0, "nothing published yet")
+    from flows.sdc_audit.populations import audit_populations  # the LP solver and SciPy: not on every night
+
     return audit_populations(
         cells,
         policy.k,

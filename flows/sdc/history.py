@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from flows.contracts.tidy import Role, TidyTable, published_view
 from flows.sdc.system import SdcInputError
-from flows.sdc_audit.populations import PopulationCell
+from flows.sdc_audit.model import PopulationCell
 
 PUBLISHED_CELLS_DDL = """
 create schema if not exists disclosure;

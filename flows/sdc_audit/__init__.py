@@ -4,20 +4,24 @@ when any withheld cell can be recovered or narrowed. It imports nothing from ``f
 ``audit_tables`` audits tables as published (labels, numbers, shorthand); ``audit_release_folder`` reads them
 from a release folder's CSV copies, sidecars and manifest; ``audit_populations`` audits every release ever
 published as one system over population atoms (cumulative disclosure).
+
+The names below are imported on first use: the publication record (read by every nightly run's recovery) needs
+only the data model, not the LP solver and SciPy behind the audits.
 """
 
-from flows.sdc_audit.audit import audit_tables
-from flows.sdc_audit.model import AuditResult, AuditTable, KRule, Problem
-from flows.sdc_audit.populations import PopulationCell, audit_populations
-from flows.sdc_audit.release_folder import audit_release_folder
+from flows.exports import on_first_use
 
-__all__ = [
-    "AuditResult",
-    "AuditTable",
-    "KRule",
-    "PopulationCell",
-    "Problem",
-    "audit_populations",
-    "audit_release_folder",
-    "audit_tables",
-]
+_EXPORTS = {
+    "AuditResult": "flows.sdc_audit.model",
+    "AuditTable": "flows.sdc_audit.model",
+    "KRule": "flows.sdc_audit.model",
+    "PopulationCell": "flows.sdc_audit.model",
+    "Problem": "flows.sdc_audit.model",
+    "audit_populations": "flows.sdc_audit.populations",
+    "audit_release_folder": "flows.sdc_audit.release_folder",
+    "audit_tables": "flows.sdc_audit.audit",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__ = on_first_use(__name__, _EXPORTS)

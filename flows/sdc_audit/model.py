@@ -6,7 +6,7 @@ for each count measure either a number or shorthand such as ``[c]``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
 Value = int | float | str | None  # a shown number, or shorthand ("[c]", "[z]", "[low]", "[x]"); None: blank
@@ -91,3 +91,20 @@ class AuditResult:
         if self.passed:
             return f"audit passed: {self.cells_checked} withheld cell(s) checked by {self.method}"
         return f"audit refused: {len(self.problems)} problem(s); first: {self.problems[0]}"
+
+
+Population = Mapping[str, frozenset[Hashable]]  # axis -> values
+
+
+@dataclass(frozen=True)
+class PopulationCell:
+    """One published cell as the exact population it counts (flows/sdc_audit/populations.py audits them)."""
+
+    release: str
+    table: str
+    cell: Mapping[str, str]  # labels, for messages
+    measure: str
+    population: Population
+    shown: int | str  # a number or shorthand ("[c]")
+    as_at: str
+    may_be_zero: bool = False  # withheld where the public group rule may withhold zeros: at least 0, not 1

@@ -14,27 +14,12 @@ withdrawn releases stay in: what was published cannot be unpublished.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from flows.sdc_audit.intervals import Inconsistent, intervals
 from flows.sdc_audit.knowledge import Knowledge
-from flows.sdc_audit.model import AuditResult, Problem
-
-Population = Mapping[str, frozenset[Hashable]]  # axis -> values
-
-
-@dataclass(frozen=True)
-class PopulationCell:
-    release: str
-    table: str
-    cell: Mapping[str, str]  # labels, for messages
-    measure: str
-    population: Population
-    shown: int | str  # a number or shorthand ("[c]")
-    as_at: str
-    may_be_zero: bool = False  # withheld where the public group rule may withhold zeros: at least 0, not 1
+from flows.sdc_audit.model import AuditResult, Population, PopulationCell, Problem
 
 
 def atoms(populations: Iterable[Population]) -> dict[str, dict[Hashable, int]]:
